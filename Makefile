@@ -1,0 +1,62 @@
+# opcert - top-level commands.  CMake + ctest do the work underneath.
+#
+#   make            build build/opcert
+#   make run        demo database + verification of a demo roster
+#   make test       every suite: unit and CLI tests, the same under ASan+UBSan, short fuzzing
+#   make bench      the benchmarks (docs/BENCHMARKS.md)
+#   make fuzz       longer fuzzing (FUZZ_SECONDS per target, default 300)
+#   make format     clang-format every C file
+
+JOBS ?= 2
+FUZZ_SECONDS ?= 300
+FUZZ_TEST_SECONDS ?= 15
+CMAKE ?= cmake
+
+.PHONY: all deps build run test test-unit test-asan test-fuzz fuzz bench format clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@$(CMAKE) --build build -j $(JOBS)
+
+build-asan/opcert: deps
+	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOPCERT_SANITIZE=ON >/dev/null
+	@$(CMAKE) --build build-asan -j $(JOBS)
+
+build-fuzz: deps
+	@$(CMAKE) -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPCERT_FUZZ=ON \
+		-DCMAKE_C_COMPILER=clang >/dev/null
+	@$(CMAKE) --build build-fuzz -j $(JOBS)
+
+run: build
+	@sh scripts/run.sh
+
+test: test-unit test-asan test-fuzz
+	@echo "opcert: all suites passed"
+
+test-unit: build
+	@cd build && ctest --output-on-failure -j $(JOBS)
+
+test-asan: build-asan/opcert
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+test-fuzz: build-fuzz
+	@sh scripts/fuzz.sh $(FUZZ_TEST_SECONDS)
+
+fuzz: build-fuzz
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: build
+	@sh scripts/deps.sh --bench
+	@sh bench/run.sh
+
+format:
+	@clang-format -i lib/*.c lib/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c 2>/dev/null || true
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,210 @@
+/*
+ * import.c - register import.  Reads rows with regfile.c, keeps every
+ * number seen (with its line) to catch a number used twice in one file, and
+ * writes through the store inside one bulk transaction that is rolled back
+ * on the first error.
+ */
+#include "import.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certno.h"
+#include "date.h"
+#include "idnum.h"
+#include "regfile.h"
+#include "strmap.h"
+#include "tabfile.h"
+
+#define PROGRESS_EVERY 100000
+#define MAX_PREFIXES 64
+
+static int same_cert(const struct cert *a, const struct cert *b)
+{
+	return a->system == b->system && strcmp(a->name, b->name) == 0 &&
+	       a->gender == b->gender && strcmp(a->id_number, b->id_number) == 0 &&
+	       strcmp(a->trade, b->trade) == 0 && strcmp(a->issuer, b->issuer) == 0 &&
+	       a->issued_on == b->issued_on && a->valid_until == b->valid_until &&
+	       a->review_due == b->review_due && a->status == b->status &&
+	       strcmp(a->training_institution, b->training_institution) == 0;
+}
+
+static json_t *date_json(int32_t day)
+{
+	char buf[DATE_TEXT_MAX];
+
+	return day == DATE_NONE ? json_null() : json_string(date_format(day, buf));
+}
+
+static void diff_text(json_t *fields, const char *key, const char *a, const char *b)
+{
+	if (strcmp(a, b) != 0)
+		json_object_set_new(fields, key, json_pack("[ss]", a, b));
+}
+
+static void diff_date(json_t *fields, const char *key, int32_t a, int32_t b)
+{
+	if (a != b)
+		json_object_set_new(fields, key, json_pack("[oo]", date_json(a), date_json(b)));
+}
+
+/* The change record: what differs, personal data masked. */
+static char *change_json(const struct cert *a, const struct cert *b, const char *source,
+			 long line)
+{
+	json_t *root = json_object(), *fields = json_object();
+	char ma[IDNUM_SIZE], mb[IDNUM_SIZE];
+	char *text;
+
+	diff_text(fields, "name", a->name, b->name);
+	diff_text(fields, "gender", gender_label(a->gender), gender_label(b->gender));
+	if (strcmp(a->id_number, b->id_number) != 0) {
+		idnum_mask(a->id_number, ma);
+		idnum_mask(b->id_number, mb);
+		json_object_set_new(fields, "id_number", json_pack("[ss]", ma, mb));
+	}
+	diff_text(fields, "trade", a->trade, b->trade);
+	diff_text(fields, "issuer", a->issuer, b->issuer);
+	diff_date(fields, "issued_on", a->issued_on, b->issued_on);
+	diff_date(fields, "valid_until", a->valid_until, b->valid_until);
+	diff_date(fields, "review_due", a->review_due, b->review_due);
+	diff_text(fields, "status", cert_status_code(a->status), cert_status_code(b->status));
+	diff_text(fields, "training_institution", a->training_institution,
+		  b->training_institution);
+	json_object_set_new(root, "action", json_string("import_update"));
+	json_object_set_new(root, "source", json_string(source ? source : ""));
+	json_object_set_new(root, "line", json_integer(line));
+	json_object_set_new(root, "fields", fields);
+	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(root);
+	return text;
+}
+
+static int note_prefix(const struct cert *c, char (*prefixes)[STORE_PREFIX_SIZE], size_t *n,
+		       struct err *err)
+{
+	struct certno no;
+	size_t i;
+
+	if (c->system != SYS_CONSTRUCTION || certno_parse(c->number, strlen(c->number), &no) < 0)
+		return 0;
+	for (i = 0; i < *n; i++) {
+		if (strcmp(prefixes[i], no.prefix) == 0)
+			return 0;
+	}
+	if (*n == MAX_PREFIXES)
+		return err_input(err, "一个文件中的发证机关代码（省份+城市）超过%d个", MAX_PREFIXES);
+	snprintf(prefixes[(*n)++], STORE_PREFIX_SIZE, "%s", no.prefix);
+	return 0;
+}
+
+static int update_one(struct store *st, const struct cert *c, const struct import_options *o,
+		      long line, struct import_stats *stats, struct err *err)
+{
+	struct cert old;
+	char *change;
+	int rc;
+
+	rc = store_cert_get(st, c->number, &old, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_system(err, "证书 %s 写入冲突", c->number);
+	if (same_cert(&old, c)) {
+		stats->unchanged++;
+		return 0;
+	}
+	change = change_json(&old, c, o->source, line);
+	if (!change)
+		return err_system(err, "内存不足");
+	rc = store_cert_update(st, &old, c, change, err);
+	free(change);
+	if (rc < 0)
+		return -1;
+	stats->updated++;
+	return 0;
+}
+
+int import_register(struct store *st, const char *path, const struct import_options *o,
+		    struct import_stats *stats, struct err *err)
+{
+	struct tabfile t;
+	struct strmap seen;
+	struct cert c;
+	char prefixes[MAX_PREFIXES][STORE_PREFIX_SIZE];
+	size_t nprefixes = 0, i;
+	int rc, in_txn = 0, ret = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	strmap_init(&seen);
+	if (tabfile_open(&t, path, regfile_columns, regfile_ncolumns, err) < 0)
+		goto out;
+	if (store_begin(st, STORE_TXN_BULK, err) < 0)
+		goto out;
+	in_txn = 1;
+	while ((rc = tabfile_next(&t, err)) == 1) {
+		struct strmap_entry *e;
+		int created;
+		long line = tabfile_line(&t);
+
+		if (regfile_row(&t, o->today, &c, err) < 0)
+			goto out;
+		e = strmap_put(&seen, c.number, strlen(c.number), &created);
+		if (!e) {
+			err_system(err, "内存不足");
+			goto out;
+		}
+		if (!created) {
+			tabfile_error(&t, 0, err, "证书编号 %s 在文件中重复（第%ld行已出现）",
+				      c.number, e->value);
+			goto out;
+		}
+		e->value = line;
+		if (note_prefix(&c, prefixes, &nprefixes, err) < 0) {
+			err_at(err, line, NULL, 0);
+			goto out;
+		}
+		rc = store_cert_insert(st, &c, err);
+		if (rc < 0)
+			goto out;
+		if (rc == 1) {
+			if (!o->update) {
+				tabfile_error(&t, 0, err,
+					      "证书编号 %s 已在登记库中（如需更新已有证书，请加 --update）",
+					      c.number);
+				goto out;
+			}
+			if (update_one(st, &c, o, line, stats, err) < 0) {
+				err_at(err, line, NULL, 0);
+				goto out;
+			}
+		} else {
+			stats->inserted++;
+		}
+		if (++stats->rows % PROGRESS_EVERY == 0 && o->progress)
+			o->progress(stats->rows, o->progress_arg);
+	}
+	if (rc < 0)
+		goto out;
+	if (stats->rows == 0) {
+		err_input(err, "文件中没有数据行");
+		goto out;
+	}
+	for (i = 0; i < nprefixes; i++) {
+		if (store_prefix_add(st, prefixes[i], err) < 0)
+			goto out;
+	}
+	if (store_commit(st, err) < 0)
+		goto out;
+	in_txn = 0;
+	ret = 0;
+out:
+	if (in_txn)
+		store_rollback(st);
+	if (ret < 0)
+		memset(stats, 0, sizeof(*stats));
+	strmap_release(&seen);
+	tabfile_close(&t);
+	return ret;
+}

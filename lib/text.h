@@ -1,0 +1,49 @@
+/*
+ * text.h - loading text files as Chinese Windows users produce them.
+ *
+ * Input may be UTF-8 with or without BOM, GBK/GB18030 (what Excel writes by
+ * default on Chinese Windows), or UTF-16 with BOM (Excel's "Unicode text").
+ * Everything is converted to UTF-8 without BOM in memory.  A file that holds
+ * NUL bytes (outside UTF-16) is binary and refused; a file that is neither
+ * valid UTF-8 nor valid GB18030 is refused naming the first bad line.
+ */
+#ifndef OPCERT_TEXT_H
+#define OPCERT_TEXT_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+enum text_encoding {
+	TEXT_UTF8 = 0,
+	TEXT_UTF8_BOM,
+	TEXT_GB18030,
+	TEXT_UTF16LE,
+	TEXT_UTF16BE,
+};
+
+struct text {
+	char *data; /* UTF-8, NUL-terminated, owned */
+	size_t len; /* without the NUL */
+	enum text_encoding encoding;
+};
+
+#define TEXT_MAX_DEFAULT ((size_t)1 << 30) /* 1 GiB */
+
+/* Read path (at most max bytes, else an input error) and convert. */
+int text_load(const char *path, size_t max, struct text *out, struct err *err);
+/* Same for bytes already in memory (the server's request bodies, fuzzing). */
+int text_from_memory(const char *p, size_t len, struct text *out, struct err *err);
+void text_release(struct text *t);
+
+const char *text_encoding_name(enum text_encoding e); /* "UTF-8", "GB18030" */
+
+/* 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates); when not,
+ * *bad (if not NULL) is set to the offset of the first bad byte. */
+int utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Strip ASCII white space and U+3000 (ideographic space) from both ends:
+ * adjusts *s and *len. */
+void text_trim(const char **s, size_t *len);
+
+#endif

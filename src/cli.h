@@ -1,0 +1,65 @@
+/*
+ * cli.h - what the commands of the `opcert` tool share: the command table
+ * entry, the options every command takes (--db, --today, --help), exit
+ * statuses and error printing.  Commands only parse their arguments, call
+ * the core library and format its answer.
+ */
+#ifndef OPCERT_CLI_H
+#define OPCERT_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "store.h"
+
+/* Exit statuses (DOMAIN.md section 6). */
+enum {
+	EXIT_ALL_VALID = 0, /* every verdict is valid / every ID is valid */
+	EXIT_FINDINGS = 1,  /* any other verdict */
+	EXIT_USAGE = 2,     /* usage or input error */
+	EXIT_SYSTEM = 3,    /* the system failed: disk, database, memory */
+};
+
+struct cli {
+	const char *command;
+	const char *db; /* --db, else $OPCERT_DB, else ./opcert.db */
+	int32_t today;  /* --today, else today in China */
+};
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *cli);
+	const char *summary; /* one line for `opcert help` */
+	const char *help;    /* the whole of `opcert NAME --help` */
+};
+
+/* Options every command accepts; append to a command's own long options. */
+#define CLI_OPT_DB 0x100
+#define CLI_OPT_TODAY 0x101
+#define CLI_COMMON_LONG_OPTIONS                                                                    \
+	{"db", required_argument, NULL, CLI_OPT_DB},                                              \
+		{"today", required_argument, NULL, CLI_OPT_TODAY},                                 \
+		{"help", no_argument, NULL, 'h'}
+
+/*
+ * Handle a common option.  Returns -1 when opt is not one (the command
+ * handles it), or an exit status the command must return at once (after
+ * --help: 0; after a bad --today or an unknown option: 2), or -2 when it
+ * was handled and parsing goes on.
+ */
+int cli_common_option(struct cli *cli, int opt, const char *arg);
+
+/* Print "opcert CMD: message" and a pointer to --help; returns EXIT_USAGE. */
+int cli_usage(const struct cli *cli, const char *fmt, ...) ERR_PRINTF(2, 3);
+/* Print an error from the library, naming file when given; returns
+ * EXIT_USAGE for input errors, EXIT_SYSTEM otherwise. */
+int cli_fail(const struct cli *cli, const struct err *err, const char *file);
+int cli_open_store(const struct cli *cli, int flags, struct store **st);
+/* EXIT_SYSTEM when stdout could not be written (a full disk, a closed pipe). */
+int cli_finish_stdout(const struct cli *cli, int status);
+
+const struct command *cli_find(const char *name);
+void cli_print_help(const struct command *c);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * cmd_register.c - `opcert init` and `opcert import`: creating the
+ * database and loading the register into it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "import.h"
+
+int cmd_init(int argc, char **argv, struct cli *cli);
+int cmd_import(int argc, char **argv, struct cli *cli);
+
+int cmd_init(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	struct store *st = NULL;
+	struct err err;
+	long count = 0;
+	int opt, rc, version = 0;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		rc = cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+		if (rc == -1)
+			return cli_usage(cli, "未知选项");
+	}
+	if (optind < argc)
+		return cli_usage(cli, "多余的参数“%s”", argv[optind]);
+	rc = cli_open_store(cli, STORE_CREATE, &st);
+	if (rc)
+		return rc;
+	err_clear(&err);
+	if (store_schema_version(st, &version, &err) < 0 || store_cert_count(st, &count, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+		goto out;
+	}
+	printf("数据库 %s 已就绪（结构版本 %d，登记证书 %ld 本）\n", cli->db, version, count);
+	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+out:
+	store_close(st);
+	return rc;
+}
+
+static void progress(long rows, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\r已读取 %ld 行……", rows);
+	fflush(stderr);
+}
+
+int cmd_import(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {
+		{"update", no_argument, NULL, 'u'}, CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	struct import_options o;
+	struct import_stats stats;
+	struct store *st = NULL;
+	struct err err;
+	const char *path;
+	int opt, rc;
+
+	memset(&o, 0, sizeof(o));
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'u') {
+			o.update = 1;
+			continue;
+		}
+		rc = cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+		if (rc == -1)
+			return cli_usage(cli, "未知选项");
+	}
+	if (optind + 1 != argc)
+		return cli_usage(cli, optind == argc ? "缺少要导入的文件" : "一次只能导入一个文件");
+	path = argv[optind];
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	o.today = cli->today;
+	o.source = path;
+	if (isatty(STDERR_FILENO))
+		o.progress = progress;
+	err_clear(&err);
+	rc = import_register(st, path, &o, &stats, &err);
+	if (o.progress && stats.rows >= 100000)
+		fputc('\n', stderr);
+	if (rc < 0) {
+		if (o.progress)
+			fputc('\n', stderr);
+		rc = cli_fail(cli, &err, path);
+		fprintf(stderr, "opcert import: 未导入任何数据\n");
+		goto out;
+	}
+	printf("已导入 %s：共 %ld 行，新增 %ld 本", path, stats.rows, stats.inserted);
+	if (o.update)
+		printf("，更新 %ld 本，未变 %ld 本", stats.updated, stats.unchanged);
+	printf("\n");
+	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+out:
+	store_close(st);
+	return rc;
+}
