@@ -150,7 +150,7 @@ static int add_field(struct csv_reader *r, const char *p, size_t len, struct err
  * why this copies into a new block rather than calling realloc.
  */
 static int scratch_append(struct csv_reader *r, size_t *used, const char *p, size_t n,
-			  struct err *err)
+                          struct err *err)
 {
 	if (r->scratch_cap - *used < n) {
 		size_t need = *used + n, cap = r->scratch_cap ? r->scratch_cap : SCRATCH_INITIAL;
@@ -225,7 +225,8 @@ int csv_next(struct csv_reader *r, struct err *err)
 					if (e + 1 >= lim)
 						return too_long(r, 1, err);
 					/* "" stands for one quote: copy up to and with it. */
-					if (scratch_append(r, &used, seg, (size_t)(e + 1 - seg), err))
+					if (scratch_append(r, &used, seg, (size_t)(e + 1 - seg),
+					                   err))
 						return -1;
 					copied = 1;
 					q = seg = e + 2;
@@ -253,7 +254,7 @@ int csv_next(struct csv_reader *r, struct err *err)
 		} else {
 			f = p;
 			/* The hot loop: most bytes are neither a delimiter nor a
-			 * control character, so one comparison usually decides. */
+			 * control character, so the inner test rarely runs. */
 			while (p < lim) {
 				char c = *p;
 
@@ -370,7 +371,7 @@ static int quote_len(const char *p, size_t len, size_t max)
 }
 
 int csv_map_header(const struct csv_reader *r, const struct csv_column *columns, size_t ncolumns,
-		   int *index, struct err *err)
+                   int *index, struct err *err)
 {
 	size_t i, c;
 	int missing = 0;

@@ -312,9 +312,9 @@ static int take_time(struct cur *c)
 	return 0;
 }
 
-static const char NIAN[] = "\xe5\xb9\xb4"; /* 年 */
-static const char YUE[] = "\xe6\x9c\x88";  /* 月 */
-static const char RI[] = "\xe6\x97\xa5";   /* 日 */
+static const char NIAN[] = "年";
+static const char YUE[] = "月";
+static const char RI[] = "日";
 
 int date_parse(const char *s, size_t len, int32_t *out)
 {

@@ -171,7 +171,7 @@ static void copy_str(char *out, size_t size, const char *s)
 
 static uint64_t id_slot(const struct demo_options *o, uint64_t index)
 {
-	uint64_t b = splitmix64(o->seed ^ 0x6964736C6F74ull) % ID_SPACE;
+	uint64_t b = draw(o->seed, SALT_ID_OFFSET) % ID_SPACE;
 
 	return ((uint64_t)ID_STEP * (index % ID_SPACE) + b) % ID_SPACE;
 }
@@ -268,10 +268,10 @@ void demo_cert(const struct demo_options *o, long index, struct cert *out, enum 
 	out->review_due = DATE_NONE;
 	if (em) {
 		if (k == DEMO_REVIEW_OVERDUE) {
-			/* 3-year review 100..700 days ago, validity years ahead */
+			/* 3-year review about 100..700 days ago, validity years ahead */
 			out->issued_on = o->today - 1200 - (int32_t)(age % 601);
 		} else {
-			/* review due in at least ~190 days */
+			/* the 3-year review is at least 190 days ahead */
 			out->issued_on = o->today - 30 - (int32_t)(age % 871);
 		}
 		out->valid_until = date_add_years(out->issued_on, STATUS_EMERGENCY_YEARS) - 1;
@@ -333,10 +333,20 @@ struct out {
 	int failed; /* errno of the first failure, 0 = none */
 };
 
+/* Remember the first failure; errno is cleared first so a stale value
+ * from earlier is never reported as the cause. */
+static void out_write(struct out *w, const char *s, size_t len)
+{
+	if (w->failed || len == 0)
+		return;
+	errno = 0;
+	if (fwrite(s, 1, len, w->f) != len)
+		w->failed = errno ? errno : EIO;
+}
+
 static void out_flush(struct out *w)
 {
-	if (w->n && !w->failed && fwrite(w->buf, 1, w->n, w->f) != w->n)
-		w->failed = errno ? errno : EIO;
+	out_write(w, w->buf, w->n);
 	w->n = 0;
 }
 
@@ -345,8 +355,7 @@ static void out_bytes(struct out *w, const char *s, size_t len)
 	if (w->n + len > OUT_BUF_SIZE) {
 		out_flush(w);
 		if (len > OUT_BUF_SIZE) {
-			if (!w->failed && fwrite(s, 1, len, w->f) != len)
-				w->failed = errno ? errno : EIO;
+			out_write(w, s, len);
 			return;
 		}
 	}
@@ -407,8 +416,10 @@ static int out_close(struct out *w, struct err *err)
 	if (!w->f)
 		return 0;
 	out_flush(w);
+	errno = 0;
 	if (!w->failed && fflush(w->f) != 0)
 		w->failed = errno ? errno : EIO;
+	errno = 0;
 	if (fclose(w->f) != 0 && !w->failed)
 		w->failed = errno ? errno : EIO;
 	w->f = NULL;
@@ -707,7 +718,7 @@ static void other_trade(const char *code, char *out, size_t size)
 
 #define VIOL_CONSTRUCTION 13 /* VALID construction certificates the plan uses */
 #define VIOL_EMERGENCY    2  /* VALID emergency ones (the second is optional) */
-#define VIOL_MAX_ROWS     40
+#define VIOL_MAX_ROWS     40 /* room for the fixed plan below (29 rows) */
 
 /* The plan being built: rows so far and the certificate of the last one. */
 struct plan {

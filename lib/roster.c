@@ -214,12 +214,17 @@ static int run(struct tabfile *t, struct verifier *v, roster_cb cb, void *arg,
 	struct strmap claims;
 	struct roster_result res;
 	struct row r;
-	int rc, ret = -1;
+	int rc, ret = -1, in_txn = 0;
 
 	memset(sum, 0, sizeof(*sum));
 	strmap_init(&claims);
 	if (first_pass(t, &claims, err) < 0)
 		goto out;
+	/* One snapshot for the whole roster: consistent answers, and one lock
+	 * instead of one per look-up. */
+	if (store_begin(v->store, STORE_TXN_READ, err) < 0)
+		goto out;
+	in_txn = 1;
 	tabfile_rewind(t);
 	while ((rc = tabfile_next(t, err)) == 1) {
 		struct strmap_entry *e;
@@ -246,6 +251,8 @@ static int run(struct tabfile *t, struct verifier *v, roster_cb cb, void *arg,
 		goto out;
 	ret = 0;
 out:
+	if (in_txn)
+		store_rollback(v->store);
 	strmap_release(&claims);
 	return ret;
 }

@@ -27,6 +27,7 @@ enum store_flags {
 enum store_txn {
 	STORE_TXN_NORMAL = 0,
 	STORE_TXN_BULK = 1, /* a large import: the backend may trade memory for speed */
+	STORE_TXN_READ = 2, /* a consistent snapshot for many reads; end it with rollback */
 };
 
 #define STORE_PREFIX_SIZE 8 /* "黔A" + NUL, with room */

@@ -243,7 +243,7 @@ static int sq_begin(struct store *st, enum store_txn kind, struct err *err)
 			return -1;
 		s->bulk = 1;
 	}
-	if (exec(s->db, "BEGIN IMMEDIATE", err) < 0)
+	if (exec(s->db, kind == STORE_TXN_READ ? "BEGIN" : "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	s->in_txn = 1;
 	return 0;

@@ -1,4 +1,5 @@
-/* strmap.c - see strmap.h.  FNV-1a hashing; the table stays at most half full. */
+/* strmap.c - see strmap.h.  FNV-1a hashing with a 64-bit finaliser; the
+ * table stays at most half full. */
 #include "strmap.h"
 
 #include <stdlib.h>
@@ -22,7 +23,14 @@ static uint64_t hash_bytes(const char *p, size_t len)
 		h ^= (unsigned char)p[i];
 		h *= 0x100000001b3ULL;
 	}
-	return h ^ (h >> 29);
+	/* FNV only carries differences upwards; the table indexes by the low
+	 * bits, so finish with a full avalanche (MurmurHash3's fmix64). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
 
 void strmap_init(struct strmap *m)

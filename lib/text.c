@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MSG_NOMEM      "内存不足"
-#define MSG_BINARY     "二进制文件，不是CSV文本"
-#define MSG_UNKNOWN    "文件编码无法识别：既不是UTF-8也不是GBK/GB18030"
-#define MSG_BAD_UTF8   "文件以UTF-8标记（BOM）开头，但含有无效的UTF-8字节"
-#define MSG_BAD_UTF16  "文件以UTF-16标记（BOM）开头，但含有无效的UTF-16字符"
-#define READ_CHUNK     ((size_t)64 * 1024)
+#define MSG_NOMEM     "内存不足"
+#define MSG_BINARY    "二进制文件，不是CSV文本"
+#define MSG_UNKNOWN   "文件编码无法识别：既不是UTF-8也不是GBK/GB18030"
+#define MSG_BAD_UTF8  "文件以UTF-8标记（BOM）开头，但含有无效的UTF-8字节"
+#define MSG_BAD_UTF16 "文件以UTF-16标记（BOM）开头，但含有无效的UTF-16字符"
+#define READ_CHUNK    ((size_t)64 * 1024)
 
 /*
  * Physical lines ended in p[0..n): LF, CRLF and a lone CR each end one, the
@@ -200,7 +200,7 @@ void text_release(struct text *t)
  * (*bad = offset where conversion stopped), -1 on a system error.
  */
 static int convert(const char *from, const char *in, size_t inlen, char **out, size_t *outlen,
-		   size_t *bad, struct err *err)
+                   size_t *bad, struct err *err)
 {
 	iconv_t cd;
 	char *buf = NULL, *o, *inp = (char *)in;
@@ -264,12 +264,12 @@ static long utf16_line(const unsigned char *u, size_t n, size_t off, int big_end
 		off = n;
 	for (i = 0; i + 1 < off; i += 2) {
 		unsigned unit = big_endian ? (unsigned)(u[i] << 8 | u[i + 1])
-					   : (unsigned)(u[i + 1] << 8 | u[i]);
+		                           : (unsigned)(u[i + 1] << 8 | u[i]);
 		unsigned next = 0;
 
 		if (i + 3 < n)
 			next = big_endian ? (unsigned)(u[i + 2] << 8 | u[i + 3])
-					  : (unsigned)(u[i + 3] << 8 | u[i + 2]);
+			                  : (unsigned)(u[i + 3] << 8 | u[i + 2]);
 		if (unit == '\n' || (unit == '\r' && next != '\n'))
 			lines++;
 	}

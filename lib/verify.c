@@ -85,6 +85,10 @@ static void fold(const char *s, char *out, size_t size)
 			s++;
 			continue;
 		}
+		if ((unsigned char)*s < 0x80) {
+			out[n++] = *s++;
+			continue;
+		}
 		for (i = 0; i < sizeof(repl) / sizeof(repl[0]); i++) {
 			size_t fl = strlen(repl[i].from), tl = strlen(repl[i].to);
 
@@ -108,6 +112,8 @@ static int same_folded(const char *a, const char *b)
 {
 	char fa[CERT_TEXT_SIZE], fb[CERT_TEXT_SIZE];
 
+	if (strcmp(a, b) == 0)
+		return 1;
 	fold(a, fa, sizeof(fa));
 	fold(b, fb, sizeof(fb));
 	return strcmp(fa, fb) == 0;
@@ -244,7 +250,7 @@ static void compare(const struct claim *c, const char *presented_id, struct vres
 		r->mismatched |= FIELD_ID;
 	if (c->gender != GENDER_NONE && c->gender != reg->gender)
 		r->mismatched |= FIELD_GENDER;
-	if (given(c->trade)) {
+	if (given(c->trade) && strcmp(c->trade, reg->trade) != 0) {
 		t = trade_find(reg->system, c->trade, strlen(c->trade));
 		if (!t || strcmp(t->code, reg->trade) != 0)
 			r->mismatched |= FIELD_TRADE;

@@ -28,14 +28,86 @@ json_t *vout_json(const struct vresult *r, long row)
 	return o;
 }
 
+/* JSON string body of s: '"' and '\\' escaped, control characters as
+ * \u00XX, the rest (valid UTF-8, as every input is checked) as is. */
+static size_t json_str(char *out, size_t size, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (n < size)
+		out[n++] = '"';
+	for (; *s && n + 8 < size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			out[n++] = '\\';
+			out[n++] = (char)ch;
+		} else if (ch < 0x20) {
+			memcpy(out + n, "\\u00", 4);
+			out[n + 4] = hex[ch >> 4];
+			out[n + 5] = hex[ch & 15];
+			n += 6;
+		} else {
+			out[n++] = (char)ch;
+		}
+	}
+	if (n < size)
+		out[n++] = '"';
+	return n;
+}
+
+static size_t lit(char *out, size_t size, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (n + len < size) {
+		memcpy(out + n, s, len);
+		n += len;
+	}
+	return n;
+}
+
+/*
+ * The same object as vout_json(), written without building a tree: a
+ * roster of 100,000 rows spends a third of its time in the tree otherwise.
+ * A unit test holds the two to the same output.
+ */
 int vout_jsonl(FILE *f, const struct vresult *r, long row)
 {
-	json_t *o = vout_json(r, row);
-	int rc = json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char buf[4096];
+	size_t n = 0;
+	int v, b, first;
 
-	json_decref(o);
-	fputc('\n', f);
-	return rc;
+	if (row > 0)
+		n = (size_t)snprintf(buf, sizeof(buf), "{\"row\":%ld,\"number\":", row);
+	else
+		n = lit(buf, sizeof(buf), n, "{\"number\":");
+	n = json_str(buf, sizeof(buf), n, r->number);
+	n = lit(buf, sizeof(buf), n, ",\"name\":");
+	n = json_str(buf, sizeof(buf), n, r->name);
+	n = lit(buf, sizeof(buf), n, ",\"verdict\":");
+	n = json_str(buf, sizeof(buf), n, verdict_code(r->verdict));
+	n = lit(buf, sizeof(buf), n, ",\"findings\":[");
+	first = 1;
+	for (v = V_COUNT; (v = verdict_next(r->findings, v)) >= 0; first = 0) {
+		if (!first)
+			n = lit(buf, sizeof(buf), n, ",");
+		n = json_str(buf, sizeof(buf), n, verdict_code((enum verdict)v));
+	}
+	n = lit(buf, sizeof(buf), n, "],\"mismatched_fields\":[");
+	first = 1;
+	for (b = 1; b < (1 << FIELD_COUNT); b <<= 1) {
+		if (!(r->mismatched & b))
+			continue;
+		if (!first)
+			n = lit(buf, sizeof(buf), n, ",");
+		n = json_str(buf, sizeof(buf), n, field_code(b));
+		first = 0;
+	}
+	n = lit(buf, sizeof(buf), n, "],\"message\":");
+	n = json_str(buf, sizeof(buf), n, r->message);
+	n = lit(buf, sizeof(buf), n, "}\n");
+	return fwrite(buf, 1, n, f) == n ? 0 : -1;
 }
 
 static void csv_cell(FILE *f, const char *s)

@@ -104,10 +104,7 @@ static const struct check_case check_cases[] = {
     {"11010519491231002a", T_FIXED, IDNUM_CHARS, "11010519491231002A"},
     {"1.10105194912E+017", T_FIXED, IDNUM_CHARS, "1.10105194912E+017"},
     /* 18 full-width characters: bad characters, not a bad length */
-    {"\xef\xbc\x91\xef\xbc\x91\xef\xbc\x90\xef\xbc\x91\xef\xbc\x90\xef\xbc\x95"
-     "\xef\xbc\x91\xef\xbc\x99\xef\xbc\x94\xef\xbc\x99\xef\xbc\x91\xef\xbc\x92"
-     "\xef\xbc\x93\xef\xbc\x91\xef\xbc\x90\xef\xbc\x90\xef\xbc\x92\xef\xbc\xb8",
-     T_FIXED, IDNUM_CHARS, ""},
+    {"１１０１０５１９４９１２３１００２Ｘ", T_FIXED, IDNUM_CHARS, ""},
     /* province (each with a correct check character) */
     {"16010219900101123?", T_FIXED, IDNUM_PROVINCE, "16010219900101123?"},
     {"20010219900101123?", T_FIXED, IDNUM_PROVINCE, "20010219900101123?"},

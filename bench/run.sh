@@ -1,0 +1,97 @@
+#!/bin/sh
+# `make bench`: the register benchmark of docs/BENCHMARKS.md.
+#
+# In one run, on this machine:
+#   (a) `opcert import` of 1,000,000 register rows, against the sqlite3
+#       shell's own `.import` of the same CSV into an equivalent table with
+#       the same indexes (both in WAL mode, as opcert runs);
+#   (b) `opcert verify-roster` of a 100,000-row roster;
+#   (c) the peak resident memory of each.
+# Each timing is the median of REPEAT runs (default 3).  Targets: import
+# <= 1.5x sqlite3, roster <= 1 s, roster peak RSS <= 64 MB.
+set -eu
+cd "$(dirname "$0")/.."
+OPCERT=${OPCERT:-build/opcert}
+OUT=${BENCH_OUT:-bench/out}
+CERTS=${BENCH_CERTIFICATES:-1000000}
+ROSTER=${BENCH_ROSTER:-100000}
+REPEAT=${REPEAT:-3}
+TODAY=2026-06-30
+
+command -v /usr/bin/time >/dev/null || { echo "bench: /usr/bin/time missing (scripts/deps.sh --bench)" >&2; exit 1; }
+mkdir -p "$OUT"
+echo "bench: machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n1)"
+echo "bench: sqlite3 $(sqlite3 --version | cut -d' ' -f1), opcert $("$OPCERT" version | cut -d' ' -f2)"
+
+if [ ! -s "$OUT/register.csv" ] || [ "$(wc -l <"$OUT/register.csv")" -ne $((CERTS + 1)) ]; then
+	echo "bench: generating $CERTS register rows and a $ROSTER-row roster"
+	"$OPCERT" demo --certificates "$CERTS" --roster "$ROSTER" --seed 7 --today "$TODAY" --out "$OUT" >/dev/null
+fi
+cp "$OUT/roster-clean.csv" "$OUT/roster.csv"
+ls -l "$OUT/register.csv" "$OUT/roster.csv" | awk '{print "bench: " $5 " bytes  " $9}'
+
+# time_run LABEL CMD... : appends "LABEL seconds peak_kb" to $OUT/times
+time_run() {
+	label=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$OUT/time.tmp" "$@" >/dev/null 2>"$OUT/stderr.tmp" || {
+		rc=$?
+		# verify-roster exits 1 when a verdict is not valid; anything else is a failure
+		if [ "$rc" -ne 1 ]; then
+			echo "bench: $label failed ($rc):" >&2
+			cat "$OUT/stderr.tmp" >&2
+			exit 1
+		fi
+	}
+	echo "$label $(tail -n1 "$OUT/time.tmp")" >>"$OUT/times"
+}
+
+cat >"$OUT/baseline.sql" <<SQL
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE certificate (
+ number TEXT NOT NULL UNIQUE, name TEXT, gender TEXT,
+ id_number TEXT, trade TEXT, issuer TEXT, issued_on TEXT, valid_until TEXT,
+ review_due TEXT, status TEXT, training_institution TEXT);
+CREATE INDEX certificate_by_id ON certificate (id_number);
+.import --csv --skip 1 $OUT/register.csv certificate
+SQL
+
+fresh() { rm -f "$1" "$1-wal" "$1-shm"; }
+
+rm -f "$OUT/times"
+i=0
+while [ $i -lt "$REPEAT" ]; do
+	i=$((i + 1))
+	echo "bench: round $i/$REPEAT"
+	fresh "$OUT/base.db"
+	time_run sqlite3_import sqlite3 "$OUT/base.db" -init "$OUT/baseline.sql" .quit
+	fresh "$OUT/opcert.db"
+	"$OPCERT" init --db "$OUT/opcert.db" >/dev/null
+	time_run opcert_import "$OPCERT" import "$OUT/register.csv" --db "$OUT/opcert.db" --today "$TODAY"
+	time_run verify_roster "$OPCERT" verify-roster "$OUT/roster.csv" --format jsonl --db "$OUT/opcert.db" --today "$TODAY"
+done
+
+rows=$(sqlite3 "$OUT/base.db" "select count(*) from certificate")
+[ "$rows" -eq "$CERTS" ] || { echo "bench: baseline imported $rows rows, expected $CERTS" >&2; exit 1; }
+rows=$(sqlite3 "$OUT/opcert.db" "select count(*) from certificate")
+[ "$rows" -eq "$CERTS" ] || { echo "bench: opcert imported $rows rows, expected $CERTS" >&2; exit 1; }
+valid=$("$OPCERT" verify-roster "$OUT/roster.csv" --format jsonl --db "$OUT/opcert.db" --today "$TODAY" | grep -c '"verdict":"valid"' || true)
+
+median() { grep "^$1 " "$OUT/times" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+peak() { grep "^$1 " "$OUT/times" | awk '{print $3}' | sort -n | tail -n1; }
+
+base=$(median sqlite3_import)
+imp=$(median opcert_import)
+ros=$(median verify_roster)
+echo
+echo "result: rows=$CERTS roster=$ROSTER roster_valid=$valid"
+awk -v b="$base" -v i="$imp" -v r="$ros" -v bm="$(peak sqlite3_import)" -v im="$(peak opcert_import)" -v rm="$(peak verify_roster)" -v n="$ROSTER" 'BEGIN {
+	printf "%-34s %9s %12s\n", "measure", "seconds", "peak RSS MB"
+	printf "%-34s %9.2f %12.1f\n", "sqlite3 .import (baseline)", b, bm/1024
+	printf "%-34s %9.2f %12.1f\n", "opcert import (full validation)", i, im/1024
+	printf "%-34s %9.2f %12.1f\n", "opcert verify-roster " n " rows", r, rm/1024
+	printf "\nimport ratio opcert/sqlite3: %.2fx (target <= 1.5x) %s\n", i/b, (i/b <= 1.5 ? "MET" : "MISSED")
+	printf "roster: %.0f rows/s (target >= %d rows in 1 s) %s\n", n/r, n, (r <= 1.0 ? "MET" : "MISSED")
+	printf "roster peak RSS: %.1f MB (target <= 64 MB) %s\n", rm/1024, (rm/1024 <= 64 ? "MET" : "MISSED")
+}' | tee "$OUT/results.txt"
