@@ -411,10 +411,19 @@ int text_load(const char *path, size_t max, struct text *out, struct err *err)
 	if (max > SIZE_MAX / 4)
 		max = SIZE_MAX / 4;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		/* A file the user named wrongly is their input error, not ours. */
+		if (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == ELOOP ||
+		    errno == ENAMETOOLONG)
+			return err_input(err, "无法打开文件“%s”：%s", path, strerror(errno));
 		return err_system(err, "无法打开文件“%s”：%s", path, strerror(errno));
+	}
 	if (fstat(fd, &st) != 0) {
 		err_system(err, "无法读取文件“%s”：%s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err_input(err, "“%s”是目录，不是文件", path);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {

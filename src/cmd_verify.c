@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "date.h"
 #include "roster.h"
+#include "text.h"
 #include "verify.h"
 #include "vout.h"
 
@@ -63,6 +64,14 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 		return cli_usage(cli, "缺少 --name（持证人姓名）");
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		return cli_usage(cli, "--format 只能是 text 或 json");
+	{
+		const char *args[] = {c.number, c.name, c.id_number, c.trade};
+
+		for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+			if (args[i] && (strlen(args[i]) > 256 || !utf8_valid(args[i], strlen(args[i]), NULL)))
+				return cli_usage(cli, "参数不是有效的 UTF-8 文本或过长");
+		}
+	}
 	rc = cli_open_store(cli, STORE_READONLY, &st);
 	if (rc)
 		return rc;

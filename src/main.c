@@ -78,8 +78,9 @@ static const struct command commands[] = {
 	 "  --out DIR         输出目录\n"
 	 "  --import          同时把登记表导入数据库（不存在则创建）\n"
 	 "  --today DATE      数据围绕该日期生成（核验时请用同一日期）\n" COMMON_HELP},
-	{"help", cmd_help, "显示帮助：opcert help [COMMAND]", "用法：opcert help [COMMAND]\n"},
-	{"version", cmd_version, "显示版本", "用法：opcert version\n"},
+	{"help", cmd_help, "显示帮助：opcert help [COMMAND]",
+	 "用法：opcert help [COMMAND]\n\n不带参数时列出全部命令；带命令名时显示该命令的帮助。\n"},
+	{"version", cmd_version, "显示版本", "用法：opcert version\n\n显示 opcert 的版本号。\n"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -112,18 +113,38 @@ static void print_overview(FILE *f)
 	      f);
 }
 
+/* Parse only the common options; returns -1 to go on, else an exit status. */
+static int common_only(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		rc = cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+		if (rc == -1)
+			return cli_usage(cli, "未知选项");
+	}
+	return -1;
+}
+
 static int cmd_help(int argc, char **argv, struct cli *cli)
 {
 	const struct command *c;
+	int rc = common_only(argc, argv, cli);
 
-	(void)cli;
-	if (argc < 2) {
+	if (rc >= 0)
+		return rc;
+	if (optind >= argc) {
 		print_overview(stdout);
 		return EXIT_ALL_VALID;
 	}
-	c = cli_find(argv[1]);
+	if (optind + 1 < argc)
+		return cli_usage(cli, "多余的参数“%s”", argv[optind + 1]);
+	c = cli_find(argv[optind]);
 	if (!c) {
-		fprintf(stderr, "opcert: 没有命令“%s”\n", argv[1]);
+		fprintf(stderr, "opcert: 没有命令“%s”，可用命令见 opcert help\n", argv[optind]);
 		return EXIT_USAGE;
 	}
 	cli_print_help(c);
@@ -132,11 +153,14 @@ static int cmd_help(int argc, char **argv, struct cli *cli)
 
 static int cmd_version(int argc, char **argv, struct cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	(void)cli;
+	int rc = common_only(argc, argv, cli);
+
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage(cli, "多余的参数“%s”", argv[optind]);
 	printf("opcert %s\n", OPCERT_VERSION);
-	return EXIT_ALL_VALID;
+	return cli_finish_stdout(cli, EXIT_ALL_VALID);
 }
 
 int cli_common_option(struct cli *cli, int opt, const char *arg)
@@ -217,8 +241,10 @@ int main(int argc, char **argv)
 		print_overview(stdout);
 		return EXIT_ALL_VALID;
 	}
-	if (strcmp(argv[1], "--version") == 0)
-		return cmd_version(argc, argv, &cli);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("opcert %s\n", OPCERT_VERSION);
+		return EXIT_ALL_VALID;
+	}
 	c = cli_find(argv[1]);
 	if (!c) {
 		fprintf(stderr, "opcert: 没有命令“%s”，可用命令见 opcert help\n", argv[1]);

@@ -92,15 +92,6 @@ opcert() {
 	run "$OPCERT" "$@"
 }
 
-# stdin_run FILE CMD...: like run, with stdin from FILE.
-stdin_run() {
-	_in=$1
-	shift
-	LAST_CMD="$(show_cmd "$@") < $_in"
-	$TIMEOUT "$@" <"$_in" >"$T/out" 2>"$T/err"
-	RC=$?
-}
-
 # check_rc EXPECTED DESCRIPTION
 check_rc() {
 	if [ "$RC" -eq "$1" ]; then
@@ -173,12 +164,12 @@ check_ne() {
 
 # check DESCRIPTION CMD [ARGS...]: passes when the command succeeds.
 check() {
-	_desc=$1
+	_cdesc=$1
 	shift
 	if "$@" >/dev/null; then
 		pass
 	else
-		fail "$_desc" "assertion failed: $(show_cmd "$@")"
+		fail "$_cdesc" "assertion failed: $(show_cmd "$@")"
 	fi
 }
 
@@ -197,11 +188,15 @@ die() {
 	finish
 }
 
+# finish: the one summary line; the scratch directory is kept only when
+# something failed (to look at), and the status is non-zero then.
 finish() {
 	printf '%d passed, %d failed\n' "$PASS" "$FAIL"
 	if [ "$FAIL" -gt 0 ]; then
+		echo "(files kept in $T)" >&2
 		exit 1
 	fi
+	cd / && rm -rf "$T"
 	exit 0
 }
 
@@ -268,7 +263,12 @@ jl() {
 # trade_name CODE: the trade's name, from DOMAIN.md section 2 (construction
 # codes 01-11) and the emergency-management catalogue (作业类别.操作项目).
 trade_name() {
-	awk -v c="$1" '$1 "" == c "" { print $2 }' <<'TRADES'
+	trade_table | awk -F, -v c="$1" '$1 "" == c "" { print $2 }'
+}
+
+# trade_table: "CODE,NAME" lines.
+trade_table() {
+	tr ' ' , <<'TRADES'
 01 建筑电工
 02 建筑架子工（普通脚手架）
 03 建筑架子工（附着升降脚手架）
@@ -289,4 +289,142 @@ trade_name() {
 3.1 登高架设作业
 3.2 高处安装、维护、拆除作业
 TRADES
+}
+
+# oracle REGISTER ROSTER: the verdict of every roster row worked out here,
+# from register.csv and the rules of DOMAIN.md and the core issue, without
+# the program: one line "ROW<TAB>VERDICT[:FIELD,...]<TAB>FINDING,..." per
+# data row.  Both files are plain UTF-8 CSV with no quoted field before the
+# last column (as opcert demo writes them); BOM and CR are dropped here.
+# Dates compare as ISO text.  An issuer written 住建局 stands for
+# 住房和城乡建设局 (the demo rosters use both).
+oracle() {
+	{
+		trade_table | sed 's/^/N,/'
+		strip "$1" | sed 's/^/R,/'
+		strip "$2" | sed 's/^/S,/'
+	} | LC_ALL=C awk -F, -v today="$TODAY" '
+	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+	function iso(s,   a, n) {
+		s = trim(s)
+		if (s == "") return ""
+		gsub(/年|月|\/|\./, "-", s); sub(/日$/, "", s)
+		n = split(s, a, "-")
+		if (n != 3) return "bad:" s
+		return sprintf("%04d-%02d-%02d", a[1], a[2], a[3])
+	}
+	function gender(s) {
+		s = trim(s)
+		if (s == "男" || s == "男性" || s == "M" || s == "m") return 1
+		if (s == "女" || s == "女性" || s == "F" || s == "f") return 2
+		return 0
+	}
+	function issuer(s) { s = trim(s); sub(/住房和城乡建设局$/, "住建局", s); return s }
+	function leap(y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+	function id_ok(id,   w, s, i, y, m, d, mdays, p) {
+		if (length(id) != 18 || substr(id, 1, 17) !~ /^[0-9]+$/ || substr(id, 18) !~ /^[0-9X]$/)
+			return 0
+		p = substr(id, 1, 2) + 0
+		if (!((p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
+		      (p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) ||
+		      p == 71 || p == 81 || p == 82)) return 0
+		y = substr(id, 7, 4) + 0; m = substr(id, 11, 2) + 0; d = substr(id, 13, 2) + 0
+		split("31 28 31 30 31 30 31 31 30 31 30 31", mdays, " ")
+		if (m < 1 || m > 12 || d < 1) return 0
+		if (d > mdays[m] + (m == 2 && leap(y))) return 0
+		if (sprintf("%04d-%02d-%02d", y, m, d) > today) return 0
+		split("7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2", w, " ")
+		s = 0
+		for (i = 1; i <= 17; i++) s += substr(id, i, 1) * w[i]
+		return substr("10X98765432", s % 11 + 1, 1) == substr(id, 18, 1)
+	}
+	function tcode(s) {
+		s = trim(s)
+		if (s in byname) return byname[s]
+		if (s ~ /^[0-9]$/) return "0" s
+		return s
+	}
+	$1 == "N" { byname[$3] = $2; next }
+	$1 == "R" {
+		if (++rn == 1) next
+		n = $2; rname[n] = $3; rgender[n] = gender($4); rid[n] = toupper($5)
+		rtrade[n] = tcode($6); rissuer[n] = issuer($7); runtil[n] = $9
+		rreview[n] = $10; rstatus[n] = $11
+		if (n !~ /^T/) prefix[substr(n, 1, 4)] = 1
+		next
+	}
+	$1 == "S" {
+		if (++sn == 1) {
+			for (i = 2; i <= NF; i++) {
+				h = trim($i)
+				if (h == "姓名") cN = i
+				else if (h == "性别") cG = i
+				else if (h == "身份证号码") cI = i
+				else if (h == "工种" || h == "岗位" || h == "特种作业岗位/工种") cT = i
+				else if (h == "证书编号") cC = i
+				else if (h == "发证机关") cS = i
+				else if (h == "有效期至") cU = i
+			}
+			next
+		}
+		k = sn - 1
+		name[k] = trim($cN); g[k] = cG ? gender($cG) : 0
+		id[k] = toupper(trim($cI)); num[k] = cC ? trim($cC) : ""
+		tr[k] = cT ? tcode($cT) : ""; is[k] = cS ? issuer($cS) : ""
+		un[k] = cU ? iso($cU) : ""
+		if (num[k] == "无") num[k] = ""
+		if (num[k] != "") {
+			if (!(num[k] in who)) who[num[k]] = name[k] "|" id[k]
+			else if (who[num[k]] != name[k] "|" id[k]) shared[num[k]] = 1
+		}
+		nrows = k
+		next
+	}
+	END {
+		np = split("unofficial_link forged tampered uncertified mismatch duplicate_use revoked suspended expired review_overdue invalid_id invalid_number not_found external status_unknown", prec, " ")
+		for (k = 1; k <= nrows; k++) {
+			delete f
+			fl = ""
+			n = num[k]
+			if (n == "") { f["uncertified"] = 1 }
+			else {
+				if (!id_ok(id[k]) || (g[k] && g[k] != (substr(id[k], 17, 1) % 2 ? 1 : 2)))
+					f["invalid_id"] = 1
+				cons = (length(n) == 16 && n ~ /^[\200-\377][\200-\377][\200-\377][A-Z]/ &&
+					substr(n, 5) ~ /^[0-9]+$/)
+				em = (length(n) == 19 && n ~ /^T/ && id_ok(substr(n, 2)))
+				if (!cons && !em) f["invalid_number"] = 1
+				else {
+					mid = 0
+					if (em && id[k] != "" && substr(n, 2) != id[k]) { f["mismatch"] = 1; mid = 1 }
+					if (n in rname) {
+						if (name[k] != rname[n]) fl = fl ",name"
+						if (mid || id[k] != rid[n]) fl = fl ",id_number"
+						if (g[k] && g[k] != rgender[n]) fl = fl ",gender"
+						if (tr[k] != "" && tr[k] != rtrade[n]) fl = fl ",trade"
+						if (un[k] != "" && un[k] != runtil[n]) fl = fl ",valid_until"
+						if (is[k] != "" && is[k] != rissuer[n]) fl = fl ",issuer"
+						if (fl != "") f["mismatch"] = 1
+						if (rstatus[n] == "注销") f["revoked"] = 1
+						if (rstatus[n] == "暂扣") f["suspended"] = 1
+						if (runtil[n] < today) f["expired"] = 1
+						else if (rreview[n] != "" && rreview[n] < today) f["review_overdue"] = 1
+					} else {
+						if (mid) fl = ",id_number"
+						if (cons && (substr(n, 1, 4) in prefix)) f["not_found"] = 1
+						else f["external"] = 1
+					}
+				}
+				if (n in shared) f["duplicate_use"] = 1
+			}
+			v = "valid"; all = ""
+			for (i = 1; i <= np; i++)
+				if (prec[i] in f) {
+					if (v == "valid") v = prec[i]
+					all = all (all == "" ? "" : ",") prec[i]
+				}
+			if (v == "mismatch") v = v ":" substr(fl, 2)
+			printf "%d\t%s\t%s\n", k, v, all
+		}
+	}'
 }

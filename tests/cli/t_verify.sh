@@ -64,10 +64,10 @@ check_out_has "mismatch" "a wrong name (text) gives the verdict code"
 # --- --id --------------------------------------------------------------------
 v --number "$num" --name "$name" --id 12345
 check_rc 1 "a malformed --id exits 1, not 2"
-check "a malformed --id is an invalid_id finding" jq -e '.findings | index("invalid_id")' "$T/out"
+check "a malformed --id is an invalid_id finding" jq -e '.findings | any(.[]; . == "invalid_id")' "$T/out"
 v --number "$num" --name "$name" --id "$(printf '%s' "$id" | cut -c1-17)Q"
 check_rc 1 "--id with a letter Q exits 1"
-check "--id with a letter Q is an invalid_id finding" jq -e '.findings | index("invalid_id")' "$T/out"
+check "--id with a letter Q is an invalid_id finding" jq -e '.findings | any(.[]; . == "invalid_id")' "$T/out"
 # A well-formed ID of someone else: mismatch on id_number only.
 other=11010519491231002X
 v --number "$num" --name "$name" --id "$other"
@@ -175,7 +175,7 @@ expect_verdict review_overdue 1 "a certificate whose review date $(col "$r" 9) p
 r=$(row_where '$10 == "暂扣"')
 v --number "$(col "$r" 1)" --name "$(col "$r" 2)某"
 expect_verdict mismatch 1 "suspended + wrong name: the verdict is the most serious"
-check "suspended + wrong name: both findings kept" jq -e '(.findings | index("suspended")) and (.findings | index("mismatch"))' "$T/out"
+check "suspended + wrong name: both findings kept" jq -e '(.findings | any(.[]; . == "suspended")) and (.findings | any(.[]; . == "mismatch"))' "$T/out"
 
 # --- valid up to and including the valid-until day ------------------------------------
 # A construction certificate (no review date) valid today whose valid-until
@@ -189,6 +189,30 @@ opcert verify --number "$(col "$r" 1)" --name "$(col "$r" 2)" --today "$until" -
 expect_verdict valid 0 "valid on its valid-until day $until"
 opcert verify --number "$(col "$r" 1)" --name "$(col "$r" 2)" --today "$next" --db "$DB" --format json
 expect_verdict expired 1 "expired the day after ($next)"
+
+# --- the JSON of verify is a verify-roster jsonl line without row ---------------------------
+{
+	echo 姓名,身份证号码,证书编号
+	echo "$name,$id,$num"
+	echo "${name}某,$id,$num"
+	echo "$ename,$other,$enum"
+	echo "张三,$tid,$nf"
+	echo "张三,$tid,川A012019000001"
+	echo "张三,$tid,T$tid"
+	echo "张三,$tid,garbage"
+} >"$T/same.csv"
+opcert verify-roster "$T/same.csv" --format jsonl --today "$TODAY" --db "$DB"
+check_rc 1 "the comparison roster exits 1"
+cp "$T/out" "$T/same.jsonl"
+i=0
+sed 1d "$T/same.csv" >"$T/same.rows"
+while IFS=, read -r n i_d no; do
+	i=$((i + 1))
+	v --number "$no" --name "$n" --id "$i_d"
+	check_eq "$(jq -c . "$T/out")" "$(sed -n "${i}p" "$T/same.jsonl" | jq -c 'del(.row)')" \
+		"verify --format json = verify-roster line $i without row ($no)"
+done <"$T/same.rows"
+check_eq "$i" 7 "seven comparisons made"
 
 # --- exit 2 is only for usage errors -------------------------------------------------
 opcert verify --number "$num" --today "$TODAY" --db "$DB"

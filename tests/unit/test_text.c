@@ -284,12 +284,20 @@ static void test_load_missing(void **state)
 
 	(void)state;
 	err_clear(&e);
+	/* A file the user named wrongly is an input error (exit 2), not ours. */
 	assert_int_equal(text_load("/nonexistent/opcert/roster.csv", 100, &t, &e), -1);
-	assert_int_equal(e.kind, ERR_SYSTEM);
+	assert_int_equal(e.kind, ERR_INPUT);
 	assert_non_null(strstr(e.msg, "/nonexistent/opcert/roster.csv"));
 	assert_null(t.data);
 	text_release(&t);
 	text_release(NULL);
+
+	/* So is a directory given where a file belongs. */
+	err_clear(&e);
+	assert_int_equal(text_load("/tmp", 100, &t, &e), -1);
+	assert_int_equal(e.kind, ERR_INPUT);
+	assert_non_null(strstr(e.msg, "目录"));
+	assert_null(t.data);
 }
 
 /* Pipes have no size: they are read in chunks up to the limit. */
