@@ -11,8 +11,9 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 300
 FUZZ_TEST_SECONDS ?= 15
 CMAKE ?= cmake
+C_SOURCES = $(wildcard lib/*.c lib/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c)
 
-.PHONY: all deps build run test test-unit test-asan test-fuzz fuzz bench format clean
+.PHONY: all deps build run test test-format test-unit test-asan test-fuzz fuzz bench format clean
 
 all: build
 
@@ -35,8 +36,11 @@ build-fuzz: deps
 run: build
 	@sh scripts/run.sh
 
-test: test-unit test-asan test-fuzz
+test: test-format test-unit test-asan test-fuzz
 	@echo "opcert: all suites passed"
+
+test-format: deps
+	@clang-format --dry-run --Werror $(C_SOURCES)
 
 test-unit: build
 	@cd build && ctest --output-on-failure -j $(JOBS)
@@ -56,7 +60,7 @@ bench: build
 	@sh bench/run.sh
 
 format:
-	@clang-format -i lib/*.c lib/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c 2>/dev/null || true
+	@clang-format -i $(C_SOURCES)
 
 clean:
 	rm -rf build build-asan build-fuzz

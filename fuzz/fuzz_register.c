@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err_clear(&err);
 	if (tabfile_open_memory(&t, (const char *)data, size, regfile_columns, regfile_ncolumns,
-				&err) == 0) {
+	                        &err) == 0) {
 		while (tabfile_next(&t, &err) == 1) {
 			if (regfile_row(&t, today, &c, &err) == 0) {
 				/* A row that parses must be self-consistent. */

@@ -70,7 +70,7 @@ struct csv_column {
  * twice.
  */
 int csv_map_header(const struct csv_reader *r, const struct csv_column *columns, size_t ncolumns,
-		   int *index, struct err *err);
+                   int *index, struct err *err);
 /* 1 when header cell (p, len) matches spec names. */
 int csv_header_matches(const char *names, const char *p, size_t len);
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DATE_NONE INT32_MIN
+#define DATE_NONE     INT32_MIN
 #define DATE_MIN_YEAR 1900
 #define DATE_MAX_YEAR 2199
 

@@ -43,6 +43,6 @@ void demo_cert(const struct demo_options *o, long index, struct cert *out, enum 
  * (created if missing).  progress, when not NULL, is called now and then
  * with the rows written so far. */
 int demo_write(const struct demo_options *o, const char *dir,
-	       void (*progress)(long done, long total, void *arg), void *arg, struct err *err);
+               void (*progress)(long done, long total, void *arg), void *arg, struct err *err);
 
 #endif

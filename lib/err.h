@@ -21,9 +21,9 @@ enum err_kind {
 
 struct err {
 	enum err_kind kind;
-	long line;        /* 1-based physical line in the input, 0 = none */
-	char column[64];  /* column header as written in the file, "" = none */
-	char msg[448];    /* what failed, in Chinese for users, no full stop */
+	long line;       /* 1-based physical line in the input, 0 = none */
+	char column[64]; /* column header as written in the file, "" = none */
+	char msg[448];   /* what failed, in Chinese for users, no full stop */
 };
 
 #if defined(__GNUC__)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDNUM_LEN 18
+#define IDNUM_LEN  18
 #define IDNUM_SIZE 19 /* with the NUL */
 
 enum idnum_error {

@@ -18,15 +18,15 @@
 #include "tabfile.h"
 
 #define PROGRESS_EVERY 100000
-#define MAX_PREFIXES 64
+#define MAX_PREFIXES   64
 
 static int same_cert(const struct cert *a, const struct cert *b)
 {
-	return a->system == b->system && strcmp(a->name, b->name) == 0 &&
-	       a->gender == b->gender && strcmp(a->id_number, b->id_number) == 0 &&
-	       strcmp(a->trade, b->trade) == 0 && strcmp(a->issuer, b->issuer) == 0 &&
-	       a->issued_on == b->issued_on && a->valid_until == b->valid_until &&
-	       a->review_due == b->review_due && a->status == b->status &&
+	return a->system == b->system && strcmp(a->name, b->name) == 0 && a->gender == b->gender &&
+	       strcmp(a->id_number, b->id_number) == 0 && strcmp(a->trade, b->trade) == 0 &&
+	       strcmp(a->issuer, b->issuer) == 0 && a->issued_on == b->issued_on &&
+	       a->valid_until == b->valid_until && a->review_due == b->review_due &&
+	       a->status == b->status &&
 	       strcmp(a->training_institution, b->training_institution) == 0;
 }
 
@@ -50,8 +50,7 @@ static void diff_date(json_t *fields, const char *key, int32_t a, int32_t b)
 }
 
 /* The change record: what differs, personal data masked. */
-static char *change_json(const struct cert *a, const struct cert *b, const char *source,
-			 long line)
+static char *change_json(const struct cert *a, const struct cert *b, const char *source, long line)
 {
 	json_t *root = json_object(), *fields = json_object();
 	char ma[IDNUM_SIZE], mb[IDNUM_SIZE];
@@ -70,8 +69,7 @@ static char *change_json(const struct cert *a, const struct cert *b, const char 
 	diff_date(fields, "valid_until", a->valid_until, b->valid_until);
 	diff_date(fields, "review_due", a->review_due, b->review_due);
 	diff_text(fields, "status", cert_status_code(a->status), cert_status_code(b->status));
-	diff_text(fields, "training_institution", a->training_institution,
-		  b->training_institution);
+	diff_text(fields, "training_institution", a->training_institution, b->training_institution);
 	json_object_set_new(root, "action", json_string("import_update"));
 	json_object_set_new(root, "source", json_string(source ? source : ""));
 	json_object_set_new(root, "line", json_integer(line));
@@ -82,7 +80,7 @@ static char *change_json(const struct cert *a, const struct cert *b, const char 
 }
 
 static int note_prefix(const struct cert *c, char (*prefixes)[STORE_PREFIX_SIZE], size_t *n,
-		       struct err *err)
+                       struct err *err)
 {
 	struct certno no;
 	size_t i;
@@ -94,13 +92,14 @@ static int note_prefix(const struct cert *c, char (*prefixes)[STORE_PREFIX_SIZE]
 			return 0;
 	}
 	if (*n == MAX_PREFIXES)
-		return err_input(err, "一个文件中的发证机关代码（省份+城市）超过%d个", MAX_PREFIXES);
+		return err_input(err, "一个文件中的发证机关代码（省份+城市）超过%d个",
+		                 MAX_PREFIXES);
 	snprintf(prefixes[(*n)++], STORE_PREFIX_SIZE, "%s", no.prefix);
 	return 0;
 }
 
 static int update_one(struct store *st, const struct cert *c, const struct import_options *o,
-		      long line, struct import_stats *stats, struct err *err)
+                      long line, struct import_stats *stats, struct err *err)
 {
 	struct cert old;
 	char *change;
@@ -127,7 +126,7 @@ static int update_one(struct store *st, const struct cert *c, const struct impor
 }
 
 int import_register(struct store *st, const char *path, const struct import_options *o,
-		    struct import_stats *stats, struct err *err)
+                    struct import_stats *stats, struct err *err)
 {
 	struct tabfile t;
 	struct strmap seen;
@@ -157,7 +156,7 @@ int import_register(struct store *st, const char *path, const struct import_opti
 		}
 		if (!created) {
 			tabfile_error(&t, 0, err, "证书编号 %s 在文件中重复（第%ld行已出现）",
-				      c.number, e->value);
+			              c.number, e->value);
 			goto out;
 		}
 		e->value = line;
@@ -170,9 +169,10 @@ int import_register(struct store *st, const char *path, const struct import_opti
 			goto out;
 		if (rc == 1) {
 			if (!o->update) {
-				tabfile_error(&t, 0, err,
-					      "证书编号 %s 已在登记库中（如需更新已有证书，请加 --update）",
-					      c.number);
+				tabfile_error(
+				    &t, 0, err,
+				    "证书编号 %s 已在登记库中（如需更新已有证书，请加 --update）",
+				    c.number);
 				goto out;
 			}
 			if (update_one(st, &c, o, line, stats, err) < 0) {

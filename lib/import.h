@@ -24,13 +24,13 @@ struct import_stats {
 
 struct import_options {
 	int update;
-	int32_t today; /* bounds ID birth dates */
-	const char *source; /* recorded with each change, e.g. the file name */
+	int32_t today;                          /* bounds ID birth dates */
+	const char *source;                     /* recorded with each change, e.g. the file name */
 	void (*progress)(long rows, void *arg); /* called every 100,000 rows, may be NULL */
 	void *progress_arg;
 };
 
 int import_register(struct store *st, const char *path, const struct import_options *o,
-		    struct import_stats *stats, struct err *err);
+                    struct import_stats *stats, struct err *err);
 
 #endif

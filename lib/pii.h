@@ -16,7 +16,7 @@
 #include "idnum.h"
 
 #define PII_SEALED_MAX 96
-#define PII_INDEX_MAX 32
+#define PII_INDEX_MAX  32
 
 /* Stored form of a normalised ID number; returns its length. */
 size_t pii_seal(const char *id, unsigned char out[PII_SEALED_MAX]);

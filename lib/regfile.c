@@ -29,22 +29,22 @@ enum {
 };
 
 const struct csv_column regfile_columns[] = {
-	[COL_NUMBER] = {"证书编号|number|证号", 1},
-	[COL_NAME] = {"姓名|name", 1},
-	[COL_GENDER] = {"性别|gender", 1},
-	[COL_ID] = {"身份证号码|id_number|身份证号|公民身份号码", 1},
-	[COL_TRADE] = {"工种|trade|操作项目|准操项目|工种类别", 1},
-	[COL_ISSUER] = {"发证机关|issuer", 1},
-	[COL_ISSUED_ON] = {"发证日期|issued_on|初领日期", 1},
-	[COL_VALID_UNTIL] = {"有效期至|valid_until|有效期截止日期|有效截止日期", 1},
-	[COL_REVIEW_DUE] = {"复审日期|review_due|复审（延期复核）日期|延期复核日期|应复审日期", 0},
-	[COL_STATUS] = {"状态|status|证书状态", 0},
-	[COL_TRAINING] = {"培训机构|training_institution", 0},
+    [COL_NUMBER] = {"证书编号|number|证号", 1},
+    [COL_NAME] = {"姓名|name", 1},
+    [COL_GENDER] = {"性别|gender", 1},
+    [COL_ID] = {"身份证号码|id_number|身份证号|公民身份号码", 1},
+    [COL_TRADE] = {"工种|trade|操作项目|准操项目|工种类别", 1},
+    [COL_ISSUER] = {"发证机关|issuer", 1},
+    [COL_ISSUED_ON] = {"发证日期|issued_on|初领日期", 1},
+    [COL_VALID_UNTIL] = {"有效期至|valid_until|有效期截止日期|有效截止日期", 1},
+    [COL_REVIEW_DUE] = {"复审日期|review_due|复审（延期复核）日期|延期复核日期|应复审日期", 0},
+    [COL_STATUS] = {"状态|status|证书状态", 0},
+    [COL_TRAINING] = {"培训机构|training_institution", 0},
 };
 const size_t regfile_ncolumns = COL_COUNT;
 
 static int copy_text(const struct tabfile *t, size_t col, const char *p, size_t len, char *dst,
-		     size_t size, int required, struct err *err)
+                     size_t size, int required, struct err *err)
 {
 	size_t i;
 
@@ -62,7 +62,7 @@ static int copy_text(const struct tabfile *t, size_t col, const char *p, size_t 
 }
 
 static int parse_date_field(const struct tabfile *t, size_t col, int required, int32_t *out,
-			    struct err *err)
+                            struct err *err)
 {
 	const char *p;
 	size_t len;
@@ -75,19 +75,22 @@ static int parse_date_field(const struct tabfile *t, size_t col, int required, i
 		return 0;
 	}
 	if (date_parse(p, len, out) < 0)
-		return tabfile_error(t, col, err, "日期“%.*s”无效（应写作2018-08-09、2018/8/9或2018年8月9日）",
-				     (int)(len > 64 ? 64 : len), p);
+		return tabfile_error(t, col, err,
+		                     "日期“%.*s”无效（应写作2018-08-09、2018/8/9或2018年8月9日）",
+		                     (int)(len > 64 ? 64 : len), p);
 	return 0;
 }
 
 int regfile_excel_id_error(const struct tabfile *t, size_t col, const char *p, size_t len,
-			   struct err *err)
+                           struct err *err)
 {
 	if (!idnum_excel_mangled(p, len))
 		return 0;
 	return tabfile_error(t, col, err,
-			     "身份证号码“%.*s”已被Excel当作数字处理，后几位已丢失；请把该列设置为“文本”格式，重新录入身份证号码后再导出",
-			     (int)(len > 32 ? 32 : len), p);
+	                     "身份证号码“%.*"
+	                     "s”已被Excel当作数字处理，后几位已丢失；请把该列设置为“文本”格式，重新"
+	                     "录入身份证号码后再导出",
+	                     (int)(len > 32 ? 32 : len), p);
 }
 
 int regfile_row(const struct tabfile *t, int32_t today, struct cert *c, struct err *err)
@@ -106,7 +109,7 @@ int regfile_row(const struct tabfile *t, int32_t today, struct cert *c, struct e
 		return tabfile_error(t, COL_NUMBER, err, "必填项为空");
 	if (certno_parse(p, len, &no) < 0)
 		return tabfile_error(t, COL_NUMBER, err, "证书编号“%.*s”格式无效",
-				     (int)(len > 40 ? 40 : len), p);
+		                     (int)(len > 40 ? 40 : len), p);
 	memcpy(c->number, no.text, sizeof(c->number));
 	c->system = no.system;
 
@@ -122,19 +125,19 @@ int regfile_row(const struct tabfile *t, int32_t today, struct cert *c, struct e
 	ide = idnum_check(p, len, today, c->id_number);
 	if (ide != IDNUM_OK)
 		return tabfile_error(t, COL_ID, err, "身份证号码“%.*s”无效：%s",
-				     (int)(len > 32 ? 32 : len), p, idnum_reason(ide));
+		                     (int)(len > 32 ? 32 : len), p, idnum_reason(ide));
 
 	tabfile_field(t, COL_GENDER, &p, &len);
 	c->gender = gender_parse(p, len);
 	if (c->gender == GENDER_NONE)
 		return tabfile_error(t, COL_GENDER, err, "性别“%.*s”无法识别（应为男或女）",
-				     (int)(len > 16 ? 16 : len), p);
+		                     (int)(len > 16 ? 16 : len), p);
 	if ((int)c->gender != idnum_gender(c->id_number))
 		return tabfile_error(t, COL_GENDER, err, "性别与身份证号不符");
 
 	if (no.system == SYS_EMERGENCY && strcmp(no.id, c->id_number) != 0)
 		return tabfile_error(t, COL_NUMBER, err,
-				     "应急管理证书编号中的身份证号与“身份证号码”列不一致");
+		                     "应急管理证书编号中的身份证号与“身份证号码”列不一致");
 
 	tabfile_field(t, COL_TRADE, &p, &len);
 	if (len == 0)
@@ -142,10 +145,11 @@ int regfile_row(const struct tabfile *t, int32_t today, struct cert *c, struct e
 	trade = trade_find(no.system, p, len);
 	if (!trade)
 		return tabfile_error(t, COL_TRADE, err, "工种“%.*s”不在%s工种表中",
-				     (int)(len > 64 ? 64 : len), p, cert_system_name(no.system));
+		                     (int)(len > 64 ? 64 : len), p, cert_system_name(no.system));
 	if (no.system == SYS_CONSTRUCTION && strcmp(trade->code, no.trade) != 0)
-		return tabfile_error(t, COL_TRADE, err, "工种（%s）与证书编号中的工种代码（%s）不一致",
-				     trade->code, no.trade);
+		return tabfile_error(t, COL_TRADE, err,
+		                     "工种（%s）与证书编号中的工种代码（%s）不一致", trade->code,
+		                     no.trade);
 	snprintf(c->trade, sizeof(c->trade), "%s", trade->code);
 
 	tabfile_field(t, COL_ISSUER, &p, &len);
@@ -168,12 +172,12 @@ int regfile_row(const struct tabfile *t, int32_t today, struct cert *c, struct e
 		st = cert_status_parse(p, len);
 		if (st < 0)
 			return tabfile_error(t, COL_STATUS, err,
-					     "状态“%.*s”无法识别（应为有效、暂扣或注销）",
-					     (int)(len > 32 ? 32 : len), p);
+			                     "状态“%.*s”无法识别（应为有效、暂扣或注销）",
+			                     (int)(len > 32 ? 32 : len), p);
 		c->status = (enum cert_status)st;
 	}
 
 	tabfile_field(t, COL_TRAINING, &p, &len);
 	return copy_text(t, COL_TRAINING, p, len, c->training_institution,
-			 sizeof(c->training_institution), 0, err);
+	                 sizeof(c->training_institution), 0, err);
 }

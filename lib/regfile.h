@@ -33,6 +33,6 @@ int regfile_row(const struct tabfile *t, int32_t today, struct cert *c, struct e
  * treats the other failures as findings rather than errors.
  */
 int regfile_excel_id_error(const struct tabfile *t, size_t col, const char *p, size_t len,
-			   struct err *err);
+                           struct err *err);
 
 #endif

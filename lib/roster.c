@@ -32,14 +32,14 @@ enum {
 };
 
 static const struct csv_column roster_columns[] = {
-	[RC_NAME] = {"姓名|name", 1},
-	[RC_GENDER] = {"性别|gender", 0},
-	[RC_ID] = {"身份证号码|id_number|身份证号|公民身份号码", 1},
-	[RC_TRADE] = {"工种|特种作业岗位/工种|岗位|特种作业岗位|操作项目|trade", 0},
-	[RC_NUMBER] = {"证书编号|number|证号|操作证号", 1},
-	[RC_ISSUER] = {"发证机关|issuer", 0},
-	[RC_VALID_UNTIL] = {"有效期至|valid_until|有效期截止日期|有效截止日期", 0},
-	[RC_PROJECT] = {"项目名称|project", 0},
+    [RC_NAME] = {"姓名|name", 1},
+    [RC_GENDER] = {"性别|gender", 0},
+    [RC_ID] = {"身份证号码|id_number|身份证号|公民身份号码", 1},
+    [RC_TRADE] = {"工种|特种作业岗位/工种|岗位|特种作业岗位|操作项目|trade", 0},
+    [RC_NUMBER] = {"证书编号|number|证号|操作证号", 1},
+    [RC_ISSUER] = {"发证机关|issuer", 0},
+    [RC_VALID_UNTIL] = {"有效期至|valid_until|有效期截止日期|有效截止日期", 0},
+    [RC_PROJECT] = {"项目名称|project", 0},
 };
 
 #define DUP_MULTI 1
@@ -78,7 +78,7 @@ static int is_trailer(const struct tabfile *t)
 }
 
 static int copy_field(const struct tabfile *t, size_t col, char *dst, size_t size, int required,
-		      struct err *err)
+                      struct err *err)
 {
 	const char *p;
 	size_t len, i;
@@ -137,14 +137,14 @@ static int parse_row(const struct tabfile *t, struct row *r, struct err *err)
 		r->claim.gender = gender_parse(p, len);
 		if (r->claim.gender == GENDER_NONE)
 			return tabfile_error(t, RC_GENDER, err, "性别“%.*s”无法识别（应为男或女）",
-					     (int)(len > 16 ? 16 : len), p);
+			                     (int)(len > 16 ? 16 : len), p);
 	}
 	tabfile_field(t, RC_VALID_UNTIL, &p, &len);
 	r->claim.valid_until = DATE_NONE;
 	if (len && date_parse(p, len, &r->claim.valid_until) < 0)
 		return tabfile_error(t, RC_VALID_UNTIL, err,
-				     "日期“%.*s”无效（应写作2018-08-09、2018/8/9或2018年8月9日）",
-				     (int)(len > 64 ? 64 : len), p);
+		                     "日期“%.*s”无效（应写作2018-08-09、2018/8/9或2018年8月9日）",
+		                     (int)(len > 64 ? 64 : len), p);
 	return 0;
 }
 
@@ -203,13 +203,13 @@ static void count(struct roster_summary *s, const struct vresult *v)
 		s->certified++;
 	if (v->verdict == V_VALID)
 		s->valid++;
-	if (v->findings & (VMASK(V_NOT_FOUND) | VMASK(V_INVALID_NUMBER) | VMASK(V_MISMATCH) |
-			   VMASK(V_FORGED)))
+	if (v->findings &
+	    (VMASK(V_NOT_FOUND) | VMASK(V_INVALID_NUMBER) | VMASK(V_MISMATCH) | VMASK(V_FORGED)))
 		s->fake++;
 }
 
 static int run(struct tabfile *t, struct verifier *v, roster_cb cb, void *arg,
-	       struct roster_summary *sum, struct err *err)
+               struct roster_summary *sum, struct err *err)
 {
 	struct strmap claims;
 	struct roster_result res;
@@ -258,7 +258,7 @@ out:
 }
 
 int roster_verify_file(const char *path, struct verifier *v, roster_cb cb, void *arg,
-		       struct roster_summary *sum, struct err *err)
+                       struct roster_summary *sum, struct err *err)
 {
 	struct tabfile t;
 	int rc = -1;
@@ -270,8 +270,8 @@ int roster_verify_file(const char *path, struct verifier *v, roster_cb cb, void 
 	return rc;
 }
 
-int roster_verify_memory(const char *data, size_t len, struct verifier *v, roster_cb cb,
-			 void *arg, struct roster_summary *sum, struct err *err)
+int roster_verify_memory(const char *data, size_t len, struct verifier *v, roster_cb cb, void *arg,
+                         struct roster_summary *sum, struct err *err)
 {
 	struct tabfile t;
 	int rc = -1;

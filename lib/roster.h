@@ -26,11 +26,11 @@ struct roster_result {
 };
 
 struct roster_summary {
-	long rows;          /* 特种作业人员（人） */
-	long certified;     /* rows with a number: 持证上岗 / 查验证书（本） */
-	long valid;         /* verdict valid */
-	long uncertified;   /* 无证上岗（人） */
-	long fake;          /* not_found, invalid_number, mismatch, forged: 其中假证 */
+	long rows;        /* 特种作业人员（人） */
+	long certified;   /* rows with a number: 持证上岗 / 查验证书（本） */
+	long valid;       /* verdict valid */
+	long uncertified; /* 无证上岗（人） */
+	long fake;        /* not_found, invalid_number, mismatch, forged: 其中假证 */
 	long by_verdict[V_COUNT];
 };
 
@@ -39,9 +39,9 @@ struct roster_summary {
 typedef int (*roster_cb)(const struct roster_result *r, void *arg, struct err *err);
 
 int roster_verify_file(const char *path, struct verifier *v, roster_cb cb, void *arg,
-		       struct roster_summary *sum, struct err *err);
-int roster_verify_memory(const char *data, size_t len, struct verifier *v, roster_cb cb,
-			 void *arg, struct roster_summary *sum, struct err *err);
+                       struct roster_summary *sum, struct err *err);
+int roster_verify_memory(const char *data, size_t len, struct verifier *v, roster_cb cb, void *arg,
+                         struct roster_summary *sum, struct err *err);
 
 /* 依法持证率 in percent: valid / rows (100 for an empty roster). */
 double roster_lawful_rate(const struct roster_summary *s);

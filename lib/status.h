@@ -16,12 +16,12 @@
 #include "cert.h"
 #include "verdict.h"
 
-#define STATUS_CONSTRUCTION_YEARS 2
-#define STATUS_EMERGENCY_YEARS 6
-#define STATUS_EMERGENCY_REVIEW_YEARS 3
+#define STATUS_CONSTRUCTION_YEARS               2
+#define STATUS_EMERGENCY_YEARS                  6
+#define STATUS_EMERGENCY_REVIEW_YEARS           3
 #define STATUS_EMERGENCY_STRETCHED_REVIEW_YEARS 6
-#define STATUS_RENEWAL_WINDOW_MONTHS 3 /* 延期复核: 3 months before expiry */
-#define STATUS_REVIEW_WINDOW_DAYS 60   /* 复审: 60 days before it falls due */
+#define STATUS_RENEWAL_WINDOW_MONTHS            3  /* 延期复核: 3 months before expiry */
+#define STATUS_REVIEW_WINDOW_DAYS               60 /* 复审: 60 days before it falls due */
 
 /*
  * The review date that applies to c: its recorded review_due when present;

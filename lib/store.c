@@ -68,7 +68,7 @@ int store_cert_insert(struct store *st, const struct cert *c, struct err *err)
 }
 
 int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
-		      const char *change, struct err *err)
+                      const char *change, struct err *err)
 {
 	return st->backend->cert_update(st, before, after, change, err);
 }
@@ -84,7 +84,7 @@ int store_prefix_add(struct store *st, const char *prefix, struct err *err)
 }
 
 int store_prefix_list(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
-		      struct err *err)
+                      struct err *err)
 {
 	return st->backend->prefix_list(st, out, max, n, err);
 }

@@ -42,11 +42,11 @@ struct store_backend {
 	int (*cert_get)(struct store *st, const char *number, struct cert *out, struct err *err);
 	int (*cert_insert)(struct store *st, const struct cert *c, struct err *err);
 	int (*cert_update)(struct store *st, const struct cert *before, const struct cert *after,
-			   const char *change, struct err *err);
+	                   const char *change, struct err *err);
 	int (*cert_count)(struct store *st, long *count, struct err *err);
 	int (*prefix_add)(struct store *st, const char *prefix, struct err *err);
-	int (*prefix_list)(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max,
-			   size_t *n, struct err *err);
+	int (*prefix_list)(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
+	                   struct err *err);
 	int (*schema_version)(struct store *st, int *version, struct err *err);
 };
 
@@ -69,7 +69,7 @@ int store_cert_insert(struct store *st, const struct cert *c, struct err *err);
 /* Replace before (as read) with after and record the change: change is a
  * JSON text describing it, with personal data masked. */
 int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
-		      const char *change, struct err *err);
+                      const char *change, struct err *err);
 int store_cert_count(struct store *st, long *count, struct err *err);
 
 /* Province + city prefixes ("黔A") of the construction numbers this
@@ -77,7 +77,7 @@ int store_cert_count(struct store *st, long *count, struct err *err);
  * is not_found; another prefix is external. */
 int store_prefix_add(struct store *st, const char *prefix, struct err *err);
 int store_prefix_list(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
-		      struct err *err);
+                      struct err *err);
 
 int store_schema_version(struct store *st, int *version, struct err *err);
 

@@ -25,32 +25,32 @@
 #define OPCERT_APPLICATION_ID 0x4f504345 /* "OPCE" */
 
 static const char *const migrations[] = {
-	/* 1: the register */
-	"CREATE TABLE certificate ("
-	" id INTEGER PRIMARY KEY,"
-	" number TEXT NOT NULL UNIQUE,"
-	" system INTEGER NOT NULL CHECK (system IN (1, 2)),"
-	" name TEXT NOT NULL,"
-	" gender INTEGER NOT NULL CHECK (gender IN (1, 2)),"
-	" id_sealed BLOB NOT NULL,"
-	" id_index BLOB NOT NULL,"
-	" trade TEXT NOT NULL,"
-	" issuer TEXT NOT NULL,"
-	" issued_on INTEGER NOT NULL,"
-	" valid_until INTEGER NOT NULL,"
-	" review_due INTEGER,"
-	" status INTEGER NOT NULL CHECK (status IN (0, 1, 2)),"
-	" training_institution TEXT NOT NULL DEFAULT '',"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX certificate_by_id ON certificate (id_index);"
-	"CREATE TABLE certificate_change ("
-	" id INTEGER PRIMARY KEY,"
-	" number TEXT NOT NULL,"
-	" changed_at INTEGER NOT NULL,"
-	" change TEXT NOT NULL);"
-	"CREATE INDEX certificate_change_by_number ON certificate_change (number);"
-	"CREATE TABLE issuer_prefix (prefix TEXT PRIMARY KEY) WITHOUT ROWID;",
+    /* 1: the register */
+    "CREATE TABLE certificate ("
+    " id INTEGER PRIMARY KEY,"
+    " number TEXT NOT NULL UNIQUE,"
+    " system INTEGER NOT NULL CHECK (system IN (1, 2)),"
+    " name TEXT NOT NULL,"
+    " gender INTEGER NOT NULL CHECK (gender IN (1, 2)),"
+    " id_sealed BLOB NOT NULL,"
+    " id_index BLOB NOT NULL,"
+    " trade TEXT NOT NULL,"
+    " issuer TEXT NOT NULL,"
+    " issued_on INTEGER NOT NULL,"
+    " valid_until INTEGER NOT NULL,"
+    " review_due INTEGER,"
+    " status INTEGER NOT NULL CHECK (status IN (0, 1, 2)),"
+    " training_institution TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX certificate_by_id ON certificate (id_index);"
+    "CREATE TABLE certificate_change ("
+    " id INTEGER PRIMARY KEY,"
+    " number TEXT NOT NULL,"
+    " changed_at INTEGER NOT NULL,"
+    " change TEXT NOT NULL);"
+    "CREATE INDEX certificate_change_by_number ON certificate_change (number);"
+    "CREATE TABLE issuer_prefix (prefix TEXT PRIMARY KEY) WITHOUT ROWID;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -66,21 +66,21 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST_COUNT_ALL] = {
-	[ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
-		   " review_due, status, training_institution FROM certificate WHERE number = ?1",
-	[ST_INSERT] = "INSERT INTO certificate (number, system, name, gender, id_sealed, id_index,"
-		      " trade, issuer, issued_on, valid_until, review_due, status,"
-		      " training_institution, created_at, updated_at)"
-		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-	[ST_UPDATE] = "UPDATE certificate SET system = ?2, name = ?3, gender = ?4, id_sealed = ?5,"
-		      " id_index = ?6, trade = ?7, issuer = ?8, issued_on = ?9, valid_until = ?10,"
-		      " review_due = ?11, status = ?12, training_institution = ?13,"
-		      " updated_at = ?14 WHERE number = ?1",
-	[ST_CHANGE] = "INSERT INTO certificate_change (number, changed_at, change)"
-		      " VALUES (?1, ?2, ?3)",
-	[ST_COUNT] = "SELECT count(*) FROM certificate",
-	[ST_PREFIX_ADD] = "INSERT OR IGNORE INTO issuer_prefix (prefix) VALUES (?1)",
-	[ST_PREFIX_LIST] = "SELECT prefix FROM issuer_prefix ORDER BY prefix",
+    [ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
+               " review_due, status, training_institution FROM certificate WHERE number = ?1",
+    [ST_INSERT] = "INSERT INTO certificate (number, system, name, gender, id_sealed, id_index,"
+                  " trade, issuer, issued_on, valid_until, review_due, status,"
+                  " training_institution, created_at, updated_at)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+    [ST_UPDATE] = "UPDATE certificate SET system = ?2, name = ?3, gender = ?4, id_sealed = ?5,"
+                  " id_index = ?6, trade = ?7, issuer = ?8, issued_on = ?9, valid_until = ?10,"
+                  " review_due = ?11, status = ?12, training_institution = ?13,"
+                  " updated_at = ?14 WHERE number = ?1",
+    [ST_CHANGE] = "INSERT INTO certificate_change (number, changed_at, change)"
+                  " VALUES (?1, ?2, ?3)",
+    [ST_COUNT] = "SELECT count(*) FROM certificate",
+    [ST_PREFIX_ADD] = "INSERT OR IGNORE INTO issuer_prefix (prefix) VALUES (?1)",
+    [ST_PREFIX_LIST] = "SELECT prefix FROM issuer_prefix ORDER BY prefix",
 };
 
 struct sqlite_store {
@@ -152,7 +152,7 @@ static int migrate(sqlite3 *db, int readonly, struct err *err)
 		return err_input(err, "这不是 opcert 数据库（文件中已有其他数据）");
 	if (version > (int)NMIGRATIONS)
 		return err_input(err, "数据库版本 %d 比本程序新（支持到 %d），请升级 opcert",
-				 version, (int)NMIGRATIONS);
+		                 version, (int)NMIGRATIONS);
 	if (version == (int)NMIGRATIONS)
 		return 0;
 	if (readonly)
@@ -201,9 +201,8 @@ static int sq_open(struct store *st, const char *path, int flags, struct err *er
 	if (!s)
 		return err_system(err, "内存不足");
 	st->impl = s;
-	oflags = SQLITE_OPEN_NOMUTEX |
-		 (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-		 ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	oflags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+	         ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		if (s->db)
 			err_system(err, "无法打开数据库 %s: %s", path, sqlite3_errmsg(s->db));
@@ -213,15 +212,16 @@ static int sq_open(struct store *st, const char *path, int flags, struct err *er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
-	if (!readonly && exec(s->db, "PRAGMA journal_mode = WAL", err) < 0)
-		goto fail;
 	if (exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err) < 0)
 		goto fail;
 	if (migrate(s->db, readonly, err) < 0)
 		goto fail;
+	/* Only now that the file is known to be ours: never change another's. */
+	if (!readonly && exec(s->db, "PRAGMA journal_mode = WAL", err) < 0)
+		goto fail;
 	for (i = 0; i < ST_COUNT_ALL; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->stmt[i], NULL) != SQLITE_OK) {
+		                       &s->stmt[i], NULL) != SQLITE_OK) {
 			db_error(err, s->db, "准备数据库语句");
 			goto fail;
 		}
@@ -306,7 +306,7 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 		copy_column(q, 1, c->name, sizeof(c->name));
 		c->gender = (enum gender)sqlite3_column_int(q, 2);
 		if (pii_open(sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3),
-			     c->id_number) < 0) {
+		             c->id_number) < 0) {
 			sqlite3_reset(q);
 			return err_system(err, "数据库中证书 %s 的身份证号码无法读取", number);
 		}
@@ -314,8 +314,8 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 		copy_column(q, 5, c->issuer, sizeof(c->issuer));
 		c->issued_on = sqlite3_column_int(q, 6);
 		c->valid_until = sqlite3_column_int(q, 7);
-		c->review_due = sqlite3_column_type(q, 8) == SQLITE_NULL ? DATE_NONE
-									  : sqlite3_column_int(q, 8);
+		c->review_due =
+		    sqlite3_column_type(q, 8) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(q, 8);
 		c->status = (enum cert_status)sqlite3_column_int(q, 9);
 		copy_column(q, 10, c->training_institution, sizeof(c->training_institution));
 		found = 1;
@@ -371,7 +371,7 @@ static int sq_cert_insert(struct store *st, const struct cert *c, struct err *er
 }
 
 static int sq_cert_update(struct store *st, const struct cert *before, const struct cert *after,
-			  const char *change, struct err *err)
+                          const char *change, struct err *err)
 {
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_UPDATE];
@@ -424,7 +424,7 @@ static int sq_prefix_add(struct store *st, const char *prefix, struct err *err)
 }
 
 static int sq_prefix_list(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
-			  struct err *err)
+                          struct err *err)
 {
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_PREFIX_LIST];
@@ -447,17 +447,17 @@ static int sq_schema_version(struct store *st, int *version, struct err *err)
 }
 
 const struct store_backend store_sqlite_backend = {
-	.name = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	.cert_get = sq_cert_get,
-	.cert_insert = sq_cert_insert,
-	.cert_update = sq_cert_update,
-	.cert_count = sq_cert_count,
-	.prefix_add = sq_prefix_add,
-	.prefix_list = sq_prefix_list,
-	.schema_version = sq_schema_version,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .cert_get = sq_cert_get,
+    .cert_insert = sq_cert_insert,
+    .cert_update = sq_cert_update,
+    .cert_count = sq_cert_count,
+    .prefix_add = sq_prefix_add,
+    .prefix_list = sq_prefix_list,
+    .schema_version = sq_schema_version,
 };

@@ -76,7 +76,7 @@ static char *arena_copy(struct strmap *m, const char *key, size_t len)
 }
 
 static struct strmap_entry *find_slot(struct strmap_entry *slots, size_t cap, const char *key,
-				      size_t len, uint64_t h)
+                                      size_t len, uint64_t h)
 {
 	size_t i = (size_t)h & (cap - 1);
 

@@ -16,9 +16,9 @@ struct strmap_entry {
 	const char *key; /* NULL = empty slot */
 	size_t len;
 	uint64_t hash;
-	long value;    /* caller's: a line number, a count */
-	char aux[24];  /* caller's: a short key such as an ID number */
-	int flags;     /* caller's */
+	long value;   /* caller's: a line number, a count */
+	char aux[24]; /* caller's: a short key such as an ID number */
+	int flags;    /* caller's */
 };
 
 struct strmap_chunk;

@@ -46,16 +46,15 @@ static int find_header(struct tabfile *t, struct err *err)
 			continue;
 		tabfile_column_name(t, i, &p, &len);
 		n += (size_t)snprintf(names + n, n < sizeof(names) ? sizeof(names) - n : 0,
-				      "%s%.*s", n ? "、" : "", (int)len, p);
+		                      "%s%.*s", n ? "、" : "", (int)len, p);
 		if (n >= sizeof(names))
 			break;
 	}
-	return err_input(err, "缺少必需的列：%s（表头须在前%d行内）", names,
-			 TABFILE_HEADER_SEARCH);
+	return err_input(err, "缺少必需的列：%s（表头须在前%d行内）", names, TABFILE_HEADER_SEARCH);
 }
 
 static int start(struct tabfile *t, const struct csv_column *columns, size_t ncolumns,
-		 struct err *err)
+                 struct err *err)
 {
 	size_t i;
 
@@ -72,7 +71,7 @@ static int start(struct tabfile *t, const struct csv_column *columns, size_t nco
 }
 
 int tabfile_open(struct tabfile *t, const char *path, const struct csv_column *columns,
-		 size_t ncolumns, struct err *err)
+                 size_t ncolumns, struct err *err)
 {
 	memset(t, 0, sizeof(*t));
 	if (text_load(path, TEXT_MAX_DEFAULT, &t->text, err) < 0)
@@ -81,7 +80,7 @@ int tabfile_open(struct tabfile *t, const char *path, const struct csv_column *c
 }
 
 int tabfile_open_memory(struct tabfile *t, const char *data, size_t len,
-			const struct csv_column *columns, size_t ncolumns, struct err *err)
+                        const struct csv_column *columns, size_t ncolumns, struct err *err)
 {
 	memset(t, 0, sizeof(*t));
 	if (text_from_memory(data, len, &t->text, err) < 0)

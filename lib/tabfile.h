@@ -13,7 +13,7 @@
 #include "err.h"
 #include "text.h"
 
-#define TABFILE_MAX_COLUMNS 32
+#define TABFILE_MAX_COLUMNS   32
 #define TABFILE_HEADER_SEARCH 10 /* the header must be within the first rows */
 
 struct tabfile {
@@ -30,10 +30,10 @@ struct tabfile {
 /* Load path and find its header.  The text is released by tabfile_close
  * even when opening fails. */
 int tabfile_open(struct tabfile *t, const char *path, const struct csv_column *columns,
-		 size_t ncolumns, struct err *err);
+                 size_t ncolumns, struct err *err);
 /* Same over bytes in memory (copied and converted). */
 int tabfile_open_memory(struct tabfile *t, const char *data, size_t len,
-			const struct csv_column *columns, size_t ncolumns, struct err *err);
+                        const struct csv_column *columns, size_t ncolumns, struct err *err);
 /* Start again at the first data row. */
 void tabfile_rewind(struct tabfile *t);
 /* 1 when a non-blank data row was read, 0 at the end, -1 on error. */
@@ -46,7 +46,7 @@ long tabfile_line(const struct tabfile *t);
 void tabfile_column_name(const struct tabfile *t, size_t col, const char **p, size_t *len);
 /* Fill err as an input error about column col of the current row. */
 int tabfile_error(const struct tabfile *t, size_t col, struct err *err, const char *fmt, ...)
-	ERR_PRINTF(4, 5);
+    ERR_PRINTF(4, 5);
 void tabfile_close(struct tabfile *t);
 
 #endif

@@ -23,7 +23,7 @@ struct trade {
 	const char *code;     /* canonical: "01", "2.1" */
 	const char *name;     /* 建筑电工, 熔化焊接与热切割作业 */
 	const char *category; /* EM: 作业类别 name (焊接与热切割作业); construction: NULL */
-	const char *aliases;  /* '|'-separated other names, may be NULL */
+	const char *aliases; /* '|'-separated other names, may be NULL */
 };
 
 /* Find a trade of the given system (SYS_NONE = either, construction first)

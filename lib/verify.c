@@ -19,12 +19,12 @@ static const struct {
 	const char *code;
 	const char *label;
 } fields[FIELD_COUNT] = {
-	{FIELD_NAME, "name", "姓名"},
-	{FIELD_ID, "id_number", "身份证号码"},
-	{FIELD_GENDER, "gender", "性别"},
-	{FIELD_TRADE, "trade", "工种"},
-	{FIELD_VALID_UNTIL, "valid_until", "有效期"},
-	{FIELD_ISSUER, "issuer", "发证机关"},
+    {FIELD_NAME, "name", "姓名"},
+    {FIELD_ID, "id_number", "身份证号码"},
+    {FIELD_GENDER, "gender", "性别"},
+    {FIELD_TRADE, "trade", "工种"},
+    {FIELD_VALID_UNTIL, "valid_until", "有效期"},
+    {FIELD_ISSUER, "issuer", "发证机关"},
 };
 
 const char *field_code(int bit)
@@ -70,13 +70,9 @@ static void fold(const char *s, char *out, size_t size)
 	static const struct {
 		const char *from, *to;
 	} repl[] = {
-		{"\xe3\x80\x80", ""}, /* U+3000 */
-		{"（", "("},
-		{"）", ")"},
-		{"•", "·"},
-		{"・", "·"},
-		{"．", "·"},
-		{"住房和城乡建设局", "住建局"},
+	    {"\xe3\x80\x80", ""}, /* U+3000 */
+	    {"（", "("},          {"）", ")"}, {"•", "·"},
+	    {"・", "·"},          {"．", "·"}, {"住房和城乡建设局", "住建局"},
 	};
 	size_t n = 0, i;
 
@@ -147,7 +143,7 @@ static size_t append(char *buf, size_t size, size_t n, const char *fmt, ...)
 }
 
 static size_t describe(const struct verifier *v, const struct vresult *r, enum verdict what,
-		       char *m, size_t size, size_t n)
+                       char *m, size_t size, size_t n)
 {
 	char d1[DATE_TEXT_MAX];
 	const struct cert *c = &r->cert;
@@ -159,7 +155,7 @@ static size_t describe(const struct verifier *v, const struct vresult *r, enum v
 		n = append(m, size, n, "证书有效，有效期至%s", date_format(c->valid_until, d1));
 		if (status_in_window(c, v->today))
 			n = append(m, size, n, "；已进入%s申请期",
-				   c->system == SYS_CONSTRUCTION ? "延期复核" : "复审");
+			           c->system == SYS_CONSTRUCTION ? "延期复核" : "复审");
 		break;
 	case V_UNCERTIFIED:
 		n = append(m, size, n, "未填写证书编号：无证上岗，应立即调离特种作业岗位");
@@ -182,9 +178,9 @@ static size_t describe(const struct verifier *v, const struct vresult *r, enum v
 		break;
 	case V_REVIEW_OVERDUE:
 		n = append(m, size, n, "逾期未%s（应于%s前%s）",
-			   c->system == SYS_CONSTRUCTION ? "延期复核" : "复审",
-			   date_format(status_review_due(c, 0), d1),
-			   c->system == SYS_CONSTRUCTION ? "延期复核" : "复审");
+		           c->system == SYS_CONSTRUCTION ? "延期复核" : "复审",
+		           date_format(status_review_due(c, 0), d1),
+		           c->system == SYS_CONSTRUCTION ? "延期复核" : "复审");
 		break;
 	case V_REVOKED:
 		n = append(m, size, n, "证书已被注销或吊销");
@@ -204,11 +200,13 @@ static size_t describe(const struct verifier *v, const struct vresult *r, enum v
 	case V_EXTERNAL:
 		if (certno_parse(r->number, strlen(r->number), &no) == 0 &&
 		    no.system == SYS_EMERGENCY)
-			n = append(m, size, n,
-				   "应急管理部门证书，本系统未登记：请在 cx.mem.gov.cn 核验并记录结果");
+			n = append(
+			    m, size, n,
+			    "应急管理部门证书，本系统未登记：请在 cx.mem.gov.cn 核验并记录结果");
 		else
-			n = append(m, size, n,
-				   "非本系统登记的发证机关签发：请到发证机关官方平台核验并记录结果");
+			n = append(
+			    m, size, n,
+			    "非本系统登记的发证机关签发：请到发证机关官方平台核验并记录结果");
 		break;
 	default:
 		n = append(m, size, n, "%s", verdict_label(what));

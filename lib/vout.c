@@ -74,7 +74,9 @@ static size_t lit(char *out, size_t size, size_t n, const char *s)
  */
 int vout_jsonl(FILE *f, const struct vresult *r, long row)
 {
-	char buf[4096];
+	/* Room for the worst case: every byte of number, name and message a
+	 * control character escaped to six bytes, plus codes and keys. */
+	char buf[6 * (sizeof(r->number) + sizeof(r->name) + sizeof(r->message)) + 1024];
 	size_t n = 0;
 	int v, b, first;
 
@@ -144,7 +146,7 @@ void vout_csv_row(FILE *f, const struct vresult *r, long row)
 	list[0] = '\0';
 	for (v = V_COUNT; (v = verdict_next(r->findings, v)) >= 0;)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? ";" : "",
-				      verdict_code((enum verdict)v));
+		                      verdict_code((enum verdict)v));
 	fputs(list, f);
 	fputc(',', f);
 	n = 0;
@@ -152,7 +154,7 @@ void vout_csv_row(FILE *f, const struct vresult *r, long row)
 	for (b = 1; b < (1 << FIELD_COUNT); b <<= 1)
 		if (r->mismatched & b)
 			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? ";" : "",
-					      field_code(b));
+			                      field_code(b));
 	fputs(list, f);
 	fputc(',', f);
 	csv_cell(f, r->message);
@@ -239,11 +241,12 @@ void vout_summary(FILE *f, const struct roster_summary *s)
 {
 	int v;
 
-	fprintf(f, "\n核验汇总：特种作业人员 %ld 人，持证上岗 %ld 人，查验证书 %ld 本，"
-		   "其中假证（查无此证、编号无效或信息不符）%ld 本，无证上岗 %ld 人，"
-		   "依法持证率 %.1f%%\n",
-		s->rows, s->certified, s->certified, s->fake, s->uncertified,
-		roster_lawful_rate(s));
+	fprintf(f,
+	        "\n核验汇总：特种作业人员 %ld 人，持证上岗 %ld 人，查验证书 %ld 本，"
+	        "其中假证（查无此证、编号无效或信息不符）%ld 本，无证上岗 %ld 人，"
+	        "依法持证率 %.1f%%\n",
+	        s->rows, s->certified, s->certified, s->fake, s->uncertified,
+	        roster_lawful_rate(s));
 	fputs("各结论人数：", f);
 	for (v = V_COUNT - 1; v >= 0; v--) {
 		if (s->by_verdict[v])
@@ -265,7 +268,7 @@ void vout_text(FILE *f, const struct vresult *r)
 		return;
 	t = trade_by_code(r->cert.system, r->cert.trade);
 	fprintf(f, "登记信息：%s证书，工种 %s %s，发证机关 %s\n", cert_system_name(r->cert.system),
-		r->cert.trade, t ? t->name : "", r->cert.issuer);
+	        r->cert.trade, t ? t->name : "", r->cert.issuer);
 	fprintf(f, "          发证日期 %s，", date_format(r->cert.issued_on, d));
 	fprintf(f, "有效期至 %s", date_format(r->cert.valid_until, d));
 	if (r->cert.review_due != DATE_NONE)

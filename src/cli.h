@@ -35,12 +35,14 @@ struct command {
 };
 
 /* Options every command accepts; append to a command's own long options. */
-#define CLI_OPT_DB 0x100
+#define CLI_OPT_DB    0x100
 #define CLI_OPT_TODAY 0x101
 #define CLI_COMMON_LONG_OPTIONS                                                                    \
-	{"db", required_argument, NULL, CLI_OPT_DB},                                              \
-		{"today", required_argument, NULL, CLI_OPT_TODAY},                                 \
-		{"help", no_argument, NULL, 'h'}
+	{"db", required_argument, NULL, CLI_OPT_DB},                                               \
+	    {"today", required_argument, NULL, CLI_OPT_TODAY},                                     \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command

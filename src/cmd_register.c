@@ -33,7 +33,8 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	err_clear(&err);
-	if (store_schema_version(st, &version, &err) < 0 || store_cert_count(st, &count, &err) < 0) {
+	if (store_schema_version(st, &version, &err) < 0 ||
+	    store_cert_count(st, &count, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
@@ -54,7 +55,7 @@ static void progress(long rows, void *arg)
 int cmd_import(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
-		{"update", no_argument, NULL, 'u'}, CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	    {"update", no_argument, NULL, 'u'}, CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct import_options o;
 	struct import_stats stats;
 	struct store *st = NULL;

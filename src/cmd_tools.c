@@ -42,8 +42,8 @@ int cmd_check_id(int argc, char **argv, struct cli *cli)
 		} else {
 			printf("%s：无效：%s%s\n", argv[i], idnum_reason(e),
 			       idnum_excel_mangled(argv[i], strlen(argv[i]))
-				       ? "（疑似被 Excel 转换为数字，请将该列设为文本格式）"
-				       : "");
+			           ? "（疑似被 Excel 转换为数字，请将该列设为文本格式）"
+			           : "");
 			status = EXIT_FINDINGS;
 		}
 	}
@@ -79,14 +79,13 @@ static void import_progress(long rows, void *arg)
 
 int cmd_demo(int argc, char **argv, struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{"certificates", required_argument, NULL, 'c'},
-		{"roster", required_argument, NULL, 'r'},
-		{"seed", required_argument, NULL, 's'},
-		{"out", required_argument, NULL, 'o'},
-		{"import", no_argument, NULL, 'i'},
-		CLI_COMMON_LONG_OPTIONS,
-		{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"certificates", required_argument, NULL, 'c'},
+	                                         {"roster", required_argument, NULL, 'r'},
+	                                         {"seed", required_argument, NULL, 's'},
+	                                         {"out", required_argument, NULL, 'o'},
+	                                         {"import", no_argument, NULL, 'i'},
+	                                         CLI_COMMON_LONG_OPTIONS,
+	                                         {NULL, 0, NULL, 0}};
 	struct demo_options o;
 	struct import_options io;
 	struct import_stats stats;
@@ -105,8 +104,9 @@ int cmd_demo(int argc, char **argv, struct cli *cli)
 		switch (opt) {
 		case 'c':
 			if (parse_long(optarg, DEMO_MIN_CERTIFICATES, 1000000, &o.certificates) < 0)
-				return cli_usage(cli, "--certificates 应为 %d 到 1000000 之间的整数",
-						 DEMO_MIN_CERTIFICATES);
+				return cli_usage(cli,
+				                 "--certificates 应为 %d 到 1000000 之间的整数",
+				                 DEMO_MIN_CERTIFICATES);
 			continue;
 		case 'r':
 			if (parse_long(optarg, 0, 1000000, &o.roster_rows) < 0)

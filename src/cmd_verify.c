@@ -17,11 +17,13 @@ int cmd_verify_roster(int argc, char **argv, struct cli *cli);
 
 int cmd_verify(int argc, char **argv, struct cli *cli)
 {
-	static const struct option longopts[] = {
-		{"number", required_argument, NULL, 'n'}, {"name", required_argument, NULL, 'N'},
-		{"id", required_argument, NULL, 'i'},     {"trade", required_argument, NULL, 't'},
-		{"format", required_argument, NULL, 'f'}, CLI_COMMON_LONG_OPTIONS,
-		{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"number", required_argument, NULL, 'n'},
+	                                         {"name", required_argument, NULL, 'N'},
+	                                         {"id", required_argument, NULL, 'i'},
+	                                         {"trade", required_argument, NULL, 't'},
+	                                         {"format", required_argument, NULL, 'f'},
+	                                         CLI_COMMON_LONG_OPTIONS,
+	                                         {NULL, 0, NULL, 0}};
 	struct claim c;
 	struct verifier v;
 	struct vresult r;
@@ -68,7 +70,8 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 		const char *args[] = {c.number, c.name, c.id_number, c.trade};
 
 		for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
-			if (args[i] && (strlen(args[i]) > 256 || !utf8_valid(args[i], strlen(args[i]), NULL)))
+			if (args[i] &&
+			    (strlen(args[i]) > 256 || !utf8_valid(args[i], strlen(args[i]), NULL)))
 				return cli_usage(cli, "参数不是有效的 UTF-8 文本或过长");
 		}
 	}
@@ -144,8 +147,7 @@ static int print_first(const struct roster_result *r, void *arg, struct err *err
 int cmd_verify_roster(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'}, CLI_COMMON_LONG_OPTIONS,
-		{NULL, 0, NULL, 0}};
+	    {"format", required_argument, NULL, 'f'}, CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	struct first_state s;
 	struct roster_summary sum;
 	struct verifier v;

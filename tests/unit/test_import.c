@@ -32,16 +32,15 @@
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define NONE       DATE_NONE
 
-#define HDR                                                                                        \
-	"证书编号,姓名,性别,身份证号码,工种,发证机关,发证日期,有效期至,复审日期,状态,培训机构\n"
-#define R1                                                                                         \
-	"黔A012018000001,张三,男,52010219850312001x,建筑电工,贵阳市住房和城乡建设局,2018-08-09,"   \
+#define HDR "证书编号,姓名,性别,身份证号码,工种,发证机关,发证日期,有效期至,复审日期,状态,培训机构\n"
+#define R1                                                                                                          \
+	"黔A012018000001,张三,男,52010219850312001x,建筑电工,贵阳市住房和城乡建设局,2018-08-09," \
 	"2020-08-08,,有效,贵州省建设职业培训中心\n"
-#define R2                                                                                         \
-	"黔A022018000002,李四,女,520102198503120028,02,贵阳市住房和城乡建设局,2018/8/9,2020/8/8,,"  \
+#define R2                                                                                                        \
+	"黔A022018000002,李四,女,520102198503120028,02,贵阳市住房和城乡建设局,2018/8/9,2020/8/8,," \
 	"暂扣,\n"
-#define R3                                                                                         \
-	"T520111197806150058,王五,男,520111197806150058,2.1,贵阳市应急管理局,2016年1月10日,"         \
+#define R3                                                                                                 \
+	"T520111197806150058,王五,男,520111197806150058,2.1,贵阳市应急管理局,2016年1月10日," \
 	"2022年1月9日,2019-01-10,注销,\n"
 
 struct fixture {
@@ -101,7 +100,7 @@ static int teardown(void **state)
 /* Write bytes to a new file in the fixture's directory; returns its path
  * in buf. */
 static const char *write_bytes(struct fixture *f, const char *data, size_t len, char *buf,
-			       size_t size)
+                               size_t size)
 {
 	FILE *fp;
 
@@ -119,7 +118,7 @@ static const char *write_csv(struct fixture *f, const char *text, char *buf, siz
 }
 
 static int run_import(struct store *st, const char *path, int update, struct import_stats *stats,
-		      struct err *err)
+                      struct err *err)
 {
 	struct import_options o;
 
@@ -134,7 +133,7 @@ static int run_import(struct store *st, const char *path, int update, struct imp
 
 /* Import text that must succeed. */
 static struct import_stats import_ok(struct fixture *f, struct store *st, const char *text,
-				     int update)
+                                     int update)
 {
 	char path[256];
 	struct import_stats stats;
@@ -183,7 +182,7 @@ static struct cert get_cert(struct store *st, const char *number)
 }
 
 static void assert_stats(const struct import_stats *s, long rows, long inserted, long updated,
-			 long unchanged)
+                         long unchanged)
 {
 	assert_int_equal(s->rows, rows);
 	assert_int_equal(s->inserted, inserted);
@@ -212,8 +211,8 @@ static const struct want base_want[] = {
     {"黔A022018000002", SYS_CONSTRUCTION, "李四", GENDER_FEMALE, "520102198503120028", "02",
      "贵阳市住房和城乡建设局", 17752, 18482, NONE, CERT_SUSPENDED, ""},
     {"T520111197806150058", SYS_EMERGENCY, "王五", GENDER_MALE, "520111197806150058", "2.1",
-     "贵阳市应急管理局", 16810 /* 2016-01-10 */, 19001 /* 2022-01-09 */,
-     17906 /* 2019-01-10 */, CERT_REVOKED, ""},
+     "贵阳市应急管理局", 16810 /* 2016-01-10 */, 19001 /* 2022-01-09 */, 17906 /* 2019-01-10 */,
+     CERT_REVOKED, ""},
 };
 
 static void check_want(struct store *st, const struct want *w)
@@ -268,16 +267,17 @@ static const struct bad_row bad_rows[] = {
     {"wrong check character",
      "黔A012018000003,赵六,男,520103199001010031,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
      "身份证号码", NULL},
-    {"ID too short", "黔A012018000003,赵六,男,5201031990010100,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
+    {"ID too short",
+     "黔A012018000003,赵六,男,5201031990010100,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
      "身份证号码", NULL},
     {"ID born in the future",
      "黔A012018000003,赵六,男,520103202501010031,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
      "身份证号码", NULL},
     {"Excel mangled ID",
-     "黔A012018000003,赵六,男,5.20103E+17,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
-     "身份证号码", "文本"},
-    {"empty ID", "黔A012018000003,赵六,男,,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n", "身份证号码",
-     NULL},
+     "黔A012018000003,赵六,男,5.20103E+17,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n", "身份证号码",
+     "文本"},
+    {"empty ID", "黔A012018000003,赵六,男,,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
+     "身份证号码", NULL},
     {"impossible date",
      "黔A012018000003,赵六,男,520103199001010030,01,贵阳市住建局,2018-08-09,2020-02-30,,,\n",
      "有效期至", NULL},
@@ -291,8 +291,9 @@ static const struct bad_row bad_rows[] = {
      "黔A012018000003,赵六,男,520103199001010030,01,贵阳市住建局,2018-08-09,2020-08-08,2017-01-"
      "01,,\n",
      "复审日期", NULL},
-    {"empty name", "黔A012018000003,,男,520103199001010030,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
-     "姓名", NULL},
+    {"empty name",
+     "黔A012018000003,,男,520103199001010030,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n", "姓名",
+     NULL},
     {"empty issuer", "黔A012018000003,赵六,男,520103199001010030,01,,2018-08-09,2020-08-08,,,\n",
      "发证机关", NULL},
     {"bad number trade 00",
@@ -311,8 +312,8 @@ static const struct bad_row bad_rows[] = {
      "09,2020-08-08,,,\n",
      "工种", NULL},
     {"trade code differs from the number's",
-     "黔A012018000003,赵六,男,520103199001010030,5,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
-     "工种", NULL},
+     "黔A012018000003,赵六,男,520103199001010030,5,贵阳市住建局,2018-08-09,2020-08-08,,,\n", "工种",
+     NULL},
     {"emergency trade on a construction number",
      "黔A012018000003,赵六,男,520103199001010030,2.1,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
      "工种", NULL},
@@ -352,27 +353,27 @@ static void test_all_or_nothing(void **state)
 
 			if (layout == 0) {
 				snprintf(text, sizeof(text), "%s%s%s%s", HDR, R1, R2,
-					 bad_rows[i].row);
+				         bad_rows[i].row);
 				want_line = 4;
 			} else {
 				/* a title above the header and a blank row */
 				snprintf(text, sizeof(text), "%s%s%s\n%s%s",
-					 "特种作业人员操作资格证书登记表\n", HDR, R1, R2,
-					 bad_rows[i].row);
+				         "特种作业人员操作资格证书登记表\n", HDR, R1, R2,
+				         bad_rows[i].row);
 				want_line = 6;
 			}
 			err = import_fails(f, text, 0);
 			if (err.line != want_line)
-				fail_msg("%s (layout %d): line %ld, want %ld (%s)", bad_rows[i].what,
-					 layout, err.line, want_line, err.msg);
+				fail_msg("%s (layout %d): line %ld, want %ld (%s)",
+				         bad_rows[i].what, layout, err.line, want_line, err.msg);
 			if (bad_rows[i].column && strcmp(err.column, bad_rows[i].column) != 0)
 				fail_msg("%s: column \"%s\", want \"%s\" (%s)", bad_rows[i].what,
-					 err.column, bad_rows[i].column, err.msg);
+				         err.column, bad_rows[i].column, err.msg);
 			if (!err.column[0])
 				fail_msg("%s: no column named (%s)", bad_rows[i].what, err.msg);
 			if (bad_rows[i].msg_part && !strstr(err.msg, bad_rows[i].msg_part))
 				fail_msg("%s: message \"%s\" lacks \"%s\"", bad_rows[i].what,
-					 err.msg, bad_rows[i].msg_part);
+				         err.msg, bad_rows[i].msg_part);
 			assert_int_equal(count_of(f->st), 0);
 		}
 	}
@@ -397,10 +398,10 @@ static void test_failed_import_keeps_register(void **state)
 
 	import_ok(f, f->st, HDR R1, 0);
 	err = import_fails(f,
-			   HDR R2 R3
-			   "黔A012018000003,赵六,男,520103199001010031,01,贵阳市住建局,2018-08-09,"
-			   "2020-08-08,,,\n",
-			   0);
+	                   HDR R2 R3
+	                   "黔A012018000003,赵六,男,520103199001010031,01,贵阳市住建局,2018-08-09,"
+	                   "2020-08-08,,,\n",
+	                   0);
 	assert_int_equal(err.line, 4);
 	assert_int_equal(count_of(f->st), 1);
 	check_want(f->st, &base_want[0]);
@@ -413,10 +414,10 @@ static void test_duplicate_in_file(void **state)
 
 	/* R2's number again on line 5; R2 itself is on line 3 */
 	err = import_fails(f,
-			   HDR R1 R2 R3
-			   "黔A022018000002,赵六,女,520103199001010049,02,贵阳市住建局,2018-08-09,"
-			   "2020-08-08,,,\n",
-			   0);
+	                   HDR R1 R2 R3
+	                   "黔A022018000002,赵六,女,520103199001010049,02,贵阳市住建局,2018-08-09,"
+	                   "2020-08-08,,,\n",
+	                   0);
 	assert_int_equal(err.line, 5);
 	if (!strstr(err.msg, "第3行"))
 		fail_msg("message \"%s\" does not name line 3", err.msg);
@@ -431,10 +432,10 @@ static void test_duplicate_in_file(void **state)
 
 	/* the number is compared normalised (lowercase letters) */
 	err = import_fails(f,
-			   HDR R1
-			   "黔a012018000001,张三,男,52010219850312001X,01,贵阳市住建局,2018-08-09,"
-			   "2020-08-08,,,\n",
-			   0);
+	                   HDR R1
+	                   "黔a012018000001,张三,男,52010219850312001X,01,贵阳市住建局,2018-08-09,"
+	                   "2020-08-08,,,\n",
+	                   0);
 	assert_int_equal(err.line, 3);
 	assert_int_equal(count_of(f->st), 0);
 }
@@ -474,10 +475,10 @@ static void test_reimport(void **state)
 	err = import_fails(f, HDR R1 R2 R3, 0);
 	assert_int_equal(err.line, 2);
 	err = import_fails(f,
-			   HDR
-			   "黔A012018000009,赵六,男,520103199001010030,01,贵阳市住建局,2018-08-09,"
-			   "2020-08-08,,,\n" R2,
-			   0);
+	                   HDR
+	                   "黔A012018000009,赵六,男,520103199001010030,01,贵阳市住建局,2018-08-09,"
+	                   "2020-08-08,,,\n" R2,
+	                   0);
 	assert_int_equal(err.line, 3);
 	if (!strstr(err.msg, "黔A022018000002"))
 		fail_msg("message \"%s\" does not name the number", err.msg);
@@ -487,15 +488,16 @@ static void test_reimport(void **state)
 
 	/* with update: R1 unchanged, R2 with another name, ID and expiry,
 	 * R3 reinstated with a review date, one new certificate */
-	s = import_ok(f, f->st,
-		      HDR R1
-		      "黔A022018000002,李丝,女,520103199001010049,02,贵阳市住房和城乡建设局,2018-08-09,"
-		      "2022-08-08,,暂扣,\n"
-		      "T520111197806150058,王五,男,520111197806150058,2.1,贵阳市应急管理局,2016-01-10,"
-		      "2022-01-09,2022-01-09,有效,\n"
-		      "黔A012018000010,孙七,女,520112199211200082,1,贵阳市住建局,2018-08-09,2020-08-08,,,"
-		      "\n",
-		      1);
+	s = import_ok(
+	    f, f->st,
+	    HDR R1
+	    "黔A022018000002,李丝,女,520103199001010049,02,贵阳市住房和城乡建设局,2018-08-09,"
+	    "2022-08-08,,暂扣,\n"
+	    "T520111197806150058,王五,男,520111197806150058,2.1,贵阳市应急管理局,2016-01-10,"
+	    "2022-01-09,2022-01-09,有效,\n"
+	    "黔A012018000010,孙七,女,520112199211200082,1,贵阳市住建局,2018-08-09,2020-08-08,,,"
+	    "\n",
+	    1);
 	assert_stats(&s, 4, 1, 2, 1);
 	assert_int_equal(count_of(f->st), 4);
 	check_want(f->st, &base_want[0]);
@@ -518,8 +520,8 @@ static void test_reimport(void **state)
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM certificate_change"), 2);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM certificate_change"
-				      " WHERE number = '黔A022018000002'"),
-			 1);
+	                              " WHERE number = '黔A022018000002'"),
+	                 1);
 	assert_int_equal(
 	    sqlite3_prepare_v2(db, "SELECT number, change FROM certificate_change", -1, &q, NULL),
 	    SQLITE_OK);
@@ -536,10 +538,10 @@ static void test_reimport(void **state)
 		for (i = 0; i < COUNT(full_ids); i++) {
 			if (strstr(change, full_ids[i]))
 				fail_msg("change of %s shows the ID %s: %s", number, full_ids[i],
-					 change);
+				         change);
 		}
 		assert_string_equal(json_string_value(json_object_get(root, "source")),
-				    "update.csv");
+		                    "update.csv");
 		if (strcmp(number, "黔A022018000002") == 0) {
 			/* the ID change is recorded in the public mask */
 			if (!strstr(change, "520102********0028") ||
@@ -597,9 +599,9 @@ static void test_encodings(void **state)
 		const char *encoding; /* NULL = UTF-8 */
 		int bom, crlf;
 	} variants[] = {
-	    {"UTF-8", NULL, 0, 0},       {"UTF-8 with BOM", NULL, 1, 0},
-	    {"UTF-8 CRLF", NULL, 0, 1},  {"UTF-8 BOM CRLF", NULL, 1, 1},
-	    {"GBK", "GBK", 0, 0},        {"GBK CRLF", "GBK", 0, 1},
+	    {"UTF-8", NULL, 0, 0},        {"UTF-8 with BOM", NULL, 1, 0},
+	    {"UTF-8 CRLF", NULL, 0, 1},   {"UTF-8 BOM CRLF", NULL, 1, 1},
+	    {"GBK", "GBK", 0, 0},         {"GBK CRLF", "GBK", 0, 1},
 	    {"GB18030", "GB18030", 0, 1},
 	};
 	struct fixture *f = *state;
@@ -661,11 +663,11 @@ static void test_headers(void **state)
 	     "Training_Institution\n" R1 R2 R3},
 	    {"English status words",
 	     HDR "黔A012018000001,张三,男,52010219850312001x,建筑电工,贵阳市住房和城乡建设局,2018-"
-		 "08-09,2020-08-08,,valid,贵州省建设职业培训中心\n"
-		 "黔A022018000002,李四,F,520102198503120028,02,贵阳市住房和城乡建设局,2018-08-09,"
-		 "2020-08-08,,suspended,\n"
-		 "T520111197806150058,王五,M,520111197806150058,2.1,贵阳市应急管理局,2016-01-10,"
-		 "2022-01-09,2019-01-10,revoked,\n"},
+	         "08-09,2020-08-08,,valid,贵州省建设职业培训中心\n"
+	         "黔A022018000002,李四,F,520102198503120028,02,贵阳市住房和城乡建设局,2018-08-09,"
+	         "2020-08-08,,suspended,\n"
+	         "T520111197806150058,王五,M,520111197806150058,2.1,贵阳市应急管理局,2016-01-10,"
+	         "2022-01-09,2019-01-10,revoked,\n"},
 	    {"another order with unknown columns",
 	     "序号,培训机构,状态,复审日期,有效期至,发证日期,发证机关,工种,身份证号码,性别,姓名,"
 	     "证书编号,备注\n"
@@ -675,10 +677,10 @@ static void test_headers(void **state)
 	     "李四,黔A022018000002,\n"
 	     "3,,注销,2019-01-10,2022-01-09,2016-01-10,贵阳市应急管理局,2.1,520111197806150058,"
 	     "男,王五,T520111197806150058,\n"},
-	    {"quoted fields and surrounding spaces",
-	     HDR "\"黔A012018000001\", 张三 ,男,\"52010219850312001X\",建筑电工, "
-		 "贵阳市住房和城乡建设局 ,2018-08-09,2020-08-08,,有效,\"贵州省建设职业培训中心\"\n" R2
-		     R3},
+	    {"quoted fields and surrounding spaces", HDR
+	     "\"黔A012018000001\", 张三 ,男,\"52010219850312001X\",建筑电工, "
+	     "贵阳市住房和城乡建设局 ,2018-08-09,2020-08-08,,有效,\"贵州省建设职业培训中心\"\n" R2
+	         R3},
 	};
 	struct fixture *f = *state;
 	size_t i, k;
@@ -706,13 +708,14 @@ static void test_optional_absent(void **state)
 	struct import_stats s;
 	struct cert c;
 
-	s = import_ok(f, f->st,
-		      "姓名,证书编号,身份证号码,性别,工种,发证机关,发证日期,有效期至\n"
-		      "张三,黔A012018000001,52010219850312001X,男,01,贵阳市住建局,2018-08-09,2020-08-"
-		      "08\n"
-		      "王五,T520111197806150058,520111197806150058,男性,熔化焊接与热切割作业,"
-		      "贵阳市应急管理局,2016-01-10,2022-01-09\n",
-		      0);
+	s = import_ok(
+	    f, f->st,
+	    "姓名,证书编号,身份证号码,性别,工种,发证机关,发证日期,有效期至\n"
+	    "张三,黔A012018000001,52010219850312001X,男,01,贵阳市住建局,2018-08-09,2020-08-"
+	    "08\n"
+	    "王五,T520111197806150058,520111197806150058,男性,熔化焊接与热切割作业,"
+	    "贵阳市应急管理局,2016-01-10,2022-01-09\n",
+	    0);
 	assert_stats(&s, 2, 2, 0, 0);
 	c = get_cert(f->st, "黔A012018000001");
 	assert_int_equal(c.status, CERT_VALID);
@@ -732,9 +735,9 @@ static void test_missing_column(void **state)
 	struct err err;
 
 	err = import_fails(f,
-			   "证书编号,姓名,性别,工种,发证机关,发证日期,有效期至\n"
-			   "黔A012018000001,张三,男,01,贵阳市住建局,2018-08-09,2020-08-08\n",
-			   0);
+	                   "证书编号,姓名,性别,工种,发证机关,发证日期,有效期至\n"
+	                   "黔A012018000001,张三,男,01,贵阳市住建局,2018-08-09,2020-08-08\n",
+	                   0);
 	if (!strstr(err.msg, "身份证号码"))
 		fail_msg("message \"%s\" does not name the missing column", err.msg);
 	assert_int_equal(count_of(f->st), 0);
@@ -762,9 +765,9 @@ static void test_trades(void **state)
 	n = (size_t)snprintf(text, sizeof(text), "%s", HDR);
 	for (i = 0; i < COUNT(cases); i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      "%s,张三,男,52010219850312001X,%s,贵阳市住建局,2018-08-09,"
-				      "2020-08-08,,,\n",
-				      cases[i].number, cases[i].trade);
+		                      "%s,张三,男,52010219850312001X,%s,贵阳市住建局,2018-08-09,"
+		                      "2020-08-08,,,\n",
+		                      cases[i].number, cases[i].trade);
 	assert_true(n < sizeof(text));
 	s = import_ok(f, f->st, text, 0);
 	assert_stats(&s, (long)COUNT(cases), (long)COUNT(cases), 0, 0);
@@ -773,7 +776,7 @@ static void test_trades(void **state)
 
 		if (strcmp(c.trade, cases[i].want) != 0)
 			fail_msg("%s given as \"%s\": trade %s, want %s", cases[i].number,
-				 cases[i].trade, c.trade, cases[i].want);
+			         cases[i].trade, c.trade, cases[i].want);
 	}
 }
 
@@ -787,9 +790,10 @@ static void test_excel_id(void **state)
 		char text[1024];
 		struct err err;
 
-		snprintf(text, sizeof(text),
-			 "%s%s黔A012018000003,赵六,男,%s,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
-			 HDR, R2, mangled[i]);
+		snprintf(
+		    text, sizeof(text),
+		    "%s%s黔A012018000003,赵六,男,%s,01,贵阳市住建局,2018-08-09,2020-08-08,,,\n",
+		    HDR, R2, mangled[i]);
 		err = import_fails(f, text, 0);
 		assert_int_equal(err.line, 3);
 		assert_string_equal(err.column, "身份证号码");
@@ -846,21 +850,23 @@ static void test_prefixes(void **state)
 	assert_string_equal(list[0], "黔A");
 
 	import_ok(f, f->st,
-		  HDR "黔B012019000001,赵六,男,520103199001010030,01,六盘水市住建局,2019-01-01,2021-"
-		      "01-01,,,\n",
-		  0);
+	          HDR
+	          "黔B012019000001,赵六,男,520103199001010030,01,六盘水市住建局,2019-01-01,2021-"
+	          "01-01,,,\n",
+	          0);
 	assert_int_equal(store_prefix_list(f->st, list, COUNT(list), &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0], "黔A");
 	assert_string_equal(list[1], "黔B");
 
 	/* a failed import records none */
-	import_fails(f,
-		     HDR "黔C012019000001,赵六,男,520103199001010030,01,遵义市住建局,2019-01-01,2021-01-"
-			 "01,,,\n"
-			 "黔C012019000002,赵六,男,520103199001010031,01,遵义市住建局,2019-01-01,2021-01-"
-			 "01,,,\n",
-		     0);
+	import_fails(
+	    f,
+	    HDR "黔C012019000001,赵六,男,520103199001010030,01,遵义市住建局,2019-01-01,2021-01-"
+	        "01,,,\n"
+	        "黔C012019000002,赵六,男,520103199001010031,01,遵义市住建局,2019-01-01,2021-01-"
+	        "01,,,\n",
+	    0);
 	assert_int_equal(store_prefix_list(f->st, list, COUNT(list), &n, &err), 0);
 	assert_int_equal(n, 2);
 }

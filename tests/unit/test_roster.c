@@ -26,9 +26,9 @@
 #define NONE       DATE_NONE
 #define M(v)       VMASK(V_##v)
 
-#define C1 "黔A012018000001" /* 张三 */
-#define C2 "黔A022018000002" /* 李四, suspended */
-#define C4 "黔A012017000004" /* 赵六, expired on 2019-06-01 */
+#define C1 "黔A012018000001"     /* 张三 */
+#define C2 "黔A022018000002"     /* 李四, suspended */
+#define C4 "黔A012017000004"     /* 赵六, expired on 2019-06-01 */
 #define C6 "T520111197806150066" /* 周八 */
 
 #define ID1 "52010219850312001X"
@@ -52,8 +52,8 @@ static void assert_near(double got, double want)
 }
 
 static struct cert make_cert(const char *number, enum cert_system sys, const char *name,
-			     enum gender g, const char *id, const char *trade, int32_t issued,
-			     int32_t valid_until, enum cert_status status)
+                             enum gender g, const char *id, const char *trade, int32_t issued,
+                             int32_t valid_until, enum cert_status status)
 {
 	struct cert c;
 
@@ -65,7 +65,7 @@ static struct cert make_cert(const char *number, enum cert_system sys, const cha
 	snprintf(c.id_number, sizeof(c.id_number), "%s", id);
 	snprintf(c.trade, sizeof(c.trade), "%s", trade);
 	snprintf(c.issuer, sizeof(c.issuer), "%s",
-		 sys == SYS_EMERGENCY ? "贵阳市应急管理局" : "贵阳市住房和城乡建设局");
+	         sys == SYS_EMERGENCY ? "贵阳市应急管理局" : "贵阳市住房和城乡建设局");
 	c.issued_on = issued;
 	c.valid_until = valid_until;
 	c.review_due = NONE;
@@ -81,13 +81,13 @@ static int setup(void **state)
 
 	(void)state;
 	certs[0] = make_cert(C1, SYS_CONSTRUCTION, "张三", GENDER_MALE, ID1, "01", D(2018, 8, 9),
-			     D(2020, 8, 8), CERT_VALID);
+	                     D(2020, 8, 8), CERT_VALID);
 	certs[1] = make_cert(C2, SYS_CONSTRUCTION, "李四", GENDER_FEMALE, ID2, "02", D(2018, 8, 9),
-			     D(2020, 8, 8), CERT_SUSPENDED);
+	                     D(2020, 8, 8), CERT_SUSPENDED);
 	certs[2] = make_cert(C4, SYS_CONSTRUCTION, "赵六", GENDER_FEMALE, ID4, "01", D(2017, 6, 1),
-			     D(2019, 5, 31), CERT_VALID);
+	                     D(2019, 5, 31), CERT_VALID);
 	certs[3] = make_cert(C6, SYS_EMERGENCY, "周八", GENDER_FEMALE, ID6, "1.2", D(2018, 3, 1),
-			     D(2024, 2, 29), CERT_VALID);
+	                     D(2024, 2, 29), CERT_VALID);
 	memset(&err, 0, sizeof(err));
 	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0)
 		return -1;
@@ -177,16 +177,16 @@ static void check_rows(const struct got *g, const struct want_row *w, size_t n)
 
 		if (r->row != w[i].row || r->line != w[i].line)
 			fail_msg("result %zu: row %ld line %ld, want row %ld line %ld", i, r->row,
-				 r->line, w[i].row, w[i].line);
+			         r->line, w[i].row, w[i].line);
 		if (r->verdict != w[i].verdict)
 			fail_msg("row %ld: verdict %s, want %s", r->row, verdict_code(r->verdict),
-				 verdict_code(w[i].verdict));
+			         verdict_code(w[i].verdict));
 		if (r->findings != w[i].findings)
 			fail_msg("row %ld: findings 0x%x, want 0x%x", r->row, r->findings,
-				 w[i].findings);
+			         w[i].findings);
 		if (r->mismatched != w[i].mismatched)
 			fail_msg("row %ld: mismatched 0x%x, want 0x%x", r->row, r->mismatched,
-				 w[i].mismatched);
+			         w[i].mismatched);
 	}
 }
 
@@ -195,14 +195,15 @@ static void test_duplicate_use(void **state)
 	/* C1 held by 张三 and claimed by 李四 too; an external number claimed
 	 * by two people, once in lowercase; 周八 alone on C6 */
 	static const char roster[] = HDR "1,张三,男," ID1 ",建筑电工," C1 ",,,项目A,\n"
-					 "2,周八,女," ID6 ",低压电工作业," C6 ",,,项目A,\n"
-					 "3,李四,女," ID2 ",建筑电工," C1 ",,,项目B,\n"
-					 "4,钱九,男," IDM ",建筑电工,川A012018000001,,,项目B,\n"
-					 "5,吴十,女," IDW ",建筑电工,川a012018000001,,,项目B,\n";
+	                                 "2,周八,女," ID6 ",低压电工作业," C6 ",,,项目A,\n"
+	                                 "3,李四,女," ID2 ",建筑电工," C1 ",,,项目B,\n"
+	                                 "4,钱九,男," IDM ",建筑电工,川A012018000001,,,项目B,\n"
+	                                 "5,吴十,女," IDW ",建筑电工,川a012018000001,,,项目B,\n";
 	const struct want_row want[] = {
 	    {1, 2, V_DUPLICATE_USE, M(DUPLICATE_USE), 0},
 	    {2, 3, V_VALID, 0, 0},
-	    {3, 4, V_MISMATCH, M(MISMATCH) | M(DUPLICATE_USE), FIELD_NAME | FIELD_ID | FIELD_GENDER},
+	    {3, 4, V_MISMATCH, M(MISMATCH) | M(DUPLICATE_USE),
+	     FIELD_NAME | FIELD_ID | FIELD_GENDER},
 	    {4, 5, V_DUPLICATE_USE, M(DUPLICATE_USE) | M(EXTERNAL), 0},
 	    {5, 6, V_DUPLICATE_USE, M(DUPLICATE_USE) | M(EXTERNAL), 0},
 	};
@@ -224,9 +225,9 @@ static void test_duplicate_use(void **state)
 static void test_same_person_twice(void **state)
 {
 	static const char roster[] = HDR "1,张三,男," ID1 ",建筑电工," C1 ",,,项目A,\n"
-					 "2,张三,男,52010219850312001x,建筑电工," C1 ",,,项目B,\n"
-					 "3,张三,男," ID1 ",建筑电工,黔a012018000001,,,项目C,\n"
-					 "4,周八,女," ID6 ",低压电工作业," C6 ",,,项目A,\n";
+	                                 "2,张三,男,52010219850312001x,建筑电工," C1 ",,,项目B,\n"
+	                                 "3,张三,男," ID1 ",建筑电工,黔a012018000001,,,项目C,\n"
+	                                 "4,周八,女," ID6 ",低压电工作业," C6 ",,,项目A,\n";
 	const struct want_row want[] = {
 	    {1, 2, V_VALID, 0, 0},
 	    {2, 3, V_VALID, 0, 0},
@@ -245,11 +246,11 @@ static void test_rows_and_lines(void **state)
 {
 	/* blank rows count as rows but give no result */
 	static const char roster[] = "姓名,身份证号码,证书编号\n"
-				     "张三," ID1 "," C1 "\n"
-				     "\n"
-				     "李四," ID2 "," C2 "\n"
-				     ",,\n"
-				     "周八," ID6 "," C6 "\n";
+	                             "张三," ID1 "," C1 "\n"
+	                             "\n"
+	                             "李四," ID2 "," C2 "\n"
+	                             ",,\n"
+	                             "周八," ID6 "," C6 "\n";
 	const struct want_row want[] = {
 	    {1, 2, V_VALID, 0, 0},
 	    {3, 4, V_SUSPENDED, M(SUSPENDED), 0},
@@ -257,9 +258,9 @@ static void test_rows_and_lines(void **state)
 	};
 	/* CRLF and a quoted field spanning two lines */
 	static const char crlf[] = "姓名,身份证号码,证书编号,备注\r\n"
-				   "张三," ID1 "," C1 ",\"第一行\r\n第二行\"\r\n"
-				   "\r\n"
-				   "周八," ID6 "," C6 ",\r\n";
+	                           "张三," ID1 "," C1 ",\"第一行\r\n第二行\"\r\n"
+	                           "\r\n"
+	                           "周八," ID6 "," C6 ",\r\n";
 	const struct want_row want_crlf[] = {
 	    {1, 2, V_VALID, 0, 0},
 	    {3, 5, V_VALID, 0, 0},
@@ -282,8 +283,8 @@ static void test_form_layout(void **state)
 	static const char roster[] =
 	    "施工单位特种作业人员持证情况自查登记表,,,,,,,,,\n"
 	    "填报单位（盖章）：贵州某某建设有限公司,,,统一社会信用代码,91350100M000100Y43,,,,,\n"
-	    "项目名称：某某小区,,,,项目所在区（市、县）：云岩区,,,,,\n"
-	    HDR "1,张三,男," ID1 ",建筑电工," C1 ",贵阳市住建局,2020-08-08,某某小区,\n"
+	    "项目名称：某某小区,,,,项目所在区（市、县）：云岩区,,,,,\n" HDR "1,张三,男," ID1
+	    ",建筑电工," C1 ",贵阳市住建局,2020-08-08,某某小区,\n"
 	    "2,钱九,男," IDM ",建筑电工,无,,,某某小区,\n"
 	    "小计,,,,,,,,,\n"
 	    "3,周八,女," ID6 ",低压电工作业," C6 ",,,某某小区,\n"
@@ -324,7 +325,8 @@ static void test_input_errors(void **state)
 	    {"Excel ID", "3,吴十,女,5.20112E+17,建筑电工," C4 ",,,,\n", "身份证号码", "文本"},
 	    {"Excel ID with lost digits", "3,吴十,女,520112199211200000,建筑电工," C4 ",,,,\n",
 	     "身份证号码", "文本"},
-	    {"impossible date", "3,吴十,女," IDW ",建筑电工," C4 ",,2019-02-30,,\n", "有效期至", NULL},
+	    {"impossible date", "3,吴十,女," IDW ",建筑电工," C4 ",,2019-02-30,,\n", "有效期至",
+	     NULL},
 	    {"not a date", "3,吴十,女," IDW ",建筑电工," C4 ",,明年,,\n", "有效期至", NULL},
 	    {"unknown gender", "3,吴十,未知," IDW ",建筑电工," C4 ",,,,\n", "性别", NULL},
 	};
@@ -338,9 +340,9 @@ static void test_input_errors(void **state)
 		struct err err;
 
 		snprintf(text, sizeof(text), "%s%s%s%s%s", HDR,
-			 "1,张三,男," ID1 ",建筑电工," C1 ",,,,\n",
-			 "2,李四,女," ID2 ",建筑电工," C2 ",,,,\n", cases[i].bad_row,
-			 "4,周八,女," ID6 ",低压电工作业," C6 ",,,,\n");
+		         "1,张三,男," ID1 ",建筑电工," C1 ",,,,\n",
+		         "2,李四,女," ID2 ",建筑电工," C2 ",,,,\n", cases[i].bad_row,
+		         "4,周八,女," ID6 ",低压电工作业," C6 ",,,,\n");
 		if (run(text, &g, &sum, &err) != -1)
 			fail_msg("%s: accepted", cases[i].what);
 		assert_int_equal(err.kind, ERR_INPUT);
@@ -348,10 +350,10 @@ static void test_input_errors(void **state)
 			fail_msg("%s: line %ld, want 4 (%s)", cases[i].what, err.line, err.msg);
 		if (strcmp(err.column, cases[i].column) != 0)
 			fail_msg("%s: column \"%s\", want \"%s\"", cases[i].what, err.column,
-				 cases[i].column);
+			         cases[i].column);
 		if (cases[i].msg_part && !strstr(err.msg, cases[i].msg_part))
 			fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].what, err.msg,
-				 cases[i].msg_part);
+			         cases[i].msg_part);
 		/* nothing was reported for the rows before the bad one */
 		if (g.n != 0)
 			fail_msg("%s: %zu rows reported before the error", cases[i].what, g.n);
@@ -385,8 +387,8 @@ static void test_missing_column(void **state)
 static void test_callback_stops(void **state)
 {
 	static const char roster[] = HDR "1,张三,男," ID1 ",建筑电工," C1 ",,,,\n"
-					 "2,李四,女," ID2 ",建筑电工," C2 ",,,,\n"
-					 "3,周八,女," ID6 ",低压电工作业," C6 ",,,,\n";
+	                                 "2,李四,女," ID2 ",建筑电工," C2 ",,,,\n"
+	                                 "3,周八,女," ID6 ",低压电工作业," C6 ",,,,\n";
 	struct verifier v;
 	struct got g;
 	struct roster_summary sum;
@@ -398,7 +400,7 @@ static void test_callback_stops(void **state)
 	g.stop_after = 2;
 	assert_int_equal(verifier_init(&v, g_store, D(2019, 6, 1), &err), 0);
 	assert_int_equal(roster_verify_memory(roster, strlen(roster), &v, collect, &g, &sum, &err),
-			 -1);
+	                 -1);
 	assert_int_equal(g.n, 2);
 	assert_string_equal(err.msg, "stopped");
 	/* the store is usable afterwards */
@@ -409,14 +411,14 @@ static void test_callback_stops(void **state)
 static void test_summary(void **state)
 {
 	static const char roster[] = HDR "1,张三,男," ID1 ",建筑电工," C1 ",,,,\n"
-					 "2,周八,女," ID6 ",低压电工作业," C6 ",,,,\n"
-					 "3,钱九,男," IDM ",建筑电工,无,,,,\n"
-					 "4,钱九,男," IDM ",建筑电工,黔A012018999999,,,,\n"
-					 "5,李五,女," ID2 ",建筑架子工（普通脚手架）," C2 ",,,,\n"
-					 "6,赵六,女," ID4 ",建筑电工," C4 ",,,,\n"
-					 "7,孙七,男," ID5 ",熔化焊接与热切割作业,ABC123,,,,\n"
-					 "8,钱九,男," IDM ",建筑电工,川A012018000001,,,,\n"
-					 "9,李四,女," ID2 ",建筑架子工（普通脚手架）," C2 ",,,,\n";
+	                                 "2,周八,女," ID6 ",低压电工作业," C6 ",,,,\n"
+	                                 "3,钱九,男," IDM ",建筑电工,无,,,,\n"
+	                                 "4,钱九,男," IDM ",建筑电工,黔A012018999999,,,,\n"
+	                                 "5,李五,女," ID2 ",建筑架子工（普通脚手架）," C2 ",,,,\n"
+	                                 "6,赵六,女," ID4 ",建筑电工," C4 ",,,,\n"
+	                                 "7,孙七,男," ID5 ",熔化焊接与热切割作业,ABC123,,,,\n"
+	                                 "8,钱九,男," IDM ",建筑电工,川A012018000001,,,,\n"
+	                                 "9,李四,女," ID2 ",建筑架子工（普通脚手架）," C2 ",,,,\n";
 	const struct want_row want[] = {
 	    {1, 2, V_VALID, 0, 0},
 	    {2, 3, V_VALID, 0, 0},
@@ -459,7 +461,7 @@ static void test_summary(void **state)
 static void test_lawful_rate(void **state)
 {
 	static const char all_valid[] = HDR "1,张三,男," ID1 ",建筑电工," C1 ",,,,\n"
-					    "2,周八,女," ID6 ",低压电工作业," C6 ",,,,\n";
+	                                    "2,周八,女," ID6 ",低压电工作业," C6 ",,,,\n";
 	static const char none_valid[] = HDR "1,钱九,男," IDM ",建筑电工,,,,,\n";
 	static const char empty[] = HDR;
 	struct got g;
@@ -485,9 +487,9 @@ static void test_lawful_rate(void **state)
 static void test_file(void **state)
 {
 	static const char roster[] = HDR "1,张三,男," ID1 ",建筑电工," C1 ",,,,\n"
-					 "2,李四,女," ID2 ",建筑电工," C1 ",,,,\n"
-					 "\n"
-					 "3,钱九,男," IDM ",建筑电工,,,,,\n";
+	                                 "2,李四,女," ID2 ",建筑电工," C1 ",,,,\n"
+	                                 "\n"
+	                                 "3,钱九,男," IDM ",建筑电工,,,,,\n";
 	char path[] = "/tmp/opcert-roster-XXXXXX";
 	struct got g, gf;
 	struct roster_summary sum, sumf;

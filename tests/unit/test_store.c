@@ -129,9 +129,9 @@ static sqlite3 *raw_open(const char *path)
 {
 	sqlite3 *db = NULL;
 
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-					 NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+	    SQLITE_OK);
 	return db;
 }
 
@@ -157,10 +157,10 @@ static char *raw_schema(sqlite3 *db)
 
 	assert_non_null(out);
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT type || ' ' || name || ' ' || coalesce(sql, '')"
-					    " FROM sqlite_schema ORDER BY name",
-					    -1, &q, NULL),
-			 SQLITE_OK);
+	                                    "SELECT type || ' ' || name || ' ' || coalesce(sql, '')"
+	                                    " FROM sqlite_schema ORDER BY name",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(q, 0);
 		int w = snprintf(out + n, cap - n, "%s\n", s ? s : "");
@@ -337,37 +337,54 @@ static void test_not_a_database(void **state)
 	free(after);
 }
 
+static void make_foreign(const char *path)
+{
+	sqlite3 *db = raw_open(path);
+
+	assert_int_equal(
+	    sqlite3_exec(db, "CREATE TABLE x(a); INSERT INTO x VALUES (42);", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static void test_foreign_database(void **state)
 {
 	struct fixture *f = *state;
-	sqlite3 *db = raw_open(f->path);
+	sqlite3 *db;
 
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE x(a); INSERT INTO x VALUES (42);", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(db);
-
+	make_foreign(f->path);
 	open_fails(f->path, 0, NULL);
 	open_fails(f->path, STORE_CREATE, NULL);
 	open_fails(f->path, STORE_READONLY, NULL);
 
 	/* opcert wrote none of its tables into it, and the data is intact */
 	db = raw_open(f->path);
-	{
-		sqlite3_stmt *q = NULL;
-
-		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL),
-				 SQLITE_OK);
-		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-		/* not even switched to WAL */
-		assert_string_equal((const char *)sqlite3_column_text(q, 0), "delete");
-		sqlite3_finalize(q);
-	}
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM sqlite_schema"), 1);
 	assert_int_equal(raw_long(db, "SELECT a FROM x"), 42);
 	assert_int_equal(raw_long(db, "PRAGMA user_version"), 0);
 	assert_int_equal(raw_long(db, "PRAGMA application_id"), 0);
 	sqlite3_close(db);
+}
+
+/* Refusing a database that is not opcert's leaves its file settings alone
+ * too: its journal mode is not switched to WAL. */
+static void test_foreign_database_untouched(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *q = NULL;
+	char mode[16] = "";
+
+	make_foreign(f->path);
+	open_fails(f->path, 0, NULL);
+	open_fails(f->path, STORE_CREATE, NULL);
+	db = raw_open(f->path);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	assert_string_equal(mode, "delete");
 }
 
 static void test_newer_schema(void **state)
@@ -379,7 +396,7 @@ static void test_newer_schema(void **state)
 	store_close(st);
 	db = raw_open(f->path);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9999", NULL, NULL, NULL),
-			 SQLITE_OK);
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	open_fails(f->path, 0, NULL);
 }
@@ -466,10 +483,10 @@ static void test_update(void **state)
 
 	db = raw_open(f->path);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM certificate_change"), 1);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT number, change, changed_at FROM certificate_change",
-					    -1, &q, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "SELECT number, change, changed_at FROM certificate_change", -1,
+	                       &q, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(q, 0), before.number);
 	assert_string_equal((const char *)sqlite3_column_text(q, 1), change);
@@ -650,11 +667,21 @@ static void test_bad_locations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_create_and_reopen), T(test_missing_file),     T(test_not_a_database),
-	    T(test_foreign_database),  T(test_newer_schema),     T(test_round_trip),
-	    T(test_duplicate_insert),  T(test_update),           T(test_prefixes),
-	    T(test_count),             T(test_transactions),     T(test_readonly),
-	    T(test_memory),            T(test_bad_locations),
+	    T(test_create_and_reopen),
+	    T(test_missing_file),
+	    T(test_not_a_database),
+	    T(test_foreign_database),
+	    T(test_foreign_database_untouched),
+	    T(test_newer_schema),
+	    T(test_round_trip),
+	    T(test_duplicate_insert),
+	    T(test_update),
+	    T(test_prefixes),
+	    T(test_count),
+	    T(test_transactions),
+	    T(test_readonly),
+	    T(test_memory),
+	    T(test_bad_locations),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,13 +26,14 @@
 #define NONE       DATE_NONE
 #define M(v)       VMASK(V_##v)
 
-#define C1 "黔A012018000001" /* valid until 2020-08-08 */
-#define C2 "黔A022018000002" /* suspended */
-#define C3 "黔A052018000003" /* revoked */
-#define C4 "黔A012017000004" /* valid until 2019-05-31 */
+#define C1 "黔A012018000001"     /* valid until 2020-08-08 */
+#define C2 "黔A022018000002"     /* suspended */
+#define C3 "黔A052018000003"     /* revoked */
+#define C4 "黔A012017000004"     /* valid until 2019-05-31 */
 #define C5 "T520111197806150058" /* review due 2019-01-10 */
 #define C6 "T520111197806150066" /* review derived: 2021-03-01 */
-#define C7 "黔A112018000007" /* issuer written short in the register */
+#define C7 "黔A112018000007"     /* issuer written short in the register */
+#define C8 "黔A012016000008"     /* recorded as male with a female ID */
 
 #define ID1 "52010219850312001X" /* 张三, male */
 #define ID2 "520102198503120028" /* 李四, female */
@@ -49,10 +50,9 @@
 
 /* DOMAIN.md section 6, most serious first. */
 static const enum verdict domain_order[] = {
-    V_UNOFFICIAL_LINK, V_FORGED,         V_TAMPERED,      V_UNCERTIFIED,
-    V_MISMATCH,        V_DUPLICATE_USE,  V_REVOKED,       V_SUSPENDED,
-    V_EXPIRED,         V_REVIEW_OVERDUE, V_INVALID_ID,    V_INVALID_NUMBER,
-    V_NOT_FOUND,       V_EXTERNAL,       V_STATUS_UNKNOWN,
+    V_UNOFFICIAL_LINK, V_FORGED,         V_TAMPERED,  V_UNCERTIFIED, V_MISMATCH,
+    V_DUPLICATE_USE,   V_REVOKED,        V_SUSPENDED, V_EXPIRED,     V_REVIEW_OVERDUE,
+    V_INVALID_ID,      V_INVALID_NUMBER, V_NOT_FOUND, V_EXTERNAL,    V_STATUS_UNKNOWN,
 };
 
 static enum verdict most_serious(verdict_mask m)
@@ -69,9 +69,9 @@ static struct store *g_store;
 static int32_t g_today;
 
 static struct cert make_cert(const char *number, enum cert_system sys, const char *name,
-			     enum gender g, const char *id, const char *trade, const char *issuer,
-			     int32_t issued, int32_t valid_until, int32_t review_due,
-			     enum cert_status status)
+                             enum gender g, const char *id, const char *trade, const char *issuer,
+                             int32_t issued, int32_t valid_until, int32_t review_due,
+                             enum cert_status status)
 {
 	struct cert c;
 
@@ -93,25 +93,29 @@ static struct cert make_cert(const char *number, enum cert_system sys, const cha
 static int setup(void **state)
 {
 	struct err err;
-	struct cert certs[7];
+	struct cert certs[8];
 	size_t i;
 
 	(void)state;
 	g_today = D(2019, 6, 1);
 	certs[0] = make_cert(C1, SYS_CONSTRUCTION, "张三", GENDER_MALE, ID1, "01", ISSUER,
-			     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_VALID);
+	                     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_VALID);
 	certs[1] = make_cert(C2, SYS_CONSTRUCTION, "李四", GENDER_FEMALE, ID2, "02", ISSUER,
-			     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_SUSPENDED);
+	                     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_SUSPENDED);
 	certs[2] = make_cert(C3, SYS_CONSTRUCTION, "王五", GENDER_MALE, ID3, "05", ISSUER,
-			     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_REVOKED);
+	                     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_REVOKED);
 	certs[3] = make_cert(C4, SYS_CONSTRUCTION, "赵六", GENDER_FEMALE, ID4, "01", ISSUER,
-			     D(2017, 6, 1), D(2019, 5, 31), NONE, CERT_VALID);
+	                     D(2017, 6, 1), D(2019, 5, 31), NONE, CERT_VALID);
 	certs[4] = make_cert(C5, SYS_EMERGENCY, "孙七", GENDER_MALE, ID5, "2.1", EISSUER,
-			     D(2016, 1, 10), D(2022, 1, 9), D(2019, 1, 10), CERT_VALID);
+	                     D(2016, 1, 10), D(2022, 1, 9), D(2019, 1, 10), CERT_VALID);
 	certs[5] = make_cert(C6, SYS_EMERGENCY, "周八", GENDER_FEMALE, ID6, "1.2", EISSUER,
-			     D(2018, 3, 1), D(2024, 2, 29), NONE, CERT_VALID);
+	                     D(2018, 3, 1), D(2024, 2, 29), NONE, CERT_VALID);
 	certs[6] = make_cert(C7, SYS_CONSTRUCTION, "阿依古丽·买买提", GENDER_FEMALE, ID7, "11",
-			     "贵阳市住建局", D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_VALID);
+	                     "贵阳市住建局", D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_VALID);
+	/* a register row the import would refuse, for precedence only:
+	 * invalid_id without mismatch, next to expired and review_overdue */
+	certs[7] = make_cert(C8, SYS_CONSTRUCTION, "吴十", GENDER_MALE, ID7, "01", ISSUER,
+	                     D(2016, 1, 1), D(2018, 1, 1), D(2017, 1, 1), CERT_VALID);
 	memset(&err, 0, sizeof(err));
 	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0)
 		return -1;
@@ -138,7 +142,7 @@ static int has_chinese(const char *s)
 	for (; *p; p++) {
 		if ((p[0] & 0xf0) == 0xe0 && p[1] && p[2]) {
 			unsigned cp = ((unsigned)(p[0] & 0x0f) << 12) |
-				      ((unsigned)(p[1] & 0x3f) << 6) | (unsigned)(p[2] & 0x3f);
+			              ((unsigned)(p[1] & 0x3f) << 6) | (unsigned)(p[2] & 0x3f);
 
 			if (cp >= 0x4e00 && cp <= 0x9fff)
 				return 1;
@@ -158,7 +162,7 @@ static void check_message(const struct vresult *r, const char *what)
 		for (b = 1; b < (1 << FIELD_COUNT); b <<= 1) {
 			if ((r->mismatched & (unsigned)b) && !strstr(r->message, field_label(b)))
 				fail_msg("%s: message \"%s\" does not name %s", what, r->message,
-					 field_label(b));
+				         field_label(b));
 		}
 	}
 }
@@ -171,7 +175,7 @@ static void mask_text(verdict_mask m, char *out, size_t size)
 	out[0] = '\0';
 	for (v = V_COUNT; (v = verdict_next(m, v)) >= 0;)
 		n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? "," : "",
-				      verdict_code((enum verdict)v));
+		                      verdict_code((enum verdict)v));
 }
 
 struct vcase {
@@ -212,10 +216,10 @@ static void run_case(const struct vcase *c, struct vresult *r)
 	}
 	if (r->verdict != c->verdict)
 		fail_msg("%s: verdict %s, want %s", c->what, verdict_code(r->verdict),
-			 verdict_code(c->verdict));
+		         verdict_code(c->verdict));
 	if (r->verdict != most_serious(r->findings))
 		fail_msg("%s: verdict %s is not the most serious finding", c->what,
-			 verdict_code(r->verdict));
+		         verdict_code(r->verdict));
 	if (r->mismatched != c->mismatched)
 		fail_msg("%s: mismatched 0x%x, want 0x%x", c->what, r->mismatched, c->mismatched);
 	check_message(r, c->what);
@@ -239,26 +243,27 @@ static void test_valid(void **state)
 	    {"trade 1 for 01", C1, "张三", NULL, GN, "1", NULL, NONE, 0, V_VALID, 0, 0},
 	    {"trade by name", C1, "张三", NULL, GN, "建筑电工", NULL, NONE, 0, V_VALID, 0, 0},
 	    {"trade by alias", C1, "张三", NULL, GN, "电工", NULL, NONE, 0, V_VALID, 0, 0},
-	    {"issuer short form", C1, "张三", NULL, GN, NULL, "贵阳市住建局", NONE, 0, V_VALID, 0, 0},
+	    {"issuer short form", C1, "张三", NULL, GN, NULL, "贵阳市住建局", NONE, 0, V_VALID, 0,
+	     0},
 	    {"issuer long form, register short", C7, "阿依古丽·买买提", ID7, GF, "11", ISSUER, NONE,
 	     0, V_VALID, 0, 0},
 	    {"name with a space", C1, "张 三", NULL, GN, NULL, NULL, NONE, 0, V_VALID, 0, 0},
-	    {"name with an ideographic space", C1, "张\xe3\x80\x80三", NULL, GN, NULL, NULL, NONE, 0,
-	     V_VALID, 0, 0},
-	    {"name with surrounding spaces", C1, "  张三 ", NULL, GN, NULL, NULL, NONE, 0, V_VALID, 0,
-	     0},
+	    {"name with an ideographic space", C1, "张\xe3\x80\x80三", NULL, GN, NULL, NULL, NONE,
+	     0, V_VALID, 0, 0},
+	    {"name with surrounding spaces", C1, "  张三 ", NULL, GN, NULL, NULL, NONE, 0, V_VALID,
+	     0, 0},
 	    {"spaces around a middle dot", C7, "阿依古丽 · 买买提", NULL, GN, NULL, NULL, NONE, 0,
 	     V_VALID, 0, 0},
 	    {"emergency, every field", C6, "周八", ID6, GF, "1.2", EISSUER, D(2024, 2, 29), 0,
 	     V_VALID, 0, 0},
-	    {"emergency trade by name", C6, "周八", ID6, GF, "低压电工作业", NULL, NONE, 0, V_VALID, 0,
-	     0},
-	    {"valid on its last day", C4, "赵六", ID4, GF, NULL, NULL, NONE, D(2019, 5, 31), V_VALID,
+	    {"emergency trade by name", C6, "周八", ID6, GF, "低压电工作业", NULL, NONE, 0, V_VALID,
 	     0, 0},
+	    {"valid on its last day", C4, "赵六", ID4, GF, NULL, NULL, NONE, D(2019, 5, 31),
+	     V_VALID, 0, 0},
 	    {"valid on its last day (2)", C1, "张三", NULL, GN, NULL, NULL, NONE, D(2020, 8, 8),
 	     V_VALID, 0, 0},
-	    {"review on its due day", C5, "孙七", ID5, GM, NULL, NULL, NONE, D(2019, 1, 10), V_VALID,
-	     0, 0},
+	    {"review on its due day", C5, "孙七", ID5, GM, NULL, NULL, NONE, D(2019, 1, 10),
+	     V_VALID, 0, 0},
 	};
 	struct vresult r;
 	size_t i;
@@ -281,7 +286,8 @@ static void test_uncertified_and_invalid(void **state)
 {
 	struct vcase cases[] = {
 	    /* no number */
-	    {"no number", "", "张三", ID1, GM, NULL, NULL, NONE, 0, V_UNCERTIFIED, M(UNCERTIFIED), 0},
+	    {"no number", "", "张三", ID1, GM, NULL, NULL, NONE, 0, V_UNCERTIFIED, M(UNCERTIFIED),
+	     0},
 	    {"NULL number", NULL, "张三", ID1, GN, NULL, NULL, NONE, 0, V_UNCERTIFIED,
 	     M(UNCERTIFIED), 0},
 	    {"no number, bad ID", "", "张三", BAD, GN, NULL, NULL, NONE, 0, V_UNCERTIFIED,
@@ -291,16 +297,16 @@ static void test_uncertified_and_invalid(void **state)
 	     NONE, 0, V_INVALID_ID, M(INVALID_ID) | M(EXTERNAL), 0},
 	    {"gender disagrees with ID, absent number", "黔A012018999999", "张三", ID1, GF, NULL,
 	     NULL, NONE, 0, V_INVALID_ID, M(INVALID_ID) | M(NOT_FOUND), 0},
-	    {"short ID, absent number", "黔A012018999999", "张三", "5201021985", GN, NULL, NULL, NONE,
-	     0, V_INVALID_ID, M(INVALID_ID) | M(NOT_FOUND), 0},
+	    {"short ID, absent number", "黔A012018999999", "张三", "5201021985", GN, NULL, NULL,
+	     NONE, 0, V_INVALID_ID, M(INVALID_ID) | M(NOT_FOUND), 0},
 	    {"future birth date", "川A012018000001", "张三", "520103202501010031", GN, NULL, NULL,
 	     NONE, 0, V_INVALID_ID, M(INVALID_ID) | M(EXTERNAL), 0},
-	    {"no province", "川A012018000001", "张三", "990102198503120015", GN, NULL, NULL, NONE, 0,
-	     V_INVALID_ID, M(INVALID_ID) | M(EXTERNAL), 0},
+	    {"no province", "川A012018000001", "张三", "990102198503120015", GN, NULL, NULL, NONE,
+	     0, V_INVALID_ID, M(INVALID_ID) | M(EXTERNAL), 0},
 	    {"bad check character, registered number", C1, "张三", BAD, GN, NULL, NULL, NONE, 0,
 	     V_MISMATCH, M(INVALID_ID) | M(MISMATCH), FIELD_ID},
-	    {"gender disagrees with ID, registered number", C1, "张三", ID1, GF, NULL, NULL, NONE, 0,
-	     V_MISMATCH, M(INVALID_ID) | M(MISMATCH), FIELD_GENDER},
+	    {"gender disagrees with ID, registered number", C1, "张三", ID1, GF, NULL, NULL, NONE,
+	     0, V_MISMATCH, M(INVALID_ID) | M(MISMATCH), FIELD_GENDER},
 	    /* invalid_number */
 	    {"no format", "ABC123", "张三", ID1, GM, NULL, NULL, NONE, 0, V_INVALID_NUMBER,
 	     M(INVALID_NUMBER), 0},
@@ -340,10 +346,10 @@ static void test_emergency_embedded_id(void **state)
 	    {"registered, another ID", C6, "周八", ID7, GN, NULL, NULL, NONE, 0, V_MISMATCH,
 	     M(MISMATCH), FIELD_ID},
 	    {"registered, matching ID", C6, "周八", ID6, GN, NULL, NULL, NONE, 0, V_VALID, 0, 0},
-	    {"not registered, another ID", "T" IDM, "钱九", ID3, GN, NULL, NULL, NONE, 0, V_MISMATCH,
-	     M(MISMATCH) | M(EXTERNAL), FIELD_ID},
-	    {"not registered, matching ID", "T" IDM, "钱九", IDM, GN, NULL, NULL, NONE, 0, V_EXTERNAL,
-	     M(EXTERNAL), 0},
+	    {"not registered, another ID", "T" IDM, "钱九", ID3, GN, NULL, NULL, NONE, 0,
+	     V_MISMATCH, M(MISMATCH) | M(EXTERNAL), FIELD_ID},
+	    {"not registered, matching ID", "T" IDM, "钱九", IDM, GN, NULL, NULL, NONE, 0,
+	     V_EXTERNAL, M(EXTERNAL), 0},
 	    {"not registered, lowercase x", "T52010219850312001x", "张三", "52010219850312001x", GN,
 	     NULL, NULL, NONE, 0, V_EXTERNAL, M(EXTERNAL), 0},
 	    {"not registered, no ID", "T" IDM, "钱九", NULL, GN, NULL, NULL, NONE, 0, V_EXTERNAL,
@@ -408,14 +414,14 @@ static void test_register_state(void **state)
 	struct vcase cases[] = {
 	    {"absent, prefix held", "黔A012018999999", "张三", ID1, GM, NULL, NULL, NONE, 0,
 	     V_NOT_FOUND, M(NOT_FOUND), 0},
-	    {"absent, lowercase prefix held", "黔a012018999999", "张三", NULL, GN, NULL, NULL, NONE, 0,
-	     V_NOT_FOUND, M(NOT_FOUND), 0},
-	    {"another province", "川A012018000001", "张三", ID1, GM, NULL, NULL, NONE, 0, V_EXTERNAL,
-	     M(EXTERNAL), 0},
+	    {"absent, lowercase prefix held", "黔a012018999999", "张三", NULL, GN, NULL, NULL, NONE,
+	     0, V_NOT_FOUND, M(NOT_FOUND), 0},
+	    {"another province", "川A012018000001", "张三", ID1, GM, NULL, NULL, NONE, 0,
+	     V_EXTERNAL, M(EXTERNAL), 0},
 	    {"another city", "黔B012018000001", "张三", ID1, GM, NULL, NULL, NONE, 0, V_EXTERNAL,
 	     M(EXTERNAL), 0},
-	    {"expired the day after", C4, "赵六", ID4, GF, NULL, NULL, NONE, D(2019, 6, 1), V_EXPIRED,
-	     M(EXPIRED), 0},
+	    {"expired the day after", C4, "赵六", ID4, GF, NULL, NULL, NONE, D(2019, 6, 1),
+	     V_EXPIRED, M(EXPIRED), 0},
 	    {"expired long after", C1, "张三", NULL, GN, NULL, NULL, NONE, D(2020, 8, 9), V_EXPIRED,
 	     M(EXPIRED), 0},
 	    {"suspended", C2, "李四", ID2, GF, "02", NULL, NONE, 0, V_SUSPENDED, M(SUSPENDED), 0},
@@ -443,8 +449,8 @@ static void test_combined(void **state)
 	struct vcase cases[] = {
 	    {"revoked and a name mismatch", C3, "张三", ID3, GM, NULL, NULL, NONE, 0, V_MISMATCH,
 	     M(REVOKED) | M(MISMATCH), FIELD_NAME},
-	    {"revoked and expired", C3, "王五", NULL, GN, NULL, NULL, NONE, D(2020, 8, 9), V_REVOKED,
-	     M(REVOKED) | M(EXPIRED), 0},
+	    {"revoked and expired", C3, "王五", NULL, GN, NULL, NULL, NONE, D(2020, 8, 9),
+	     V_REVOKED, M(REVOKED) | M(EXPIRED), 0},
 	    {"suspended and expired", C2, "李四", NULL, GN, NULL, NULL, NONE, D(2020, 8, 9),
 	     V_SUSPENDED, M(SUSPENDED) | M(EXPIRED), 0},
 	    {"expired and review overdue", C5, "孙七", NULL, GN, NULL, NULL, NONE, D(2022, 1, 10),
@@ -457,6 +463,12 @@ static void test_combined(void **state)
 	     M(MISMATCH) | M(EXPIRED), FIELD_GENDER},
 	    {"revoked, gender disagrees with its ID", C3, "王五", ID3, GF, NULL, NULL, NONE, 0,
 	     V_MISMATCH, M(MISMATCH) | M(REVOKED) | M(INVALID_ID), FIELD_GENDER},
+	    {"review overdue above invalid_id", C8, "吴十", ID7, GM, NULL, NULL, NONE,
+	     D(2017, 6, 1), V_REVIEW_OVERDUE, M(REVIEW_OVERDUE) | M(INVALID_ID), 0},
+	    {"expired above review overdue and invalid_id", C8, "吴十", ID7, GM, NULL, NULL, NONE,
+	     0, V_EXPIRED, M(EXPIRED) | M(REVIEW_OVERDUE) | M(INVALID_ID), 0},
+	    {"invalid_id alone on a registered number", C8, "吴十", ID7, GM, NULL, NULL, NONE,
+	     D(2016, 6, 1), V_INVALID_ID, M(INVALID_ID), 0},
 	    {"revoked, expired, name and trade", C3, "王六", NULL, GN, "建筑电工", NULL, NONE,
 	     D(2021, 1, 1), V_MISMATCH, M(MISMATCH) | M(REVOKED) | M(EXPIRED),
 	     FIELD_NAME | FIELD_TRADE},
@@ -526,8 +538,8 @@ static void test_messages(void **state)
 {
 	struct vcase cases[] = {
 	    {"valid", C1, "张三", NULL, GN, NULL, NULL, NONE, 0, V_VALID, 0, 0},
-	    {"uncertified", "", "张三", NULL, GN, NULL, NULL, NONE, 0, V_UNCERTIFIED, M(UNCERTIFIED),
-	     0},
+	    {"uncertified", "", "张三", NULL, GN, NULL, NULL, NONE, 0, V_UNCERTIFIED,
+	     M(UNCERTIFIED), 0},
 	    {"mismatch", C1, "李四", NULL, GN, NULL, NULL, NONE, 0, V_MISMATCH, M(MISMATCH),
 	     FIELD_NAME},
 	    {"revoked", C3, "王五", NULL, GN, NULL, NULL, NONE, 0, V_REVOKED, M(REVOKED), 0},
@@ -556,7 +568,7 @@ static void test_messages(void **state)
 		for (k = 0; k < i; k++)
 			if (strcmp(seen[k], seen[i]) == 0)
 				fail_msg("%s and %s share the message %s", cases[k].what,
-					 cases[i].what, seen[i]);
+				         cases[i].what, seen[i]);
 	}
 }
 
