@@ -19,6 +19,16 @@ sqlite3
 libjansson-dev
 libcmocka-dev
 jq
+libsodium-dev
+libssl-dev
+libcbor-dev
+zlib1g-dev
+libqrencode-dev
+libzbar-dev
+libjpeg62-turbo-dev
+libcairo2-dev
+libpango1.0-dev
+fonts-noto-cjk
 "
 BENCH_PACKAGES="
 time
