@@ -43,6 +43,9 @@ struct cert {
 	int32_t review_due; /* DATE_NONE when the register gives none */
 	enum cert_status status;
 	char training_institution[CERT_TEXT_SIZE];
+	/* Storage only: the transparency-log entry that last recorded this
+	 * row (-1 = none).  Not part of the record's content or its hash. */
+	int64_t ledger_index;
 };
 
 const char *cert_status_label(enum cert_status s); /* 有效 / 暂扣 / 注销 */

@@ -13,6 +13,7 @@
 #include "certno.h"
 #include "date.h"
 #include "idnum.h"
+#include "ledger.h"
 #include "regfile.h"
 #include "strmap.h"
 #include "tabfile.h"
@@ -98,8 +99,23 @@ static int note_prefix(const struct cert *c, char (*prefixes)[STORE_PREFIX_SIZE]
 	return 0;
 }
 
-static int update_one(struct store *st, const struct cert *c, const struct import_options *o,
-                      long line, struct import_stats *stats, struct err *err)
+static int log_row(struct ledger *l, const struct cert *c, enum ledger_kind kind,
+                   const struct import_options *o, struct err *err)
+{
+	struct ledger_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.time = o->now;
+	e.number = c->number;
+	e.has_row = 1;
+	ledger_row_hash(c, e.row_hash);
+	return ledger_append(l, &e, NULL, err);
+}
+
+static int update_one(struct store *st, struct ledger *l, struct cert *c,
+                      const struct import_options *o, long line, struct import_stats *stats,
+                      struct err *err)
 {
 	struct cert old;
 	char *change;
@@ -117,7 +133,10 @@ static int update_one(struct store *st, const struct cert *c, const struct impor
 	change = change_json(&old, c, o->source, line);
 	if (!change)
 		return err_system(err, "内存不足");
-	rc = store_cert_update(st, &old, c, change, err);
+	c->ledger_index = ledger_size(l);
+	rc = log_row(l, c, LEDGER_UPDATE, o, err);
+	if (rc == 0)
+		rc = store_cert_update(st, &old, c, change, err);
 	free(change);
 	if (rc < 0)
 		return -1;
@@ -130,6 +149,7 @@ int import_register(struct store *st, const char *path, const struct import_opti
 {
 	struct tabfile t;
 	struct strmap seen;
+	struct ledger ledger;
 	struct cert c;
 	char prefixes[MAX_PREFIXES][STORE_PREFIX_SIZE];
 	size_t nprefixes = 0, i;
@@ -142,6 +162,8 @@ int import_register(struct store *st, const char *path, const struct import_opti
 	if (store_begin(st, STORE_TXN_BULK, err) < 0)
 		goto out;
 	in_txn = 1;
+	if (ledger_open(&ledger, st, err) < 0)
+		goto out;
 	while ((rc = tabfile_next(&t, err)) == 1) {
 		struct strmap_entry *e;
 		int created;
@@ -164,8 +186,13 @@ int import_register(struct store *st, const char *path, const struct import_opti
 			err_at(err, line, NULL, 0);
 			goto out;
 		}
+		/* The entry the row will be recorded at: appended only once
+		 * the insert has shown the number is new. */
+		c.ledger_index = ledger_size(&ledger);
 		rc = store_cert_insert(st, &c, err);
 		if (rc < 0)
+			goto out;
+		if (rc == 0 && log_row(&ledger, &c, LEDGER_IMPORT, o, err) < 0)
 			goto out;
 		if (rc == 1) {
 			if (!o->update) {
@@ -175,7 +202,7 @@ int import_register(struct store *st, const char *path, const struct import_opti
 				    c.number);
 				goto out;
 			}
-			if (update_one(st, &c, o, line, stats, err) < 0) {
+			if (update_one(st, &ledger, &c, o, line, stats, err) < 0) {
 				err_at(err, line, NULL, 0);
 				goto out;
 			}
@@ -195,6 +222,8 @@ int import_register(struct store *st, const char *path, const struct import_opti
 		if (store_prefix_add(st, prefixes[i], err) < 0)
 			goto out;
 	}
+	if (ledger_save(&ledger, err) < 0)
+		goto out;
 	if (store_commit(st, err) < 0)
 		goto out;
 	in_txn = 0;

@@ -5,7 +5,9 @@
  * used twice in the file, or (without update) a number already in the
  * register imports nothing, and the error names the file's line and column.
  * With update, a number already present is replaced when anything differs
- * and the change is recorded (personal data masked).
+ * and the change is recorded (personal data masked).  Every row inserted or
+ * replaced is appended to the transparency log (ledger.h) in the same
+ * transaction.
  */
 #ifndef OPCERT_IMPORT_H
 #define OPCERT_IMPORT_H
@@ -25,6 +27,7 @@ struct import_stats {
 struct import_options {
 	int update;
 	int32_t today;                          /* bounds ID birth dates */
+	int64_t now;                            /* unix seconds, recorded in the transparency log */
 	const char *source;                     /* recorded with each change, e.g. the file name */
 	void (*progress)(long rows, void *arg); /* called every 100,000 rows, may be NULL */
 	void *progress_arg;

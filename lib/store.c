@@ -93,3 +93,106 @@ int store_schema_version(struct store *st, int *version, struct err *err)
 {
 	return st->backend->schema_version(st, version, err);
 }
+
+int store_cert_each(struct store *st, store_cert_fn fn, void *arg, struct err *err)
+{
+	return st->backend->cert_each(st, fn, arg, err);
+}
+
+int store_config_get(struct store *st, const char *key, char *out, size_t size, struct err *err)
+{
+	return st->backend->config_get(st, key, out, size, err);
+}
+
+int store_config_set(struct store *st, const char *key, const char *value, struct err *err)
+{
+	return st->backend->config_set(st, key, value, err);
+}
+
+int store_issuer_code(struct store *st, const char *name, int create, char code[16],
+                      struct err *err)
+{
+	return st->backend->issuer_code(st, name, create, code, err);
+}
+
+int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
+                      struct err *err)
+{
+	return st->backend->issuer_list(st, out, max, n, err);
+}
+
+int store_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err)
+{
+	return st->backend->slot_get(st, number, slot, err);
+}
+
+int store_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err)
+{
+	return st->backend->slot_add(st, number, slot, err);
+}
+
+int store_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err)
+{
+	return st->backend->slot_each(st, fn, arg, err);
+}
+
+int store_cred_add(struct store *st, const struct store_cred *c, struct err *err)
+{
+	return st->backend->cred_add(st, c, err);
+}
+
+int store_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
+                    struct err *err)
+{
+	return st->backend->cred_find(st, hash, out, err);
+}
+
+int store_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
+                    size_t len, const uint8_t hash[32], struct err *err)
+{
+	return st->backend->photo_set(st, number, mime, data, len, hash, err);
+}
+
+int store_photo_get(struct store *st, const char *number, struct store_photo *out, struct err *err)
+{
+	return st->backend->photo_get(st, number, out, err);
+}
+
+int store_log_append(struct store *st, const struct store_log_entry *e, struct err *err)
+{
+	return st->backend->log_append(st, e, err);
+}
+
+int store_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err)
+{
+	return st->backend->log_get(st, index, out, err);
+}
+
+int store_log_each(struct store *st, int64_t from, store_log_fn fn, void *arg, struct err *err)
+{
+	return st->backend->log_each(st, from, fn, arg, err);
+}
+
+int store_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, size_t cap, size_t *len,
+                        struct err *err)
+{
+	return st->backend->log_state_get(st, size, frontier, cap, len, err);
+}
+
+int store_log_state_set(struct store *st, int64_t size, const uint8_t *frontier, size_t len,
+                        struct err *err)
+{
+	return st->backend->log_state_set(st, size, frontier, len, err);
+}
+
+int store_checkpoint_add(struct store *st, int64_t size, const char *note, int64_t now,
+                         struct err *err)
+{
+	return st->backend->checkpoint_add(st, size, note, now, err);
+}
+
+int store_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t cap,
+                            struct err *err)
+{
+	return st->backend->checkpoint_latest(st, size, note, cap, err);
+}

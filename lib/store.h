@@ -14,8 +14,11 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "cert.h"
 #include "err.h"
+#include "trust.h"
 
 struct store;
 
@@ -31,6 +34,38 @@ enum store_txn {
 };
 
 #define STORE_PREFIX_SIZE 8 /* "黔A" + NUL, with room */
+
+/* An issued credential as the register remembers it. */
+struct store_cred {
+	char number[CERTNO_SIZE];
+	uint8_t kid[KID_LEN];
+	int64_t iat;
+	uint8_t hash[32]; /* SHA-256 of the credential's COSE bytes */
+	int64_t log_index;
+};
+
+/* A photo attached to a certificate; data is malloc'd by photo_get. */
+struct store_photo {
+	char mime[32];
+	uint8_t *data;
+	size_t len;
+	uint8_t hash[32];
+};
+
+#define STORE_LOG_DATA_MAX 1024
+
+/* One transparency-log entry: its canonical event bytes and leaf hash. */
+struct store_log_entry {
+	int64_t index;
+	char number[CERTNO_SIZE]; /* "" when the event is about no certificate */
+	uint8_t leaf[32];
+	uint8_t data[STORE_LOG_DATA_MAX];
+	size_t len;
+};
+
+typedef int (*store_cert_fn)(void *arg, const struct cert *c);
+typedef int (*store_slot_fn)(void *arg, uint32_t slot, enum cert_status status);
+typedef int (*store_log_fn)(void *arg, const struct store_log_entry *e);
 
 struct store_backend {
 	const char *name;
@@ -48,6 +83,37 @@ struct store_backend {
 	int (*prefix_list)(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
 	                   struct err *err);
 	int (*schema_version)(struct store *st, int *version, struct err *err);
+	int (*cert_each)(struct store *st, store_cert_fn fn, void *arg, struct err *err);
+	int (*config_get)(struct store *st, const char *key, char *out, size_t size,
+	                  struct err *err);
+	int (*config_set)(struct store *st, const char *key, const char *value, struct err *err);
+	int (*issuer_code)(struct store *st, const char *name, int create, char code[16],
+	                   struct err *err);
+	int (*issuer_list)(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
+	                   struct err *err);
+	int (*slot_get)(struct store *st, const char *number, uint32_t *slot, struct err *err);
+	int (*slot_add)(struct store *st, const char *number, uint32_t slot, struct err *err);
+	int (*slot_each)(struct store *st, store_slot_fn fn, void *arg, struct err *err);
+	int (*cred_add)(struct store *st, const struct store_cred *c, struct err *err);
+	int (*cred_find)(struct store *st, const uint8_t hash[32], struct store_cred *out,
+	                 struct err *err);
+	int (*photo_set)(struct store *st, const char *number, const char *mime,
+	                 const uint8_t *data, size_t len, const uint8_t hash[32], struct err *err);
+	int (*photo_get)(struct store *st, const char *number, struct store_photo *out,
+	                 struct err *err);
+	int (*log_append)(struct store *st, const struct store_log_entry *e, struct err *err);
+	int (*log_get)(struct store *st, int64_t index, struct store_log_entry *out,
+	               struct err *err);
+	int (*log_each)(struct store *st, int64_t from, store_log_fn fn, void *arg,
+	                struct err *err);
+	int (*log_state_get)(struct store *st, int64_t *size, uint8_t *frontier, size_t cap,
+	                     size_t *len, struct err *err);
+	int (*log_state_set)(struct store *st, int64_t size, const uint8_t *frontier, size_t len,
+	                     struct err *err);
+	int (*checkpoint_add)(struct store *st, int64_t size, const char *note, int64_t now,
+	                      struct err *err);
+	int (*checkpoint_latest)(struct store *st, int64_t *size, char *note, size_t cap,
+	                         struct err *err);
 };
 
 struct store {
@@ -67,7 +133,8 @@ int store_cert_get(struct store *st, const char *number, struct cert *out, struc
 /* 0 inserted, 1 the number is already in the register (nothing written), -1 error. */
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err);
 /* Replace before (as read) with after and record the change: change is a
- * JSON text describing it, with personal data masked. */
+ * JSON text describing it, with personal data masked (NULL: nothing to
+ * record, e.g. only the row's ledger_index moves). */
 int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
                       const char *change, struct err *err);
 int store_cert_count(struct store *st, long *count, struct err *err);
@@ -80,6 +147,53 @@ int store_prefix_list(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t m
                       struct err *err);
 
 int store_schema_version(struct store *st, int *version, struct err *err);
+
+/* Every certificate, in no particular order; fn returning non-zero stops
+ * the walk and is returned. */
+int store_cert_each(struct store *st, store_cert_fn fn, void *arg, struct err *err);
+
+/* Settings such as official-host: 1 found, 0 absent, -1 error. */
+int store_config_get(struct store *st, const char *key, char *out, size_t size, struct err *err);
+int store_config_set(struct store *st, const char *key, const char *value, struct err *err);
+
+/* The short code ("I1", "I2", ...) credentials carry for an issuer name:
+ * 1 found (or assigned, with create), 0 absent, -1 error. */
+int store_issuer_code(struct store *st, const char *name, int create, char code[16],
+                      struct err *err);
+int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
+                      struct err *err);
+
+/* Status-list slots: one random slot per certificate with a credential.
+ * get: 1 found, 0 none.  add: 0 added, 1 the slot is taken, -1 error. */
+int store_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err);
+int store_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err);
+int store_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err);
+
+/* Issued credentials.  find: 1 found, 0 not issued here, -1 error. */
+int store_cred_add(struct store *st, const struct store_cred *c, struct err *err);
+int store_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
+                    struct err *err);
+
+/* Photos.  get: 1 found (free out->data), 0 none, -1 error. */
+int store_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
+                    size_t len, const uint8_t hash[32], struct err *err);
+int store_photo_get(struct store *st, const char *number, struct store_photo *out, struct err *err);
+
+/* The transparency log's entries, numbered from 0, and its compact state
+ * (size and frontier) kept beside them.  get: 1 found, 0 none. */
+int store_log_append(struct store *st, const struct store_log_entry *e, struct err *err);
+int store_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err);
+int store_log_each(struct store *st, int64_t from, store_log_fn fn, void *arg, struct err *err);
+/* 1 and the state when recorded, 0 for an empty log. */
+int store_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, size_t cap, size_t *len,
+                        struct err *err);
+int store_log_state_set(struct store *st, int64_t size, const uint8_t *frontier, size_t len,
+                        struct err *err);
+int store_checkpoint_add(struct store *st, int64_t size, const char *note, int64_t now,
+                         struct err *err);
+/* 1 and the newest checkpoint, 0 when none was made. */
+int store_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t cap,
+                            struct err *err);
 
 extern const struct store_backend store_sqlite_backend;
 

@@ -51,6 +51,37 @@ static const char *const migrations[] = {
     " change TEXT NOT NULL);"
     "CREATE INDEX certificate_change_by_number ON certificate_change (number);"
     "CREATE TABLE issuer_prefix (prefix TEXT PRIMARY KEY) WITHOUT ROWID;",
+    /* 2: signed credentials and the transparency log */
+    "ALTER TABLE certificate ADD COLUMN ledger_index INTEGER;"
+    "CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE issuer (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE) WITHOUT ROWID;"
+    "CREATE TABLE status_slot (slot INTEGER PRIMARY KEY, number TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE credential ("
+    " id INTEGER PRIMARY KEY,"
+    " number TEXT NOT NULL,"
+    " kid BLOB NOT NULL,"
+    " iat INTEGER NOT NULL,"
+    " hash BLOB NOT NULL UNIQUE,"
+    " log_index INTEGER NOT NULL);"
+    "CREATE INDEX credential_by_number ON credential (number);"
+    "CREATE TABLE photo ("
+    " number TEXT PRIMARY KEY,"
+    " mime TEXT NOT NULL,"
+    " data BLOB NOT NULL,"
+    " hash BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE log_entry ("
+    " idx INTEGER PRIMARY KEY,"
+    " number TEXT NOT NULL,"
+    " leaf BLOB NOT NULL,"
+    " data BLOB NOT NULL);"
+    "CREATE TABLE log_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " size INTEGER NOT NULL,"
+    " frontier BLOB NOT NULL);"
+    "CREATE TABLE checkpoint ("
+    " size INTEGER PRIMARY KEY,"
+    " note TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL);",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -62,25 +93,78 @@ enum stmt_id {
 	ST_COUNT,
 	ST_PREFIX_ADD,
 	ST_PREFIX_LIST,
+	ST_EACH,
+	ST_CONFIG_GET,
+	ST_CONFIG_SET,
+	ST_ISSUER_GET,
+	ST_ISSUER_COUNT,
+	ST_ISSUER_ADD,
+	ST_ISSUER_LIST,
+	ST_SLOT_GET,
+	ST_SLOT_ADD,
+	ST_SLOT_EACH,
+	ST_CRED_ADD,
+	ST_CRED_FIND,
+	ST_PHOTO_SET,
+	ST_PHOTO_GET,
+	ST_LOG_APPEND,
+	ST_LOG_GET,
+	ST_LOG_EACH,
+	ST_LOG_STATE_GET,
+	ST_LOG_STATE_SET,
+	ST_CHECKPOINT_ADD,
+	ST_CHECKPOINT_LATEST,
 	ST_COUNT_ALL
 };
 
 static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
-               " review_due, status, training_institution FROM certificate WHERE number = ?1",
+               " review_due, status, training_institution, ledger_index, number"
+               " FROM certificate WHERE number = ?1",
+    [ST_EACH] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
+                " review_due, status, training_institution, ledger_index, number"
+                " FROM certificate",
     [ST_INSERT] = "INSERT INTO certificate (number, system, name, gender, id_sealed, id_index,"
                   " trade, issuer, issued_on, valid_until, review_due, status,"
-                  " training_institution, created_at, updated_at)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+                  " training_institution, created_at, updated_at, ledger_index)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15)",
     [ST_UPDATE] = "UPDATE certificate SET system = ?2, name = ?3, gender = ?4, id_sealed = ?5,"
                   " id_index = ?6, trade = ?7, issuer = ?8, issued_on = ?9, valid_until = ?10,"
                   " review_due = ?11, status = ?12, training_institution = ?13,"
-                  " updated_at = ?14 WHERE number = ?1",
+                  " updated_at = ?14, ledger_index = ?15 WHERE number = ?1",
     [ST_CHANGE] = "INSERT INTO certificate_change (number, changed_at, change)"
                   " VALUES (?1, ?2, ?3)",
     [ST_COUNT] = "SELECT count(*) FROM certificate",
     [ST_PREFIX_ADD] = "INSERT OR IGNORE INTO issuer_prefix (prefix) VALUES (?1)",
     [ST_PREFIX_LIST] = "SELECT prefix FROM issuer_prefix ORDER BY prefix",
+    [ST_CONFIG_GET] = "SELECT value FROM config WHERE key = ?1",
+    [ST_CONFIG_SET] = "INSERT INTO config (key, value) VALUES (?1, ?2)"
+                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [ST_ISSUER_GET] = "SELECT code FROM issuer WHERE name = ?1",
+    [ST_ISSUER_COUNT] = "SELECT count(*) FROM issuer",
+    [ST_ISSUER_ADD] = "INSERT INTO issuer (code, name) VALUES (?1, ?2)",
+    [ST_ISSUER_LIST] = "SELECT code, name FROM issuer ORDER BY length(code), code",
+    [ST_SLOT_GET] = "SELECT slot FROM status_slot WHERE number = ?1",
+    [ST_SLOT_ADD] = "INSERT INTO status_slot (slot, number) VALUES (?1, ?2)",
+    [ST_SLOT_EACH] = "SELECT s.slot, c.status FROM status_slot s"
+                     " JOIN certificate c ON c.number = s.number",
+    [ST_CRED_ADD] = "INSERT INTO credential (number, kid, iat, hash, log_index)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_CRED_FIND] = "SELECT number, kid, iat, log_index FROM credential WHERE hash = ?1",
+    [ST_PHOTO_SET] = "INSERT INTO photo (number, mime, data, hash) VALUES (?1, ?2, ?3, ?4)"
+                     " ON CONFLICT (number) DO UPDATE SET mime = excluded.mime,"
+                     " data = excluded.data, hash = excluded.hash",
+    [ST_PHOTO_GET] = "SELECT mime, data, hash FROM photo WHERE number = ?1",
+    [ST_LOG_APPEND] = "INSERT INTO log_entry (idx, number, leaf, data) VALUES (?1, ?2, ?3, ?4)",
+    [ST_LOG_GET] = "SELECT idx, number, leaf, data FROM log_entry WHERE idx = ?1",
+    [ST_LOG_EACH] = "SELECT idx, number, leaf, data FROM log_entry WHERE idx >= ?1 ORDER BY idx",
+    [ST_LOG_STATE_GET] = "SELECT size, frontier FROM log_state WHERE id = 1",
+    [ST_LOG_STATE_SET] = "INSERT INTO log_state (id, size, frontier) VALUES (1, ?1, ?2)"
+                         " ON CONFLICT (id) DO UPDATE SET size = excluded.size,"
+                         " frontier = excluded.frontier",
+    [ST_CHECKPOINT_ADD] = "INSERT OR REPLACE INTO checkpoint (size, note, created_at)"
+                          " VALUES (?1, ?2, ?3)",
+    [ST_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1",
 };
 
 struct sqlite_store {
@@ -291,6 +375,30 @@ static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size)
 	dst[n] = '\0';
 }
 
+/* The columns of ST_GET / ST_EACH into c. */
+static int read_cert(sqlite3_stmt *q, struct cert *c, struct err *err)
+{
+	memset(c, 0, sizeof(*c));
+	copy_column(q, 12, c->number, sizeof(c->number));
+	c->system = (enum cert_system)sqlite3_column_int(q, 0);
+	copy_column(q, 1, c->name, sizeof(c->name));
+	c->gender = (enum gender)sqlite3_column_int(q, 2);
+	if (pii_open(sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3), c->id_number) <
+	    0)
+		return err_system(err, "数据库中证书 %s 的身份证号码无法读取", c->number);
+	copy_column(q, 4, c->trade, sizeof(c->trade));
+	copy_column(q, 5, c->issuer, sizeof(c->issuer));
+	c->issued_on = sqlite3_column_int(q, 6);
+	c->valid_until = sqlite3_column_int(q, 7);
+	c->review_due =
+	    sqlite3_column_type(q, 8) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(q, 8);
+	c->status = (enum cert_status)sqlite3_column_int(q, 9);
+	copy_column(q, 10, c->training_institution, sizeof(c->training_institution));
+	c->ledger_index =
+	    sqlite3_column_type(q, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 11);
+	return 0;
+}
+
 static int sq_cert_get(struct store *st, const char *number, struct cert *c, struct err *err)
 {
 	struct sqlite_store *s = impl(st);
@@ -300,24 +408,10 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		memset(c, 0, sizeof(*c));
-		snprintf(c->number, sizeof(c->number), "%s", number);
-		c->system = (enum cert_system)sqlite3_column_int(q, 0);
-		copy_column(q, 1, c->name, sizeof(c->name));
-		c->gender = (enum gender)sqlite3_column_int(q, 2);
-		if (pii_open(sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3),
-		             c->id_number) < 0) {
+		if (read_cert(q, c, err) < 0) {
 			sqlite3_reset(q);
-			return err_system(err, "数据库中证书 %s 的身份证号码无法读取", number);
+			return -1;
 		}
-		copy_column(q, 4, c->trade, sizeof(c->trade));
-		copy_column(q, 5, c->issuer, sizeof(c->issuer));
-		c->issued_on = sqlite3_column_int(q, 6);
-		c->valid_until = sqlite3_column_int(q, 7);
-		c->review_due =
-		    sqlite3_column_type(q, 8) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(q, 8);
-		c->status = (enum cert_status)sqlite3_column_int(q, 9);
-		copy_column(q, 10, c->training_institution, sizeof(c->training_institution));
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
 		db_error(err, s->db, "查询证书");
@@ -352,6 +446,10 @@ static void bind_cert(sqlite3_stmt *q, const struct cert *c, sqlite3_int64 now)
 	sqlite3_bind_int(q, 12, (int)c->status);
 	sqlite3_bind_text(q, 13, c->training_institution, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 14, now);
+	if (c->ledger_index < 0)
+		sqlite3_bind_null(q, 15);
+	else
+		sqlite3_bind_int64(q, 15, c->ledger_index);
 }
 
 static int sq_cert_insert(struct store *st, const struct cert *c, struct err *err)
@@ -384,6 +482,8 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return db_error(err, s->db, "更新证书");
+	if (!change)
+		return 0;
 	q = s->stmt[ST_CHANGE];
 	sqlite3_bind_text(q, 1, after->number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, now);
@@ -446,6 +546,405 @@ static int sq_schema_version(struct store *st, int *version, struct err *err)
 	return pragma_int(impl(st)->db, "PRAGMA user_version", version, err);
 }
 
+/* Step a statement that returns no row; reset it either way. */
+static int step_done(struct sqlite_store *s, sqlite3_stmt *q, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(q);
+
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_DONE)
+		return db_error(err, s->db, what);
+	return 0;
+}
+
+static int sq_cert_each(struct store *st, store_cert_fn fn, void *arg, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_EACH];
+	struct cert c;
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (read_cert(q, &c, err) < 0) {
+			sqlite3_reset(q);
+			return -1;
+		}
+		stop = fn(arg, &c);
+		if (stop)
+			break;
+	}
+	sqlite3_reset(q);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取证书");
+	return stop;
+}
+
+static int sq_config_get(struct store *st, const char *key, char *out, size_t size, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CONFIG_GET];
+	int rc, found = 0;
+
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		copy_column(q, 0, out, size);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "读取设置");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
+static int sq_config_set(struct store *st, const char *key, const char *value, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CONFIG_SET];
+
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+	return step_done(s, q, "保存设置", err);
+}
+
+static int sq_issuer_code(struct store *st, const char *name, int create, char code[16],
+                          struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_ISSUER_GET];
+	unsigned n = 0;
+	int rc;
+
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		copy_column(q, 0, code, 16);
+	sqlite3_reset(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取发证机关代码");
+	if (!create)
+		return 0;
+	q = s->stmt[ST_ISSUER_COUNT];
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		n = (unsigned)sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return db_error(err, s->db, "读取发证机关代码");
+	snprintf(code, 16, "I%u", n + 1);
+	q = s->stmt[ST_ISSUER_ADD];
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	if (step_done(s, q, "记录发证机关代码", err) < 0)
+		return -1;
+	return 1;
+}
+
+static int sq_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
+                          struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_ISSUER_LIST];
+	int rc;
+
+	*n = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n < max) {
+			copy_column(q, 0, out[*n].code, sizeof(out[*n].code));
+			copy_column(q, 1, out[*n].name, sizeof(out[*n].name));
+			(*n)++;
+		}
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取发证机关代码");
+	return 0;
+}
+
+static int sq_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_SLOT_GET];
+	int rc, found = 0;
+
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*slot = (uint32_t)sqlite3_column_int64(q, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "读取状态列表位置");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
+static int sq_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_SLOT_ADD];
+	int rc;
+
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)slot);
+	sqlite3_bind_text(q, 2, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return db_error(err, s->db, "分配状态列表位置");
+	return 0;
+}
+
+static int sq_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_SLOT_EACH];
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		stop = fn(arg, (uint32_t)sqlite3_column_int64(q, 0),
+		          (enum cert_status)sqlite3_column_int(q, 1));
+		if (stop)
+			break;
+	}
+	sqlite3_reset(q);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取状态列表");
+	return stop;
+}
+
+static int sq_cred_add(struct store *st, const struct store_cred *c, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CRED_ADD];
+
+	sqlite3_bind_text(q, 1, c->number, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, c->kid, KID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, c->iat);
+	sqlite3_bind_blob(q, 4, c->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, c->log_index);
+	return step_done(s, q, "记录签发的凭证", err);
+}
+
+static void copy_blob(sqlite3_stmt *q, int col, uint8_t *dst, size_t size)
+{
+	const void *p = sqlite3_column_blob(q, col);
+	size_t n = (size_t)sqlite3_column_bytes(q, col);
+
+	memset(dst, 0, size);
+	if (p)
+		memcpy(dst, p, n < size ? n : size);
+}
+
+static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
+                        struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CRED_FIND];
+	int rc, found = 0;
+
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof(*out));
+		copy_column(q, 0, out->number, sizeof(out->number));
+		copy_blob(q, 1, out->kid, KID_LEN);
+		out->iat = sqlite3_column_int64(q, 2);
+		memcpy(out->hash, hash, 32);
+		out->log_index = sqlite3_column_int64(q, 3);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "查找签发记录");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
+static int sq_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
+                        size_t len, const uint8_t hash[32], struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_PHOTO_SET];
+
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, mime, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, hash, 32, SQLITE_STATIC);
+	return step_done(s, q, "保存照片", err);
+}
+
+static int sq_photo_get(struct store *st, const char *number, struct store_photo *out,
+                        struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_PHOTO_GET];
+	int rc, found = 0;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(q, 1);
+
+		copy_column(q, 0, out->mime, sizeof(out->mime));
+		copy_blob(q, 2, out->hash, 32);
+		out->data = malloc(n ? n : 1);
+		if (!out->data) {
+			found = err_system(err, "内存不足");
+		} else {
+			if (n)
+				memcpy(out->data, sqlite3_column_blob(q, 1), n);
+			out->len = n;
+			found = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "读取照片");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
+static int sq_log_append(struct store *st, const struct store_log_entry *e, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_LOG_APPEND];
+
+	sqlite3_bind_int64(q, 1, e->index);
+	sqlite3_bind_text(q, 2, e->number, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, e->leaf, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, e->data, (int)e->len, SQLITE_STATIC);
+	return step_done(s, q, "写入日志", err);
+}
+
+static void read_log(sqlite3_stmt *q, struct store_log_entry *e)
+{
+	size_t n = (size_t)sqlite3_column_bytes(q, 3);
+
+	e->index = sqlite3_column_int64(q, 0);
+	copy_column(q, 1, e->number, sizeof(e->number));
+	copy_blob(q, 2, e->leaf, 32);
+	e->len = n < sizeof(e->data) ? n : sizeof(e->data);
+	if (e->len)
+		memcpy(e->data, sqlite3_column_blob(q, 3), e->len);
+}
+
+static int sq_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_LOG_GET];
+	int rc, found = 0;
+
+	sqlite3_bind_int64(q, 1, index);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		read_log(q, out);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "读取日志");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
+static int sq_log_each(struct store *st, int64_t from, store_log_fn fn, void *arg, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_LOG_EACH];
+	struct store_log_entry *e = malloc(sizeof(*e));
+	int rc = SQLITE_DONE, stop = 0;
+
+	if (!e)
+		return err_system(err, "内存不足");
+	sqlite3_bind_int64(q, 1, from);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		read_log(q, e);
+		stop = fn(arg, e);
+		if (stop)
+			break;
+	}
+	sqlite3_reset(q);
+	free(e);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取日志");
+	return stop;
+}
+
+static int sq_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, size_t cap,
+                            size_t *len, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_LOG_STATE_GET];
+	int rc, found = 0;
+
+	*size = 0;
+	*len = 0;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(q, 1);
+
+		*size = sqlite3_column_int64(q, 0);
+		if (n > cap) {
+			found = err_system(err, "日志状态过大");
+		} else {
+			if (n)
+				memcpy(frontier, sqlite3_column_blob(q, 1), n);
+			*len = n;
+			found = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "读取日志状态");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
+static int sq_log_state_set(struct store *st, int64_t size, const uint8_t *frontier, size_t len,
+                            struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_LOG_STATE_SET];
+
+	sqlite3_bind_int64(q, 1, size);
+	sqlite3_bind_blob(q, 2, len ? frontier : (const uint8_t *)"", (int)len, SQLITE_STATIC);
+	return step_done(s, q, "保存日志状态", err);
+}
+
+static int sq_checkpoint_add(struct store *st, int64_t size, const char *note, int64_t now,
+                             struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CHECKPOINT_ADD];
+
+	sqlite3_bind_int64(q, 1, size);
+	sqlite3_bind_text(q, 2, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now);
+	return step_done(s, q, "保存检查点", err);
+}
+
+static int sq_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t cap,
+                                struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CHECKPOINT_LATEST];
+	int rc, found = 0;
+
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*size = sqlite3_column_int64(q, 0);
+		copy_column(q, 1, note, cap);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = db_error(err, s->db, "读取检查点");
+	}
+	sqlite3_reset(q);
+	return found;
+}
+
 const struct store_backend store_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -460,4 +959,23 @@ const struct store_backend store_sqlite_backend = {
     .prefix_add = sq_prefix_add,
     .prefix_list = sq_prefix_list,
     .schema_version = sq_schema_version,
+    .cert_each = sq_cert_each,
+    .config_get = sq_config_get,
+    .config_set = sq_config_set,
+    .issuer_code = sq_issuer_code,
+    .issuer_list = sq_issuer_list,
+    .slot_get = sq_slot_get,
+    .slot_add = sq_slot_add,
+    .slot_each = sq_slot_each,
+    .cred_add = sq_cred_add,
+    .cred_find = sq_cred_find,
+    .photo_set = sq_photo_set,
+    .photo_get = sq_photo_get,
+    .log_append = sq_log_append,
+    .log_get = sq_log_get,
+    .log_each = sq_log_each,
+    .log_state_get = sq_log_state_get,
+    .log_state_set = sq_log_state_set,
+    .checkpoint_add = sq_checkpoint_add,
+    .checkpoint_latest = sq_checkpoint_latest,
 };

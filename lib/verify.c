@@ -11,6 +11,7 @@
 #include "certno.h"
 #include "date.h"
 #include "idnum.h"
+#include "ledger.h"
 #include "status.h"
 #include "trade.h"
 
@@ -197,6 +198,11 @@ static size_t describe(const struct verifier *v, const struct vresult *r, enum v
 	case V_DUPLICATE_USE:
 		n = append(m, size, n, "同一证书被多人使用，疑似转借或冒用");
 		break;
+	case V_TAMPERED:
+		n = append(
+		    m, size, n,
+		    "登记记录与透明日志记载不一致，疑似被篡改：结论不可采信，请立即报告市住建局");
+		break;
 	case V_EXTERNAL:
 		if (certno_parse(r->number, strlen(r->number), &no) == 0 &&
 		    no.system == SYS_EMERGENCY)
@@ -302,6 +308,11 @@ int verify_claim(struct verifier *v, const struct claim *c, struct vresult *r, s
 		r->found = 1;
 		compare(c, id, r);
 		r->findings |= status_findings(&r->cert, v->today);
+		rc = ledger_check_row(v->store, &r->cert, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 1)
+			r->findings |= VMASK(V_TAMPERED);
 	} else if (no.system == SYS_CONSTRUCTION && prefix_held(v, no.prefix)) {
 		r->findings |= VMASK(V_NOT_FOUND);
 	} else {

@@ -23,8 +23,11 @@ enum {
 
 struct cli {
 	const char *command;
-	const char *db; /* --db, else $OPCERT_DB, else ./opcert.db */
-	int32_t today;  /* --today, else today in China */
+	const char *db;              /* --db, else $OPCERT_DB, else ./opcert.db */
+	int32_t today;               /* --today, else today in China */
+	const char *keys;            /* --keys, else $OPCERT_KEYS, else keys/ beside the database */
+	const char *passphrase_file; /* --passphrase-file, else $OPCERT_PASSPHRASE_FILE */
+	char keys_buf[4096];
 };
 
 struct command {
@@ -35,14 +38,18 @@ struct command {
 };
 
 /* Options every command accepts; append to a command's own long options. */
-#define CLI_OPT_DB    0x100
-#define CLI_OPT_TODAY 0x101
-#define CLI_COMMON_LONG_OPTIONS                                                                    \
-	{"db", required_argument, NULL, CLI_OPT_DB},                                               \
-	    {"today", required_argument, NULL, CLI_OPT_TODAY},                                     \
-	{                                                                                          \
-		"help", no_argument, NULL, 'h'                                                     \
-	}
+#define CLI_OPT_DB         0x100
+#define CLI_OPT_TODAY      0x101
+#define CLI_OPT_KEYS       0x102
+#define CLI_OPT_PASSPHRASE 0x103
+/* clang-format off */
+#define CLI_COMMON_LONG_OPTIONS \
+	{"db", required_argument, NULL, CLI_OPT_DB}, \
+	{"today", required_argument, NULL, CLI_OPT_TODAY}, \
+	{"keys", required_argument, NULL, CLI_OPT_KEYS}, \
+	{"passphrase-file", required_argument, NULL, CLI_OPT_PASSPHRASE}, \
+	{"help", no_argument, NULL, 'h'}
+/* clang-format on */
 
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command
@@ -60,6 +67,11 @@ int cli_fail(const struct cli *cli, const struct err *err, const char *file);
 int cli_open_store(const struct cli *cli, int flags, struct store **st);
 /* EXIT_SYSTEM when stdout could not be written (a full disk, a closed pipe). */
 int cli_finish_stdout(const struct cli *cli, int status);
+
+/* The key directory: --keys, $OPCERT_KEYS, or "keys" beside the database. */
+const char *cli_keys_dir(struct cli *cli);
+/* The official verifier's host from the database; 1 found, 0 not set, -1 error printed. */
+int cli_official_host(const struct cli *cli, struct store *st, char *out, size_t size);
 
 const struct command *cli_find(const char *name);
 void cli_print_help(const struct command *c);

@@ -4,23 +4,36 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cred.h"
 #include "import.h"
+#include "lifecycle.h"
 
 int cmd_init(int argc, char **argv, struct cli *cli);
 int cmd_import(int argc, char **argv, struct cli *cli);
 
 int cmd_init(int argc, char **argv, struct cli *cli)
 {
-	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"official-host", required_argument, NULL, 'H'},
+	                                         CLI_COMMON_LONG_OPTIONS,
+	                                         {NULL, 0, NULL, 0}};
 	struct store *st = NULL;
 	struct err err;
-	long count = 0;
+	const char *host = NULL;
+	long count = 0, backfilled = 0;
 	int opt, rc, version = 0;
 
+	err_clear(&err);
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'H') {
+			if (cred_host_check(optarg, &err) < 0)
+				return cli_fail(cli, &err, NULL);
+			host = optarg;
+			continue;
+		}
 		rc = cli_common_option(cli, opt, optarg);
 		if (rc >= 0)
 			return rc;
@@ -32,13 +45,18 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	rc = cli_open_store(cli, STORE_CREATE, &st);
 	if (rc)
 		return rc;
-	err_clear(&err);
 	if (store_schema_version(st, &version, &err) < 0 ||
-	    store_cert_count(st, &count, &err) < 0) {
+	    store_cert_count(st, &count, &err) < 0 ||
+	    (host && store_config_set(st, "official-host", host, &err) < 0) ||
+	    lifecycle_backfill(st, (int64_t)time(NULL), &backfilled, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
 	printf("数据库 %s 已就绪（结构版本 %d，登记证书 %ld 本）\n", cli->db, version, count);
+	if (backfilled)
+		printf("已把此前登记的 %ld 本证书补记入透明日志\n", backfilled);
+	if (host)
+		printf("官方核验网址：%s%s/v\n", cred_url_scheme(host), host);
 	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
 out:
 	store_close(st);
@@ -82,6 +100,7 @@ int cmd_import(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	o.today = cli->today;
+	o.now = (int64_t)time(NULL);
 	o.source = path;
 	if (isatty(STDERR_FILENO))
 		o.progress = progress;

@@ -16,6 +16,18 @@ int cmd_verify(int argc, char **argv, struct cli *cli);
 int cmd_verify_roster(int argc, char **argv, struct cli *cli);
 int cmd_check_id(int argc, char **argv, struct cli *cli);
 int cmd_demo(int argc, char **argv, struct cli *cli);
+int cmd_key(int argc, char **argv, struct cli *cli);
+int cmd_trust(int argc, char **argv, struct cli *cli);
+int cmd_cred(int argc, char **argv, struct cli *cli);
+int cmd_photo(int argc, char **argv, struct cli *cli);
+int cmd_status(int argc, char **argv, struct cli *cli);
+int cmd_config(int argc, char **argv, struct cli *cli);
+int cmd_renew(int argc, char **argv, struct cli *cli);
+int cmd_suspend(int argc, char **argv, struct cli *cli);
+int cmd_reinstate(int argc, char **argv, struct cli *cli);
+int cmd_revoke(int argc, char **argv, struct cli *cli);
+int cmd_amend(int argc, char **argv, struct cli *cli);
+int cmd_log(int argc, char **argv, struct cli *cli);
 static int cmd_help(int argc, char **argv, struct cli *cli);
 static int cmd_version(int argc, char **argv, struct cli *cli);
 
@@ -23,13 +35,17 @@ static int cmd_version(int argc, char **argv, struct cli *cli);
 	"\n通用选项：\n"                                                                                            \
 	"  --db PATH         数据库文件（默认：环境变量 OPCERT_DB，否则 ./opcert.db）\n"                \
 	"  --today DATE      按指定日期核验（YYYY-MM-DD，默认为中国当天日期），便于复现结果\n" \
+	"  --keys DIR        密钥目录（默认：环境变量 OPCERT_KEYS，否则数据库旁的 keys/）\n"        \
+	"  --passphrase-file FILE  私钥口令文件（默认：环境变量 OPCERT_PASSPHRASE_FILE）\n"               \
 	"  -h, --help        显示本帮助\n"                                                                          \
 	"\n退出状态：0 全部有效；1 存在其他结论；2 用法或输入错误；3 系统错误。\n"
 
 static const struct command commands[] = {
     {"init", cmd_init, "创建数据库或升级其结构",
-     "用法：opcert init [--db PATH]\n"
-     "\n创建证书登记数据库（SQLite），已存在时应用尚未执行的结构升级。可重复运行。\n" COMMON_HELP},
+     "用法：opcert init [--official-host HOST[:PORT]] [--db PATH]\n"
+     "\n创建证书登记数据库（SQLite），已存在时应用尚未执行的结构升级。可重复运行。\n"
+     "  --official-host HOST  官方核验网址（二维码中的 https://HOST/v），之后可用 opcert config "
+     "修改\n" COMMON_HELP},
     {"import", cmd_import, "导入证书登记表（CSV）",
      "用法：opcert import FILE.csv [--update] [--db PATH]\n"
      "\n把证书登记表导入数据库。整个文件在一个事务中导入：任何一行有错，全部不导入，\n"
@@ -79,6 +95,105 @@ static const struct command commands[] = {
      "  --out DIR         输出目录\n"
      "  --import          同时把登记表导入数据库（不存在则创建）\n"
      "  --today DATE      数据围绕该日期生成（核验时请用同一日期）\n" COMMON_HELP},
+    {"renew", cmd_renew, "记录延期复核/复审通过（新的有效期）",
+     "用法：opcert renew NUMBER --valid-until DATE [--review-due DATE] [--db PATH]\n"
+     "\n记录一本证书的延期复核（住建）或复审（应急管理）通过：有效期至改为 DATE，\n"
+     "给出 --review-due 时复审日期一并改为该日期。每次记录追加一条透明日志，并记录变更。\n"
+     "已注销的证书不能延期；新的有效期至不能早于现有的，也不能早于今天。\n"
+     "\n  --valid-until DATE  延期复核后的有效期至（YYYY-MM-DD）\n"
+     "  --review-due DATE   新的复审日期（可选）\n" COMMON_HELP},
+    {"suspend", cmd_suspend, "记录暂扣证书",
+     "用法：opcert suspend NUMBER --reason TEXT [--db PATH]\n"
+     "\n暂扣一本证书并写明原因（记入透明日志）。已注销或已暂扣的证书不能再暂扣。\n"
+     "\n  --reason TEXT     暂扣原因（必填）\n" COMMON_HELP},
+    {"reinstate", cmd_reinstate, "记录恢复被暂扣的证书",
+     "用法：opcert reinstate NUMBER [--reason TEXT] [--db PATH]\n"
+     "\n解除一本被暂扣证书的暂扣，恢复为有效（记入透明日志）。只适用于暂扣中的证书。\n"
+     "\n  --reason TEXT     恢复原因（可选）\n" COMMON_HELP},
+    {"revoke", cmd_revoke, "记录注销/吊销证书",
+     "用法：opcert revoke NUMBER --reason TEXT [--db PATH]\n"
+     "\n注销或吊销一本证书并写明原因（记入透明日志）。注销后不能再延期、暂扣或恢复。\n"
+     "\n  --reason TEXT     注销原因（必填）\n" COMMON_HELP},
+    {"amend", cmd_amend, "公开更正登记记录中的一项（记入透明日志）",
+     "用法：opcert amend NUMBER --field FIELD --value VALUE --reason TEXT [--today DATE] [--db "
+     "PATH]\n"
+     "\n更正登记记录中录入有误的一项，写明原因，更正记入透明日志并记录变更（个人信息脱敏）。\n"
+     "FIELD 为下列之一：\n"
+     "  name                 姓名\n"
+     "  gender               性别（男/女，须与身份证号码一致）\n"
+     "  id_number            身份证号码（性别随之按身份证号码确定；应急管理证书编号中含\n"
+     "                       身份证号码，不能更正为与编号不同的号码）\n"
+     "  trade                工种（代码或名称；住建证书须与编号中的工种代码一致）\n"
+     "  issuer               发证机关\n"
+     "  issued_on            发证日期\n"
+     "  valid_until          有效期至\n"
+     "  review_due           复审日期（空或“无”表示清除）\n"
+     "  training_institution 培训机构（空表示清除）\n"
+     "与现有内容相同的更正不予记录。\n"
+     "\n  --field FIELD     要更正的项\n"
+     "  --value VALUE     更正后的内容\n"
+     "  --reason TEXT     更正原因（必填）\n" COMMON_HELP},
+    {"log", cmd_log, "透明日志：检查点、包含证明、一致性证明、核查",
+     "用法：opcert log checkpoint [--keys DIR] [--passphrase-file FILE] [--db PATH]\n"
+     "      opcert log prove N [--db PATH]\n"
+     "      opcert log consistency OLD_SIZE NEW_SIZE [--db PATH]\n"
+     "      opcert log verify [--against CHECKPOINT_FILE] [--keys DIR] [--db PATH]\n"
+     "      opcert log backfill [--db PATH]\n"
+     "\n登记库的每次导入、签发、延期、暂扣、恢复、注销、更正都追加到只增不改的透明日志\n"
+     "（RFC 9162 默克尔树，条目从 0 编号）。\n"
+     "\n  checkpoint    用日志密钥签署当前日志的检查点（C2SP 签名格式），保存并打印。\n"
+     "                请把打印出的检查点另存到数据库之外（如另一台电脑、打印件），\n"
+     "                日后用 log verify --against 证明日志没有被改写。\n"
+     "  prove N       第 N 条的包含证明：该条事件、叶子哈希、树的大小、根哈希和证明。\n"
+     "  consistency OLD_SIZE NEW_SIZE\n"
+     "                大小为 OLD_SIZE 的树是大小为 NEW_SIZE 的树的前缀的一致性证明。\n"
+     "  verify        由保存的条目和登记库重新计算一切：每条的哈希和编码、编号连续、\n"
+     "                树根、检查点签名，每本证书的登记记录与日志最后一次记录的是否一致；\n"
+     "                逐条列出被修改、删除、回退或调换的登记记录和日志条目。\n"
+     "                --against FILE  另存的检查点：当前日志必须是它的延续，否则日志被改写。\n"
+     "                退出状态：0 未发现问题；1 发现问题；2 输入错误；3 系统错误。\n"
+     "  backfill      把启用透明日志之前登记的证书各补记一条（只需运行一次）。\n"
+     "\n日志来源名称（检查点第一行）为官方核验网址加 /log（见 opcert config），未设置时为\n"
+     "opcert.local/log。密钥目录：--keys DIR，否则环境变量 OPCERT_KEYS，否则数据库旁的 "
+     "keys/。\n" COMMON_HELP},
+    {"key", cmd_key, "签名密钥：init、rotate、list、backup、restore",
+     "用法：opcert key init | rotate | list | backup FILE | restore FILE [--keys DIR]\n"
+     "                [--passphrase-file FILE] [--backup-passphrase-file FILE]\n"
+     "\n  init              "
+     "创建根密钥（市住建局）、第一把签发密钥和日志密钥；已存在时不做任何改动\n"
+     "  rotate            启用新的签发密钥，停用当前的；已签发的凭证仍然有效\n"
+     "  list              列出全部密钥（标识、用途、有效期）\n"
+     "  backup FILE       把全部密钥加密备份到 FILE（必须给出 --backup-passphrase-file）\n"
+     "  restore FILE      从备份恢复到空的密钥目录\n"
+     "\n密钥目录默认为数据库旁的 keys/。私钥文件权限为 0600；给出 --passphrase-file 时\n"
+     "私钥用口令加密（Argon2id + XSalsa20-Poly1305）。恢复步骤见 "
+     "docs/CREDENTIAL.md。\n" COMMON_HELP},
+    {"trust", cmd_trust, "导出签名的信任列表",
+     "用法：opcert trust export FILE\n"
+     "\n导出由根密钥签名的信任列表（全部签发密钥及其有效期、日志密钥、发证机关代码），\n"
+     "供离线核验设备使用。离线设备应固定根公钥。FILE 为 - 时写到标准输出。\n" COMMON_HELP},
+    {"cred", cmd_cred, "签发或核验带签名的二维码凭证",
+     "用法：opcert cred issue NUMBER [--png FILE] [--svg FILE] [--pdf FILE] [--jpeg FILE]\n"
+     "      opcert cred verify (PAYLOAD | --image FILE | --batch FILE) [--trust FILE]\n"
+     "                         [--status FILE] [--offline] [--official-host HOST] [--format "
+     "text|json]\n"
+     "\nissue：用当前签发密钥签发凭证，在标准输出打印 OC1:... 负载，并可写出二维码图片\n"
+     "（内容为 https://官方网址/v#OC1:...）和中文证书（PDF/JPEG）。签发记入透明日志。\n"
+     "\nverify：核验凭证、网址、证书照片（JPEG/PNG）或每行一个凭证的文件（输出 JSON Lines）。\n"
+     "指向非官方网址的二维码不解码，结论为“非官方查询链接”；签名、密钥或签发时间不对为“伪造”；\n"
+     "在线核验还要求签发记录在日志中，并给出登记库中的当前状态。--offline 只用给出的文件：\n"
+     "没有状态列表或状态列表超过7天，结论为“状态未知”。\n" COMMON_HELP},
+    {"photo", cmd_photo, "为证书附上持证人照片",
+     "用法：opcert photo NUMBER FILE\n"
+     "\n附上持证人照片（JPEG 或 PNG，最大 2 MB，边长 64–4096 像素，会完整解码检查）。\n"
+     "重新签发凭证后，照片摘要写入二维码。\n" COMMON_HELP},
+    {"status", cmd_status, "导出签名的证书状态列表（吊销列表）",
+     "用法：opcert status export FILE\n"
+     "\n导出签名的状态列表：每张凭证在随机位置占 2 位（有效/暂扣/注销），至少 131072 个位置，\n"
+     "且不少于凭证数的两倍，核验者无法从下载行为得知查的是哪本证书。\n" COMMON_HELP},
+    {"config", cmd_config, "查看或修改设置（官方核验网址）",
+     "用法：opcert config set official-host HOST[:PORT] | opcert config get KEY\n"
+     "\n官方核验网址必须是 https（localhost 和 127.0.0.1 可用 http）。\n" COMMON_HELP},
     {"help", cmd_help, "显示帮助：opcert help [COMMAND]",
      "用法：opcert help [COMMAND]\n\n不带参数时列出全部命令；带命令名时显示该命令的帮助。\n"},
     {"version", cmd_version, "显示版本", "用法：opcert version\n\n显示 opcert 的版本号。\n"},
@@ -176,6 +291,16 @@ int cli_common_option(struct cli *cli, int opt, const char *arg)
 		if (date_parse(arg, strlen(arg), &cli->today) < 0)
 			return cli_usage(cli, "--today 的日期“%s”无效（应为 YYYY-MM-DD）", arg);
 		return -2;
+	case CLI_OPT_KEYS:
+		if (!*arg)
+			return cli_usage(cli, "--keys 不能为空");
+		cli->keys = arg;
+		return -2;
+	case CLI_OPT_PASSPHRASE:
+		if (!*arg)
+			return cli_usage(cli, "--passphrase-file 不能为空");
+		cli->passphrase_file = arg;
+		return -2;
 	case 'h':
 		cli_print_help(cli_find(cli->command));
 		return EXIT_ALL_VALID;
@@ -219,6 +344,34 @@ int cli_open_store(const struct cli *cli, int flags, struct store **st)
 	return 0;
 }
 
+const char *cli_keys_dir(struct cli *cli)
+{
+	const char *env = getenv("OPCERT_KEYS"), *slash;
+
+	if (cli->keys)
+		return cli->keys;
+	if (env && *env)
+		return env;
+	slash = strrchr(cli->db, '/');
+	if (!slash)
+		return "keys";
+	snprintf(cli->keys_buf, sizeof(cli->keys_buf), "%.*s/keys", (int)(slash - cli->db),
+	         cli->db);
+	return cli->keys_buf;
+}
+
+int cli_official_host(const struct cli *cli, struct store *st, char *out, size_t size)
+{
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	rc = store_config_get(st, "official-host", out, size, &err);
+	if (rc < 0)
+		cli_fail(cli, &err, NULL);
+	return rc;
+}
+
 int cli_finish_stdout(const struct cli *cli, int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -256,6 +409,8 @@ int main(int argc, char **argv)
 	env = getenv("OPCERT_DB");
 	cli.db = env && *env ? env : "opcert.db";
 	cli.today = date_today_china();
+	env = getenv("OPCERT_PASSPHRASE_FILE");
+	cli.passphrase_file = env && *env ? env : NULL;
 	optind = 1;
 	return c->run(argc - 1, argv + 1, &cli);
 }

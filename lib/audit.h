@@ -1,0 +1,138 @@
+/*
+ * audit.h - `opcert log verify`: recompute the transparency log from its
+ * stored entries and hold the register against it, reporting every problem
+ * found (not just the first).
+ *
+ * Threat model: someone who can write to the database file (plain SQL) but
+ * cannot read the private keys.  Whatever they change, delete, reorder or
+ * roll back shows up as one of the findings below, named by log entry or
+ * certificate number.  The log's own stored state (size and frontier) can
+ * be forged by such a writer; signed checkpoints cannot, which is why a
+ * checkpoint kept outside the database (--against) is the strongest check:
+ * the current log must extend it.
+ *
+ * What is checked:
+ *   - every entry: its leaf hash is tlog_leaf_hash(data), its data is a
+ *     canonical event (ledger_decode), its number column agrees with the
+ *     event; entries are numbered 0, 1, 2, ... without gaps or repeats;
+ *   - the tree: the root of all entries equals the stored state's root and
+ *     size (when not, the perfect subtrees that differ are named);
+ *   - the newest stored checkpoint: signed by the log key, and the root
+ *     recomputed at its size equals its root;
+ *   - every register row: its ledger_index is the last event that recorded
+ *     its number and its row hash is that event's; a number the log knows
+ *     that has no row was deleted; a row the log never recorded was written
+ *     behind the system's back (or predates the log: lifecycle_backfill);
+ *   - optionally a checkpoint kept elsewhere (see above).
+ *
+ * One pass over the entries (a frontier gives the roots at every size
+ * needed), one over the rows; memory is about 90 bytes per certificate
+ * number in the log.
+ */
+#ifndef OPCERT_AUDIT_H
+#define OPCERT_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "err.h"
+#include "keys.h"
+#include "store.h"
+#include "tlog.h"
+
+enum audit_kind {
+	AUDIT_ENTRY_EDITED = 1,    /* an entry's bytes, leaf hash or number column changed */
+	AUDIT_ENTRY_INVALID,       /* an entry is not a canonical event */
+	AUDIT_ENTRY_DELETED,       /* a numbered entry is missing */
+	AUDIT_ENTRY_REORDERED,     /* entries out of order, repeated, or an event moved */
+	AUDIT_TREE_MISMATCH,       /* the entries do not make the tree the log state records */
+	AUDIT_STATE_INVALID,       /* the stored log state is missing or unreadable */
+	AUDIT_CHECKPOINT_INVALID,  /* a stored checkpoint does not parse or verify */
+	AUDIT_CHECKPOINT_MISMATCH, /* the log no longer extends a stored checkpoint */
+	AUDIT_ROW_EDITED,          /* a row differs from the event that recorded it */
+	AUDIT_ROW_ROLLED_BACK,     /* a row is back at an earlier recorded state */
+	AUDIT_ROW_DELETED,         /* the log records a certificate the register lacks */
+	AUDIT_ROW_UNRECORDED,      /* a row the log never recorded */
+	AUDIT_LOG_REWRITTEN,       /* the log does not extend the checkpoint kept elsewhere */
+};
+#define AUDIT_KIND_MAX AUDIT_LOG_REWRITTEN
+
+const char *audit_kind_code(enum audit_kind k);  /* "row_edited" */
+const char *audit_kind_label(enum audit_kind k); /* "登记记录被修改" */
+
+struct audit_finding {
+	enum audit_kind kind;
+	int64_t index;            /* the log entry it is about, -1 when none */
+	char number[CERTNO_SIZE]; /* the certificate it is about, "" when none */
+	char msg[384];            /* in Chinese, names the entry and/or certificate */
+};
+
+struct audit_options {
+	/* The log key that signs checkpoints: its C2SP key name and Ed25519
+	 * public key.  NULL: checkpoints are read but their signatures are not
+	 * checked (the report says so). */
+	const char *key_name;
+	const uint8_t *key_pk;
+	/* A signed checkpoint kept outside the database, or NULL.  It must
+	 * verify with the log key (which is then required): a text that does
+	 * not is an input error, not a finding. */
+	const char *against;
+	size_t against_len;
+	/* Findings kept in the report (the rest are only counted); 0 = 10000. */
+	size_t max_findings;
+};
+
+struct audit_report {
+	int64_t entries;             /* entries read */
+	int64_t state_size;          /* size the stored state records, -1 when none */
+	uint8_t root[TLOG_HASH_LEN]; /* root recomputed over the entries read */
+	long certificates;           /* register rows checked */
+	long numbers;                /* distinct certificate numbers in the log */
+	int checkpoint;              /* stored checkpoint: 0 none, 1 checked */
+	int checkpoint_signed;       /* its signature was checked */
+	int64_t checkpoint_size;
+	int against; /* the checkpoint kept elsewhere was checked */
+	int64_t against_size;
+	size_t total; /* findings, including those not kept */
+	size_t counts[AUDIT_KIND_MAX + 1];
+	struct audit_finding *findings; /* the first nfindings, in the order found */
+	size_t nfindings;
+	size_t cap;
+};
+
+/*
+ * Run every check inside one read snapshot.  Returns 0 when the checks
+ * ran (r->total says whether anything was found; release r either way),
+ * -1 on an error that stopped them (input: a bad --against checkpoint).
+ */
+int audit_run(struct store *st, const struct audit_options *o, struct audit_report *r,
+              struct err *err);
+void audit_report_release(struct audit_report *r);
+
+/*
+ * Sign a checkpoint of the log as it stands with the log key of ks (C2SP
+ * tlog-checkpoint in a signed note under keys_log_name) and store it.
+ * origin is the checkpoint's first line.  text (NOTE_MAX + 1 bytes always
+ * suffice) receives the signed note, NUL-terminated; cp what it says.  The
+ * note is checked against the log's public key before it is stored.
+ */
+int audit_checkpoint_create(struct store *st, struct keys *ks, const char *origin, int64_t now,
+                            struct tlog_checkpoint *cp, char *text, size_t cap, struct err *err);
+
+/*
+ * The stored leaf hashes of entries 0..n-1 in memory, for proofs: 32 bytes
+ * an entry.  An entry missing from the store is a system error naming it
+ * (run `opcert log verify`).
+ */
+struct audit_leaves {
+	uint8_t (*hash)[TLOG_HASH_LEN];
+	uint64_t n;
+};
+
+int audit_leaves_load(struct store *st, uint64_t n, struct audit_leaves *out, struct err *err);
+void audit_leaves_release(struct audit_leaves *l);
+/* A tlog_leaf_fn over struct audit_leaves (ctx). */
+int audit_leaf(void *ctx, uint64_t index, uint8_t out[TLOG_HASH_LEN]);
+
+#endif

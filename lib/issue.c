@@ -1,0 +1,188 @@
+/*
+ * issue.c - see issue.h.  The secret key is copied into guarded memory
+ * only for the signature and wiped right after.
+ */
+#include "issue.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "b45.h"
+#include "ledger.h"
+#include "statuslist.h"
+
+#define SLOT_TRIES 64
+
+int issue_payload_hash(const char *payload, size_t len, uint8_t out[32])
+{
+	uint8_t z[CRED_TEXT_MAX], cose[CRED_COSE_MAX];
+	size_t zlen;
+	uLongf clen = sizeof(cose);
+
+	if (len >= 4 && memcmp(payload, CRED_PREFIX, 4) == 0) {
+		payload += 4;
+		len -= 4;
+	}
+	if (b45_decode(payload, len, z, sizeof(z), &zlen) < 0)
+		return -1;
+	if (uncompress(cose, &clen, z, zlen) != Z_OK)
+		return -1;
+	crypto_hash_sha256(out, cose, clen);
+	return 0;
+}
+
+static int slot_count(struct store *st, uint64_t *count, struct err *err)
+{
+	char buf[32];
+	int rc = store_config_get(st, ISSUE_SLOT_COUNT_KEY, buf, sizeof(buf), err);
+
+	if (rc < 0)
+		return -1;
+	*count = rc ? strtoull(buf, NULL, 10) : 0;
+	return 0;
+}
+
+/* The certificate's slot in the status list, drawn at random the first time. */
+static int assign_slot(struct store *st, const char *number, uint32_t *slot, struct err *err)
+{
+	uint64_t count;
+	uint32_t size;
+	char buf[32];
+	int rc, i;
+
+	rc = store_slot_get(st, number, slot, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (slot_count(st, &count, err) < 0)
+		return -1;
+	size = statuslist_size_for(count + 1);
+	for (i = 0; i < SLOT_TRIES; i++) {
+		*slot = randombytes_uniform(size);
+		rc = store_slot_add(st, number, *slot, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+	}
+	if (i == SLOT_TRIES)
+		return err_system(err, "无法分配状态列表位置");
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)(count + 1));
+	return store_config_set(st, ISSUE_SLOT_COUNT_KEY, buf, err);
+}
+
+static int sign_claims(struct keys *ks, const struct cred_claims *claims, char **payload,
+                       uint8_t kid[KID_LEN], struct err *err)
+{
+	uint8_t *sk = sodium_malloc(KEYS_SK_LEN);
+	int rc = -1;
+
+	if (!sk)
+		return err_system(err, "内存不足");
+	if (keys_issuing_secret(ks, sk, kid, err) == 0)
+		rc = cred_encode(claims, ALG_ED25519, kid, sk, payload, err);
+	sodium_memzero(sk, KEYS_SK_LEN);
+	sodium_free(sk);
+	return rc;
+}
+
+int issue_credential(struct store *st, struct keys *ks, const char *number, int64_t now,
+                     struct issue_result *out, struct err *err)
+{
+	struct store_photo photo = {0};
+	struct store_cred rec;
+	struct ledger ledger;
+	struct ledger_event ev;
+	struct cert before;
+	char code[16], hashhex[65];
+	int rc, in_txn = 0, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->log_index = -1;
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
+		return -1;
+	in_txn = 1;
+	rc = store_cert_get(st, number, &out->cert, err);
+	if (rc <= 0) {
+		if (rc == 0)
+			err_input(err, "登记库中没有证书 %s", number);
+		goto out;
+	}
+	if (out->cert.status == CERT_REVOKED) {
+		err_input(err, "证书 %s 已注销，不能签发凭证", number);
+		goto out;
+	}
+	rc = ledger_check_row(st, &out->cert, err);
+	if (rc != 0) {
+		if (rc == 1)
+			err_input(err,
+			          "证书 %s 的登记记录与透明日志不一致（疑似被篡改），请先运行 "
+			          "opcert log verify",
+			          number);
+		goto out;
+	}
+	if (assign_slot(st, out->cert.number, &out->slot, err) < 0)
+		goto out;
+	if (store_issuer_code(st, out->cert.issuer, 1, code, err) < 0)
+		goto out;
+	if (cred_claims_from_cert(&out->claims, &out->cert, code, out->slot, now, NULL, err) < 0)
+		goto out;
+	rc = store_photo_get(st, out->cert.number, &photo, err);
+	if (rc < 0)
+		goto out;
+	if (rc == 1) {
+		out->claims.has_photo = 1;
+		cred_photo_hash(photo.data, photo.len, out->claims.photo_hash);
+	}
+	memset(&rec, 0, sizeof(rec));
+	if (sign_claims(ks, &out->claims, &out->payload, rec.kid, err) < 0)
+		goto out;
+	if (issue_payload_hash(out->payload, strlen(out->payload), out->hash) < 0) {
+		err_system(err, "凭证自检失败");
+		goto out;
+	}
+
+	/* The issuance is the certificate's newest event. */
+	if (ledger_open(&ledger, st, err) < 0)
+		goto out;
+	sodium_bin2hex(hashhex, sizeof(hashhex), out->hash, 32);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = LEDGER_ISSUE;
+	ev.time = now;
+	ev.number = out->cert.number;
+	ev.has_row = 1;
+	ledger_row_hash(&out->cert, ev.row_hash);
+	ev.detail = hashhex;
+	if (ledger_append(&ledger, &ev, &out->log_index, err) < 0)
+		goto out;
+	before = out->cert;
+	out->cert.ledger_index = out->log_index;
+	if (store_cert_update(st, &before, &out->cert, NULL, err) < 0)
+		goto out;
+	snprintf(rec.number, sizeof(rec.number), "%s", out->cert.number);
+	rec.iat = now;
+	memcpy(rec.hash, out->hash, 32);
+	rec.log_index = out->log_index;
+	if (store_cred_add(st, &rec, err) < 0 || ledger_save(&ledger, err) < 0 ||
+	    store_commit(st, err) < 0)
+		goto out;
+	in_txn = 0;
+	ret = 0;
+out:
+	if (in_txn)
+		store_rollback(st);
+	free(photo.data);
+	if (ret < 0)
+		issue_result_release(out);
+	return ret;
+}
+
+void issue_result_release(struct issue_result *r)
+{
+	if (!r)
+		return;
+	free(r->payload);
+	r->payload = NULL;
+}

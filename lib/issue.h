@@ -1,0 +1,42 @@
+/*
+ * issue.h - issuing a signed credential for a certificate in the register.
+ *
+ * One transaction: the certificate gets its random status-list slot (once),
+ * its issuer a short code (once), the claims are signed with the current
+ * issuing key, the issuance is appended to the transparency log (with the
+ * SHA-256 of the credential's COSE bytes, so an online verifier can tell a
+ * credential this register issued from a backdated one signed with a leaked
+ * key) and remembered in the credential table.
+ */
+#ifndef OPCERT_ISSUE_H
+#define OPCERT_ISSUE_H
+
+#include <stdint.h>
+
+#include "cert.h"
+#include "cred.h"
+#include "err.h"
+#include "keys.h"
+#include "store.h"
+
+struct issue_result {
+	char *payload; /* "OC1:...", malloc'd */
+	struct cred_claims claims;
+	struct cert cert;
+	uint8_t hash[32]; /* SHA-256 of the COSE bytes */
+	int64_t log_index;
+	uint32_t slot;
+};
+
+/* Every credential issued is recorded under this config key's count. */
+#define ISSUE_SLOT_COUNT_KEY "status-slot-count"
+
+int issue_credential(struct store *st, struct keys *ks, const char *number, int64_t now,
+                     struct issue_result *out, struct err *err);
+void issue_result_release(struct issue_result *r);
+
+/* SHA-256 of the COSE bytes inside a payload ("OC1:" optional); -1 when
+ * the payload cannot be unwrapped. */
+int issue_payload_hash(const char *payload, size_t len, uint8_t out[32]);
+
+#endif

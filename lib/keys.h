@@ -1,0 +1,177 @@
+/*
+ * keys.h - the key store: the private keys that sign credentials, the
+ * trust list and transparency-log checkpoints, kept in one directory.
+ *
+ * Roles (all Ed25519, libsodium crypto_sign; key id = trust_kid(pk)):
+ *   root     the city bureau; signs the trust list only
+ *   issuing  signs credentials (and the status list); exactly one is
+ *            current, the older ones are retired
+ *   log      signs transparency-log checkpoints (C2SP signed notes)
+ *
+ * Directory layout (mode 0700; every file 0600, written to a temporary
+ * file, fsync'd and then linked or renamed into place):
+ *   keys.json               public index: {"version": 1, "keys": [{"role":
+ *                           "root"|"issuing"|"log", "kid": hex, "alg":
+ *                           "Ed25519", "pk": base64url, "created": s,
+ *                           "not_before": s, "not_after": s|null}, ...]},
+ *                           the log entry also has "name" (its C2SP key name)
+ *   root.key                the root private key
+ *   log.key                 the log private key
+ *   issuing-<kidhex>.key    an issuing private key; deleted when the key is
+ *                           retired (its public entry stays in keys.json)
+ *
+ * A private key file is 152 bytes, integers little-endian:
+ *     0   8  magic "OPCKEY01"
+ *     8   1  role: 1 root, 2 issuing, 3 log
+ *     9   1  alg: 1 Ed25519
+ *    10   1  enc: 0 clear, 1 Argon2id13 + XSalsa20-Poly1305
+ *    11   5  zero
+ *    16   8  pwhash opslimit (0 when clear)
+ *    24   8  pwhash memlimit in bytes (0 when clear)
+ *    32  16  pwhash salt (zero when clear)
+ *    48  24  secretbox nonce (zero when clear)
+ *    72  32  public key
+ *   104  48  clear: the 32-byte seed then 16 zero bytes; encrypted:
+ *            crypto_secretbox_easy(seed) under crypto_pwhash(passphrase, salt)
+ * A loaded key is checked against its file name, its role and the public
+ * key in the index (the seed must derive that public key).
+ *
+ * A backup file (always encrypted) is, integers little-endian:
+ *     0   8  magic "OPCBAK01"
+ *     8   8  pwhash opslimit
+ *    16   8  pwhash memlimit
+ *    24  16  salt (fresh for each backup)
+ *    40  24  nonce
+ *    64   -  crypto_secretbox_easy(archive) under crypto_pwhash(backup passphrase)
+ * where the archive is "OPCARC01" followed by, for keys.json and every
+ * private key file as it is on disk: name length (1 byte), name, data
+ * length (4 bytes), data.  Key files encrypted with the store's passphrase
+ * stay encrypted inside the backup, so a restored store needs both.
+ *
+ * Passphrases come from files (trailing "\n" or "\r\n" stripped, at most
+ * 1024 bytes, not empty), never from a terminal.  With a passphrase the new
+ * keys are encrypted with it; without one they are written in clear (the
+ * demo).  A store that holds encrypted keys refuses to add a key without
+ * the passphrase, and checks the passphrase against an existing key before
+ * adding one under it.
+ *
+ * Secrets are read from disk only when used, into sodium_malloc'd memory,
+ * and wiped right after; the store keeps public data and the passphrase
+ * (kept no-access between uses).  Times are unix seconds from the caller.
+ * Functions follow err.h: 0 / -1 unless documented.
+ */
+#ifndef OPCERT_KEYS_H
+#define OPCERT_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "trust.h"
+
+#define KEYS_PK_LEN  32 /* Ed25519 public key */
+#define KEYS_SK_LEN  64 /* Ed25519 secret key as libsodium holds it (seed + public key) */
+#define KEYS_SIG_LEN 64
+#define KEYS_MAX     (TRUST_MAX_KEYS + 2) /* the issuing keys, the root and the log key */
+
+struct keys;
+
+enum keys_role {
+	KEYS_ROOT = 1,
+	KEYS_ISSUING = 2,
+	KEYS_LOG = 3,
+};
+
+struct keys_options {
+	unsigned long long opslimit; /* new files; 0 = crypto_pwhash_OPSLIMIT_INTERACTIVE */
+	size_t memlimit;             /* new files; 0 = crypto_pwhash_MEMLIMIT_INTERACTIVE */
+	const char *log_name;        /* keys_init: log key name; NULL = "opcert-log-<kidhex>" */
+};
+
+/* Public facts about one key. */
+struct keys_info {
+	enum keys_role role;
+	enum sig_alg alg;
+	uint8_t kid[KID_LEN];
+	uint8_t pk[KEYS_PK_LEN];
+	int64_t created;
+	int64_t not_before;
+	int64_t not_after; /* 0 = current (issuing) or without end (root, log) */
+	int has_secret;    /* the private key file is present (retired keys: deleted) */
+	int encrypted;     /* the private key file is passphrase-encrypted */
+	char file[32];     /* file name in the directory */
+};
+
+/*
+ * Create dir (mode 0700, its parent must exist) when missing, and in it the
+ * root, the first issuing and the log key when absent.  Returns the number
+ * of keys created: 0 when all three existed (nothing was changed), -1 on
+ * error.  passphrase_file may be NULL (keys in clear); opt may be NULL.
+ */
+int keys_init(const char *dir, const char *passphrase_file, const struct keys_options *opt,
+              int64_t now, struct err *e);
+/*
+ * Open an existing store, checking the directory and file modes, the index
+ * and every key file's header (no secret is read).  A missing directory is
+ * an input error that names `opcert key init`.  opt may be NULL.
+ */
+struct keys *keys_open(const char *dir, const char *passphrase_file, const struct keys_options *opt,
+                       struct err *e);
+void keys_close(struct keys *ks);
+
+/*
+ * Retire the current issuing key (not_after = now, its private key file
+ * deleted) and make a new one current (not_before = now).  What the old key
+ * signed stays valid: it stays on the trust list with its period.  new_kid
+ * may be NULL.
+ */
+int keys_rotate(struct keys *ks, int64_t now, uint8_t new_kid[KID_LEN], struct err *e);
+
+/* Every key, root first, then log, then the issuing keys by not_before; *n their number. */
+const struct keys_info *keys_list(const struct keys *ks, size_t *n);
+/* The root, log or current issuing key, or NULL. */
+const struct keys_info *keys_get(const struct keys *ks, enum keys_role role);
+/* The log key's C2SP signed-note key name. */
+const char *keys_log_name(const struct keys *ks);
+
+/* Sign with the current issuing key; its key id and algorithm in kid and alg (either may be NULL).
+ */
+int keys_sign(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
+              uint8_t kid[KID_LEN], enum sig_alg *alg, struct err *e);
+/* Sign with the log key (checkpoints). */
+int keys_sign_log(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
+                  struct err *e);
+/*
+ * A copy of the current issuing secret key (libsodium's 64-byte form) for
+ * bulk signing with crypto_sign_detached, and its key id (may be NULL).
+ * Wipe it: put sk in sodium_malloc'd memory and sodium_memzero / sodium_free
+ * it as soon as the batch is signed.
+ */
+int keys_issuing_secret(struct keys *ks, uint8_t sk[KEYS_SK_LEN], uint8_t kid[KID_LEN],
+                        struct err *e);
+
+/* The trust list of this store: root, log key, every issuing key with its period, issuers. */
+int keys_trust_list(const struct keys *ks, const struct trust_issuer *issuers, size_t nissuers,
+                    int64_t now, struct trust_list *out, struct err *e);
+/* That list signed by the root (trust.h's format): malloc'd, NUL-terminated text; NULL on error. */
+char *keys_trust_export(struct keys *ks, const struct trust_issuer *issuers, size_t nissuers,
+                        int64_t now, struct err *e);
+
+/*
+ * Write every file of the store into one new file at path (refused when it
+ * exists), encrypted under the passphrase in backup_passphrase_file, which
+ * is required, with a fresh salt and the store's pwhash limits.
+ */
+int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase_file,
+                struct err *e);
+/*
+ * Restore a backup into dir, which must be missing or empty (created 0700).
+ * Everything is decrypted and checked before the first file is written.
+ */
+int keys_restore(const char *backup_path, const char *backup_passphrase_file, const char *dir,
+                 struct err *e);
+
+/* For tests: 1 when the bytes occur anywhere in the store's own memory, else 0. */
+int keys_memscan(const struct keys *ks, const uint8_t *needle, size_t len);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * ledger.h - what the register records in its transparency log.
+ *
+ * Every change to the register (import, update, issuance, renewal,
+ * suspension, reinstatement, revocation, amendment, photo) and every key
+ * change is an event appended to the log (tlog.h).  An event about a
+ * certificate carries the SHA-256 of the certificate's canonical plaintext
+ * row, so a row changed behind the system's back no longer matches the
+ * event that last recorded it (verdict tampered), and storing fields
+ * encrypted later changes nothing in the log.
+ *
+ * Canonical encodings are deterministic CBOR (RFC 8949 §4.2.1):
+ *   row   = [number, system, name, gender, id_number, trade, issuer,
+ *            issued_on, valid_until, review_due / null, status,
+ *            training_institution]
+ *   event = [1, kind, time, number / null, row_hash / null, detail / null]
+ */
+#ifndef OPCERT_LEDGER_H
+#define OPCERT_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "err.h"
+#include "store.h"
+#include "tlog.h"
+
+enum ledger_kind {
+	LEDGER_IMPORT = 1,    /* a row imported */
+	LEDGER_UPDATE = 2,    /* a row replaced by import --update */
+	LEDGER_ISSUE = 3,     /* a credential issued; detail = hex SHA-256 of its COSE bytes */
+	LEDGER_RENEW = 4,     /* 延期复核 / 复审 passed */
+	LEDGER_SUSPEND = 5,   /* detail = reason */
+	LEDGER_REINSTATE = 6, /* suspension lifted */
+	LEDGER_REVOKE = 7,    /* detail = reason */
+	LEDGER_AMEND = 8,     /* a field corrected; detail = "field: reason" */
+	LEDGER_KEY = 9,       /* key created / rotated; detail = "role kid" */
+	LEDGER_PHOTO = 10,    /* photo attached; detail = hex SHA-256 of the photo */
+	LEDGER_MIGRATE = 11,  /* a row that existed before the log, recorded once */
+};
+#define LEDGER_KIND_MAX 11
+
+struct ledger_event {
+	enum ledger_kind kind;
+	int64_t time;       /* unix seconds */
+	const char *number; /* NULL when about no certificate */
+	int has_row;
+	uint8_t row_hash[32];
+	const char *detail; /* NULL when none */
+};
+
+const char *ledger_kind_code(enum ledger_kind k);  /* "import" */
+const char *ledger_kind_label(enum ledger_kind k); /* "导入" */
+
+/* SHA-256 of the canonical row. */
+void ledger_row_hash(const struct cert *c, uint8_t out[32]);
+/* Encode e into out; returns the length, 0 when it does not fit. */
+size_t ledger_encode(const struct ledger_event *e, uint8_t *out, size_t cap);
+/* Decode an event; strings are copied into the caller's buffers.  -1 when
+ * data is not a canonical event. */
+int ledger_decode(const uint8_t *data, size_t len, struct ledger_event *e, char *number,
+                  size_t number_size, char *detail, size_t detail_size);
+
+/*
+ * Appending: open inside the caller's write transaction, append any number
+ * of events, save before commit.  The compact tree state (tlog frontier)
+ * is kept beside the entries so an append never reads old entries.
+ */
+struct ledger {
+	struct store *store;
+	struct tlog_frontier frontier;
+	int changed;
+};
+
+int ledger_open(struct ledger *l, struct store *st, struct err *err);
+/* Append e; *index (may be NULL) receives its entry number. */
+int ledger_append(struct ledger *l, const struct ledger_event *e, int64_t *index, struct err *err);
+int ledger_save(struct ledger *l, struct err *err);
+int64_t ledger_size(const struct ledger *l);
+void ledger_root(const struct ledger *l, uint8_t out[32]);
+
+/*
+ * Does the stored row still match the event that last recorded it?
+ * 0 yes, 1 no (tampered: no event, an event about another number, or a
+ * different row hash), -1 error.
+ */
+int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
+
+#endif
