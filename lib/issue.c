@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "b45.h"
+#include "certno.h"
 #include "ledger.h"
 #include "statuslist.h"
 
@@ -96,6 +97,7 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	struct ledger ledger;
 	struct ledger_event ev;
 	struct cert before;
+	struct certno no;
 	char code[16], hashhex[65];
 	int rc, in_txn = 0, ret = -1;
 
@@ -104,10 +106,14 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	in_txn = 1;
-	rc = store_cert_get(st, number, &out->cert, err);
+	if (certno_parse(number, strlen(number), &no) < 0) {
+		err_input(err, "证书编号“%s”格式无效", number);
+		goto out;
+	}
+	rc = store_cert_get(st, no.text, &out->cert, err);
 	if (rc <= 0) {
 		if (rc == 0)
-			err_input(err, "登记库中没有证书 %s", number);
+			err_input(err, "登记库中没有证书 %s", no.text);
 		goto out;
 	}
 	if (out->cert.status == CERT_REVOKED) {

@@ -9,7 +9,7 @@ DB=$DIR/opcert.db
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
-"$OPCERT" init --db "$DB" >/dev/null
+"$OPCERT" init --db "$DB" --official-host 127.0.0.1:8080 >/dev/null
 "$OPCERT" demo --out "$DIR" --certificates 2000 --roster 30 --import --db "$DB"
 
 echo
@@ -26,4 +26,16 @@ else
 	echo "意外的退出状态 $status" >&2
 	exit 1
 fi
-echo "数据库：$DB    试一试：$OPCERT verify --db $DB --number 证书编号 --name 姓名"
+
+echo
+echo "== 签名凭证：创建密钥，为一本有效证书签发二维码凭证并核验 =="
+"$OPCERT" key init --db "$DB" >/dev/null
+row=$(sed -n 2p "$DIR/roster-clean.csv" | tr -d '\r')
+number=$(echo "$row" | awk -F, '{print $6}' | tr -d ' ')
+name=$(echo "$row" | awk -F, '{print $2}' | tr -d ' ')
+"$OPCERT" cred issue "$number" --db "$DB" --png "$DIR/qr.png" --pdf "$DIR/certificate.pdf" >"$DIR/payload.txt"
+"$OPCERT" cred verify "$(cat "$DIR/payload.txt")" --db "$DB" | head -n 2
+"$OPCERT" log checkpoint --db "$DB" >"$DIR/checkpoint.txt"
+echo "二维码：$DIR/qr.png    打印件：$DIR/certificate.pdf    日志检查点：$DIR/checkpoint.txt"
+echo
+echo "数据库：$DB    试一试：$OPCERT verify --db $DB --number $number --name $name"

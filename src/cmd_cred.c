@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "certno.h"
 #include "cred.h"
 #include "date.h"
 #include "issue.h"
@@ -76,7 +77,7 @@ static int log_key_event(struct cli *cli, const char *detail, int64_t now)
 
 	err_clear(&err);
 	if (store_open(cli->db, 0, &st, &err) < 0)
-		return 0; /* no register yet: the keys are recorded by the next import's log */
+		return 0; /* no register yet: there is no log to record the keys in */
 	memset(&e, 0, sizeof(e));
 	e.kind = LEDGER_KEY;
 	e.time = now;
@@ -751,6 +752,7 @@ int cmd_cred(int argc, char **argv, struct cli *cli)
 int cmd_photo(int argc, char **argv, struct cli *cli)
 {
 	struct store *st = NULL;
+	struct certno no;
 	struct cert c, before;
 	struct ledger l;
 	struct ledger_event e;
@@ -781,10 +783,25 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	sodium_bin2hex(hex, sizeof(hex), hash, 32);
 	if (store_begin(st, STORE_TXN_NORMAL, &err) < 0)
 		goto fail;
-	found = store_cert_get(st, argv[optind], &c, &err);
+	if (certno_parse(argv[optind], strlen(argv[optind]), &no) < 0) {
+		err_input(&err, "证书编号“%s”格式无效", argv[optind]);
+		goto fail;
+	}
+	found = store_cert_get(st, no.text, &c, &err);
 	if (found <= 0) {
 		if (found == 0)
-			err_input(&err, "登记库中没有证书 %s", argv[optind]);
+			err_input(&err, "登记库中没有证书 %s", no.text);
+		goto fail;
+	}
+	/* Never record a new event over a row edited behind the system's back:
+	 * it would make the edit look legitimate. */
+	found = ledger_check_row(st, &c, &err);
+	if (found != 0) {
+		if (found == 1)
+			err_input(&err,
+			          "证书 %s 的登记记录与透明日志不一致（疑似被篡改），请先运行 "
+			          "opcert log verify",
+			          c.number);
 		goto fail;
 	}
 	memset(&e, 0, sizeof(e));

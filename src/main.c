@@ -2,6 +2,7 @@
  * main.c - the `opcert` command line: the command table and dispatch.
  * Every command lives in its own cmd_*.c and is declared here, once.
  */
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,6 +404,10 @@ int main(int argc, char **argv)
 	if (!c) {
 		fprintf(stderr, "opcert: 没有命令“%s”，可用命令见 opcert help\n", argv[1]);
 		return EXIT_USAGE;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "opcert: 无法初始化加密库\n");
+		return EXIT_SYSTEM;
 	}
 	memset(&cli, 0, sizeof(cli));
 	cli.command = c->name;
