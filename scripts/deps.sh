@@ -29,12 +29,20 @@ libjpeg62-turbo-dev
 libcairo2-dev
 libpango1.0-dev
 fonts-noto-cjk
+libmicrohttpd-dev
+curl
+chromium
 "
 BENCH_PACKAGES="
 time
+wrk
+nginx-light
 "
 
 want="$PACKAGES"
+# Node.js and npm fetch and run the browser tests' JavaScript; a machine
+# that already has them (from any source) keeps its own.
+command -v npm >/dev/null 2>&1 || want="$want nodejs npm"
 [ "${1:-}" = "--bench" ] && want="$want $BENCH_PACKAGES"
 
 missing=""

@@ -581,6 +581,7 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 	                                         {"offline", no_argument, NULL, 'o'},
 	                                         {"official-host", required_argument, NULL, 'H'},
 	                                         {"format", required_argument, NULL, 'f'},
+	                                         {"status-max-age", required_argument, NULL, 'a'},
 	                                         CLI_COMMON_LONG_OPTIONS,
 	                                         {NULL, 0, NULL, 0}};
 	const char *image = NULL, *batch = NULL, *trust_path = NULL, *status_path = NULL,
@@ -594,6 +595,7 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 	struct render_codes codes = {0};
 	struct err err;
 	char host[256] = "";
+	int64_t max_age = SCAN_STATUS_MAX_AGE_DEFAULT;
 	int opt, rc, offline = 0, inputs;
 
 	if (!tl)
@@ -623,6 +625,17 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 		case 'f':
 			format = optarg;
 			continue;
+		case 'a': {
+			char *end;
+			long days = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end || days < 0 || days > 3650) {
+				rc = cli_usage(cli, "--status-max-age 应为 0 到 3650 之间的天数");
+				goto out;
+			}
+			max_age = (int64_t)days * 86400;
+			continue;
+		}
 		}
 		rc = cli_common_option(cli, opt, optarg);
 		if (rc >= 0)
@@ -691,7 +704,7 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 	vc.o.official_host = host;
 	vc.o.store = st;
 	vc.o.status = status_path ? &sl : NULL;
-	vc.o.status_max_age = SCAN_STATUS_MAX_AGE_DEFAULT;
+	vc.o.status_max_age = max_age;
 	vc.o.now = (int64_t)time(NULL);
 	vc.o.today = cli->today;
 	if (image) {

@@ -176,14 +176,15 @@ static const struct command commands[] = {
     {"cred", cmd_cred, "签发或核验带签名的二维码凭证",
      "用法：opcert cred issue NUMBER [--png FILE] [--svg FILE] [--pdf FILE] [--jpeg FILE]\n"
      "      opcert cred verify (PAYLOAD | --image FILE | --batch FILE) [--trust FILE]\n"
-     "                         [--status FILE] [--offline] [--official-host HOST] [--format "
+     "                         [--status FILE] [--status-max-age DAYS] [--offline]\n"
+     "                         [--official-host HOST] [--format "
      "text|json]\n"
      "\nissue：用当前签发密钥签发凭证，在标准输出打印 OC1:... 负载，并可写出二维码图片\n"
      "（内容为 https://官方网址/v#OC1:...）和中文证书（PDF/JPEG）。签发记入透明日志。\n"
      "\nverify：核验凭证、网址、证书照片（JPEG/PNG）或每行一个凭证的文件（输出 JSON Lines）。\n"
      "指向非官方网址的二维码不解码，结论为“非官方查询链接”；签名、密钥或签发时间不对为“伪造”；\n"
      "在线核验还要求签发记录在日志中，并给出登记库中的当前状态。--offline 只用给出的文件：\n"
-     "没有状态列表或状态列表超过7天，结论为“状态未知”。\n" COMMON_HELP},
+     "没有状态列表或状态列表超过 --status-max-age 天（默认7天），结论为“状态未知”。\n" COMMON_HELP},
     {"photo", cmd_photo, "为证书附上持证人照片",
      "用法：opcert photo NUMBER FILE\n"
      "\n附上持证人照片（JPEG 或 PNG，最大 2 MB，边长 64–4096 像素，会完整解码检查）。\n"
