@@ -36,6 +36,8 @@ static const char *const kind_codes[AUDIT_KIND_MAX + 1] = {
     "row_deleted",
     "row_unrecorded",
     "log_rewritten",
+    "credential_unlogged",
+    "slot_moved",
 };
 
 static const char *const kind_labels[AUDIT_KIND_MAX + 1] = {
@@ -53,6 +55,8 @@ static const char *const kind_labels[AUDIT_KIND_MAX + 1] = {
     "登记记录被删除",
     "登记记录未入日志",
     "日志被改写",
+    "签发记录不在日志中",
+    "状态列表位置被改动",
 };
 
 const char *audit_kind_code(enum audit_kind k)
@@ -593,6 +597,43 @@ static void check_deleted_rows(struct ctx *c)
 	}
 }
 
+/* Every issuance record must be an issuance the log holds, for the same
+ * certificate; every status slot the one that issuance logged. */
+static int check_credential(void *arg, const struct store_cred *cr)
+{
+	struct ctx *c = arg;
+	char number[CERTNO_SIZE];
+	uint32_t slot;
+	struct err err;
+	int rc = ledger_issue_entry(c->st, cr->log_index, cr->hash, number, &slot, &err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || strcmp(number, cr->number) != 0)
+		add_finding(c->r, c->max, AUDIT_CREDENTIAL_UNLOGGED, cr->log_index, cr->number,
+		            "证书 %s 的一条签发记录在日志第 %" PRId64
+		            " 条中找不到对应的签发事件（签发记录被伪造或改动）",
+		            cr->number, cr->log_index);
+	return 0;
+}
+
+static int check_slot(void *arg, uint32_t slot, const char *number, int64_t issue_index)
+{
+	struct ctx *c = arg;
+	char logged[CERTNO_SIZE];
+	uint32_t logged_slot;
+	struct err err;
+	int rc = ledger_issue_entry(c->st, issue_index, NULL, logged, &logged_slot, &err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || strcmp(logged, number) != 0 || logged_slot != slot)
+		add_finding(c->r, c->max, AUDIT_SLOT_MOVED, issue_index, number,
+		            "证书 %s 的状态列表位置 %u 与签发日志记录的不符（位置被改动，吊销状态可能被转移）",
+		            number, (unsigned)slot);
+	return 0;
+}
+
 /* --- the whole audit --- */
 
 static int read_stored_checkpoint(struct ctx *c, const struct note_verifier *v,
@@ -728,6 +769,13 @@ int audit_run(struct store *st, const struct audit_options *o, struct audit_repo
 	if (c->failed || rc < 0)
 		goto out;
 	check_deleted_rows(c);
+	rc = store_cred_each(st, check_credential, c, err);
+	if (rc == 0)
+		rc = store_slot_records(st, check_slot, c, err);
+	if (rc != 0) {
+		err_system(err, "读取签发记录失败");
+		goto out;
+	}
 	r->numbers = (long)c->nums.n;
 	ret = 0;
 out:

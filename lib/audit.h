@@ -55,8 +55,10 @@ enum audit_kind {
 	AUDIT_ROW_DELETED,         /* the log records a certificate the register lacks */
 	AUDIT_ROW_UNRECORDED,      /* a row the log never recorded */
 	AUDIT_LOG_REWRITTEN,       /* the log does not extend the checkpoint kept elsewhere */
+	AUDIT_CREDENTIAL_UNLOGGED, /* an issuance record the log does not hold */
+	AUDIT_SLOT_MOVED,          /* a status slot differs from the one its issuance logged */
 };
-#define AUDIT_KIND_MAX AUDIT_LOG_REWRITTEN
+#define AUDIT_KIND_MAX AUDIT_SLOT_MOVED
 
 const char *audit_kind_code(enum audit_kind k);  /* "row_edited" */
 const char *audit_kind_label(enum audit_kind k); /* "登记记录被修改" */

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "audit.h"
 #include "b45.h"
 #include "certno.h"
 #include "ledger.h"
+#include "note.h"
 #include "statuslist.h"
 
 #define SLOT_TRIES 64
@@ -98,7 +100,7 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	struct ledger_event ev;
 	struct cert before;
 	struct certno no;
-	char code[16], hashhex[65];
+	char code[16], hashhex[65], detail[96];
 	int rc, in_txn = 0, ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -154,13 +156,14 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	if (ledger_open(&ledger, st, err) < 0)
 		goto out;
 	sodium_bin2hex(hashhex, sizeof(hashhex), out->hash, 32);
+	snprintf(detail, sizeof(detail), "%s %u", hashhex, (unsigned)out->slot);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = LEDGER_ISSUE;
 	ev.time = now;
 	ev.number = out->cert.number;
 	ev.has_row = 1;
 	ledger_row_hash(&out->cert, ev.row_hash);
-	ev.detail = hashhex;
+	ev.detail = detail;
 	if (ledger_append(&ledger, &ev, &out->log_index, err) < 0)
 		goto out;
 	before = out->cert;
@@ -175,6 +178,11 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	    store_commit(st, err) < 0)
 		goto out;
 	in_txn = 0;
+	/* A signed checkpoint covers the issuance at once: online verifiers
+	 * accept only issuances inside a checkpoint signed with the log key, so
+	 * entries appended behind the system's back count for nothing. */
+	if (issue_checkpoint(st, ks, now, err) < 0)
+		goto out;
 	ret = 0;
 out:
 	if (in_txn)
@@ -191,4 +199,107 @@ void issue_result_release(struct issue_result *r)
 		return;
 	free(r->payload);
 	r->payload = NULL;
+}
+
+void issue_log_origin(struct store *st, char *out, size_t size)
+{
+	char host[256];
+	struct err ignored;
+
+	if (store_config_get(st, "official-host", host, sizeof(host), &ignored) == 1 && host[0])
+		snprintf(out, size, "%s/log", host);
+	else
+		snprintf(out, size, "%s", "opcert.local/log");
+}
+
+int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
+{
+	struct tlog_checkpoint cp;
+	char origin[TLOG_ORIGIN_MAX + 1], *note = malloc(NOTE_MAX + 1);
+	int rc;
+
+	if (!note)
+		return err_system(err, "内存不足");
+	issue_log_origin(st, origin, sizeof(origin));
+	rc = audit_checkpoint_create(st, ks, origin, now, &cp, note, NOTE_MAX + 1, err);
+	free(note);
+	return rc;
+}
+
+struct status_build {
+	struct store *st;
+	struct statuslist *sl;
+	long count;
+	struct err *err;
+};
+
+static int status_slot(void *arg, uint32_t slot, const char *number, int64_t issue_index)
+{
+	struct status_build *b = arg;
+	struct cert c;
+	char logged[CERTNO_SIZE];
+	uint32_t logged_slot;
+	int rc;
+
+	rc = store_cert_get(b->st, number, &c, b->err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		err_input(b->err, "状态列表位置 %u 对应的证书 %s 不在登记库中，拒绝导出（请运行 opcert log verify）",
+		          (unsigned)slot, number);
+		return -1;
+	}
+	rc = ledger_check_row(b->st, &c, b->err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		err_input(b->err, "证书 %s 的登记记录与透明日志不一致，拒绝导出状态列表（请运行 opcert log verify）",
+		          number);
+		return -1;
+	}
+	rc = ledger_issue_entry(b->st, issue_index, NULL, logged, &logged_slot, b->err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || strcmp(logged, number) != 0 || logged_slot != slot) {
+		err_input(b->err, "证书 %s 的状态列表位置与签发日志不符，拒绝导出（请运行 opcert log verify）",
+		          number);
+		return -1;
+	}
+	statuslist_set(b->sl, slot, c.status);
+	b->count++;
+	return 0;
+}
+
+int issue_status_list(struct store *st, int64_t now, struct statuslist *out, long *count,
+                      struct err *err)
+{
+	struct status_build b;
+	char buf[32];
+	uint64_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = store_config_get(st, ISSUE_SLOT_COUNT_KEY, buf, sizeof(buf), err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		n = strtoull(buf, NULL, 10);
+	if (statuslist_init(out, statuslist_size_for(n), now, err) < 0)
+		return -1;
+	b.st = st;
+	b.sl = out;
+	b.count = 0;
+	b.err = err;
+	if (store_begin(st, STORE_TXN_READ, err) < 0)
+		goto fail;
+	rc = store_slot_records(st, status_slot, &b, err);
+	store_rollback(st);
+	if (rc != 0)
+		goto fail;
+	if (count)
+		*count = b.count;
+	return 0;
+fail:
+	statuslist_release(out);
+	return -1;
 }

@@ -17,6 +17,7 @@
 #include "cred.h"
 #include "err.h"
 #include "keys.h"
+#include "statuslist.h"
 #include "store.h"
 
 struct issue_result {
@@ -38,5 +39,21 @@ void issue_result_release(struct issue_result *r);
 /* SHA-256 of the COSE bytes inside a payload ("OC1:" optional); -1 when
  * the payload cannot be unwrapped. */
 int issue_payload_hash(const char *payload, size_t len, uint8_t out[32]);
+
+/* The log's checkpoint origin: the official host + "/log", or a default. */
+void issue_log_origin(struct store *st, char *out, size_t size);
+
+/* Sign and store a checkpoint of the log as it stands (log key of ks). */
+int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err);
+
+/*
+ * The status list as the register stands, refusing (input error naming the
+ * certificate) when a certificate's row no longer matches the log or its
+ * slot is not the one its issuance recorded: a list signed from a database
+ * edited behind the system's back would spread the edit to every offline
+ * verifier.  *count (may be NULL) receives the slots set.
+ */
+int issue_status_list(struct store *st, int64_t now, struct statuslist *out, long *count,
+                      struct err *err);
 
 #endif

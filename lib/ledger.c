@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -359,4 +360,41 @@ int ledger_check_row(struct store *st, const struct cert *c, struct err *err)
 		return 1;
 	ledger_row_hash(c, hash);
 	return sodium_memcmp(hash, e.row_hash, 32) == 0 ? 0 : 1;
+}
+
+int ledger_issue_entry(struct store *st, int64_t index, const uint8_t hash[32],
+                char number[CERTNO_SIZE], uint32_t *slot, struct err *err)
+{
+	struct store_log_entry *entry = malloc(sizeof(*entry));
+	struct ledger_event e;
+	char detail[STORE_LOG_DATA_MAX], hashhex[65], *end;
+	unsigned long v;
+	int rc = 0;
+
+	if (!entry)
+		return err_system(err, "内存不足");
+	if (index < 0)
+		goto out;
+	rc = store_log_get(st, index, entry, err);
+	if (rc <= 0)
+		goto out;
+	rc = 0;
+	if (ledger_decode(entry->data, entry->len, &e, number, CERTNO_SIZE, detail,
+	                  sizeof(detail)) < 0 ||
+	    e.kind != LEDGER_ISSUE || !e.number || !e.detail || strlen(e.detail) < 66 ||
+	    e.detail[64] != ' ')
+		goto out;
+	if (hash) {
+		sodium_bin2hex(hashhex, sizeof(hashhex), hash, 32);
+		if (memcmp(e.detail, hashhex, 64) != 0)
+			goto out;
+	}
+	v = strtoul(e.detail + 65, &end, 10);
+	if (*end || v > UINT32_MAX)
+		goto out;
+	*slot = (uint32_t)v;
+	rc = 1;
+out:
+	free(entry);
+	return rc;
 }

@@ -29,7 +29,7 @@
 enum ledger_kind {
 	LEDGER_IMPORT = 1,    /* a row imported */
 	LEDGER_UPDATE = 2,    /* a row replaced by import --update */
-	LEDGER_ISSUE = 3,     /* a credential issued; detail = hex SHA-256 of its COSE bytes */
+	LEDGER_ISSUE = 3,     /* a credential issued; detail = "<hex SHA-256 of its COSE> <slot>" */
 	LEDGER_RENEW = 4,     /* 延期复核 / 复审 passed */
 	LEDGER_SUSPEND = 5,   /* detail = reason */
 	LEDGER_REINSTATE = 6, /* suspension lifted */
@@ -88,5 +88,14 @@ void ledger_root(const struct ledger *l, uint8_t out[32]);
  * audit.h: this check runs once per roster row and must stay cheap.
  */
 int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
+
+/*
+ * The issuance event at log entry index, as the log (not the credential
+ * table) records it: 1 and its certificate number and status slot when the
+ * entry is an issuance of the credential whose COSE hash is hash (hash NULL:
+ * any issuance), 0 when it is not, -1 on error.
+ */
+int ledger_issue_entry(struct store *st, int64_t index, const uint8_t hash[32],
+                char number[CERTNO_SIZE], uint32_t *slot, struct err *err);
 
 #endif

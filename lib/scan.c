@@ -3,11 +3,15 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "issue.h"
+#include "certno.h"
 #include "ledger.h"
+#include "note.h"
+#include "tlog.h"
 #include "status.h"
 
 static void say(struct scan_result *r, const char *fmt, ...) ERR_PRINTF(2, 3);
@@ -64,22 +68,82 @@ static void apply_status(struct scan_result *r, enum cert_status s)
 	}
 }
 
+/* Is log entry index inside the newest checkpoint signed with the log key? */
+static int checkpointed(const struct scan_options *o, int64_t index, struct err *err)
+{
+	struct note_verifier v;
+	struct tlog_checkpoint cp;
+	char *note = malloc(NOTE_MAX + 1);
+	int64_t size;
+	int rc;
+
+	if (!note)
+		return err_system(err, "内存不足");
+	rc = store_checkpoint_latest(o->store, &size, note, NOTE_MAX + 1, err);
+	if (rc == 1) {
+		struct err ignored;
+
+		rc = note_verifier_init(&v, o->trust->log_name, o->trust->log_key.pk, &ignored) == 0 &&
+		             tlog_checkpoint_open(note, strlen(note), &v, &cp, &ignored) == 0 &&
+		             (uint64_t)index < cp.size
+		         ? 1
+		         : 0;
+	}
+	free(note);
+	return rc;
+}
+
+/* The printed fields the register no longer agrees with (renewals aside). */
+static unsigned claims_mismatch(const struct cred_claims *c, const struct cert *reg)
+{
+	char masked[CERTNO_SIZE];
+	unsigned f = 0;
+
+	certno_mask(reg->number, masked);
+	if (strcmp(c->number, masked) != 0 && strcmp(c->number, reg->number) != 0)
+		f |= 1;
+	if (strcmp(c->name, reg->name) != 0)
+		f |= 2;
+	if (c->gender != reg->gender)
+		f |= 4;
+	if (!cred_id_matches(c, reg->id_number, strlen(reg->id_number)))
+		f |= 8;
+	if (strcmp(c->trade, reg->trade) != 0)
+		f |= 16;
+	return f;
+}
+
 static int online(const struct scan_options *o, struct scan_result *r, struct err *err)
 {
 	struct store_cred rec;
+	char number[CERTNO_SIZE];
 	uint8_t hash[32];
+	uint32_t slot;
+	unsigned diff;
 	int rc;
 
-	if (issue_payload_hash(r->link.payload, r->link.payload_len, hash) < 0 ||
-	    (rc = store_cred_find(o->store, hash, &rec, err)) == 0) {
-		r->findings |= VMASK(V_FORGED);
-		say(r,
-		    "签名有效但本系统没有签发过这张凭证（可能是用泄露的密钥伪造的），请立即报告");
-		return 0;
-	}
+	if (issue_payload_hash(r->link.payload, r->link.payload_len, hash) < 0)
+		goto not_issued;
+	rc = store_cred_find(o->store, hash, &rec, err);
 	if (rc < 0)
 		return -1;
-	rc = store_cert_get(o->store, rec.number, &r->cert, err);
+	if (rc == 0)
+		goto not_issued;
+	/* The log, not the credential table, says what was issued. */
+	rc = ledger_issue_entry(o->store, rec.log_index, hash, number, &slot, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 || slot != r->check.claims.status_index)
+		goto not_issued;
+	rc = checkpointed(o, rec.log_index, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		r->findings |= VMASK(V_FORGED);
+		say(r, "签名有效，但这次签发不在已签名的日志检查点中（日志疑似被追加伪造记录），请立即报告");
+		return 0;
+	}
+	rc = store_cert_get(o->store, number, &r->cert, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -95,7 +159,18 @@ static int online(const struct scan_options *o, struct scan_result *r, struct er
 		r->findings |= VMASK(V_TAMPERED);
 		say(r, "登记记录与透明日志记载不一致，疑似被篡改，结论不可采信");
 	}
+	diff = claims_mismatch(&r->check.claims, &r->cert);
+	if (diff) {
+		r->findings |= VMASK(V_MISMATCH);
+		say(r, "二维码上的%s%s%s%s%s与登记库现有记录不一致（证书信息已更正，请重新签发凭证）",
+		    diff & 1 ? "证书编号、" : "", diff & 2 ? "姓名、" : "", diff & 4 ? "性别、" : "",
+		    diff & 8 ? "身份证号、" : "", diff & 16 ? "工种、" : "");
+	}
 	apply_status(r, r->cert.status);
+	return 0;
+not_issued:
+	r->findings |= VMASK(V_FORGED);
+	say(r, "签名有效但本系统没有签发过这张凭证（可能是用泄露的密钥伪造的），请立即报告");
 	return 0;
 }
 
@@ -104,6 +179,11 @@ static void offline(const struct scan_options *o, struct scan_result *r)
 	if (!o->status) {
 		r->findings |= VMASK(V_STATUS_UNKNOWN);
 		say(r, "签名有效，但没有状态列表，无法确认证书是否已被注销或暂扣");
+		return;
+	}
+	if (o->status->issued_at > o->now + 300) {
+		r->findings |= VMASK(V_STATUS_UNKNOWN);
+		say(r, "签名有效，但状态列表的签发时间晚于现在（设备时钟或状态列表有误），无法确认证书当前状态");
 		return;
 	}
 	if (o->now - o->status->issued_at > o->status_max_age) {

@@ -196,3 +196,13 @@ int store_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t 
 {
 	return st->backend->checkpoint_latest(st, size, note, cap, err);
 }
+
+int store_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err)
+{
+	return st->backend->slot_records(st, fn, arg, err);
+}
+
+int store_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err)
+{
+	return st->backend->cred_each(st, fn, arg, err);
+}

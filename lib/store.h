@@ -66,6 +66,11 @@ struct store_log_entry {
 typedef int (*store_cert_fn)(void *arg, const struct cert *c);
 typedef int (*store_slot_fn)(void *arg, uint32_t slot, enum cert_status status);
 typedef int (*store_log_fn)(void *arg, const struct store_log_entry *e);
+typedef int (*store_cred_fn)(void *arg, const struct store_cred *c);
+/* A status slot with its certificate and the log entry of that certificate's
+ * newest issuance (-1 when the credential table has none). */
+typedef int (*store_slot_record_fn)(void *arg, uint32_t slot, const char *number,
+                                    int64_t issue_index);
 
 struct store_backend {
 	const char *name;
@@ -94,9 +99,11 @@ struct store_backend {
 	int (*slot_get)(struct store *st, const char *number, uint32_t *slot, struct err *err);
 	int (*slot_add)(struct store *st, const char *number, uint32_t slot, struct err *err);
 	int (*slot_each)(struct store *st, store_slot_fn fn, void *arg, struct err *err);
+	int (*slot_records)(struct store *st, store_slot_record_fn fn, void *arg, struct err *err);
 	int (*cred_add)(struct store *st, const struct store_cred *c, struct err *err);
 	int (*cred_find)(struct store *st, const uint8_t hash[32], struct store_cred *out,
 	                 struct err *err);
+	int (*cred_each)(struct store *st, store_cred_fn fn, void *arg, struct err *err);
 	int (*photo_set)(struct store *st, const char *number, const char *mime,
 	                 const uint8_t *data, size_t len, const uint8_t hash[32], struct err *err);
 	int (*photo_get)(struct store *st, const char *number, struct store_photo *out,
@@ -168,11 +175,13 @@ int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, si
 int store_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err);
 int store_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err);
 int store_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err);
+int store_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err);
 
 /* Issued credentials.  find: 1 found, 0 not issued here, -1 error. */
 int store_cred_add(struct store *st, const struct store_cred *c, struct err *err);
 int store_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
                     struct err *err);
+int store_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err);
 
 /* Photos.  get: 1 found (free out->data), 0 none, -1 error. */
 int store_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,

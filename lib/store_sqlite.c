@@ -103,8 +103,10 @@ enum stmt_id {
 	ST_SLOT_GET,
 	ST_SLOT_ADD,
 	ST_SLOT_EACH,
+	ST_SLOT_RECORDS,
 	ST_CRED_ADD,
 	ST_CRED_FIND,
+	ST_CRED_EACH,
 	ST_PHOTO_SET,
 	ST_PHOTO_GET,
 	ST_LOG_APPEND,
@@ -148,9 +150,13 @@ static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_SLOT_ADD] = "INSERT INTO status_slot (slot, number) VALUES (?1, ?2)",
     [ST_SLOT_EACH] = "SELECT s.slot, c.status FROM status_slot s"
                      " JOIN certificate c ON c.number = s.number",
+    [ST_SLOT_RECORDS] = "SELECT s.slot, s.number, (SELECT c.log_index FROM credential c"
+                        " WHERE c.number = s.number ORDER BY c.log_index DESC LIMIT 1)"
+                        " FROM status_slot s",
     [ST_CRED_ADD] = "INSERT INTO credential (number, kid, iat, hash, log_index)"
                     " VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_CRED_FIND] = "SELECT number, kid, iat, log_index FROM credential WHERE hash = ?1",
+    [ST_CRED_EACH] = "SELECT number, kid, iat, log_index, hash FROM credential",
     [ST_PHOTO_SET] = "INSERT INTO photo (number, mime, data, hash) VALUES (?1, ?2, ?3, ?4)"
                      " ON CONFLICT (number) DO UPDATE SET mime = excluded.mime,"
                      " data = excluded.data, hash = excluded.hash",
@@ -718,6 +724,27 @@ static int sq_slot_each(struct store *st, store_slot_fn fn, void *arg, struct er
 	return stop;
 }
 
+static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg,
+                           struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_SLOT_RECORDS];
+	char number[CERTNO_SIZE];
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		copy_column(q, 1, number, sizeof(number));
+		stop = fn(arg, (uint32_t)sqlite3_column_int64(q, 0), number,
+		          sqlite3_column_type(q, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 2));
+		if (stop)
+			break;
+	}
+	sqlite3_reset(q);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取状态列表");
+	return stop;
+}
+
 static int sq_cred_add(struct store *st, const struct store_cred *c, struct err *err)
 {
 	struct sqlite_store *s = impl(st);
@@ -763,6 +790,30 @@ static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_c
 	}
 	sqlite3_reset(q);
 	return found;
+}
+
+static int sq_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = s->stmt[ST_CRED_EACH];
+	struct store_cred c;
+	int rc, stop = 0;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		copy_column(q, 0, c.number, sizeof(c.number));
+		copy_blob(q, 1, c.kid, KID_LEN);
+		c.iat = sqlite3_column_int64(q, 2);
+		c.log_index = sqlite3_column_int64(q, 3);
+		copy_blob(q, 4, c.hash, 32);
+		stop = fn(arg, &c);
+		if (stop)
+			break;
+	}
+	sqlite3_reset(q);
+	if (!stop && rc != SQLITE_DONE)
+		return db_error(err, s->db, "读取签发记录");
+	return stop;
 }
 
 static int sq_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
@@ -967,8 +1018,10 @@ const struct store_backend store_sqlite_backend = {
     .slot_get = sq_slot_get,
     .slot_add = sq_slot_add,
     .slot_each = sq_slot_each,
+    .slot_records = sq_slot_records,
     .cred_add = sq_cred_add,
     .cred_find = sq_cred_find,
+    .cred_each = sq_cred_each,
     .photo_set = sq_photo_set,
     .photo_get = sq_photo_get,
     .log_append = sq_log_append,

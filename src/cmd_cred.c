@@ -437,6 +437,7 @@ static int cred_issue(struct cli *cli, int argc, char **argv)
 out:
 	free(photo.data);
 	render_qr_release(&qr);
+	render_release_caches();
 	cred_qr_segments_free(&seg);
 	issue_result_release(&r);
 	keys_close(ks);
@@ -843,30 +844,15 @@ out:
 	return rc;
 }
 
-struct slot_fill {
-	struct statuslist *sl;
-	long count;
-};
-
-static int fill_slot(void *arg, uint32_t slot, enum cert_status status)
-{
-	struct slot_fill *f = arg;
-
-	statuslist_set(f->sl, slot, status);
-	f->count++;
-	return 0;
-}
-
 int cmd_status(int argc, char **argv, struct cli *cli)
 {
 	struct statuslist sl = {0};
-	struct slot_fill fill;
 	struct store *st = NULL;
 	struct keys *ks = NULL;
 	struct err err;
 	uint8_t *sk = NULL, kid[KID_LEN];
-	char *json = NULL, buf[32];
-	uint64_t count = 0;
+	char *json = NULL;
+	long count = 0;
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "export") != 0) {
@@ -884,23 +870,16 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	rc = cli_open_store(cli, STORE_READONLY, &st);
 	if (rc)
 		return rc;
-	if (store_config_get(st, ISSUE_SLOT_COUNT_KEY, buf, sizeof(buf), &err) == 1)
-		count = strtoull(buf, NULL, 10);
 	sk = sodium_malloc(KEYS_SK_LEN);
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
-	if (!sk || !ks ||
-	    statuslist_init(&sl, statuslist_size_for(count), (int64_t)time(NULL), &err) < 0)
-		goto fail;
-	fill.sl = &sl;
-	fill.count = 0;
-	if (store_slot_each(st, fill_slot, &fill, &err) < 0 ||
+	if (!sk || !ks || issue_status_list(st, (int64_t)time(NULL), &sl, &count, &err) < 0 ||
 	    keys_issuing_secret(ks, sk, kid, &err) < 0 ||
 	    statuslist_export(&sl, sk, kid, &json, &err) < 0)
 		goto fail;
 	rc = write_text_file(cli, argv[optind], json);
 	if (rc == 0 && strcmp(argv[optind], "-") != 0)
 		printf("已导出状态列表到 %s：%u 个位置，其中 %ld 个已分配给凭证\n", argv[optind],
-		       sl.size, fill.count);
+		       sl.size, count);
 	goto out;
 fail:
 	rc = cli_fail(cli, &err, NULL);

@@ -23,14 +23,17 @@ opcert_render() {
 # ---------------------------------------------------------------------------
 # Setup: an official host, the demo register, the keys.
 
-command -v perl >/dev/null 2>&1 && perl -MCompress::Zlib -e 1 2>/dev/null ||
+if ! perl -MCompress::Zlib -e 1 >/dev/null 2>&1; then
 	die "perl with Compress::Zlib is needed to make a test photo"
+fi
 
 opcert init --official-host "$HOST" --db "$DB" --today "$TODAY"
 check_rc 0 "init --official-host exits 0"
 check_out_has "http://$HOST/v" "init names the official verifier"
 opcert demo --certificates 200 --roster 10 --today "$TODAY" --out "$DEMO" --db "$DB" --import
-[ "$RC" -eq 0 ] && [ -s "$DEMO/register.csv" ] || die "opcert demo --import failed (exit $RC): $(head -c 300 "$T/err")"
+if [ "$RC" -ne 0 ] || [ ! -s "$DEMO/register.csv" ]; then
+	die "opcert demo --import failed (exit $RC): $(head -c 300 "$T/err")"
+fi
 opcert key init --db "$DB" --today "$TODAY"
 check_rc 0 "key init exits 0"
 [ -f "$KEYS/keys.json" ] || die "key init wrote no keys/keys.json beside the database"

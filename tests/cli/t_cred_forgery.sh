@@ -6,15 +6,16 @@
 # QR image that holds one.
 #
 # Needs sqlite3, jq, perl (with Compress::Zlib) and openssl (Ed25519, to
-# sign a status list with an old issue time: the CLI always dates a status
-# list now).
+# sign a status list with an old issue time: `opcert status export` always
+# dates a list now).
 . "$OPCERT_SRC/tests/cli/lib.sh"
 
 HOST=127.0.0.1:8080
 KEYS=$T/keys
 
-command -v perl >/dev/null 2>&1 && perl -MCompress::Zlib -MMIME::Base64 -e 1 2>/dev/null ||
+if ! perl -MCompress::Zlib -MMIME::Base64 -e 1 >/dev/null 2>&1; then
 	die "perl with Compress::Zlib and MIME::Base64 is needed"
+fi
 
 # setup DB: a register with an official host, the demo data and keys.
 setup() {
@@ -112,7 +113,7 @@ cvj "$(printf '%s' "$P1" | sed 's/.$//')"
 expect forged 1 "the last character cut off"
 cvj "$(url "$(printf '%s' "$P1" | awk '{ print substr($0, 1, 99) (substr($0, 100, 1) == "A" ? "B" : "A") substr($0, 101) }')")"
 expect forged 1 "a changed character in the official URL form"
-cvj "OC1:$(printf '%s' "$P1" | cut -c5- | rev)"
+cvj "OC1:$(printf '%s' "$P1" | cut -c5- | awk '{ r = ""; for (i = length($0); i > 0; i--) r = r substr($0, i, 1); print r }')"
 expect forged 1 "the Base45 text reversed"
 
 # One changed byte of the signed COSE message, re-compressed and re-encoded
@@ -319,6 +320,10 @@ if command -v openssl >/dev/null 2>&1 && openssl genpkey -algorithm ed25519 >/de
 	expect_msg "超过7天" "a stale list: the message names the allowed age"
 	oldv "$P1" --status "$T/status-29d.json"
 	expect status_unknown 1 "offline, a status list 29 days old"
+	oldv "$P1" --status "$T/status-8d.json" --status-max-age 10
+	expect valid 0 "offline, a list 8 days old with --status-max-age 10"
+	oldv "$P1" --status "$T/status-29d.json" --status-max-age 10
+	expect status_unknown 1 "offline, a list 29 days old with --status-max-age 10"
 	oldv "$P3" --status "$T/status-8d.json"
 	check_rc 1 "offline, a stale list and a revoked certificate: exit 1"
 	check_ne "$(verdict)" valid "a stale list never gives a silent valid"
@@ -333,7 +338,6 @@ fi
 # A register row changed behind the system's back (plain SQL on a copy)
 
 C4=$(num 4)
-C4NAME=$(name_of 4)
 issue "$C4" --db "$DB"
 P4=$PAYLOAD
 C5=$(num 5)
@@ -361,12 +365,74 @@ opcert verify --number "$C4" --name "冒名顶替" --db "$TDB" --today "$TODAY" 
 expect tampered 1 "verify of the row whose name was changed"
 opcert verify --number "$C5" --name "$C5NAME" --db "$TDB" --today "$TODAY" --format json
 expect tampered 1 "verify of the row made valid again"
+printf '姓名,性别,身份证号码,工种,证书编号\n冒名顶替,%s,%s,%s,%s\n' \
+	"$(field 3 "$(sed -n 4p "$T/valid.txt")")" "$(field 4 "$(sed -n 4p "$T/valid.txt")")" \
+	"$(field 5 "$(sed -n 4p "$T/valid.txt")")" "$C4" >"$T/roster.csv"
+opcert verify-roster "$T/roster.csv" --format jsonl --db "$TDB" --today "$TODAY"
+expect tampered 1 "verify-roster of the row whose name was changed"
 opcert log verify --db "$TDB" --today "$TODAY"
 check_rc 1 "log verify of the tampered register exits 1"
 check_out_has "$C4" "log verify names the row whose name was changed"
 check_out_has "$C5" "log verify names the row made valid again"
 opcert cred verify "$P4" --db "$DB" --today "$TODAY" --format json
 expect valid 0 "the original register still says valid"
+opcert verify-roster "$T/roster.csv" --format jsonl --db "$DB" --today "$TODAY"
+expect mismatch 1 "verify-roster of the same roster against the original: mismatch"
+
+cp "$DB" "$T/deleted.db"
+sqlite3 "$T/deleted.db" "delete from certificate where number = '$C4'" || die "SQL failed on the copy"
+opcert cred verify "$P4" --db "$T/deleted.db" --today "$TODAY" --format json
+expect tampered 1 "online, a credential whose register row was deleted with SQL"
+
+# The credential table, which the online check consults, changed with SQL:
+# (a) a backdated credential's record copied in from the database copy that
+# issued it, (b) the record of a revoked certificate's credential pointed at
+# another, valid certificate, (c) a revoked certificate moved to another
+# status-list slot before the list is exported.  Its issuance is still not
+# in the log, its status still revoked; log verify must see each change.
+flush_db "$T/rogue/demo.db"
+cp "$DB" "$T/credrow.db"
+sqlite3 "$T/credrow.db" "attach '$T/rogue/demo.db' as r;
+	insert into credential (number, kid, iat, hash, log_index)
+	select number, kid, iat, hash, log_index from r.credential where number = '$C2'" ||
+	die "SQL failed on the copy"
+opcert cred verify "$PB" --db "$T/credrow.db" --today "$TODAY" --format json
+expect forged 1 "online, a backdated credential whose record was inserted with SQL"
+opcert log verify --db "$T/credrow.db" --today "$TODAY"
+check_rc 1 "log verify of a credential record inserted with SQL exits 1"
+
+cp "$DB" "$T/credrow2.db"
+sqlite3 "$T/credrow2.db" "update credential set number = '$C1' where number = '$C5'" ||
+	die "SQL failed on the copy"
+opcert cred verify "$P5" --db "$T/credrow2.db" --today "$TODAY" --format json
+check_rc 1 "online, a revoked certificate's credential record re-pointed with SQL: exit 1"
+check_ne "$(verdict)" valid "a revoked certificate's credential never verifies valid"
+check_eq "$(jq -r .claims.number "$T/out")" "$C5" "the credential shown is still $C5's"
+opcert log verify --db "$T/credrow2.db" --today "$TODAY"
+check_rc 1 "log verify of a credential record re-pointed with SQL exits 1"
+
+cp "$DB" "$T/slot.db"
+sqlite3 "$T/slot.db" "update status_slot set slot = slot + 1 where number = '$C5'" ||
+	die "SQL failed on the copy"
+opcert log verify --db "$T/slot.db" --today "$TODAY"
+check_rc 1 "log verify of a status-list slot moved with SQL exits 1"
+opcert status export "$T/status-slot.json" --db "$T/slot.db" --today "$TODAY"
+if [ "$RC" -eq 0 ]; then
+	cvj "$P5" --offline --trust "$T/trust.json" --status "$T/status-slot.json"
+	check_rc 1 "offline, a list exported after the slot was moved: exit 1"
+	check_ne "$(verdict)" valid "offline, the revoked $C5 is never valid"
+else
+	check_rc 2 "status export refuses a moved slot with an input error"
+fi
+
+# An amendment made in the open is no tampering.
+opcert amend "$C4" --field name --value "唐更正" --reason "录入错误" --db "$DB" --today "$TODAY"
+check_rc 0 "amend of $C4 exits 0"
+cvj "$P4"
+check_ne "$(verdict)" tampered "an amended row is not tampered"
+check_ne "$(verdict)" forged "an amended row's credential is not forged"
+opcert log verify --db "$DB" --today "$TODAY"
+check_rc 0 "log verify after an amendment exits 0"
 
 # ---------------------------------------------------------------------------
 # Look-alike links
@@ -457,6 +523,17 @@ cvj "$PL" --offline --trust "$T/trust2.json" --status "$T/status2.json"
 expect forged 1 "offline, signed by the retired key after its retirement"
 cvj "$(url "$PL")"
 expect forged 1 "the URL form of a credential signed after retirement"
+
+# --status-max-age: the list exported at the start is over a second old by
+# now (the sleep above).
+cvj "$P1" --offline --trust "$T/trust.json" --status "$T/status.json" --status-max-age 0
+expect status_unknown 1 "offline, --status-max-age 0 and a list a second old"
+cvj "$P1" --offline --trust "$T/trust.json" --status "$T/status.json" --status-max-age 1
+expect valid 0 "offline, --status-max-age 1 and a list a second old"
+for a in -1 3651 abc 1.5 ""; do
+	cvj "$P1" --offline --trust "$T/trust.json" --status "$T/status.json" --status-max-age "$a"
+	check_rc 2 "--status-max-age '$a' exits 2"
+done
 
 opcert log verify --db "$DB" --today "$TODAY"
 check_rc 0 "log verify of the genuine register at the end exits 0"
