@@ -437,7 +437,6 @@ static int cred_issue(struct cli *cli, int argc, char **argv)
 out:
 	free(photo.data);
 	render_qr_release(&qr);
-	render_release_caches();
 	cred_qr_segments_free(&seg);
 	issue_result_release(&r);
 	keys_close(ks);
