@@ -13,16 +13,20 @@ FUZZ_TEST_SECONDS ?= 15
 CMAKE ?= cmake
 C_SOURCES = $(wildcard lib/*.c lib/*.h src/*.c src/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c)
 
-.PHONY: all deps build run test test-format test-unit test-asan test-fuzz fuzz bench format clean
+.PHONY: all deps vendor build run test test-format test-unit test-asan test-fuzz fuzz bench format clean
 
 all: build
 
 deps:
 	@sh scripts/deps.sh
 
-build: deps
+build: deps vendor
 	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@$(CMAKE) --build build -j $(JOBS)
+
+# The web pages' JavaScript libraries, from npm, served locally.
+vendor: deps
+	@sh scripts/web-vendor.sh --check 2>/dev/null || sh scripts/web-vendor.sh
 
 build-asan/opcert: deps
 	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOPCERT_SANITIZE=ON >/dev/null

@@ -20,10 +20,19 @@
  *      to a fresh store in one transaction, then the inclusion and
  *      consistency proofs at that size over the leaf hashes in memory.
  *
- * With --write-payloads FILE --trust-out T --status-out S it only writes
- * --count payloads (one per line), the root-signed trust list and the signed
- * status list for timing the command line, with the key store in --keys DIR
- * (kept) so that `opcert cred verify --keys DIR` pins its root.
+ * Each comparison alternates its two sides in blocks of 1,000 credentials,
+ * so that the load of a shared machine falls on both alike; its ratio is
+ * the median of the rounds' ratios.  The signing comparison signs every
+ * credential once: round r takes the r-th share of them.
+ *
+ * With --write-payloads FILE --trust-out T --status-out S --keys DIR it also
+ * writes the --count payloads it signed (one per line), the trust list
+ * signed by the root (keys_trust_export) and the signed status list, for
+ * timing `opcert cred verify --batch FILE --offline --trust T --status S
+ * --keys DIR` on the same payloads; the key store is made in DIR (kept) so
+ * that the command line pins its root.  --write-only stops there.
+ * --raw-verify FILE --keys DIR times libsodium alone over the first
+ * --count payloads of such a file, around each timing of the command line.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -70,6 +79,8 @@ struct options {
 	int rounds;      /* timings are the median of this many */
 	const char *tmp; /* parent of the temporary directory */
 	const char *write_payloads, *trust_out, *status_out, *keys_dir;
+	int write_only;         /* write the files and measure nothing */
+	const char *raw_verify; /* only the raw rate over this payload file */
 };
 
 /* The credentials of parts 1 and 2. */
@@ -131,6 +142,15 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this process, for the comparison with the command line's user + system time. */
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -519,10 +539,18 @@ static void verify_round(const struct credset *cs, const struct sigset *ss, cons
 
 struct signer {
 	struct keys *ks;
-	uint8_t *sk; /* sodium_malloc'd, wiped by signer_close */
+	uint8_t *sk; /* sodium_malloc'd, wiped by signer_close (or at exit) */
 	uint8_t kid[KID_LEN];
 	struct trust_list *tl;
 };
+
+static uint8_t *live_sk; /* the secret key in use, for wipe_at_exit */
+
+static void wipe_at_exit(void)
+{
+	if (live_sk)
+		sodium_memzero(live_sk, KEYS_SK_LEN);
+}
 
 static void signer_open(struct signer *s, const char *dir, int64_t now)
 {
@@ -538,6 +566,8 @@ static void signer_open(struct signer *s, const char *dir, int64_t now)
 	s->sk = sodium_malloc(KEYS_SK_LEN);
 	if (!s->sk)
 		die("sodium_malloc", NULL);
+	live_sk = s->sk;
+	atexit(wipe_at_exit);
 	if (keys_issuing_secret(s->ks, s->sk, s->kid, &e) < 0)
 		die("keys_issuing_secret", &e);
 	s->tl = xcalloc(1, sizeof(*s->tl));
@@ -557,6 +587,7 @@ static void signer_close(struct signer *s)
 	if (s->sk) {
 		sodium_memzero(s->sk, KEYS_SK_LEN);
 		sodium_free(s->sk);
+		live_sk = NULL;
 	}
 	keys_close(s->ks);
 	free(s->tl);
@@ -583,32 +614,18 @@ static void status_roundtrip(const struct credset *cs, const struct signer *s,
 
 /* ---- --write-payloads ------------------------------------------------------ */
 
-static int write_payloads(const struct options *o)
+/* The payloads, one a line, the trust list signed by the root and the status list. */
+static void write_payloads(const struct options *o, const struct credset *cs, struct signer *s,
+                           const char *status_json, int64_t now)
 {
-	struct credset cs;
-	struct signer s;
-	struct statuslist sl = {0};
 	struct err e;
-	char *json, *trust;
-	int64_t now = (int64_t)time(NULL);
+	char *trust;
 	FILE *f;
 	size_t i;
 
-	if (!o->trust_out || !o->status_out || !o->keys_dir) {
-		fprintf(stderr, "bench_cred: --write-payloads needs --trust-out, --status-out and "
-		                "--keys\n");
-		return 2;
-	}
-	memset(&cs, 0, sizeof(cs));
-	signer_open(&s, o->keys_dir, now);
-	make_claims(&cs, (size_t)o->count, date_today_china(), now);
-	encode_all(&cs, s.kid, s.sk, 1);
-	signer_trust(&s, &cs, now);
-	status_roundtrip(&cs, &s, &sl, &json);
-	write_file(o->status_out, json);
-	free(json);
+	write_file(o->status_out, status_json);
 	err_clear(&e);
-	trust = keys_trust_export(s.ks, cs.issuers, cs.nissuers, now, &e);
+	trust = keys_trust_export(s->ks, cs->issuers, cs->nissuers, now, &e);
 	if (!trust)
 		die("keys_trust_export", &e);
 	write_file(o->trust_out, trust);
@@ -616,16 +633,73 @@ static int write_payloads(const struct options *o)
 	f = fopen(o->write_payloads, "w");
 	if (!f)
 		die(o->write_payloads, NULL);
-	for (i = 0; i < cs.n; i++)
-		fprintf(f, "%s\n", cs.payload[i]);
+	for (i = 0; i < cs->n; i++)
+		fprintf(f, "%s\n", cs->payload[i]);
 	if (fclose(f) != 0)
 		die(o->write_payloads, NULL);
 	printf("bench_cred: wrote %zu payloads to %s, trust list %s, status list %s (keys in "
 	       "%s)\n",
-	       cs.n, o->write_payloads, o->trust_out, o->status_out, o->keys_dir);
-	statuslist_release(&sl);
-	free_credset(&cs);
-	signer_close(&s);
+	       cs->n, o->write_payloads, o->trust_out, o->status_out, o->keys_dir);
+}
+
+/* ---- --raw-verify ---------------------------------------------------------- */
+
+/*
+ * The raw libsodium rate over the first --count payloads of a file that
+ * --write-payloads wrote, with the current issuing key of --keys DIR: run
+ * before and after each timing of the command line, so that the two are
+ * compared under nearly the same load.  Prints "raw_verify COUNT SECONDS
+ * CPU_SECONDS" (wall clock, then the process's CPU time).
+ */
+static int raw_verify_file(const struct options *o)
+{
+	struct credset cs;
+	struct sigset ss;
+	struct keys *ks;
+	const struct keys_info *k;
+	struct err e;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	double t, cpu0, cpu;
+	FILE *f = fopen(o->raw_verify, "r");
+
+	if (!f)
+		die(o->raw_verify, NULL);
+	memset(&cs, 0, sizeof(cs));
+	cs.payload = xcalloc((size_t)o->count, sizeof(*cs.payload));
+	while (cs.n < (size_t)o->count && (len = getline(&line, &cap, f)) > 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		cs.payload[cs.n] = strdup(line);
+		if (!cs.payload[cs.n++])
+			die("strdup", NULL);
+	}
+	free(line);
+	fclose(f);
+	if (cs.n == 0) {
+		fprintf(stderr, "bench_cred: no payloads in %s\n", o->raw_verify);
+		return 1;
+	}
+	err_clear(&e);
+	ks = keys_open(o->keys_dir, NULL, NULL, &e);
+	if (!ks)
+		die("keys_open", &e);
+	k = keys_get(ks, KEYS_ISSUING);
+	if (!k)
+		die("no issuing key", NULL);
+	decode_signed(&cs, &ss);
+	cpu0 = cpu_s();
+	t = verify_range(&ss, 0, cs.n, k->pk);
+	cpu = cpu_s() - cpu0;
+	printf("raw_verify %zu %.3f %.3f\n", cs.n, t, cpu);
+	keys_close(ks);
+	free_sigset(&ss);
+	for (size_t i = 0; i < cs.n; i++)
+		free(cs.payload[i]);
+	free(cs.payload);
 	return 0;
 }
 
@@ -862,18 +936,27 @@ static void row(const char *label, double count, double seconds, const char *uni
 
 static void print_table(const struct options *o, const struct results *res)
 {
-	double va = median(res->verify_raw, o->rounds), vb = median(res->verify_scan, o->rounds);
-	double sa = median(res->sign_raw, o->rounds), sb = median(res->sign_cred, o->rounds);
-	double n = (double)o->count, rb = (n / vb) / (n / va);
+	double ratio_v[MAX_ROUNDS], ratio_s[MAX_ROUNDS], rv, rs;
+	double n = (double)o->count, share = n / o->rounds;
 	char label[160];
-	int k, v;
+	int k, v, r;
 
+	for (r = 0; r < o->rounds; r++) {
+		ratio_v[r] = res->verify_raw[r] / res->verify_scan[r];
+		ratio_s[r] = res->sign_raw[r] / res->sign_cred[r];
+	}
+	rv = median(ratio_v, o->rounds);
+	rs = median(ratio_s, o->rounds);
 	printf("\nresult: signed credentials, median of %d rounds\n", o->rounds);
 	printf("%-58s %9s %9s %11s\n", "measure", "count", "seconds", "per second");
-	row("1a raw crypto_sign_verify_detached (Sig_structure)", n, va, "verifications");
-	row("1b scan_verify offline + status list (cred verify path)", n, vb, "verifications");
-	row("2a raw crypto_sign_detached over the claim bytes", n, sa, "signatures");
-	row("2b cred_encode (CBOR, COSE_Sign1, zlib, Base45)", n, sb, "credentials");
+	row("1a raw crypto_sign_verify_detached (Sig_structure)", n,
+	    median(res->verify_raw, o->rounds), "verifications");
+	row("1b scan_verify offline + status list (cred verify path)", n,
+	    median(res->verify_scan, o->rounds), "verifications");
+	row("2a raw crypto_sign_detached over the claim bytes", share,
+	    median(res->sign_raw, o->rounds), "signatures");
+	row("2b cred_encode (CBOR, COSE_Sign1, zlib, Base45)", share,
+	    median(res->sign_cred, o->rounds), "credentials");
 	row("2c issue_credential (slot, log, credential; SQLite)", (double)o->issue,
 	    median(res->issue, o->rounds), "credentials");
 	snprintf(label, sizeof(label), "3a ledger append, one transaction, to %ld entries", o->log);
@@ -892,10 +975,10 @@ static void print_table(const struct options *o, const struct results *res)
 	printf("%-58s %9s %9.3f   %zu hashes, %zu bytes (%zu as text)\n", label, "",
 	       median(res->cons, o->rounds), res->cons_hashes, res->cons_hashes * TLOG_HASH_LEN,
 	       res->cons_text);
-	printf("\nverify ratio scan_verify/raw: %.2f (target >= 0.80: decoding costs under 20%%) "
+	printf("\nverify ratio scan_verify/raw: %.3f (target >= 0.80: decoding costs under 20%%) "
 	       "%s\n",
-	       rb, rb >= 0.80 ? "MET" : "MISSED");
-	printf("sign ratio cred_encode/raw: %.2f\n", (n / sb) / (n / sa));
+	       rv, rv >= 0.80 ? "MET" : "MISSED");
+	printf("sign ratio cred_encode/raw: %.3f\n", rs);
 	printf("log database after %ld events: %.1f MB (%.0f bytes per entry)\n", o->log,
 	       res->log_db_bytes / 1e6, res->log_db_bytes / (double)o->log);
 	printf("payloads: %zu to %zu characters, mean %.0f; verdicts of one round:",
@@ -903,6 +986,13 @@ static void print_table(const struct options *o, const struct results *res)
 	for (v = 0; v < V_COUNT; v++)
 		if (res->verdicts[v])
 			printf(" %s %lu", verdict_code((enum verdict)v), res->verdicts[v]);
+	printf("\n");
+	printf("bench_cred: ratios of the rounds: verify");
+	for (r = 0; r < o->rounds; r++)
+		printf(" %.3f", ratio_v[r]);
+	printf(", sign");
+	for (r = 0; r < o->rounds; r++)
+		printf(" %.3f", ratio_s[r]);
 	printf("\n");
 }
 
@@ -912,8 +1002,9 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: bench_cred [--count N] [--issue N] [--log N] [--rounds R] [--tmp DIR]\n"
-	        "       bench_cred --write-payloads FILE --trust-out FILE --status-out FILE "
-	        "--keys DIR [--count N]\n");
+	        "                  [--write-payloads FILE --trust-out FILE --status-out FILE\n"
+	        "                   --keys DIR [--write-only]]\n"
+	        "       bench_cred --raw-verify FILE --keys DIR [--count N]\n");
 	exit(2);
 }
 
@@ -940,15 +1031,17 @@ int main(int argc, char **argv)
 	                                         {"trust-out", required_argument, NULL, 'T'},
 	                                         {"status-out", required_argument, NULL, 'S'},
 	                                         {"keys", required_argument, NULL, 'k'},
+	                                         {"write-only", no_argument, NULL, 'W'},
+	                                         {"raw-verify", required_argument, NULL, 'R'},
 	                                         {NULL, 0, NULL, 0}};
-	struct options o = {100000, 10000, 1000000, 3, NULL, NULL, NULL, NULL, NULL};
+	struct options o = {100000, 10000, 1000000, 3, NULL, NULL, NULL, NULL, NULL, 0, NULL};
 	struct results *res;
 	struct credset cs;
 	struct sigset ss;
 	struct signer s;
 	struct statuslist sl = {0};
 	struct scan_options so;
-	char dir[4096], keydir[4200], load[64];
+	char dir[4096], keydir[4200], load[64], *status_json = NULL;
 	int64_t now;
 	int32_t today;
 	double total = 0;
@@ -984,6 +1077,12 @@ int main(int argc, char **argv)
 		case 'k':
 			o.keys_dir = optarg;
 			break;
+		case 'W':
+			o.write_only = 1;
+			break;
+		case 'R':
+			o.raw_verify = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -994,15 +1093,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_cred: sodium_init failed\n");
 		return 1;
 	}
-	if (o.write_payloads)
-		return write_payloads(&o);
+	setvbuf(stdout, NULL, _IOLBF, 0); /* in order with the progress lines when piped */
+	if (o.write_payloads && (!o.trust_out || !o.status_out || !o.keys_dir))
+		usage();
+	if (o.write_only && !o.write_payloads)
+		usage();
+	if (o.raw_verify) {
+		if (!o.keys_dir)
+			usage();
+		return raw_verify_file(&o);
+	}
 
 	print_machine();
 	path_cat(dir, sizeof(dir), o.tmp ? o.tmp : (getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp"),
 	         "/opcert-bench-XXXXXX");
 	if (!mkdtemp(dir))
 		die(dir, NULL);
-	path_cat(keydir, sizeof(keydir), dir, "/keys");
+	if (o.keys_dir)
+		path_cat(keydir, sizeof(keydir), o.keys_dir, "");
+	else
+		path_cat(keydir, sizeof(keydir), dir, "/keys");
 	res = xcalloc(1, sizeof(*res));
 	now = (int64_t)time(NULL);
 	today = date_today_china();
@@ -1012,11 +1122,16 @@ int main(int argc, char **argv)
 	signer_open(&s, keydir, now);
 	fprintf(stderr, "bench_cred: making %ld claims\n", o.count);
 	make_claims(&cs, (size_t)o.count, today, now);
+	/* Every credential is signed once: round r takes the r-th share of them. */
 	for (r = 0; r < o.rounds; r++) {
-		res->sign_raw[r] = sign_raw(&cs, s.sk);
-		res->sign_cred[r] = encode_all(&cs, s.kid, s.sk, r == 0);
-		fprintf(stderr, "bench_cred: signing round %d/%d: raw %.3f s, cred_encode %.3f s\n",
-		        r + 1, o.rounds, res->sign_raw[r], res->sign_cred[r]);
+		size_t from = cs.n * (size_t)r / (size_t)o.rounds,
+		       to = cs.n * (size_t)(r + 1) / (size_t)o.rounds;
+
+		sign_round(&cs, from, to, s.kid, s.sk, &res->sign_raw[r], &res->sign_cred[r]);
+		fprintf(stderr,
+		        "bench_cred: signing round %d/%d: %zu credentials, raw %.3f s, cred_encode "
+		        "%.3f s\n",
+		        r + 1, o.rounds, to - from, res->sign_raw[r], res->sign_cred[r]);
 	}
 	res->payload_min = SIZE_MAX;
 	for (i = 0; i < cs.n; i++) {
@@ -1028,7 +1143,18 @@ int main(int argc, char **argv)
 	}
 	res->payload_mean = total / (double)cs.n;
 	signer_trust(&s, &cs, now);
-	status_roundtrip(&cs, &s, &sl, NULL);
+	status_roundtrip(&cs, &s, &sl, &status_json);
+	if (o.write_payloads)
+		write_payloads(&o, &cs, &s, status_json, now);
+	free(status_json);
+	if (o.write_only) {
+		statuslist_release(&sl);
+		free_credset(&cs);
+		signer_close(&s);
+		remove_tree(dir);
+		free(res);
+		return 0;
+	}
 	decode_signed(&cs, &ss);
 	memset(&so, 0, sizeof(so));
 	so.trust = s.tl;
@@ -1040,8 +1166,8 @@ int main(int argc, char **argv)
 	for (r = 0; r < o.rounds; r++) {
 		unsigned long verdicts[V_COUNT] = {0};
 
-		res->verify_raw[r] = verify_raw(&ss, cs.n, trust_find(s.tl, s.kid)->pk);
-		res->verify_scan[r] = verify_scan(&cs, &so, verdicts);
+		verify_round(&cs, &ss, trust_find(s.tl, s.kid)->pk, &so, verdicts,
+		             &res->verify_raw[r], &res->verify_scan[r]);
 		if (r == 0)
 			memcpy(res->verdicts, verdicts, sizeof(verdicts));
 		fprintf(stderr,

@@ -104,3 +104,90 @@ awk -v b="$base" -v bc="$basec" -v bcm="$(peak sqlite3_import_cache)" -v i="$imp
 	printf "roster: %.0f rows/s (target >= %d rows in 1 s) %s\n", n/r, n, (r <= 1.0 ? "MET" : "MISSED")
 	printf "roster peak RSS: %.1f MB (target <= 64 MB) %s\n", rm/1024, (rm/1024 <= 64 ? "MET" : "MISSED")
 }' | tee "$OUT/results.txt"
+
+# ---- Signed credentials (docs/BENCHMARKS.md, "Signed credentials") --------
+# bench_cred measures in one process: raw libsodium verification against
+# scan_verify (the `cred verify --batch --offline` path), cred_encode and
+# issue_credential against raw signing, ledger appends and proof sizes at
+# 1,000,000 entries.  It also writes the payloads it signed, the trust list
+# and the status list, on which the real command line is then timed end to
+# end.  These are made afresh on every run: a status list older than 7 days
+# gives status_unknown, and the dates are laid out around today.
+BENCH_CRED=${BENCH_CRED:-build/bench_cred}
+CRED_COUNT=${BENCH_CRED_COUNT:-100000}
+CRED="$OUT/cred"
+HOST=opcert.example.cn
+
+echo
+echo "bench: signed credentials ($CRED_COUNT payloads)"
+rm -rf "$CRED"
+mkdir -p "$CRED"
+"$BENCH_CRED" --count "$CRED_COUNT" --rounds "$REPEAT" --tmp "$CRED" \
+	--write-payloads "$CRED/payloads.txt" --trust-out "$CRED/trust.json" \
+	--status-out "$CRED/status.json" --keys "$CRED/keys" | tee "$OUT/results-cred.txt"
+
+# The command line end to end: process start, trust and status lists
+# (signatures checked), the payload file read, every payload verified and
+# one JSON line written per payload.  Exit 1 = some verdict is not valid.
+# Before the first round and after every round, bench_cred times libsodium
+# alone over the first RAW_COUNT of the same payloads; each round's raw rate
+# is that of the two runs around it, so that its ratio compares figures
+# taken under nearly the same load.  The ratio is also given in CPU time
+# (user + system of the command line, the process CPU time of the raw loop).
+RAW_COUNT=${BENCH_CRED_RAW_COUNT:-20000}
+raw_run() {
+	"$BENCH_CRED" --raw-verify "$CRED/payloads.txt" --keys "$CRED/keys" --count "$RAW_COUNT" >>"$OUT/times-cred"
+}
+rm -f "$OUT/times-cred"
+raw_run
+i=0
+while [ $i -lt "$REPEAT" ]; do
+	i=$((i + 1))
+	echo "bench: cred verify --batch, round $i/$REPEAT"
+	/usr/bin/time -f "%e %M %U %S" -o "$OUT/time.tmp" "$OPCERT" cred verify --batch "$CRED/payloads.txt" \
+		--offline --trust "$CRED/trust.json" --status "$CRED/status.json" --keys "$CRED/keys" \
+		--official-host "$HOST" --db "$CRED/none.db" >"$CRED/verdicts.jsonl" 2>"$OUT/stderr.tmp" || {
+		rc=$?
+		if [ "$rc" -ne 1 ]; then
+			echo "bench: cred verify failed ($rc):" >&2
+			cat "$OUT/stderr.tmp" >&2
+			exit 1
+		fi
+	}
+	echo "cli_cred_verify $CRED_COUNT $(tail -n1 "$OUT/time.tmp")" >>"$OUT/times-cred"
+	raw_run
+done
+lines=$(wc -l <"$CRED/verdicts.jsonl")
+[ "$lines" -eq "$CRED_COUNT" ] || { echo "bench: cred verify wrote $lines verdicts, expected $CRED_COUNT" >&2; exit 1; }
+forged=$(grep -c '"verdict":"forged"' "$CRED/verdicts.jsonl" || true)
+[ "$forged" -eq 0 ] || { echo "bench: $forged payloads verified as forged" >&2; exit 1; }
+verdicts=$(grep -o '"verdict":"[a-z_]*"' "$CRED/verdicts.jsonl" | cut -d'"' -f4 | sort | uniq -c | awk '{printf " %s %s", $2, $1}')
+awk -v v="$verdicts" '
+function med(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+$1 == "raw_verify" { nr++; rn[nr] = $2; rt[nr] = $3; rc[nr] = $4 }
+$1 == "cli_cred_verify" { k++; n = $2; cli[k] = $3; cpu[k] = $5 + $6; if ($4 > m) m = $4 }
+END {
+	for (i = 1; i <= k; i++) {
+		raw = (rn[i] + rn[i + 1]) / (rt[i] + rt[i + 1])
+		rawc = (rn[i] + rn[i + 1]) / (rc[i] + rc[i + 1])
+		rawrate[i] = raw
+		ratio[i] = (n / cli[i]) / raw
+		cratio[i] = (n / cpu[i]) / rawc
+		rounds = rounds sprintf(" %.2f s, %.2f s CPU (raw around it %.0f/s, %.0f/s CPU);", cli[i], cpu[i], raw, rawc)
+	}
+	t = med(cli, k); r = med(rawrate, k); q = med(ratio, k); qc = med(cratio, k)
+	printf "\n%-58s %9s %9s %11s %12s\n", "measure", "count", "seconds", "per second", "peak RSS MB"
+	printf "%-58s %9d %9.2f %11.0f %12.1f\n", "opcert cred verify --batch --offline (CLI, JSON Lines)", n, t, n / t, m / 1024
+	printf "%-58s %9s %9s %11.0f\n", "raw crypto_sign_verify_detached, around each CLI round", "", "", r
+	printf "CLI rate / raw rate: %.3f wall clock, %.3f CPU time (medians of the rounds; target >= 0.80 %s)\n", q, qc, (q >= 0.80 && qc >= 0.80 ? "MET" : "MISSED")
+	printf "bench: CLI rounds:%s\n", rounds
+	printf "CLI verdicts:%s\n", v
+}' "$OUT/times-cred" | tee -a "$OUT/results-cred.txt"
+rm -rf "$CRED/keys" "$CRED/verdicts.jsonl"
+
+# ---- HTTP: opcert serve against nginx (bench/http.sh) ----
+OPCERT="$OPCERT" BENCH_OUT="$OUT" sh bench/http.sh

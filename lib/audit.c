@@ -629,7 +629,8 @@ static int check_slot(void *arg, uint32_t slot, const char *number, int64_t issu
 		return -1;
 	if (rc == 0 || strcmp(logged, number) != 0 || logged_slot != slot)
 		add_finding(c->r, c->max, AUDIT_SLOT_MOVED, issue_index, number,
-		            "证书 %s 的状态列表位置 %u 与签发日志记录的不符（位置被改动，吊销状态可能被转移）",
+		            "证书 %s 的状态列表位置 %u "
+		            "与签发日志记录的不符（位置被改动，吊销状态可能被转移）",
 		            number, (unsigned)slot);
 	return 0;
 }

@@ -245,7 +245,9 @@ static int status_slot(void *arg, uint32_t slot, const char *number, int64_t iss
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
-		err_input(b->err, "状态列表位置 %u 对应的证书 %s 不在登记库中，拒绝导出（请运行 opcert log verify）",
+		err_input(b->err,
+		          "状态列表位置 %u 对应的证书 %s 不在登记库中，拒绝导出（请运行 opcert log "
+		          "verify）",
 		          (unsigned)slot, number);
 		return -1;
 	}
@@ -253,7 +255,9 @@ static int status_slot(void *arg, uint32_t slot, const char *number, int64_t iss
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		err_input(b->err, "证书 %s 的登记记录与透明日志不一致，拒绝导出状态列表（请运行 opcert log verify）",
+		err_input(b->err,
+		          "证书 %s 的登记记录与透明日志不一致，拒绝导出状态列表（请运行 opcert log "
+		          "verify）",
 		          number);
 		return -1;
 	}
@@ -261,8 +265,10 @@ static int status_slot(void *arg, uint32_t slot, const char *number, int64_t iss
 	if (rc < 0)
 		return -1;
 	if (rc == 0 || strcmp(logged, number) != 0 || logged_slot != slot) {
-		err_input(b->err, "证书 %s 的状态列表位置与签发日志不符，拒绝导出（请运行 opcert log verify）",
-		          number);
+		err_input(
+		    b->err,
+		    "证书 %s 的状态列表位置与签发日志不符，拒绝导出（请运行 opcert log verify）",
+		    number);
 		return -1;
 	}
 	statuslist_set(b->sl, slot, c.status);

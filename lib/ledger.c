@@ -363,7 +363,7 @@ int ledger_check_row(struct store *st, const struct cert *c, struct err *err)
 }
 
 int ledger_issue_entry(struct store *st, int64_t index, const uint8_t hash[32],
-                char number[CERTNO_SIZE], uint32_t *slot, struct err *err)
+                       char number[CERTNO_SIZE], uint32_t *slot, struct err *err)
 {
 	struct store_log_entry *entry = malloc(sizeof(*entry));
 	struct ledger_event e;

@@ -96,6 +96,6 @@ int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
  * any issuance), 0 when it is not, -1 on error.
  */
 int ledger_issue_entry(struct store *st, int64_t index, const uint8_t hash[32],
-                char number[CERTNO_SIZE], uint32_t *slot, struct err *err);
+                       char number[CERTNO_SIZE], uint32_t *slot, struct err *err);
 
 #endif

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define UNIT       60000 /* units of one token */
-#define NSHARDS    64
-#define MAX_RATE   1000000u
-#define MAX_BURST  1000000u
-#define MAX_TOTAL  (1u << 24) /* clients */
+#define UNIT      60000 /* units of one token */
+#define NSHARDS   64
+#define MAX_RATE  1000000u
+#define MAX_BURST 1000000u
+#define MAX_TOTAL (1u << 24) /* clients */
 
 struct bucket {
 	uint64_t hash;

@@ -83,7 +83,8 @@ static int checkpointed(const struct scan_options *o, int64_t index, struct err 
 	if (rc == 1) {
 		struct err ignored;
 
-		rc = note_verifier_init(&v, o->trust->log_name, o->trust->log_key.pk, &ignored) == 0 &&
+		rc = note_verifier_init(&v, o->trust->log_name, o->trust->log_key.pk, &ignored) ==
+		                 0 &&
 		             tlog_checkpoint_open(note, strlen(note), &v, &cp, &ignored) == 0 &&
 		             (uint64_t)index < cp.size
 		         ? 1
@@ -140,7 +141,8 @@ static int online(const struct scan_options *o, struct scan_result *r, struct er
 		return -1;
 	if (rc == 0) {
 		r->findings |= VMASK(V_FORGED);
-		say(r, "签名有效，但这次签发不在已签名的日志检查点中（日志疑似被追加伪造记录），请立即报告");
+		say(r, "签名有效，但这次签发不在已签名的日志检查点中（日志疑似被追加伪造记录），请"
+		       "立即报告");
 		return 0;
 	}
 	rc = store_cert_get(o->store, number, &r->cert, err);
@@ -162,9 +164,11 @@ static int online(const struct scan_options *o, struct scan_result *r, struct er
 	diff = claims_mismatch(&r->check.claims, &r->cert);
 	if (diff) {
 		r->findings |= VMASK(V_MISMATCH);
-		say(r, "二维码上的%s%s%s%s%s与登记库现有记录不一致（证书信息已更正，请重新签发凭证）",
-		    diff & 1 ? "证书编号、" : "", diff & 2 ? "姓名、" : "", diff & 4 ? "性别、" : "",
-		    diff & 8 ? "身份证号、" : "", diff & 16 ? "工种、" : "");
+		say(r,
+		    "二维码上的%s%s%s%s%s与登记库现有记录不一致（证书信息已更正，请重新签发凭证）",
+		    diff & 1 ? "证书编号、" : "", diff & 2 ? "姓名、" : "",
+		    diff & 4 ? "性别、" : "", diff & 8 ? "身份证号、" : "",
+		    diff & 16 ? "工种、" : "");
 	}
 	apply_status(r, r->cert.status);
 	return 0;
@@ -183,7 +187,8 @@ static void offline(const struct scan_options *o, struct scan_result *r)
 	}
 	if (o->status->issued_at > o->now + 300) {
 		r->findings |= VMASK(V_STATUS_UNKNOWN);
-		say(r, "签名有效，但状态列表的签发时间晚于现在（设备时钟或状态列表有误），无法确认证书当前状态");
+		say(r, "签名有效，但状态列表的签发时间晚于现在（设备时钟或状态列表有误），无法确认"
+		       "证书当前状态");
 		return;
 	}
 	if (o->now - o->status->issued_at > o->status_max_age) {

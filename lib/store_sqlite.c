@@ -724,8 +724,7 @@ static int sq_slot_each(struct store *st, store_slot_fn fn, void *arg, struct er
 	return stop;
 }
 
-static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg,
-                           struct err *err)
+static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err)
 {
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_SLOT_RECORDS];
@@ -734,8 +733,9 @@ static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg,
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		copy_column(q, 1, number, sizeof(number));
-		stop = fn(arg, (uint32_t)sqlite3_column_int64(q, 0), number,
-		          sqlite3_column_type(q, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 2));
+		stop =
+		    fn(arg, (uint32_t)sqlite3_column_int64(q, 0), number,
+		       sqlite3_column_type(q, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 2));
 		if (stop)
 			break;
 	}

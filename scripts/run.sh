@@ -39,3 +39,6 @@ name=$(echo "$row" | awk -F, '{print $2}' | tr -d ' ')
 echo "二维码：$DIR/qr.png    打印件：$DIR/certificate.pdf    日志检查点：$DIR/checkpoint.txt"
 echo
 echo "数据库：$DB    试一试：$OPCERT verify --db $DB --number $number --name $name"
+echo
+echo "== 启动 HTTP 服务（网页和接口），按 Ctrl+C 停止 =="
+exec "$OPCERT" serve --db "$DB" --web web --listen 127.0.0.1:8080

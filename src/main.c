@@ -29,6 +29,7 @@ int cmd_reinstate(int argc, char **argv, struct cli *cli);
 int cmd_revoke(int argc, char **argv, struct cli *cli);
 int cmd_amend(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
+int cmd_serve(int argc, char **argv, struct cli *cli);
 static int cmd_help(int argc, char **argv, struct cli *cli);
 static int cmd_version(int argc, char **argv, struct cli *cli);
 
@@ -196,6 +197,27 @@ static const struct command commands[] = {
     {"config", cmd_config, "查看或修改设置（官方核验网址）",
      "用法：opcert config set official-host HOST[:PORT] | opcert config get KEY\n"
      "\n官方核验网址必须是 https（localhost 和 127.0.0.1 可用 http）。\n" COMMON_HELP},
+    {"serve", cmd_serve, "启动 HTTP 服务：核验接口和公众查询网页",
+     "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
+     "                   [--trust-proxy] [--rate-limit N] [--timeout SECONDS] [--threads N]\n"
+     "                   [--db PATH] [--keys DIR] [--passphrase-file FILE]\n"
+     "\n启动 HTTP 服务，提供证书查询、扫码核验、批量核验和如何识别官方查询的网页，\n"
+     "以及 JSON 接口 /api/v1/（说明见 /api/v1/openapi.json）。启动后打印网址；\n"
+     "收到 SIGTERM 或 Ctrl+C 时不再接受新连接，等进行中的请求完成后退出（退出状态 0）。\n"
+     "公众查询只给出脱敏的身份证号码，“查无此证”和“姓名不符”的答复完全相同。\n"
+     "\n  --listen HOST:PORT  监听地址（默认 127.0.0.1:8080；端口 0 表示任选空闲端口）\n"
+     "  --web DIR           网页目录（默认：环境变量 OPCERT_WEB，否则源代码树中的 web/）\n"
+     "  --tls-cert FILE     HTTPS 证书（PEM）；手机浏览器只在 HTTPS 页面开放摄像头\n"
+     "  --tls-key FILE      HTTPS 私钥（PEM），与 --tls-cert 同时给出\n"
+     "  --trust-proxy       前面有本机（127.0.0.1 或 ::1）上的反向代理：按其 X-Forwarded-For\n"
+     "                      中的最后一个地址识别客户端\n"
+     "  --rate-limit N      每个客户端地址每分钟最多 N 次查询（默认 60，可连续 20 次；\n"
+     "                      0 表示不限制，仅用于性能测试）\n"
+     "  --timeout SECONDS   连接空闲多久即断开（默认 15 秒）\n"
+     "  --threads N         处理请求的线程数（默认为处理器核数）\n"
+     "\n签名密钥（--keys，默认数据库旁的 keys/）用于签署信任列表、状态列表和日志检查点；\n"
+     "没有密钥时服务照常运行，这些接口答复 503。访问日志（JSON，每个请求一行）写到标准错误，\n"
+     "只记录接口路径，不记录查询参数、客户端地址或个人信息。\n" COMMON_HELP},
     {"help", cmd_help, "显示帮助：opcert help [COMMAND]",
      "用法：opcert help [COMMAND]\n\n不带参数时列出全部命令；带命令名时显示该命令的帮助。\n"},
     {"version", cmd_version, "显示版本", "用法：opcert version\n\n显示 opcert 的版本号。\n"},

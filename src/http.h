@@ -1,0 +1,120 @@
+/*
+ * http.h - what the server's handlers see of HTTP: a request (its route,
+ * query arguments, body and per-request arena) and the reply they fill in
+ * (status, content type, a body or a file, the few headers a handler
+ * decides).  serve.c reads requests off libmicrohttpd and turns replies
+ * into responses carrying the security headers every response gets;
+ * handlers never touch libmicrohttpd, so one can run on a job thread.
+ *
+ * Errors are JSON, always {"error": {"code": "...", "message": "..."}},
+ * the message in Chinese for the person reading it.
+ *
+ * Ownership: everything a request points to (arguments, body, headers
+ * copied from the connection) lives in its arena and dies with it; a
+ * reply body is malloc'd and handed to the response, which frees it.
+ */
+#ifndef OPCERT_HTTP_H
+#define OPCERT_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+
+#define HTTP_ARGS_MAX 16
+
+/* Statuses used by name. */
+enum {
+	HTTP_OK = 200,
+	HTTP_NOT_MODIFIED = 304,
+	HTTP_BAD_REQUEST = 400,
+	HTTP_FORBIDDEN = 403,
+	HTTP_NOT_FOUND = 404,
+	HTTP_METHOD_NOT_ALLOWED = 405,
+	HTTP_PAYLOAD_TOO_LARGE = 413,
+	HTTP_UNSUPPORTED_MEDIA_TYPE = 415,
+	HTTP_UNPROCESSABLE = 422,
+	HTTP_TOO_MANY_REQUESTS = 429,
+	HTTP_INTERNAL_ERROR = 500,
+	HTTP_SERVICE_UNAVAILABLE = 503,
+};
+
+/* One query argument, percent-decoded.  value may hold any bytes: check it. */
+struct http_arg {
+	const char *key;
+	const char *value; /* NUL-terminated copy */
+	size_t len;
+};
+
+struct http_reply {
+	unsigned status; /* 0 = no reply yet */
+	const char *content_type;
+	char *body; /* malloc'd; the response frees it */
+	size_t len;
+	int fd; /* a file to send instead of body (the response closes it), -1 = none */
+	uint64_t fd_len;
+	const char *cache_control; /* NULL: "no-store" */
+	const char *allow;         /* Allow of a 405 */
+	unsigned retry_after;      /* Retry-After of a 429 or 503, 0 = none */
+	char etag[48];             /* "" = none */
+};
+
+struct api;
+struct route;
+
+struct http_request {
+	struct arena arena;
+	struct api *api;
+	const struct route *route;
+	const char *method; /* as sent */
+	const char *path;   /* percent-decoded, without the query */
+	struct http_arg args[HTTP_ARGS_MAX];
+	size_t nargs;
+	int args_bad;              /* too many, repeated, or an embedded NUL */
+	const char *content_type;  /* the request's, or NULL */
+	const char *if_none_match; /* or NULL */
+	char *body;                /* the whole body (raw, or the file of a form), NUL-terminated */
+	size_t body_len;
+	struct http_reply reply;
+};
+
+/* The argument named key (its length in *len, may be NULL), or NULL. */
+const char *http_arg(const struct http_request *r, const char *key, size_t *len);
+
+/*
+ * Replies.  Each returns 0, so a handler can `return http_error(...)`.
+ * Out of memory while building one becomes a plain 500.
+ */
+/* o as compact JSON (key order kept); takes the reference to o. */
+int http_json(struct http_request *r, unsigned status, json_t *o);
+/* The error object with a Chinese message. */
+int http_error(struct http_request *r, unsigned status, const char *code, const char *fmt, ...)
+    ERR_PRINTF(4, 5);
+/* An error from the library: input errors as status, system errors as 500. */
+int http_fail(struct http_request *r, unsigned input_status, const char *code,
+              const struct err *err);
+/* A failure of the server itself (database, memory): logged, a plain 500 to the client. */
+int http_internal(struct http_request *r, const struct err *err);
+/* A copy of text[0..len). */
+int http_text(struct http_request *r, unsigned status, const char *content_type, const char *text,
+              size_t len);
+/* Takes body (malloc'd). */
+int http_take(struct http_request *r, unsigned status, const char *content_type, char *body,
+              size_t len);
+
+/*
+ * A line of the server's log on stderr, as JSON like the access log:
+ * {"time": ISO 8601 UTC, "level": "error"|"warning"|"info", "message":
+ * "..."}.  One write, so lines from different threads never mix.  Never
+ * personal data.
+ */
+void http_log(const char *level, const char *fmt, ...) ERR_PRINTF(2, 3);
+/* The time now as "2026-06-30T08:00:00.123Z" into out. */
+void http_time_iso(char out[32]);
+
+/* 1 when s[0..len) is UTF-8 without control characters (printable text), else 0. */
+int http_printable(const char *s, size_t len);
+
+#endif
