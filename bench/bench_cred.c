@@ -1048,6 +1048,10 @@ int main(int argc, char **argv)
 	size_t i;
 	int opt, r;
 
+	if (sodium_init() < 0) {
+		fprintf(stderr, "bench_cred: sodium_init failed\n");
+		return 1;
+	}
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -1089,10 +1093,6 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (sodium_init() < 0) {
-		fprintf(stderr, "bench_cred: sodium_init failed\n");
-		return 1;
-	}
 	setvbuf(stdout, NULL, _IOLBF, 0); /* in order with the progress lines when piped */
 	if (o.write_payloads && (!o.trust_out || !o.status_out || !o.keys_dir))
 		usage();

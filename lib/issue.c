@@ -181,8 +181,19 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	/* A signed checkpoint covers the issuance at once: online verifiers
 	 * accept only issuances inside a checkpoint signed with the log key, so
 	 * entries appended behind the system's back count for nothing. */
-	if (issue_checkpoint(st, ks, now, err) < 0)
-		goto out;
+	{
+		struct err cp_err;
+
+		err_clear(&cp_err);
+		if (issue_checkpoint(st, ks, now, &cp_err) < 0) {
+			/* The issuance is committed: report success, and say the
+			 * checkpoint is owed (online verifiers reject the credential
+			 * until one covers it). */
+			out->checkpoint_failed = 1;
+			snprintf(out->checkpoint_error, sizeof(out->checkpoint_error), "%s",
+			         cp_err.msg);
+		}
+	}
 	ret = 0;
 out:
 	if (in_txn)

@@ -27,6 +27,8 @@ struct issue_result {
 	uint8_t hash[32]; /* SHA-256 of the COSE bytes */
 	int64_t log_index;
 	uint32_t slot;
+	int checkpoint_failed; /* issued, but no signed checkpoint covers it yet */
+	char checkpoint_error[448];
 };
 
 /* Every credential issued is recorded under this config key's count. */

@@ -405,6 +405,12 @@ static int cred_issue(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	printf("%s\n", r.payload);
+	if (r.checkpoint_failed)
+		fprintf(stderr,
+		        "opcert cred: 凭证已签发，但未能签署日志检查点（%s）：请运行 opcert log "
+		        "checkpoint，"
+		        "否则在线核验会拒绝这张凭证\n",
+		        r.checkpoint_error);
 	fprintf(stderr, "二维码：版本 %d，纠错级别 M（%zu 个字符）\n", qr.version,
 	        strlen(seg.prefix) + strlen(seg.rest));
 	rc = EXIT_ALL_VALID;
