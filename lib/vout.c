@@ -30,7 +30,7 @@ json_t *vout_json(const struct vresult *r, long row)
 
 /* JSON string body of s: '"' and '\\' escaped, control characters as
  * \u00XX, the rest (valid UTF-8, as every input is checked) as is. */
-static size_t json_str(char *out, size_t size, size_t n, const char *s)
+size_t vout_json_str(char *out, size_t size, size_t n, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -56,7 +56,7 @@ static size_t json_str(char *out, size_t size, size_t n, const char *s)
 	return n;
 }
 
-static size_t lit(char *out, size_t size, size_t n, const char *s)
+size_t vout_json_lit(char *out, size_t size, size_t n, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -83,32 +83,32 @@ int vout_jsonl(FILE *f, const struct vresult *r, long row)
 	if (row > 0)
 		n = (size_t)snprintf(buf, sizeof(buf), "{\"row\":%ld,\"number\":", row);
 	else
-		n = lit(buf, sizeof(buf), n, "{\"number\":");
-	n = json_str(buf, sizeof(buf), n, r->number);
-	n = lit(buf, sizeof(buf), n, ",\"name\":");
-	n = json_str(buf, sizeof(buf), n, r->name);
-	n = lit(buf, sizeof(buf), n, ",\"verdict\":");
-	n = json_str(buf, sizeof(buf), n, verdict_code(r->verdict));
-	n = lit(buf, sizeof(buf), n, ",\"findings\":[");
+		n = vout_json_lit(buf, sizeof(buf), n, "{\"number\":");
+	n = vout_json_str(buf, sizeof(buf), n, r->number);
+	n = vout_json_lit(buf, sizeof(buf), n, ",\"name\":");
+	n = vout_json_str(buf, sizeof(buf), n, r->name);
+	n = vout_json_lit(buf, sizeof(buf), n, ",\"verdict\":");
+	n = vout_json_str(buf, sizeof(buf), n, verdict_code(r->verdict));
+	n = vout_json_lit(buf, sizeof(buf), n, ",\"findings\":[");
 	first = 1;
 	for (v = V_COUNT; (v = verdict_next(r->findings, v)) >= 0; first = 0) {
 		if (!first)
-			n = lit(buf, sizeof(buf), n, ",");
-		n = json_str(buf, sizeof(buf), n, verdict_code((enum verdict)v));
+			n = vout_json_lit(buf, sizeof(buf), n, ",");
+		n = vout_json_str(buf, sizeof(buf), n, verdict_code((enum verdict)v));
 	}
-	n = lit(buf, sizeof(buf), n, "],\"mismatched_fields\":[");
+	n = vout_json_lit(buf, sizeof(buf), n, "],\"mismatched_fields\":[");
 	first = 1;
 	for (b = 1; b < (1 << FIELD_COUNT); b <<= 1) {
 		if (!(r->mismatched & b))
 			continue;
 		if (!first)
-			n = lit(buf, sizeof(buf), n, ",");
-		n = json_str(buf, sizeof(buf), n, field_code(b));
+			n = vout_json_lit(buf, sizeof(buf), n, ",");
+		n = vout_json_str(buf, sizeof(buf), n, field_code(b));
 		first = 0;
 	}
-	n = lit(buf, sizeof(buf), n, "],\"message\":");
-	n = json_str(buf, sizeof(buf), n, r->message);
-	n = lit(buf, sizeof(buf), n, "}\n");
+	n = vout_json_lit(buf, sizeof(buf), n, "],\"message\":");
+	n = vout_json_str(buf, sizeof(buf), n, r->message);
+	n = vout_json_lit(buf, sizeof(buf), n, "}\n");
 	return fwrite(buf, 1, n, f) == n ? 0 : -1;
 }
 

@@ -29,6 +29,15 @@ void vout_summary(FILE *f, const struct roster_summary *s);
 /* The result of one `opcert verify`, for a person. */
 void vout_text(FILE *f, const struct vresult *r);
 
+/*
+ * Building JSON text by hand where a tree would cost too much: append the
+ * quoted, escaped string s (valid UTF-8) or the literal text s to out at
+ * offset n; returns the new offset.  Nothing is written past size; a caller
+ * sizes out for the worst case (every byte escaped to six).
+ */
+size_t vout_json_str(char *out, size_t size, size_t n, const char *s);
+size_t vout_json_lit(char *out, size_t size, size_t n, const char *s);
+
 /* Columns a UTF-8 string takes in a terminal (CJK = 2). */
 size_t vout_width(const char *s);
 

@@ -23,6 +23,7 @@
 #include "text.h"
 #include "trade.h"
 #include "trust.h"
+#include "vout.h"
 
 int cmd_key(int argc, char **argv, struct cli *cli);
 int cmd_trust(int argc, char **argv, struct cli *cli);
@@ -455,50 +456,73 @@ static void hex_of(const uint8_t *p, size_t n, char *out, size_t size)
 	sodium_bin2hex(out, size, p, n);
 }
 
-static json_t *scan_json(const struct scan_result *r, const struct trust_list *tl)
+/* Append ,"key": and the string value. */
+static size_t kv(char *b, size_t size, size_t n, const char *key, const char *value)
 {
-	json_t *o = json_object(), *findings = json_array();
-	char hex[65], d[DATE_TEXT_MAX];
-	int v;
+	n = vout_json_lit(b, size, n, ",\"");
+	n = vout_json_lit(b, size, n, key);
+	n = vout_json_lit(b, size, n, "\":");
+	return vout_json_str(b, size, n, value);
+}
 
-	json_object_set_new(o, "verdict", json_string(verdict_code(r->verdict)));
-	for (v = V_COUNT; (v = verdict_next(r->findings, v)) >= 0;)
-		json_array_append_new(findings, json_string(verdict_code((enum verdict)v)));
-	json_object_set_new(o, "findings", findings);
+/*
+ * One JSON line for a scanned credential, written directly: a batch of
+ * 100,000 payloads otherwise spends a tenth of its time building trees.
+ * Keys: verdict, findings, host, kid, claims {...}, message.
+ */
+static int scan_jsonl(FILE *f, const struct scan_result *r, const struct trust_list *tl)
+{
+	char b[16384], hex[65], d[DATE_TEXT_MAX], num[32];
+	size_t n = 0, size = sizeof(b);
+	int v, first = 1;
+
+	n = vout_json_lit(b, size, n, "{\"verdict\":");
+	n = vout_json_str(b, size, n, verdict_code(r->verdict));
+	n = vout_json_lit(b, size, n, ",\"findings\":[");
+	for (v = V_COUNT; (v = verdict_next(r->findings, v)) >= 0; first = 0) {
+		if (!first)
+			n = vout_json_lit(b, size, n, ",");
+		n = vout_json_str(b, size, n, verdict_code((enum verdict)v));
+	}
+	n = vout_json_lit(b, size, n, "]");
 	if (r->link.kind == CRED_LINK_UNOFFICIAL)
-		json_object_set_new(o, "host", json_string(r->link.host));
+		n = kv(b, size, n, "host", r->link.host);
 	if (r->check.have_kid) {
 		hex_of(r->check.kid, KID_LEN, hex, sizeof(hex));
-		json_object_set_new(o, "kid", json_string(hex));
+		n = kv(b, size, n, "kid", hex);
 	}
 	if (r->check.have_claims) {
 		const struct cred_claims *c = &r->check.claims;
-		json_t *cl = json_object();
 		const char *issuer = trust_issuer_name(tl, c->issuer_code);
 
-		json_object_set_new(cl, "number", json_string(c->number));
-		json_object_set_new(cl, "name", json_string(c->name));
-		json_object_set_new(cl, "gender", json_string(gender_label(c->gender)));
-		json_object_set_new(cl, "id_masked", json_string(c->id_masked));
-		json_object_set_new(cl, "trade", json_string(c->trade));
-		json_object_set_new(cl, "issued_on", json_string(date_format(c->issued_on, d)));
-		json_object_set_new(cl, "valid_until", json_string(date_format(c->valid_until, d)));
+		n = vout_json_lit(b, size, n, ",\"claims\":{\"number\":");
+		n = vout_json_str(b, size, n, c->number);
+		n = kv(b, size, n, "name", c->name);
+		n = kv(b, size, n, "gender", gender_label(c->gender));
+		n = kv(b, size, n, "id_masked", c->id_masked);
+		n = kv(b, size, n, "trade", c->trade);
+		n = kv(b, size, n, "issued_on", date_format(c->issued_on, d));
+		n = kv(b, size, n, "valid_until", date_format(c->valid_until, d));
 		if (c->review_due != DATE_NONE)
-			json_object_set_new(cl, "review_due",
-			                    json_string(date_format(c->review_due, d)));
-		json_object_set_new(cl, "issuer_code", json_string(c->issuer_code));
+			n = kv(b, size, n, "review_due", date_format(c->review_due, d));
+		n = kv(b, size, n, "issuer_code", c->issuer_code);
 		if (issuer)
-			json_object_set_new(cl, "issuer", json_string(issuer));
+			n = kv(b, size, n, "issuer", issuer);
 		if (c->has_photo) {
 			hex_of(c->photo_hash, CRED_HASH_LEN, hex, sizeof(hex));
-			json_object_set_new(cl, "photo_hash", json_string(hex));
+			n = kv(b, size, n, "photo_hash", hex);
 		}
-		json_object_set_new(cl, "status_index", json_integer(c->status_index));
-		json_object_set_new(cl, "iat", json_integer(c->iat));
-		json_object_set_new(o, "claims", cl);
+		snprintf(num, sizeof(num), "%u", (unsigned)c->status_index);
+		n = vout_json_lit(b, size, n, ",\"status_index\":");
+		n = vout_json_lit(b, size, n, num);
+		snprintf(num, sizeof(num), "%lld", (long long)c->iat);
+		n = vout_json_lit(b, size, n, ",\"iat\":");
+		n = vout_json_lit(b, size, n, num);
+		n = vout_json_lit(b, size, n, "}");
 	}
-	json_object_set_new(o, "message", json_string(r->message));
-	return o;
+	n = kv(b, size, n, "message", r->message);
+	n = vout_json_lit(b, size, n, "}\n");
+	return fwrite(b, 1, n, f) == n ? 0 : -1;
 }
 
 static void scan_text(const struct scan_result *r, const struct trust_list *tl)
@@ -544,11 +568,7 @@ static int verify_one(struct verify_ctx *vc, const char *text, size_t len)
 	if (r->verdict != V_VALID)
 		vc->any_finding = 1;
 	if (vc->json) {
-		json_t *o = scan_json(r, vc->o.trust);
-
-		json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(o);
+		scan_jsonl(stdout, r, vc->o.trust);
 	} else {
 		scan_text(r, vc->o.trust);
 	}
