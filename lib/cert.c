@@ -5,7 +5,10 @@
  */
 #include "cert.h"
 
+#include <jansson.h>
 #include <string.h>
+
+#include "date.h"
 
 /* Strip ASCII white space and U+3000 from both ends of s[0..*len). */
 static void trim(const char **s, size_t *len)
@@ -130,4 +133,57 @@ enum gender gender_parse(const char *s, size_t len)
 		if (equals(s, len, words[i].word))
 			return words[i].gender;
 	return GENDER_NONE;
+}
+
+int cert_same(const struct cert *a, const struct cert *b)
+{
+	return a->system == b->system && strcmp(a->name, b->name) == 0 && a->gender == b->gender &&
+	       strcmp(a->id_number, b->id_number) == 0 && strcmp(a->trade, b->trade) == 0 &&
+	       strcmp(a->issuer, b->issuer) == 0 && a->issued_on == b->issued_on &&
+	       a->valid_until == b->valid_until && a->review_due == b->review_due &&
+	       a->status == b->status &&
+	       strcmp(a->training_institution, b->training_institution) == 0;
+}
+
+static json_t *date_json(int32_t day)
+{
+	char buf[DATE_TEXT_MAX];
+
+	return day == DATE_NONE ? json_null() : json_string(date_format(day, buf));
+}
+
+static void diff_text(json_t *fields, const char *key, const char *a, const char *b)
+{
+	if (strcmp(a, b) != 0)
+		json_object_set_new(fields, key, json_pack("[ss]", a, b));
+}
+
+static void diff_date(json_t *fields, const char *key, int32_t a, int32_t b)
+{
+	if (a != b)
+		json_object_set_new(fields, key, json_pack("[oo]", date_json(a), date_json(b)));
+}
+
+json_t *cert_diff_json(const struct cert *a, const struct cert *b)
+{
+	json_t *fields = json_object();
+	char ma[IDNUM_SIZE], mb[IDNUM_SIZE];
+
+	if (!fields)
+		return NULL;
+	diff_text(fields, "name", a->name, b->name);
+	diff_text(fields, "gender", gender_label(a->gender), gender_label(b->gender));
+	if (strcmp(a->id_number, b->id_number) != 0) {
+		idnum_mask(a->id_number, ma);
+		idnum_mask(b->id_number, mb);
+		json_object_set_new(fields, "id_number", json_pack("[ss]", ma, mb));
+	}
+	diff_text(fields, "trade", a->trade, b->trade);
+	diff_text(fields, "issuer", a->issuer, b->issuer);
+	diff_date(fields, "issued_on", a->issued_on, b->issued_on);
+	diff_date(fields, "valid_until", a->valid_until, b->valid_until);
+	diff_date(fields, "review_due", a->review_due, b->review_due);
+	diff_text(fields, "status", cert_status_code(a->status), cert_status_code(b->status));
+	diff_text(fields, "training_institution", a->training_institution, b->training_institution);
+	return fields;
 }

@@ -53,6 +53,15 @@ const char *cert_status_code(enum cert_status s);  /* valid / suspended / revoke
 /* Accepts 有效/暂扣/注销/吊销/撤销 and valid/suspended/revoked; -1 if unknown. */
 int cert_status_parse(const char *s, size_t len);
 
+/* 1 when a and b record the same certificate content (ledger_index aside). */
+int cert_same(const struct cert *a, const struct cert *b);
+
+struct json_t;
+/* The fields that differ from a to b as {"field": [before, after], ...},
+ * ID numbers masked: the body of every change record.  NULL when out of
+ * memory. */
+struct json_t *cert_diff_json(const struct cert *a, const struct cert *b);
+
 const char *gender_label(enum gender g); /* 男 / 女 / "" */
 /* Accepts 男/女, 男性/女性, M/F, male/female (any case); GENDER_NONE if unknown. */
 enum gender gender_parse(const char *s, size_t len);

@@ -212,15 +212,18 @@ void issue_result_release(struct issue_result *r)
 	r->payload = NULL;
 }
 
-void issue_log_origin(struct store *st, char *out, size_t size)
+int issue_log_origin(struct store *st, char *out, size_t size, struct err *err)
 {
 	char host[256];
-	struct err ignored;
+	int rc = store_config_get(st, "official-host", host, sizeof(host), err);
 
-	if (store_config_get(st, "official-host", host, sizeof(host), &ignored) == 1 && host[0])
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && host[0])
 		snprintf(out, size, "%s/log", host);
 	else
 		snprintf(out, size, "%s", "opcert.local/log");
+	return 0;
 }
 
 int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
@@ -231,8 +234,9 @@ int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err 
 
 	if (!note)
 		return err_system(err, "内存不足");
-	issue_log_origin(st, origin, sizeof(origin));
-	rc = audit_checkpoint_create(st, ks, origin, now, &cp, note, NOTE_MAX + 1, err);
+	rc = issue_log_origin(st, origin, sizeof(origin), err);
+	if (rc == 0)
+		rc = audit_checkpoint_create(st, ks, origin, now, &cp, note, NOTE_MAX + 1, err);
 	free(note);
 	return rc;
 }

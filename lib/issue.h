@@ -42,8 +42,9 @@ void issue_result_release(struct issue_result *r);
  * the payload cannot be unwrapped. */
 int issue_payload_hash(const char *payload, size_t len, uint8_t out[32]);
 
-/* The log's checkpoint origin: the official host + "/log", or a default. */
-void issue_log_origin(struct store *st, char *out, size_t size);
+/* The log's checkpoint origin: the official host + "/log", or a default
+ * when none is set.  -1 when the setting cannot be read. */
+int issue_log_origin(struct store *st, char *out, size_t size, struct err *err);
 
 /* Sign and store a checkpoint of the log as it stands (log key of ks). */
 int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err);

@@ -96,37 +96,6 @@ static int parse_number(const char *number, char out[CERTNO_SIZE], struct err *e
 	return 0;
 }
 
-static int same_content(const struct cert *a, const struct cert *b)
-{
-	return a->system == b->system && strcmp(a->name, b->name) == 0 && a->gender == b->gender &&
-	       strcmp(a->id_number, b->id_number) == 0 && strcmp(a->trade, b->trade) == 0 &&
-	       strcmp(a->issuer, b->issuer) == 0 && a->issued_on == b->issued_on &&
-	       a->valid_until == b->valid_until && a->review_due == b->review_due &&
-	       a->status == b->status &&
-	       strcmp(a->training_institution, b->training_institution) == 0;
-}
-
-/* --- the change record: what differs, personal data masked --- */
-
-static json_t *date_json(int32_t day)
-{
-	char buf[DATE_TEXT_MAX];
-
-	return day == DATE_NONE ? json_null() : json_string(date_format(day, buf));
-}
-
-static void diff_text(json_t *fields, const char *key, const char *a, const char *b)
-{
-	if (strcmp(a, b) != 0)
-		json_object_set_new(fields, key, json_pack("[ss]", a, b));
-}
-
-static void diff_date(json_t *fields, const char *key, int32_t a, int32_t b)
-{
-	if (a != b)
-		json_object_set_new(fields, key, json_pack("[oo]", date_json(a), date_json(b)));
-}
-
 struct op {
 	enum ledger_kind kind;
 	const char *action; /* the change record's "action" */
@@ -137,24 +106,9 @@ struct op {
 static char *change_json(const struct op *op, const struct cert *a, const struct cert *b,
                          int64_t index)
 {
-	json_t *root = json_object(), *fields = json_object();
-	char ma[IDNUM_SIZE], mb[IDNUM_SIZE];
+	json_t *root = json_object(), *fields = cert_diff_json(a, b);
 	char *text;
 
-	diff_text(fields, "name", a->name, b->name);
-	diff_text(fields, "gender", gender_label(a->gender), gender_label(b->gender));
-	if (strcmp(a->id_number, b->id_number) != 0) {
-		idnum_mask(a->id_number, ma);
-		idnum_mask(b->id_number, mb);
-		json_object_set_new(fields, "id_number", json_pack("[ss]", ma, mb));
-	}
-	diff_text(fields, "trade", a->trade, b->trade);
-	diff_text(fields, "issuer", a->issuer, b->issuer);
-	diff_date(fields, "issued_on", a->issued_on, b->issued_on);
-	diff_date(fields, "valid_until", a->valid_until, b->valid_until);
-	diff_date(fields, "review_due", a->review_due, b->review_due);
-	diff_text(fields, "status", cert_status_code(a->status), cert_status_code(b->status));
-	diff_text(fields, "training_institution", a->training_institution, b->training_institution);
 	json_object_set_new(root, "action", json_string(op->action));
 	if (op->field)
 		json_object_set_new(root, "field", json_string(op->field));
@@ -216,7 +170,7 @@ static int run_op(struct store *st, const char *number, const struct op *op, con
 	out->after = out->before;
 	if (apply(&out->before, &out->after, arg, err) < 0)
 		goto out;
-	if (same_content(&out->before, &out->after)) {
+	if (cert_same(&out->before, &out->after)) {
 		err_input(err, "证书 %s 没有任何改动", num);
 		goto out;
 	}
@@ -285,7 +239,7 @@ static int apply_renew(const struct cert *b, struct cert *a, const void *arg, st
 			                 date_format(b->issued_on, d2));
 		a->review_due = r->review_due;
 	}
-	if (same_content(b, a))
+	if (cert_same(b, a))
 		return err_input(err, "延期复核没有改变证书 %s 的有效期至或复审日期", b->number);
 	return 0;
 }
@@ -507,7 +461,7 @@ static int apply_amend(const struct cert *b, struct cert *a, const void *arg, st
 	}
 	if (check_dates(a, err) < 0)
 		return -1;
-	if (same_content(b, a))
+	if (cert_same(b, a))
 		return err_input(err, "更正后的%s与现有内容相同，没有任何改动",
 		                 amend_labels[m->field]);
 	return 0;

@@ -906,7 +906,8 @@ static int checkpoint_current(struct api *a, struct worker *w, char *note, struc
 		return -1;
 	if (have && (log_size <= cp_size || now - a->checkpoint_made < CHECKPOINT_SECONDS))
 		return 1;
-	issue_log_origin(w->st, origin, sizeof(origin));
+	if (issue_log_origin(w->st, origin, sizeof(origin), err) < 0)
+		return -1;
 	pthread_mutex_lock(&a->sign_mu);
 	ks = keys_now(a, err);
 	wr = ks ? writer(a, err) : NULL;

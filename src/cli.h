@@ -59,6 +59,10 @@ struct command {
  */
 int cli_common_option(struct cli *cli, int opt, const char *arg);
 
+/* Parse argv for the common options alone (a command with none of its
+ * own): -1 to go on with optind at the operands, else an exit status. */
+int cli_common_options(int argc, char **argv, struct cli *cli);
+
 /* Print "opcert CMD: message" and a pointer to --help; returns EXIT_USAGE. */
 int cli_usage(const struct cli *cli, const char *fmt, ...) ERR_PRINTF(2, 3);
 /* Print an error from the library, naming file when given; returns

@@ -34,22 +34,6 @@ int cmd_config(int argc, char **argv, struct cli *cli);
 
 #define QR_MAX_VERSION 13
 
-/* Parse only the common options plus none of its own; -1 = go on. */
-static int plain_options(int argc, char **argv, struct cli *cli)
-{
-	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
-	int opt, rc;
-
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		rc = cli_common_option(cli, opt, optarg);
-		if (rc >= 0)
-			return rc;
-		if (rc == -1)
-			return cli_usage(cli, "未知选项");
-	}
-	return -1;
-}
-
 static int write_text_file(const struct cli *cli, const char *path, const char *text)
 {
 	FILE *f;
@@ -150,7 +134,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	int opt, rc;
 
 	if (argc < 2 || argv[1][0] == '-') {
-		rc = plain_options(argc, argv, cli);
+		rc = cli_common_options(argc, argv, cli);
 		return rc >= 0
 		           ? rc
 		           : cli_usage(cli, "缺少子命令（init、rotate、list、backup、restore）");
@@ -278,12 +262,12 @@ int cmd_trust(int argc, char **argv, struct cli *cli)
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "export") != 0) {
-		rc = plain_options(argc, argv, cli);
+		rc = cli_common_options(argc, argv, cli);
 		return rc >= 0 ? rc : cli_usage(cli, "用法：opcert trust export FILE");
 	}
 	argc--;
 	argv++;
-	rc = plain_options(argc, argv, cli);
+	rc = cli_common_options(argc, argv, cli);
 	if (rc >= 0)
 		return rc;
 	if (optind + 1 != argc)
@@ -784,7 +768,7 @@ int cmd_cred(int argc, char **argv, struct cli *cli)
 		return cred_issue(cli, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
 		return cred_verify_cmd(cli, argc - 1, argv + 1);
-	rc = plain_options(argc, argv, cli);
+	rc = cli_common_options(argc, argv, cli);
 	return rc >= 0 ? rc : cli_usage(cli, "缺少子命令（issue 或 verify）");
 }
 
@@ -803,7 +787,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	size_t len = 0;
 	int rc, found;
 
-	rc = plain_options(argc, argv, cli);
+	rc = cli_common_options(argc, argv, cli);
 	if (rc >= 0)
 		return rc;
 	if (optind + 2 != argc)
@@ -881,12 +865,12 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "export") != 0) {
-		rc = plain_options(argc, argv, cli);
+		rc = cli_common_options(argc, argv, cli);
 		return rc >= 0 ? rc : cli_usage(cli, "用法：opcert status export FILE");
 	}
 	argc--;
 	argv++;
-	rc = plain_options(argc, argv, cli);
+	rc = cli_common_options(argc, argv, cli);
 	if (rc >= 0)
 		return rc;
 	if (optind + 1 != argc)
@@ -929,7 +913,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	int rc;
 
 	if (argc < 2 || argv[1][0] == '-') {
-		rc = plain_options(argc, argv, cli);
+		rc = cli_common_options(argc, argv, cli);
 		return rc >= 0 ? rc
 		               : cli_usage(
 		                     cli,
@@ -938,7 +922,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 	sub = argv[1];
 	argc--;
 	argv++;
-	rc = plain_options(argc, argv, cli);
+	rc = cli_common_options(argc, argv, cli);
 	if (rc >= 0)
 		return rc;
 	err_clear(&err);

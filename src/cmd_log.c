@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "issue.h"
 #include "keys.h"
 #include "ledger.h"
 #include "lifecycle.h"
@@ -27,8 +28,7 @@
 
 int cmd_log(int argc, char **argv, struct cli *cli);
 
-#define DEFAULT_ORIGIN "opcert.local/log"
-#define OPT_AGAINST    0x200
+#define OPT_AGAINST 0x200
 
 /* Parse only the common options; returns -1 to go on, else an exit status. */
 static int common_options(int argc, char **argv, struct cli *cli, const struct option *longopts,
@@ -104,7 +104,7 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 	struct store *st = NULL;
 	struct keys *ks = NULL;
 	struct err err;
-	char host[200], origin[TLOG_ORIGIN_MAX + 1];
+	char origin[TLOG_ORIGIN_MAX + 1];
 	char *note = NULL;
 	int rc = common_options(argc, argv, cli, longopts, NULL);
 
@@ -117,15 +117,10 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	err_clear(&err);
-	rc = cli_official_host(cli, st, host, sizeof(host));
-	if (rc < 0) {
-		rc = EXIT_SYSTEM;
+	if (issue_log_origin(st, origin, sizeof(origin), &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
-	if (rc == 1 && host[0])
-		snprintf(origin, sizeof(origin), "%s/log", host);
-	else
-		snprintf(origin, sizeof(origin), "%s", DEFAULT_ORIGIN);
 	note = malloc(NOTE_MAX + 1);
 	if (!note) {
 		err_system(&err, "内存不足");

@@ -253,8 +253,7 @@ static void print_overview(FILE *f)
 	      f);
 }
 
-/* Parse only the common options; returns -1 to go on, else an exit status. */
-static int common_only(int argc, char **argv, struct cli *cli)
+int cli_common_options(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	int opt, rc;
@@ -272,7 +271,7 @@ static int common_only(int argc, char **argv, struct cli *cli)
 static int cmd_help(int argc, char **argv, struct cli *cli)
 {
 	const struct command *c;
-	int rc = common_only(argc, argv, cli);
+	int rc = cli_common_options(argc, argv, cli);
 
 	if (rc >= 0)
 		return rc;
@@ -293,7 +292,7 @@ static int cmd_help(int argc, char **argv, struct cli *cli)
 
 static int cmd_version(int argc, char **argv, struct cli *cli)
 {
-	int rc = common_only(argc, argv, cli);
+	int rc = cli_common_options(argc, argv, cli);
 
 	if (rc >= 0)
 		return rc;
