@@ -63,6 +63,13 @@ struct store_log_entry {
 	size_t len;
 };
 
+/* The areas that grew later keep their own tables of functions, each in its
+ * own header: store_org.h (organisations and projects), store_account.h
+ * (accounts, sessions, API tokens) and store_trail.h (the audit trail). */
+struct store_org_backend;
+struct store_account_backend;
+struct store_trail_backend;
+
 typedef int (*store_cert_fn)(void *arg, const struct cert *c);
 typedef int (*store_slot_fn)(void *arg, uint32_t slot, enum cert_status status);
 typedef int (*store_log_fn)(void *arg, const struct store_log_entry *e);
@@ -121,6 +128,9 @@ struct store_backend {
 	                      struct err *err);
 	int (*checkpoint_latest)(struct store *st, int64_t *size, char *note, size_t cap,
 	                         struct err *err);
+	const struct store_org_backend *org;
+	const struct store_account_backend *account;
+	const struct store_trail_backend *trail;
 };
 
 struct store {

@@ -21,6 +21,7 @@
 
 #include "date.h"
 #include "pii.h"
+#include "store_sqlite_int.h"
 
 #define OPCERT_APPLICATION_ID 0x4f504345 /* "OPCE" */
 
@@ -82,6 +83,12 @@ static const char *const migrations[] = {
     " size INTEGER PRIMARY KEY,"
     " note TEXT NOT NULL,"
     " created_at INTEGER NOT NULL);",
+    /* 3: organisations and projects (store_sqlite_org.c) */
+    store_sqlite_schema_org,
+    /* 4: accounts, sessions and API tokens (store_sqlite_account.c) */
+    store_sqlite_schema_account,
+    /* 5: the audit trail (store_sqlite_trail.c) */
+    store_sqlite_schema_trail,
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -173,9 +180,15 @@ static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1",
 };
 
+#define EXTRA_STMT_MAX 96
+
 struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT_ALL];
+	/* Statements of the area files, prepared on first use (store_sqlite_prepare). */
+	const char *extra_sql[EXTRA_STMT_MAX];
+	sqlite3_stmt *extra[EXTRA_STMT_MAX];
+	size_t nextra;
 	int in_txn;
 	int bulk;
 };
@@ -274,6 +287,8 @@ static void sq_close(struct store *st)
 		return;
 	for (i = 0; i < ST_COUNT_ALL; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (i = 0; i < (int)s->nextra; i++)
+		sqlite3_finalize(s->extra[i]);
 	sqlite3_close(s->db);
 	free(s);
 	st->impl = NULL;
@@ -365,6 +380,56 @@ static void sq_rollback(struct store *st)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_txn = 0;
 	end_bulk(s);
+}
+
+static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size);
+
+sqlite3 *store_sqlite_db(struct store *st)
+{
+	return impl(st)->db;
+}
+
+sqlite3_stmt *store_sqlite_prepare(struct store *st, const char *sql, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q;
+	size_t i;
+
+	for (i = 0; i < s->nextra; i++) {
+		if (s->extra_sql[i] == sql) {
+			sqlite3_reset(s->extra[i]);
+			sqlite3_clear_bindings(s->extra[i]);
+			return s->extra[i];
+		}
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
+		db_error(err, s->db, "准备数据库语句");
+		return NULL;
+	}
+	if (s->nextra == EXTRA_STMT_MAX) {
+		/* More statements than the cache holds: a programming error,
+		 * reported rather than leaked. */
+		sqlite3_finalize(q);
+		err_system(err, "数据库语句缓存已满");
+		return NULL;
+	}
+	s->extra_sql[s->nextra] = sql;
+	s->extra[s->nextra++] = q;
+	return q;
+}
+
+int store_sqlite_error(struct store *st, struct err *err, const char *what)
+{
+	sqlite3 *db = impl(st)->db;
+
+	if ((sqlite3_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
+		return err_input(err, "%s: %s", what, sqlite3_errmsg(db));
+	return db_error(err, db, what);
+}
+
+void store_sqlite_text(sqlite3_stmt *q, int col, char *dst, size_t size)
+{
+	copy_column(q, col, dst, size);
 }
 
 static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size)
@@ -1031,4 +1096,7 @@ const struct store_backend store_sqlite_backend = {
     .log_state_set = sq_log_state_set,
     .checkpoint_add = sq_checkpoint_add,
     .checkpoint_latest = sq_checkpoint_latest,
+    .org = &store_sqlite_org,
+    .account = &store_sqlite_account,
+    .trail = &store_sqlite_trail,
 };

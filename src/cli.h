@@ -51,6 +51,24 @@ struct command {
 	{"help", no_argument, NULL, 'h'}
 /* clang-format on */
 
+/* The end of every command's help: the common options and exit statuses. */
+#define CLI_COMMON_HELP                                                                                                  \
+	"\n通用选项：\n"                                                                                            \
+	"  --db PATH         数据库文件（默认：环境变量 OPCERT_DB，否则 ./opcert.db）\n"                \
+	"  --today DATE      按指定日期核验（YYYY-MM-DD，默认为中国当天日期），便于复现结果\n" \
+	"  --keys DIR        密钥目录（默认：环境变量 OPCERT_KEYS，否则数据库旁的 keys/）\n"        \
+	"  --passphrase-file FILE  私钥口令文件（默认：环境变量 OPCERT_PASSPHRASE_FILE）\n"               \
+	"  -h, --help        显示本帮助\n"                                                                          \
+	"\n退出状态：0 全部有效；1 存在其他结论；2 用法或输入错误；3 系统错误。\n"
+
+/* The help texts of the commands defined outside main.c. */
+extern const char cmd_company_help[];
+extern const char cmd_project_help[];
+extern const char cmd_institution_help[];
+extern const char cmd_user_help[];
+extern const char cmd_token_help[];
+extern const char cmd_audit_help[];
+
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command
  * handles it), or an exit status the command must return at once (after

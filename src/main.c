@@ -30,17 +30,16 @@ int cmd_revoke(int argc, char **argv, struct cli *cli);
 int cmd_amend(int argc, char **argv, struct cli *cli);
 int cmd_log(int argc, char **argv, struct cli *cli);
 int cmd_serve(int argc, char **argv, struct cli *cli);
+int cmd_company(int argc, char **argv, struct cli *cli);
+int cmd_project(int argc, char **argv, struct cli *cli);
+int cmd_institution(int argc, char **argv, struct cli *cli);
+int cmd_user(int argc, char **argv, struct cli *cli);
+int cmd_token(int argc, char **argv, struct cli *cli);
+int cmd_audit(int argc, char **argv, struct cli *cli);
 static int cmd_help(int argc, char **argv, struct cli *cli);
 static int cmd_version(int argc, char **argv, struct cli *cli);
 
-#define COMMON_HELP                                                                                                      \
-	"\n通用选项：\n"                                                                                            \
-	"  --db PATH         数据库文件（默认：环境变量 OPCERT_DB，否则 ./opcert.db）\n"                \
-	"  --today DATE      按指定日期核验（YYYY-MM-DD，默认为中国当天日期），便于复现结果\n" \
-	"  --keys DIR        密钥目录（默认：环境变量 OPCERT_KEYS，否则数据库旁的 keys/）\n"        \
-	"  --passphrase-file FILE  私钥口令文件（默认：环境变量 OPCERT_PASSPHRASE_FILE）\n"               \
-	"  -h, --help        显示本帮助\n"                                                                          \
-	"\n退出状态：0 全部有效；1 存在其他结论；2 用法或输入错误；3 系统错误。\n"
+#define COMMON_HELP CLI_COMMON_HELP
 
 static const struct command commands[] = {
     {"init", cmd_init, "创建数据库或升级其结构",
@@ -197,6 +196,12 @@ static const struct command commands[] = {
     {"config", cmd_config, "查看或修改设置（官方核验网址）",
      "用法：opcert config set official-host HOST[:PORT] | opcert config get KEY\n"
      "\n官方核验网址必须是 https（localhost 和 127.0.0.1 可用 http）。\n" COMMON_HELP},
+    {"company", cmd_company, "施工单位和监理单位：添加、导入、列出、修改、注销", cmd_company_help},
+    {"project", cmd_project, "工程项目：添加、导入、列出、修改、关闭", cmd_project_help},
+    {"institution", cmd_institution, "安全培训机构：添加、列出、修改、注销", cmd_institution_help},
+    {"user", cmd_user, "账号：添加、改密码、停用、列出", cmd_user_help},
+    {"token", cmd_token, "接口令牌（供程序调用）：新建、吊销", cmd_token_help},
+    {"audit", cmd_audit, "审计记录：列出、核查是否被篡改", cmd_audit_help},
     {"serve", cmd_serve, "启动 HTTP 服务：核验接口和公众查询网页",
      "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
      "                   [--trust-proxy] [--rate-limit N] [--timeout SECONDS] [--threads N]\n"

@@ -1,0 +1,42 @@
+/*
+ * store_sqlite_int.h - what the SQLite backend's area files share
+ * (store_sqlite_org.c, store_sqlite_account.c, store_sqlite_trail.c): the
+ * connection, a cache of prepared statements, the error helper and each
+ * area's schema migration.  Not for use outside lib/store_sqlite*.c.
+ */
+#ifndef OPCERT_STORE_SQLITE_INT_H
+#define OPCERT_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+#include "store.h"
+
+/* The connection of an open SQLite store. */
+sqlite3 *store_sqlite_db(struct store *st);
+
+/*
+ * The prepared statement for sql, prepared once per connection and cached
+ * by the address of sql (pass a string constant, not a built string).  It
+ * comes back reset, with its bindings cleared.  NULL and err filled when
+ * SQLite rejects it.
+ */
+sqlite3_stmt *store_sqlite_prepare(struct store *st, const char *sql, struct err *err);
+
+/* Fill err from the connection's last error ("what: message"); returns -1.
+ * A constraint violation is an input error, anything else a system error. */
+int store_sqlite_error(struct store *st, struct err *err, const char *what);
+
+/* Copy text column col into dst (NUL-terminated, truncated to size). */
+void store_sqlite_text(sqlite3_stmt *q, int col, char *dst, size_t size);
+
+/* The area schemas, applied in this order as migrations 3, 4 and 5. */
+extern const char store_sqlite_schema_org[];
+extern const char store_sqlite_schema_account[];
+extern const char store_sqlite_schema_trail[];
+
+extern const struct store_org_backend store_sqlite_org;
+extern const struct store_account_backend store_sqlite_account;
+extern const struct store_trail_backend store_sqlite_trail;
+
+#endif
