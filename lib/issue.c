@@ -226,17 +226,25 @@ int issue_log_origin(struct store *st, char *out, size_t size, struct err *err)
 	return 0;
 }
 
-int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
+int issue_checkpoint_note(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
+                          struct err *err)
 {
 	struct tlog_checkpoint cp;
-	char origin[TLOG_ORIGIN_MAX + 1], *note = malloc(NOTE_MAX + 1);
+	char origin[TLOG_ORIGIN_MAX + 1];
+
+	if (issue_log_origin(st, origin, sizeof(origin), err) < 0)
+		return -1;
+	return audit_checkpoint_create(st, ks, origin, now, &cp, note, cap, err);
+}
+
+int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
+{
+	char *note = malloc(NOTE_MAX + 1);
 	int rc;
 
 	if (!note)
 		return err_system(err, "内存不足");
-	rc = issue_log_origin(st, origin, sizeof(origin), err);
-	if (rc == 0)
-		rc = audit_checkpoint_create(st, ks, origin, now, &cp, note, NOTE_MAX + 1, err);
+	rc = issue_checkpoint_note(st, ks, now, note, NOTE_MAX + 1, err);
 	free(note);
 	return rc;
 }
