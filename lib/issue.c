@@ -16,6 +16,7 @@
 #include "ledger.h"
 #include "note.h"
 #include "statuslist.h"
+#include "trail.h"
 
 #define SLOT_TRIES 64
 
@@ -93,6 +94,26 @@ static int sign_claims(struct keys *ks, const struct cred_claims *claims, char *
 
 int issue_credential(struct store *st, struct keys *ks, const char *number, int64_t now,
                      struct issue_result *out, struct err *err)
+{
+	return issue_credential_as(st, ks, NULL, number, now, out, err);
+}
+
+/* The audit-trail entry of an issuance: the certificate masked, the log
+ * entry, the slot and the credential's hash. */
+static int record_issue(struct store *st, const struct actor *who, int64_t now,
+                        const struct issue_result *out, const char *hashhex, struct err *err)
+{
+	char masked[CERTNO_SIZE], object[16 + CERTNO_SIZE], detail[192];
+
+	certno_mask(out->cert.number, masked);
+	snprintf(object, sizeof(object), "cert:%s", masked);
+	snprintf(detail, sizeof(detail), "{\"hash\":\"%s\",\"log_index\":%lld,\"slot\":%u}",
+	         hashhex, (long long)out->log_index, (unsigned)out->slot);
+	return trail_append(st, who, now, "cred.issue", object, detail, err);
+}
+
+int issue_credential_as(struct store *st, struct keys *ks, const struct actor *who,
+                        const char *number, int64_t now, struct issue_result *out, struct err *err)
 {
 	struct store_photo photo = {0};
 	struct store_cred rec;
@@ -174,7 +195,8 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	rec.iat = now;
 	memcpy(rec.hash, out->hash, 32);
 	rec.log_index = out->log_index;
-	if (store_cred_add(st, &rec, err) < 0 || ledger_save(&ledger, err) < 0 ||
+	if (store_cred_add(st, &rec, err) < 0 ||
+	    record_issue(st, who, now, out, hashhex, err) < 0 || ledger_save(&ledger, err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto out;
 	in_txn = 0;
