@@ -18,6 +18,7 @@
 
 #include "ledger.h"
 #include "note.h"
+#include "trail.h"
 
 #define DEFAULT_MAX_FINDINGS 10000
 
@@ -376,6 +377,16 @@ static int scan_entry(void *arg, const struct store_log_entry *e)
 		add_finding(r, c->max, AUDIT_ENTRY_INVALID, e->index, e->number,
 		            "日志第 %" PRId64 " 条不是有效的事件编码（条目被修改）", e->index);
 	} else {
+		int64_t seq;
+		uint8_t head[TLOG_HASH_LEN];
+
+		if (ev.kind == LEDGER_TRAIL && (ev.number || ev.has_row || !ev.detail ||
+		                                ledger_trail_parse(ev.detail, &seq, head) < 0)) {
+			mark_bad(c, e->index);
+			add_finding(r, c->max, AUDIT_ENTRY_INVALID, e->index, e->number,
+			            "日志第 %" PRId64 " 条不是有效的审计记录锚点（条目被修改）",
+			            e->index);
+		}
 		if (strcmp(ev.number ? ev.number : "", e->number) != 0) {
 			mark_bad(c, e->index);
 			add_finding(r, c->max, AUDIT_ENTRY_EDITED, e->index, e->number,
@@ -842,6 +853,10 @@ int audit_checkpoint_create(struct store *st, struct keys *ks, const char *origi
 		return -1;
 	in_txn = 1;
 	if (ledger_open(&ledger, st, err) < 0)
+		goto out;
+	/* The audit trail's head goes into the log first, so the signature
+	 * covers it: from now on no trail entry up to it can change unseen. */
+	if (trail_anchor(st, &ledger, now, err) < 0 || ledger_save(&ledger, err) < 0)
 		goto out;
 	snprintf(cp->origin, sizeof(cp->origin), "%s", origin);
 	cp->size = (uint64_t)ledger_size(&ledger);

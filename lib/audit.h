@@ -115,6 +115,9 @@ void audit_report_release(struct audit_report *r);
 /*
  * Sign a checkpoint of the log as it stands with the log key of ks (C2SP
  * tlog-checkpoint in a signed note under keys_log_name) and store it.
+ * First, in the same transaction, the audit trail's head is appended to
+ * the log when it moved since the last anchor (trail_anchor), so the
+ * checkpoint covers it.
  * origin is the checkpoint's first line.  text (NOTE_MAX + 1 bytes always
  * suffice) receives the signed note, NUL-terminated; cp what it says.  The
  * note is checked against the log's public key before it is stored.

@@ -7,6 +7,7 @@
 #include "import.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "regfile.h"
 #include "strmap.h"
 #include "tabfile.h"
+#include "trail.h"
 
 #define PROGRESS_EVERY 100000
 #define MAX_PREFIXES   64
@@ -100,6 +102,34 @@ static int update_one(struct store *st, struct ledger *l, struct cert *c,
 	return 0;
 }
 
+/* One audit-trail entry for the whole import: the file's name (not its
+ * directory), and what it did. */
+static int record_import(struct store *st, const struct import_options *o,
+                         const struct import_stats *stats, struct err *err)
+{
+	const char *src = o->source ? o->source : "", *slash = strrchr(src, '/');
+	json_t *d = json_object();
+	char object[TRAIL_OBJECT_SIZE], *text;
+	int rc;
+
+	if (slash)
+		src = slash + 1;
+	snprintf(object, sizeof(object), "file:%.180s", src);
+	json_object_set_new(d, "file", json_string(src));
+	json_object_set_new(d, "rows", json_integer(stats->rows));
+	json_object_set_new(d, "inserted", json_integer(stats->inserted));
+	json_object_set_new(d, "updated", json_integer(stats->updated));
+	json_object_set_new(d, "unchanged", json_integer(stats->unchanged));
+	json_object_set_new(d, "update", json_boolean(o->update));
+	text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	if (!text)
+		return err_system(err, "内存不足");
+	rc = trail_append(st, o->actor, o->now, "cert.import", object, text, err);
+	free(text);
+	return rc;
+}
+
 int import_register(struct store *st, const char *path, const struct import_options *o,
                     struct import_stats *stats, struct err *err)
 {
@@ -178,7 +208,7 @@ int import_register(struct store *st, const char *path, const struct import_opti
 		if (store_prefix_add(st, prefixes[i], err) < 0)
 			goto out;
 	}
-	if (ledger_save(&ledger, err) < 0)
+	if (record_import(st, o, stats, err) < 0 || ledger_save(&ledger, err) < 0)
 		goto out;
 	if (store_commit(st, err) < 0)
 		goto out;

@@ -7,7 +7,8 @@
  * With update, a number already present is replaced when anything differs
  * and the change is recorded (personal data masked).  Every row inserted or
  * replaced is appended to the transparency log (ledger.h) in the same
- * transaction.
+ * transaction, and the import as a whole (file name, rows, inserted and
+ * updated counts) to the audit trail (trail.h).
  */
 #ifndef OPCERT_IMPORT_H
 #define OPCERT_IMPORT_H
@@ -16,6 +17,8 @@
 
 #include "err.h"
 #include "store.h"
+
+struct actor;
 
 struct import_stats {
 	long rows;      /* data rows read */
@@ -31,6 +34,7 @@ struct import_options {
 	const char *source;                     /* recorded with each change, e.g. the file name */
 	void (*progress)(long rows, void *arg); /* called every 100,000 rows, may be NULL */
 	void *progress_arg;
+	const struct actor *actor; /* recorded in the audit trail; NULL: actor_cli() */
 };
 
 int import_register(struct store *st, const char *path, const struct import_options *o,

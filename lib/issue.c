@@ -16,6 +16,7 @@
 #include "ledger.h"
 #include "note.h"
 #include "statuslist.h"
+#include "trail.h"
 
 #define SLOT_TRIES 64
 
@@ -93,6 +94,26 @@ static int sign_claims(struct keys *ks, const struct cred_claims *claims, char *
 
 int issue_credential(struct store *st, struct keys *ks, const char *number, int64_t now,
                      struct issue_result *out, struct err *err)
+{
+	return issue_credential_as(st, ks, NULL, number, now, out, err);
+}
+
+/* The audit-trail entry of an issuance: the certificate masked, the log
+ * entry, the slot and the credential's hash. */
+static int record_issue(struct store *st, const struct actor *who, int64_t now,
+                        const struct issue_result *out, const char *hashhex, struct err *err)
+{
+	char masked[CERTNO_SIZE], object[16 + CERTNO_SIZE], detail[192];
+
+	certno_mask(out->cert.number, masked);
+	snprintf(object, sizeof(object), "cert:%s", masked);
+	snprintf(detail, sizeof(detail), "{\"hash\":\"%s\",\"log_index\":%lld,\"slot\":%u}",
+	         hashhex, (long long)out->log_index, (unsigned)out->slot);
+	return trail_append(st, who, now, "cred.issue", object, detail, err);
+}
+
+int issue_credential_as(struct store *st, struct keys *ks, const struct actor *who,
+                        const char *number, int64_t now, struct issue_result *out, struct err *err)
 {
 	struct store_photo photo = {0};
 	struct store_cred rec;
@@ -174,7 +195,8 @@ int issue_credential(struct store *st, struct keys *ks, const char *number, int6
 	rec.iat = now;
 	memcpy(rec.hash, out->hash, 32);
 	rec.log_index = out->log_index;
-	if (store_cred_add(st, &rec, err) < 0 || ledger_save(&ledger, err) < 0 ||
+	if (store_cred_add(st, &rec, err) < 0 ||
+	    record_issue(st, who, now, out, hashhex, err) < 0 || ledger_save(&ledger, err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto out;
 	in_txn = 0;
@@ -226,17 +248,25 @@ int issue_log_origin(struct store *st, char *out, size_t size, struct err *err)
 	return 0;
 }
 
-int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
+int issue_checkpoint_note(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
+                          struct err *err)
 {
 	struct tlog_checkpoint cp;
-	char origin[TLOG_ORIGIN_MAX + 1], *note = malloc(NOTE_MAX + 1);
+	char origin[TLOG_ORIGIN_MAX + 1];
+
+	if (issue_log_origin(st, origin, sizeof(origin), err) < 0)
+		return -1;
+	return audit_checkpoint_create(st, ks, origin, now, &cp, note, cap, err);
+}
+
+int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
+{
+	char *note = malloc(NOTE_MAX + 1);
 	int rc;
 
 	if (!note)
 		return err_system(err, "内存不足");
-	rc = issue_log_origin(st, origin, sizeof(origin), err);
-	if (rc == 0)
-		rc = audit_checkpoint_create(st, ks, origin, now, &cp, note, NOTE_MAX + 1, err);
+	rc = issue_checkpoint_note(st, ks, now, note, NOTE_MAX + 1, err);
 	free(note);
 	return rc;
 }

@@ -6,7 +6,7 @@
  * issuing key, the issuance is appended to the transparency log (with the
  * SHA-256 of the credential's COSE bytes, so an online verifier can tell a
  * credential this register issued from a backdated one signed with a leaked
- * key) and remembered in the credential table.
+ * key), remembered in the credential table and entered in the audit trail.
  */
 #ifndef OPCERT_ISSUE_H
 #define OPCERT_ISSUE_H
@@ -19,6 +19,8 @@
 #include "keys.h"
 #include "statuslist.h"
 #include "store.h"
+
+struct actor;
 
 struct issue_result {
 	char *payload; /* "OC1:...", malloc'd */
@@ -36,6 +38,10 @@ struct issue_result {
 
 int issue_credential(struct store *st, struct keys *ks, const char *number, int64_t now,
                      struct issue_result *out, struct err *err);
+/* The same, entered in the audit trail as done by who (issue_credential:
+ * actor_cli()). */
+int issue_credential_as(struct store *st, struct keys *ks, const struct actor *who,
+                        const char *number, int64_t now, struct issue_result *out, struct err *err);
 void issue_result_release(struct issue_result *r);
 
 /* SHA-256 of the COSE bytes inside a payload ("OC1:" optional); -1 when
@@ -46,8 +52,12 @@ int issue_payload_hash(const char *payload, size_t len, uint8_t out[32]);
  * when none is set.  -1 when the setting cannot be read. */
 int issue_log_origin(struct store *st, char *out, size_t size, struct err *err);
 
-/* Sign and store a checkpoint of the log as it stands (log key of ks). */
+/* Sign and store a checkpoint of the log as it stands (log key of ks),
+ * anchoring the audit trail's head in the log first (audit.h). */
 int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err);
+/* The same, and the signed note into note (NOTE_MAX + 1 bytes suffice). */
+int issue_checkpoint_note(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
+                          struct err *err);
 
 /*
  * The status list as the register stands, refusing (input error naming the

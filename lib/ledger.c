@@ -15,12 +15,12 @@
 #include "date.h"
 
 static const char *const kind_codes[LEDGER_KIND_MAX + 1] = {
-    "",          "import", "update", "issue", "renew", "suspend",
-    "reinstate", "revoke", "amend",  "key",   "photo", "migrate",
+    "",       "import", "update", "issue", "renew",   "suspend", "reinstate",
+    "revoke", "amend",  "key",    "photo", "migrate", "trail",
 };
 static const char *const kind_labels[LEDGER_KIND_MAX + 1] = {
-    "",     "导入", "导入更新", "签发凭证", "延期复核/复审", "暂扣",
-    "恢复", "注销", "更正",     "密钥",     "照片",          "补记",
+    "",     "导入", "导入更新", "签发凭证", "延期复核/复审", "暂扣",         "恢复",
+    "注销", "更正", "密钥",     "照片",     "补记",          "审计记录锚点",
 };
 
 const char *ledger_kind_code(enum ledger_kind k)
@@ -31,6 +31,38 @@ const char *ledger_kind_code(enum ledger_kind k)
 const char *ledger_kind_label(enum ledger_kind k)
 {
 	return (int)k >= 1 && k <= LEDGER_KIND_MAX ? kind_labels[k] : "";
+}
+
+void ledger_trail_detail(int64_t seq, const uint8_t hash[32], char out[LEDGER_TRAIL_DETAIL_SIZE])
+{
+	char hex[65];
+
+	sodium_bin2hex(hex, sizeof(hex), hash, 32);
+	snprintf(out, LEDGER_TRAIL_DETAIL_SIZE, "%lld %s", (long long)seq, hex);
+}
+
+int ledger_trail_parse(const char *detail, int64_t *seq, uint8_t hash[32])
+{
+	const char *p = detail;
+	int64_t v = 0;
+	size_t i;
+
+	if (!p || *p < '1' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (*p++ != ' ' || strlen(p) != 64)
+		return -1;
+	for (i = 0; i < 64; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return -1;
+	if (sodium_hex2bin(hash, 32, p, 64, NULL, NULL, NULL) != 0)
+		return -1;
+	*seq = v;
+	return 0;
 }
 
 /* --- a deterministic CBOR writer (shortest heads, definite lengths) --- */

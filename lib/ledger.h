@@ -3,7 +3,8 @@
  *
  * Every change to the register (import, update, issuance, renewal,
  * suspension, reinstatement, revocation, amendment, photo) and every key
- * change is an event appended to the log (tlog.h).  An event about a
+ * change is an event appended to the log (tlog.h), and so is the head of
+ * the audit trail (trail.h) whenever a checkpoint finds it moved.  An event about a
  * certificate carries the SHA-256 of the certificate's canonical plaintext
  * row, so a row changed behind the system's back no longer matches the
  * event that last recorded it (verdict tampered), and storing fields
@@ -38,8 +39,9 @@ enum ledger_kind {
 	LEDGER_KEY = 9,       /* key created / rotated; detail = "role kid" */
 	LEDGER_PHOTO = 10,    /* photo attached; detail = hex SHA-256 of the photo */
 	LEDGER_MIGRATE = 11,  /* a row that existed before the log, recorded once */
+	LEDGER_TRAIL = 12, /* the audit trail's head; detail = "<seq> <hex SHA-256 of entry seq>" */
 };
-#define LEDGER_KIND_MAX 11
+#define LEDGER_KIND_MAX 12
 
 struct ledger_event {
 	enum ledger_kind kind;
@@ -52,6 +54,13 @@ struct ledger_event {
 
 const char *ledger_kind_code(enum ledger_kind k);  /* "import" */
 const char *ledger_kind_label(enum ledger_kind k); /* "导入" */
+
+/* The detail of a LEDGER_TRAIL event: "<seq> <64 hex digits>" (seq >= 1,
+ * decimal without leading zeros, lower-case hex).  format needs
+ * LEDGER_TRAIL_DETAIL_SIZE bytes; parse returns -1 for anything else. */
+#define LEDGER_TRAIL_DETAIL_SIZE 96
+void ledger_trail_detail(int64_t seq, const uint8_t hash[32], char out[LEDGER_TRAIL_DETAIL_SIZE]);
+int ledger_trail_parse(const char *detail, int64_t *seq, uint8_t hash[32]);
 
 /* SHA-256 of the canonical row. */
 void ledger_row_hash(const struct cert *c, uint8_t out[32]);

@@ -19,6 +19,7 @@
 #include "ledger.h"
 #include "text.h"
 #include "trade.h"
+#include "trail.h"
 
 const char *const lifecycle_amend_fields[] = {
     "name",        "gender",     "id_number",
@@ -142,13 +143,13 @@ static int refuse_unrecorded(struct store *st, const struct cert *c, struct err 
 	                 c->number, (long long)c->ledger_index);
 }
 
-static int run_op(struct store *st, const char *number, const struct op *op, const char *detail,
-                  apply_fn apply, const void *arg, int64_t now, struct lifecycle_result *out,
-                  struct err *err)
+static int run_op(struct store *st, const struct actor *who, const char *number,
+                  const struct op *op, const char *detail, apply_fn apply, const void *arg,
+                  int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	struct ledger ledger;
 	struct ledger_event ev;
-	char num[CERTNO_SIZE];
+	char num[CERTNO_SIZE], masked[CERTNO_SIZE], action[32], object[16 + CERTNO_SIZE];
 	char *change = NULL;
 	int rc, in_txn = 0, ret = -1;
 
@@ -191,7 +192,11 @@ static int run_op(struct store *st, const char *number, const struct op *op, con
 		err_system(err, "内存不足");
 		goto out;
 	}
+	certno_mask(num, masked);
+	snprintf(action, sizeof(action), "cert.%s", op->action);
+	snprintf(object, sizeof(object), "cert:%s", masked);
 	if (store_cert_update(st, &out->before, &out->after, change, err) < 0 ||
+	    trail_append(st, who, now, action, object, change, err) < 0 ||
 	    ledger_save(&ledger, err) < 0 || store_commit(st, err) < 0)
 		goto out;
 	in_txn = 0;
@@ -244,14 +249,14 @@ static int apply_renew(const struct cert *b, struct cert *a, const void *arg, st
 	return 0;
 }
 
-int lifecycle_renew(struct store *st, const char *number, int32_t new_valid_until,
-                    int32_t new_review_due, int32_t today, int64_t now,
+int lifecycle_renew(struct store *st, const struct actor *who, const char *number,
+                    int32_t new_valid_until, int32_t new_review_due, int32_t today, int64_t now,
                     struct lifecycle_result *out, struct err *err)
 {
 	static const struct op op = {LEDGER_RENEW, "renew", "", NULL};
 	struct renew_arg arg = {new_valid_until, new_review_due, today};
 
-	return run_op(st, number, &op, NULL, apply_renew, &arg, now, out, err);
+	return run_op(st, who, number, &op, NULL, apply_renew, &arg, now, out, err);
 }
 
 /* --- suspend, reinstate, revoke --- */
@@ -286,9 +291,9 @@ static int apply_revoke(const struct cert *b, struct cert *a, const void *arg, s
 	return 0;
 }
 
-static int with_reason(struct store *st, const char *number, const char *reason, int required,
-                       const struct op *tmpl, apply_fn apply, int64_t now,
-                       struct lifecycle_result *out, struct err *err)
+static int with_reason(struct store *st, const struct actor *who, const char *number,
+                       const char *reason, int required, const struct op *tmpl, apply_fn apply,
+                       int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	char text[LIFECYCLE_REASON_MAX + 1];
 	struct op op = *tmpl;
@@ -298,31 +303,33 @@ static int with_reason(struct store *st, const char *number, const char *reason,
 	if (clean_text(reason, text, sizeof(text), required, "原因", err) < 0)
 		return -1;
 	op.reason = text;
-	return run_op(st, number, &op, text[0] ? text : NULL, apply, NULL, now, out, err);
+	return run_op(st, who, number, &op, text[0] ? text : NULL, apply, NULL, now, out, err);
 }
 
-int lifecycle_suspend(struct store *st, const char *number, const char *reason, int64_t now,
-                      struct lifecycle_result *out, struct err *err)
+int lifecycle_suspend(struct store *st, const struct actor *who, const char *number,
+                      const char *reason, int64_t now, struct lifecycle_result *out,
+                      struct err *err)
 {
 	static const struct op op = {LEDGER_SUSPEND, "suspend", "", NULL};
 
-	return with_reason(st, number, reason, 1, &op, apply_suspend, now, out, err);
+	return with_reason(st, who, number, reason, 1, &op, apply_suspend, now, out, err);
 }
 
-int lifecycle_reinstate(struct store *st, const char *number, const char *reason, int64_t now,
-                        struct lifecycle_result *out, struct err *err)
+int lifecycle_reinstate(struct store *st, const struct actor *who, const char *number,
+                        const char *reason, int64_t now, struct lifecycle_result *out,
+                        struct err *err)
 {
 	static const struct op op = {LEDGER_REINSTATE, "reinstate", "", NULL};
 
-	return with_reason(st, number, reason, 0, &op, apply_reinstate, now, out, err);
+	return with_reason(st, who, number, reason, 0, &op, apply_reinstate, now, out, err);
 }
 
-int lifecycle_revoke(struct store *st, const char *number, const char *reason, int64_t now,
-                     struct lifecycle_result *out, struct err *err)
+int lifecycle_revoke(struct store *st, const struct actor *who, const char *number,
+                     const char *reason, int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	static const struct op op = {LEDGER_REVOKE, "revoke", "", NULL};
 
-	return with_reason(st, number, reason, 1, &op, apply_revoke, now, out, err);
+	return with_reason(st, who, number, reason, 1, &op, apply_revoke, now, out, err);
 }
 
 /* --- amend --- */
@@ -467,9 +474,9 @@ static int apply_amend(const struct cert *b, struct cert *a, const void *arg, st
 	return 0;
 }
 
-int lifecycle_amend(struct store *st, const char *number, const char *field, const char *value,
-                    const char *reason, int32_t today, int64_t now, struct lifecycle_result *out,
-                    struct err *err)
+int lifecycle_amend(struct store *st, const struct actor *who, const char *number,
+                    const char *field, const char *value, const char *reason, int32_t today,
+                    int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	char why[LIFECYCLE_REASON_MAX + 1], val[CERT_TEXT_SIZE + 64];
 	char detail[LIFECYCLE_REASON_MAX + 64];
@@ -504,7 +511,7 @@ int lifecycle_amend(struct store *st, const char *number, const char *field, con
 	op.field = lifecycle_amend_fields[i];
 	op.reason = why;
 	snprintf(detail, sizeof(detail), "%s: %s", op.field, why);
-	return run_op(st, number, &op, detail, apply_amend, &arg, now, out, err);
+	return run_op(st, who, number, &op, detail, apply_amend, &arg, now, out, err);
 }
 
 /* --- backfill --- */

@@ -6,7 +6,9 @@
  * Every operation is one transaction that changes the row, appends exactly
  * one event to the transparency log (ledger.h) carrying the new row's hash,
  * points the row at that event (ledger_index) and records the change with
- * personal data masked (store_cert_update).  Any error rolls all of it back.
+ * personal data masked (store_cert_update), and enters the same change in
+ * the audit trail (trail.h) as done by who (NULL: actor_cli()).  Any error
+ * rolls all of it back.
  *
  * A row that no longer matches the event that last recorded it (changed
  * behind the system's back) or that was never recorded is refused: an
@@ -26,6 +28,8 @@
 #include "err.h"
 #include "store.h"
 
+struct actor;
+
 #define LIFECYCLE_REASON_MAX 600 /* bytes of a reason (UTF-8) */
 
 /* What an operation did: the row before and after, and the log entry. */
@@ -41,21 +45,24 @@ struct lifecycle_result {
  * DATE_NONE, review_due becomes it (never earlier than it was).  Refused for
  * a revoked certificate and when nothing would change.
  */
-int lifecycle_renew(struct store *st, const char *number, int32_t new_valid_until,
-                    int32_t new_review_due, int32_t today, int64_t now,
+int lifecycle_renew(struct store *st, const struct actor *who, const char *number,
+                    int32_t new_valid_until, int32_t new_review_due, int32_t today, int64_t now,
                     struct lifecycle_result *out, struct err *err);
 
 /* 暂扣: reason required; refused when revoked or already suspended. */
-int lifecycle_suspend(struct store *st, const char *number, const char *reason, int64_t now,
-                      struct lifecycle_result *out, struct err *err);
+int lifecycle_suspend(struct store *st, const struct actor *who, const char *number,
+                      const char *reason, int64_t now, struct lifecycle_result *out,
+                      struct err *err);
 
 /* Lift a suspension (only a suspended certificate); reason may be NULL. */
-int lifecycle_reinstate(struct store *st, const char *number, const char *reason, int64_t now,
-                        struct lifecycle_result *out, struct err *err);
+int lifecycle_reinstate(struct store *st, const struct actor *who, const char *number,
+                        const char *reason, int64_t now, struct lifecycle_result *out,
+                        struct err *err);
 
 /* 注销 / 吊销: reason required; refused when already revoked. */
-int lifecycle_revoke(struct store *st, const char *number, const char *reason, int64_t now,
-                     struct lifecycle_result *out, struct err *err);
+int lifecycle_revoke(struct store *st, const struct actor *who, const char *number,
+                     const char *reason, int64_t now, struct lifecycle_result *out,
+                     struct err *err);
 
 /*
  * Correct one field.  field is one of name, gender, id_number, trade,
@@ -69,9 +76,9 @@ int lifecycle_revoke(struct store *st, const char *number, const char *reason, i
  * review_due may not fall before issued_on.  Reason required; a correction
  * that changes nothing is refused.
  */
-int lifecycle_amend(struct store *st, const char *number, const char *field, const char *value,
-                    const char *reason, int32_t today, int64_t now, struct lifecycle_result *out,
-                    struct err *err);
+int lifecycle_amend(struct store *st, const struct actor *who, const char *number,
+                    const char *field, const char *value, const char *reason, int32_t today,
+                    int64_t now, struct lifecycle_result *out, struct err *err);
 
 /* The field names lifecycle_amend accepts, NULL-terminated. */
 extern const char *const lifecycle_amend_fields[];

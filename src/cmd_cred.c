@@ -22,6 +22,7 @@
 #include "statuslist.h"
 #include "text.h"
 #include "trade.h"
+#include "trail.h"
 #include "trust.h"
 #include "vout.h"
 
@@ -51,9 +52,12 @@ static int write_text_file(const struct cli *cli, const char *path, const char *
 	return EXIT_ALL_VALID;
 }
 
-/* Append one event about the keys to the log, when a register exists. */
-static int log_key_event(struct cli *cli, const char *detail, int64_t now)
+/* Append one event about the keys to the log, and enter it in the audit
+ * trail (action "key.init" / "key.rotate"), when a register exists. */
+static int log_key_event(struct cli *cli, const char *action, const char *detail, int64_t now)
 {
+	char json[192];
+
 	struct store *st = NULL;
 	struct ledger l;
 	struct ledger_event e;
@@ -67,8 +71,10 @@ static int log_key_event(struct cli *cli, const char *detail, int64_t now)
 	e.kind = LEDGER_KEY;
 	e.time = now;
 	e.detail = detail;
+	snprintf(json, sizeof(json), "{\"event\":\"%s\"}", detail);
 	rc = store_begin(st, STORE_TXN_NORMAL, &err);
 	if (rc == 0 && (ledger_open(&l, st, &err) < 0 || ledger_append(&l, &e, NULL, &err) < 0 ||
+	                trail_append(st, NULL, now, action, "keys", json, &err) < 0 ||
 	                ledger_save(&l, &err) < 0 || store_commit(st, &err) < 0)) {
 		store_rollback(st);
 		rc = -1;
@@ -173,7 +179,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 		printf("已在 %s 创建根密钥、签发密钥和日志密钥%s\n", dir,
 		       cli->passphrase_file ? "（私钥已用口令加密）"
 		                            : "（私钥未加密，仅用于演示）");
-		rc = log_key_event(cli, detail, now);
+		rc = log_key_event(cli, "key.init", detail, now);
 		if (rc == 0)
 			rc = key_list(cli, ks);
 		keys_close(ks);
@@ -209,7 +215,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 			    "已启用新的签发密钥 %s；原签发密钥已停用，它此前签发的凭证仍然有效\n",
 			    hex);
 			printf("请重新导出信任列表：opcert trust export FILE\n");
-			rc = log_key_event(cli, detail, now);
+			rc = log_key_event(cli, "key.rotate", detail, now);
 			if (rc == 0)
 				rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
 		}
@@ -783,7 +789,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	unsigned char *data = NULL;
 	const char *mime;
 	uint8_t hash[32];
-	char hex[65];
+	char hex[65], masked[CERTNO_SIZE], object[16 + CERTNO_SIZE], detail[192];
 	size_t len = 0;
 	int rc, found;
 
@@ -835,10 +841,15 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	ledger_row_hash(&c, e.row_hash);
 	e.detail = hex;
 	before = c;
+	certno_mask(c.number, masked);
+	snprintf(object, sizeof(object), "cert:%s", masked);
+	snprintf(detail, sizeof(detail), "{\"bytes\":%zu,\"mime\":\"%s\",\"sha256\":\"%s\"}", len,
+	         mime, hex);
 	if (store_photo_set(st, c.number, mime, data, len, hash, &err) < 0 ||
 	    ledger_open(&l, st, &err) < 0 || ledger_append(&l, &e, &c.ledger_index, &err) < 0 ||
-	    store_cert_update(st, &before, &c, NULL, &err) < 0 || ledger_save(&l, &err) < 0 ||
-	    store_commit(st, &err) < 0)
+	    store_cert_update(st, &before, &c, NULL, &err) < 0 ||
+	    trail_append(st, NULL, e.time, "cert.photo", object, detail, &err) < 0 ||
+	    ledger_save(&l, &err) < 0 || store_commit(st, &err) < 0)
 		goto fail;
 	printf("已为证书 %s 保存照片（%s，%zu 字节）；重新签发凭证后照片摘要才会写入二维码\n",
 	       c.number, mime, len);
@@ -904,6 +915,45 @@ out:
 	return rc;
 }
 
+/* Change a setting and enter the change in the audit trail, together. */
+static int config_set_recorded(struct store *st, const char *key, const char *value,
+                               struct err *err)
+{
+	json_t *d = json_object();
+	char before[512], object[64], *text = NULL;
+	int rc;
+
+	if (!d)
+		return err_system(err, "内存不足");
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0) {
+		json_decref(d);
+		return -1;
+	}
+	rc = store_config_get(st, key, before, sizeof(before), err);
+	if (rc < 0)
+		goto fail;
+	json_object_set_new(d, "before", rc == 1 ? json_string(before) : json_null());
+	json_object_set_new(d, "after", json_string(value));
+	text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(object, sizeof(object), "config:%s", key);
+	if (!text) {
+		err_system(err, "内存不足");
+		goto fail;
+	}
+	if (store_config_set(st, key, value, err) < 0 ||
+	    trail_append(st, NULL, (int64_t)time(NULL), "config.set", object, text, err) < 0 ||
+	    store_commit(st, err) < 0)
+		goto fail;
+	free(text);
+	json_decref(d);
+	return 0;
+fail:
+	store_rollback(st);
+	free(text);
+	json_decref(d);
+	return -1;
+}
+
 int cmd_config(int argc, char **argv, struct cli *cli)
 {
 	struct store *st = NULL;
@@ -934,7 +984,7 @@ int cmd_config(int argc, char **argv, struct cli *cli)
 		rc = cli_open_store(cli, 0, &st);
 		if (rc)
 			return rc;
-		if (store_config_set(st, "official-host", argv[optind + 1], &err) < 0)
+		if (config_set_recorded(st, "official-host", argv[optind + 1], &err) < 0)
 			rc = cli_fail(cli, &err, NULL);
 		else
 			printf("官方核验网址已设为 %s%s/v\n", cred_url_scheme(argv[optind + 1]),

@@ -122,7 +122,7 @@ static int do_renew(struct store *st, const struct life_args *a, const struct cl
 	date_parse(a->valid_until, strlen(a->valid_until), &until);
 	if (a->review_due)
 		date_parse(a->review_due, strlen(a->review_due), &review);
-	return lifecycle_renew(st, a->number, until, review, cli->today, now, out, err);
+	return lifecycle_renew(st, NULL, a->number, until, review, cli->today, now, out, err);
 }
 
 static void print_renew(const struct life_args *a, const struct lifecycle_result *r)
@@ -164,21 +164,21 @@ static int do_suspend(struct store *st, const struct life_args *a, const struct 
                       int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	(void)cli;
-	return lifecycle_suspend(st, a->number, a->reason, now, out, err);
+	return lifecycle_suspend(st, NULL, a->number, a->reason, now, out, err);
 }
 
 static int do_reinstate(struct store *st, const struct life_args *a, const struct cli *cli,
                         int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	(void)cli;
-	return lifecycle_reinstate(st, a->number, a->reason, now, out, err);
+	return lifecycle_reinstate(st, NULL, a->number, a->reason, now, out, err);
 }
 
 static int do_revoke(struct store *st, const struct life_args *a, const struct cli *cli,
                      int64_t now, struct lifecycle_result *out, struct err *err)
 {
 	(void)cli;
-	return lifecycle_revoke(st, a->number, a->reason, now, out, err);
+	return lifecycle_revoke(st, NULL, a->number, a->reason, now, out, err);
 }
 
 static void print_suspend(const struct life_args *a, const struct lifecycle_result *r)
@@ -236,8 +236,8 @@ int cmd_revoke(int argc, char **argv, struct cli *cli)
 static int do_amend(struct store *st, const struct life_args *a, const struct cli *cli, int64_t now,
                     struct lifecycle_result *out, struct err *err)
 {
-	return lifecycle_amend(st, a->number, a->field, a->value, a->reason, cli->today, now, out,
-	                       err);
+	return lifecycle_amend(st, NULL, a->number, a->field, a->value, a->reason, cli->today, now,
+	                       out, err);
 }
 
 static const char *shown(const char *s)

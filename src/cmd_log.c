@@ -100,11 +100,9 @@ static int open_keys(struct cli *cli, struct keys **ks, struct err *err)
 static int log_checkpoint(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
-	struct tlog_checkpoint cp;
 	struct store *st = NULL;
 	struct keys *ks = NULL;
 	struct err err;
-	char origin[TLOG_ORIGIN_MAX + 1];
 	char *note = NULL;
 	int rc = common_options(argc, argv, cli, longopts, NULL);
 
@@ -117,10 +115,6 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	err_clear(&err);
-	if (issue_log_origin(st, origin, sizeof(origin), &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
 	note = malloc(NOTE_MAX + 1);
 	if (!note) {
 		err_system(&err, "内存不足");
@@ -128,8 +122,7 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	if (open_keys(cli, &ks, &err) < 0 ||
-	    audit_checkpoint_create(st, ks, origin, (int64_t)time(NULL), &cp, note, NOTE_MAX + 1,
-	                            &err) < 0) {
+	    issue_checkpoint_note(st, ks, (int64_t)time(NULL), note, NOTE_MAX + 1, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}

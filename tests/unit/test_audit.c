@@ -218,7 +218,8 @@ static int64_t renew(struct fixture *f, const char *number)
 	int32_t from = c.valid_until > f->today ? c.valid_until : f->today;
 
 	memset(&err, 0, sizeof(err));
-	if (lifecycle_renew(f->st, number, from + 730, DATE_NONE, f->today, NOW, &r, &err) < 0)
+	if (lifecycle_renew(f->st, NULL, number, from + 730, DATE_NONE, f->today, NOW, &r, &err) <
+	    0)
 		fail_msg("renew %s: %s", number, err.msg);
 	return r.index;
 }

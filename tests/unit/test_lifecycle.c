@@ -272,7 +272,7 @@ static struct fixture *F; /* the fixture of the running test, for the call wrapp
 
 static int renew_a_2027(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, NA, D(2027, 8, 8), DATE_NONE, F->today, NOW, r, e);
+	return lifecycle_renew(F->st, NULL, NA, D(2027, 8, 8), DATE_NONE, F->today, NOW, r, e);
 }
 
 static void test_renew(void **state)
@@ -288,7 +288,7 @@ static void test_renew(void **state)
 	F = f;
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(
-	    lifecycle_renew(f->st, NA, D(2027, 8, 8), DATE_NONE, f->today, NOW, &r, &err), 0);
+	    lifecycle_renew(f->st, NULL, NA, D(2027, 8, 8), DATE_NONE, f->today, NOW, &r, &err), 0);
 	assert_int_equal(r.index, n0);
 	assert_int_equal(r.before.valid_until, D(2025, 8, 8));
 	assert_int_equal(r.after.valid_until, D(2027, 8, 8));
@@ -306,7 +306,8 @@ static void test_renew(void **state)
 
 	/* 复审 passed: the review date moves, the validity stays. */
 	assert_int_equal(
-	    lifecycle_renew(f->st, NC, D(2028, 1, 9), D(2028, 1, 8), f->today, NOW, &r, &err), 0);
+	    lifecycle_renew(f->st, NULL, NC, D(2028, 1, 9), D(2028, 1, 8), f->today, NOW, &r, &err),
+	    0);
 	assert_int_equal(r.index, n0 + 1);
 	c = get_cert(f->st, NC);
 	assert_int_equal(c.valid_until, D(2028, 1, 9));
@@ -316,44 +317,45 @@ static void test_renew(void **state)
 
 static int renew_backwards(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, NA, D(2025, 1, 1), DATE_NONE, F->today, NOW, r, e);
+	return lifecycle_renew(F->st, NULL, NA, D(2025, 1, 1), DATE_NONE, F->today, NOW, r, e);
 }
 
 static int renew_same(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, NA, D(2025, 8, 8), DATE_NONE, F->today, NOW, r, e);
+	return lifecycle_renew(F->st, NULL, NA, D(2025, 8, 8), DATE_NONE, F->today, NOW, r, e);
 }
 
 static int renew_past(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, NA, D(2029, 1, 1), DATE_NONE, D(2030, 1, 1), NOW, r, e);
+	return lifecycle_renew(F->st, NULL, NA, D(2029, 1, 1), DATE_NONE, D(2030, 1, 1), NOW, r, e);
 }
 
 static int renew_review_backwards(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, NC, D(2028, 1, 9), D(2024, 6, 1), F->today, NOW, r, e);
+	return lifecycle_renew(F->st, NULL, NC, D(2028, 1, 9), D(2024, 6, 1), F->today, NOW, r, e);
 }
 
 static int renew_revoked(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, ND, D(2030, 1, 1), DATE_NONE, F->today, NOW, r, e);
+	return lifecycle_renew(F->st, NULL, ND, D(2030, 1, 1), DATE_NONE, F->today, NOW, r, e);
 }
 
 static int renew_unknown(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, "黔A012023999999", D(2030, 1, 1), DATE_NONE, F->today, NOW, r,
-	                       e);
+	return lifecycle_renew(F->st, NULL, "黔A012023999999", D(2030, 1, 1), DATE_NONE, F->today,
+	                       NOW, r, e);
 }
 
 static int renew_malformed(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, "ABC123", D(2030, 1, 1), DATE_NONE, F->today, NOW, r, e);
+	return lifecycle_renew(F->st, NULL, "ABC123", D(2030, 1, 1), DATE_NONE, F->today, NOW, r,
+	                       e);
 }
 
 static int renew_lowercase(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_renew(F->st, " t520111197806150058 ", D(2030, 1, 1), DATE_NONE, F->today,
-	                       NOW, r, e);
+	return lifecycle_renew(F->st, NULL, " t520111197806150058 ", D(2030, 1, 1), DATE_NONE,
+	                       F->today, NOW, r, e);
 }
 
 static void test_renew_refused(void **state)
@@ -380,17 +382,17 @@ static void test_renew_refused(void **state)
 
 static int suspend_a_null(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_suspend(F->st, NA, NULL, NOW, r, e);
+	return lifecycle_suspend(F->st, NULL, NA, NULL, NOW, r, e);
 }
 
 static int suspend_a_blank(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_suspend(F->st, NA, " \t　", NOW, r, e);
+	return lifecycle_suspend(F->st, NULL, NA, " \t　", NOW, r, e);
 }
 
 static int suspend_a_control(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_suspend(F->st, NA, "违规\001操作", NOW, r, e);
+	return lifecycle_suspend(F->st, NULL, NA, "违规\001操作", NOW, r, e);
 }
 
 static int suspend_a_long(struct lifecycle_result *r, struct err *e)
@@ -398,37 +400,37 @@ static int suspend_a_long(struct lifecycle_result *r, struct err *e)
 	static char text[LIFECYCLE_REASON_MAX + 2];
 
 	memset(text, 'x', sizeof(text) - 1);
-	return lifecycle_suspend(F->st, NA, text, NOW, r, e);
+	return lifecycle_suspend(F->st, NULL, NA, text, NOW, r, e);
 }
 
 static int suspend_a(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_suspend(F->st, NA, " 违规操作，现场检查发现 ", NOW, r, e);
+	return lifecycle_suspend(F->st, NULL, NA, " 违规操作，现场检查发现 ", NOW, r, e);
 }
 
 static int suspend_d(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_suspend(F->st, ND, "违规", NOW, r, e);
+	return lifecycle_suspend(F->st, NULL, ND, "违规", NOW, r, e);
 }
 
 static int reinstate_a(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_reinstate(F->st, NA, NULL, NOW, r, e);
+	return lifecycle_reinstate(F->st, NULL, NA, NULL, NOW, r, e);
 }
 
 static int reinstate_b(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_reinstate(F->st, NB, "复查合格", NOW, r, e);
+	return lifecycle_reinstate(F->st, NULL, NB, "复查合格", NOW, r, e);
 }
 
 static int reinstate_c(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_reinstate(F->st, NC, NULL, NOW, r, e);
+	return lifecycle_reinstate(F->st, NULL, NC, NULL, NOW, r, e);
 }
 
 static int reinstate_d(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_reinstate(F->st, ND, NULL, NOW, r, e);
+	return lifecycle_reinstate(F->st, NULL, ND, NULL, NOW, r, e);
 }
 
 static void test_suspend_reinstate(void **state)
@@ -467,17 +469,17 @@ static void test_suspend_reinstate(void **state)
 
 static int revoke_a_null(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_revoke(F->st, NA, NULL, NOW, r, e);
+	return lifecycle_revoke(F->st, NULL, NA, NULL, NOW, r, e);
 }
 
 static int revoke_a(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_revoke(F->st, NA, "伪造材料取得", NOW, r, e);
+	return lifecycle_revoke(F->st, NULL, NA, "伪造材料取得", NOW, r, e);
 }
 
 static int revoke_b(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_revoke(F->st, NB, "本人申请注销", NOW, r, e);
+	return lifecycle_revoke(F->st, NULL, NB, "本人申请注销", NOW, r, e);
 }
 
 static void test_revoke(void **state)
@@ -506,7 +508,7 @@ static const char *amend_number, *amend_field, *amend_value, *amend_reason;
 
 static int amend(struct lifecycle_result *r, struct err *e)
 {
-	return lifecycle_amend(F->st, amend_number, amend_field, amend_value, amend_reason,
+	return lifecycle_amend(F->st, NULL, amend_number, amend_field, amend_value, amend_reason,
 	                       F->today, NOW, r, e);
 }
 
@@ -663,7 +665,7 @@ static void test_rollback_on_error(void **state)
 	sql(f, "CREATE TRIGGER block BEFORE UPDATE ON certificate"
 	       " BEGIN SELECT RAISE(ABORT, 'blocked'); END");
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(lifecycle_suspend(f->st, NA, "违规", NOW, &r, &err), -1);
+	assert_int_equal(lifecycle_suspend(f->st, NULL, NA, "违规", NOW, &r, &err), -1);
 	assert_int_equal(err.kind, ERR_SYSTEM);
 	assert_int_equal(r.index, -1);
 	assert_int_equal(log_size(f->st), n0);
