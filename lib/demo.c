@@ -26,6 +26,7 @@
 #include "idnum.h"
 #include "status.h"
 #include "trade.h"
+#include "uscc.h"
 
 /*
  * ID numbers: slot k in [0, ID_SPACE) names (region, birth day, sequence
@@ -1087,5 +1088,160 @@ out:
 	}
 	free(w.buf);
 	free(rows);
+	return rc;
+}
+
+/* ---- organisations ------------------------------------------------------ */
+
+/* Fictional companies: 9 (unified credit code for a company) + the region
+ * code of their district + a made-up organisation code; the check
+ * character is computed when written. */
+static const struct demo_company {
+	const char *first17;
+	const char *name;
+	const char *kind;
+	const char *district;
+	const char *contact;
+	const char *phone;
+} demo_companies[] = {
+    {"91520103MA6EXA001", "贵阳示例建设工程有限公司", "施工", "云岩区", "王建国", "0851-86000001"},
+    {"91520102MA6EXA002", "南明示例建筑安装有限公司", "施工", "南明区", "李红梅", "0851-86000002"},
+    {"91520111MA6EXA003", "花溪示例市政工程有限公司", "施工", "花溪区", "张卫东", "13800000003"},
+    {"91520115MA6EXA004", "观山湖示例建设集团有限公司", "施工", "观山湖区", "刘志强", ""},
+    {"91520181MA6EXA005", "清镇示例路桥工程有限公司", "施工", "清镇市", "", ""},
+    {"91520115MA6EXA006", "筑城示例工程监理有限公司", "监理", "观山湖区", "陈静", "0851-86000006"},
+};
+
+/* Projects: the roster's five (all built by the first company) and two more. */
+static const struct demo_project {
+	const char *name;
+	const char *district;
+	const char *address;
+	int builder;    /* index into demo_companies */
+	int supervisor; /* index, -1 = none */
+	int start, end; /* days from January 1st of today's year */
+} demo_projects[] = {
+    {"示例花园一期项目", "白云区", "白云区示例路1号", 0, 5, -400, 600},
+    {"观山湖示例商务中心项目", "观山湖区", "观山湖区示例大道88号", 0, 5, -200, 700},
+    {"花溪示例安置房项目", "花溪区", "花溪区示例街道", 0, 5, -100, 800},
+    {"南明示例学校改扩建项目", "南明区", "南明区示例路12号", 0, -1, -60, 400},
+    {"云岩示例综合管廊项目", "云岩区", "云岩区示例路", 0, 5, -30, 900},
+    {"南明示例住宅小区项目", "南明区", "南明区示例巷6号", 1, 5, -300, 500},
+    {"清镇示例道路改造工程", "清镇市", "清镇市示例大道", 4, -1, 400, 1000},
+};
+
+static void company_code(const struct demo_company *c, char out[USCC_SIZE])
+{
+	memcpy(out, c->first17, 17);
+	out[17] = uscc_check_char(c->first17);
+	out[18] = '\0';
+}
+
+static void write_companies(struct out *w)
+{
+	out_str(w, BOM "统一社会信用代码,单位名称,单位类型,所在区,联系人,联系电话\r\n");
+	for (size_t i = 0; i < COUNT(demo_companies); i++) {
+		const struct demo_company *c = &demo_companies[i];
+		char code[USCC_SIZE];
+		const char *fields[6];
+
+		company_code(c, code);
+		fields[0] = code;
+		fields[1] = c->name;
+		fields[2] = c->kind;
+		fields[3] = c->district;
+		fields[4] = c->contact;
+		fields[5] = c->phone;
+		out_row(w, fields, 6);
+	}
+}
+
+/* Dates hang on January 1st of today's year, not on today, so that running
+ * the demo again within the year finds the projects unchanged. */
+static void write_projects(const struct demo_options *o, struct out *w)
+{
+	int y, m, d;
+	int32_t base;
+
+	date_to_ymd(o->today, &y, &m, &d);
+	base = date_from_ymd(y, 1, 1);
+	out_str(w,
+	        BOM "项目名称,所在区,地址,施工单位信用代码,监理单位信用代码,开工日期,竣工日期\r\n");
+	for (size_t i = 0; i < COUNT(demo_projects); i++) {
+		const struct demo_project *p = &demo_projects[i];
+		char builder[USCC_SIZE], supervisor[USCC_SIZE] = "";
+		char start[DATE_TEXT_MAX], end[DATE_TEXT_MAX];
+		const char *fields[7];
+
+		company_code(&demo_companies[p->builder], builder);
+		if (p->supervisor >= 0)
+			company_code(&demo_companies[p->supervisor], supervisor);
+		fields[0] = p->name;
+		fields[1] = p->district;
+		fields[2] = p->address;
+		fields[3] = builder;
+		fields[4] = supervisor;
+		fields[5] = date_format(base + p->start, start);
+		fields[6] = date_format(base + p->end, end);
+		out_row(w, fields, 7);
+	}
+}
+
+int demo_write_orgs(const struct demo_options *o, const char *dir, struct err *err)
+{
+	static const char *const names[2] = {"companies.csv", "projects.csv"};
+	char *tmp[2] = {NULL}, *final[2] = {NULL};
+	int created[2] = {0};
+	struct out w = {0};
+	int rc = -1;
+
+	err_clear(err);
+	w.buf = malloc(OUT_BUF_SIZE);
+	if (!w.buf) {
+		err_system(err, "内存不足");
+		goto out;
+	}
+	for (int f = 0; f < 2; f++) {
+		tmp[f] = join_path(dir, names[f], ".tmp");
+		final[f] = join_path(dir, names[f], "");
+		if (!tmp[f] || !final[f]) {
+			err_system(err, "内存不足");
+			goto out;
+		}
+	}
+	if (out_open(&w, tmp[0], err) != 0)
+		goto out;
+	created[0] = 1;
+	write_companies(&w);
+	if (out_close(&w, err) != 0)
+		goto out;
+	if (out_open(&w, tmp[1], err) != 0)
+		goto out;
+	created[1] = 1;
+	write_projects(o, &w);
+	if (out_close(&w, err) != 0)
+		goto out;
+	for (int f = 0; f < 2; f++) {
+		if (rename(tmp[f], final[f]) != 0) {
+			err_system(err, "无法将 %s 改名为 %s: %s", tmp[f], final[f],
+			           strerror(errno));
+			goto out;
+		}
+		created[f] = 0;
+	}
+	rc = 0;
+out:
+	if (w.f) {
+		struct err ignored;
+
+		out_close(&w, &ignored);
+	}
+	for (int f = 0; f < 2; f++) {
+		if (created[f])
+			remove(tmp[f]);
+		free(tmp[f]);
+		free(final[f]);
+	}
+	free(w.buf);
 	return rc;
 }

@@ -45,4 +45,11 @@ void demo_cert(const struct demo_options *o, long index, struct cert *out, enum 
 int demo_write(const struct demo_options *o, const char *dir,
                void (*progress)(long done, long total, void *arg), void *arg, struct err *err);
 
+/* Write companies.csv (fictional construction companies in several
+ * districts and one supervision firm, credit codes valid by their check
+ * character) and projects.csv (their projects, dated around o->today, the
+ * roster's project names among them) into dir, which must exist.  They go
+ * through `opcert company import` and `opcert project import`. */
+int demo_write_orgs(const struct demo_options *o, const char *dir, struct err *err);
+
 #endif

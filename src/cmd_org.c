@@ -1,37 +1,1034 @@
 /*
- * cmd_org.c - interim: the commands are being built.
+ * cmd_org.c - `opcert company`, `opcert project` and `opcert institution`:
+ * organisations and projects as data (org.h).  Each subcommand parses its
+ * options, calls the library and prints one line (a change), a table in
+ * Chinese or JSON (--json) for a list.
  */
+#include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "date.h"
+#include "org.h"
+#include "trail.h"
+#include "vout.h"
 
 int cmd_company(int argc, char **argv, struct cli *cli);
 int cmd_project(int argc, char **argv, struct cli *cli);
 int cmd_institution(int argc, char **argv, struct cli *cli);
 
-const char cmd_company_help[] = "用法：opcert company（尚未提供）\n";
+/* ---- options ------------------------------------------------------------ */
+
+enum {
+	O_USCC,
+	O_NAME,
+	O_KIND,
+	O_DISTRICT,
+	O_CONTACT,
+	O_PHONE,
+	O_ADDRESS,
+	O_BUILDER,
+	O_SUPERVISOR,
+	O_START,
+	O_END,
+	O_STATE,
+	O_COMPANY,
+	O_JSON,
+	O_ALL,
+	O_COUNT
+};
+
+#define OPT(o)     (1u << (o))
+#define OPT_BASE   0x200
+#define ORG_FIELDS (OPT(O_NAME) | OPT(O_DISTRICT) | OPT(O_CONTACT) | OPT(O_PHONE))
+#define PROJ_FIELDS                                                                                \
+	(OPT(O_NAME) | OPT(O_DISTRICT) | OPT(O_ADDRESS) | OPT(O_BUILDER) | OPT(O_SUPERVISOR) |     \
+	 OPT(O_START) | OPT(O_END))
+
+static const struct option longopts[] = {
+    {"uscc", required_argument, NULL, OPT_BASE + O_USCC},
+    {"name", required_argument, NULL, OPT_BASE + O_NAME},
+    {"kind", required_argument, NULL, OPT_BASE + O_KIND},
+    {"district", required_argument, NULL, OPT_BASE + O_DISTRICT},
+    {"contact", required_argument, NULL, OPT_BASE + O_CONTACT},
+    {"phone", required_argument, NULL, OPT_BASE + O_PHONE},
+    {"address", required_argument, NULL, OPT_BASE + O_ADDRESS},
+    {"builder", required_argument, NULL, OPT_BASE + O_BUILDER},
+    {"supervisor", required_argument, NULL, OPT_BASE + O_SUPERVISOR},
+    {"start", required_argument, NULL, OPT_BASE + O_START},
+    {"end", required_argument, NULL, OPT_BASE + O_END},
+    {"state", required_argument, NULL, OPT_BASE + O_STATE},
+    {"company", required_argument, NULL, OPT_BASE + O_COMPANY},
+    {"json", no_argument, NULL, OPT_BASE + O_JSON},
+    {"all", no_argument, NULL, OPT_BASE + O_ALL},
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0}};
+
+struct args {
+	const char *v[O_COUNT]; /* option values; NULL = not given */
+	int json;
+	int all;
+	const char *operand; /* the one operand (a file, a code, an id, a name) */
+	const char *sub;     /* the subcommand, for messages */
+};
+
+/*
+ * Parse a subcommand's options: only those in allowed are accepted, and
+ * exactly `operands` (0 or 1) operands.  -1 to go on, else an exit status.
+ */
+static int parse(int argc, char **argv, struct cli *cli, unsigned allowed, int operands,
+                 const char *operand_name, struct args *a)
+{
+	int opt, rc;
+
+	memset(a, 0, sizeof(*a));
+	a->sub = argv[0];
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt >= OPT_BASE && opt < OPT_BASE + O_COUNT) {
+			int o = opt - OPT_BASE;
+
+			if (!(allowed & OPT(o)))
+				return cli_usage(cli, "%s 不接受选项 --%s", a->sub,
+				                 longopts[o].name);
+			if (o == O_JSON)
+				a->json = 1;
+			else if (o == O_ALL)
+				a->all = 1;
+			else
+				a->v[o] = optarg;
+			continue;
+		}
+		rc = cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+		if (rc == -1)
+			return cli_usage(cli, "未知选项");
+	}
+	if (operands && optind >= argc)
+		return cli_usage(cli, "%s 缺少%s", a->sub, operand_name);
+	if (optind + operands < argc)
+		return cli_usage(cli, "多余的参数“%s”", argv[optind + operands]);
+	if (operands)
+		a->operand = argv[optind];
+	return -1;
+}
+
+struct sub {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *cli);
+};
+
+static int dispatch(int argc, char **argv, struct cli *cli, const struct sub *subs, size_t nsubs,
+                    const char *names)
+{
+	size_t i;
+
+	if (argc < 2)
+		return cli_usage(cli, "缺少子命令（%s）", names);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		cli_print_help(cli_find(cli->command));
+		return EXIT_ALL_VALID;
+	}
+	for (i = 0; i < nsubs; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(argc - 1, argv + 1, cli);
+	return cli_usage(cli, "没有子命令“%s”（可用：%s）", argv[1], names);
+}
+
+/* ---- output helpers -------------------------------------------------------- */
+
+/* A table: rows of cells, printed with columns aligned by display width. */
+struct table {
+	size_t ncols;
+	size_t nrows;
+	size_t cap;
+	char **cells; /* nrows * ncols, malloc'd */
+	size_t width[16];
+};
+
+static int table_row(struct table *t, const char *const *cells)
+{
+	size_t i;
+
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		char **p = realloc(t->cells, cap * t->ncols * sizeof(*p));
+
+		if (!p)
+			return -1;
+		t->cells = p;
+		t->cap = cap;
+	}
+	for (i = 0; i < t->ncols; i++) {
+		char *c = strdup(cells[i] ? cells[i] : "");
+		size_t w;
+
+		if (!c)
+			return -1;
+		t->cells[t->nrows * t->ncols + i] = c;
+		w = vout_width(c);
+		if (w > t->width[i])
+			t->width[i] = w;
+	}
+	t->nrows++;
+	return 0;
+}
+
+static void table_print(const struct table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t i = 0; i < t->ncols; i++) {
+			const char *c = t->cells[r * t->ncols + i];
+
+			fputs(c, stdout);
+			if (i + 1 < t->ncols)
+				for (size_t w = vout_width(c); w < t->width[i] + 2; w++)
+					putchar(' ');
+		}
+		putchar('\n');
+	}
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+}
+
+static int print_json(json_t *j)
+{
+	int rc;
+
+	if (!j)
+		return -1;
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(j);
+	return rc;
+}
+
+static int64_t now_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static int parse_id(const struct cli *cli, const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v <= 0)
+		return cli_usage(cli, "项目编号“%s”应为正整数（见 opcert project list）", s);
+	*out = (int64_t)v;
+	return -1;
+}
+
+/* --district for a list: the district unit's id, or an exit status. */
+static int list_district(const struct cli *cli, struct store *st, const char *name, int64_t *id)
+{
+	struct org d;
+	struct err err;
+	int rc;
+
+	*id = 0;
+	if (!name)
+		return -1;
+	err_clear(&err);
+	rc = org_district_get(st, name, &d, &err);
+	if (rc < 0)
+		return cli_fail(cli, &err, NULL);
+	if (rc == 0)
+		return cli_usage(cli, "“%s”不是本市的区（市、县）", name);
+	*id = d.id;
+	return -1;
+}
+
+/* Collect the rows of a walk into a JSON array or a table. */
+struct collect {
+	json_t *array;
+	struct table table;
+	int json;
+	int failed;
+};
+
+static void collect_init(struct collect *c, int json, size_t ncols, const char *const *header)
+{
+	memset(c, 0, sizeof(*c));
+	c->json = json;
+	c->table.ncols = ncols;
+	if (json)
+		c->array = json_array();
+	else if (table_row(&c->table, header) < 0)
+		c->failed = 1;
+}
+
+/* Print what was collected; empty says so in words for a human. */
+static int collect_finish(const struct cli *cli, struct collect *c, const char *empty)
+{
+	int rc = EXIT_ALL_VALID;
+
+	if (c->failed) {
+		fprintf(stderr, "opcert %s: 内存不足\n", cli->command);
+		rc = EXIT_SYSTEM;
+	} else if (c->json) {
+		if (print_json(c->array) < 0)
+			rc = EXIT_SYSTEM;
+		c->array = NULL;
+	} else if (c->table.nrows <= 1) {
+		printf("%s\n", empty);
+	} else {
+		table_print(&c->table);
+	}
+	json_decref(c->array);
+	table_free(&c->table);
+	return cli_finish_stdout(cli, rc);
+}
+
+static const char *open_label(int64_t closed_at)
+{
+	return closed_at ? "已注销" : "正常";
+}
+
+static int collect_org(void *arg, const struct org *o)
+{
+	struct collect *c = arg;
+
+	if (c->json) {
+		if (json_array_append_new(c->array, org_json(o)) < 0)
+			c->failed = 1;
+		return 0;
+	}
+	if (o->kind == ORG_INSTITUTION) {
+		const char *cells[] = {o->name, o->district ? o->district_name : "全市", o->contact,
+		                       o->phone, open_label(o->closed_at)};
+
+		if (table_row(&c->table, cells) < 0)
+			c->failed = 1;
+	} else {
+		const char *cells[] = {
+		    o->uscc,    o->name,  org_kind_label(o->kind), o->district_name,
+		    o->contact, o->phone, open_label(o->closed_at)};
+
+		if (table_row(&c->table, cells) < 0)
+			c->failed = 1;
+	}
+	return 0;
+}
+
+/* ---- company ----------------------------------------------------------- */
+
+const char cmd_company_help[] =
+    "用法：opcert company SUBCOMMAND [选项]\n"
+    "\n管理施工单位和监理单位。单位以统一社会信用代码（18位，GB 32100-2015，校验位须正确）识别。\n"
+    "\n子命令：\n"
+    "  add --uscc CODE --name NAME --kind builder|supervisor --district NAME\n"
+    "      [--contact NAME] [--phone TEL]\n"
+    "                    登记一家单位。--kind：builder（施工单位）或 supervisor（监理单位），\n"
+    "                    也可写 施工、监理。--district：所在区（市、县），如 云岩区、清镇市、\n"
+    "                    高新技术开发区（也可写 云岩区住建局）。\n"
+    "  import FILE.csv   从文件批量登记。整个文件在一个事务中导入：任何一行有错，全部不导入，\n"
+    "                    并指出文件、行号、列名和原因。与已登记内容完全相同的行计为“未变”，\n"
+    "                    因此同一文件可重复导入；与已登记内容不一致的行是错误（请用 change "
+    "修改）。\n"
+    "  list [--district NAME] [--kind builder|supervisor] [--all] [--json]\n"
+    "                    列出单位（默认不含已注销的；--all 含已注销的；--json 输出 JSON）。\n"
+    "  show USCC [--json]  显示一家单位。\n"
+    "  change USCC [--name NAME] [--district NAME] [--contact NAME] [--phone TEL]\n"
+    "                    "
+    "修改单位信息（联系人、联系电话可用空字符串清除）。信用代码和类型不能修改。\n"
+    "  close USCC        注销单位（仍有未竣工项目时不能注销）。记录保留，不再用于新项目。\n"
+    "\n导入文件：UTF-8（可带BOM）、GBK/GB18030 或 UTF-16；逗号或制表符分隔；列顺序不限；\n"
+    "表头可在前10行内。列：统一社会信用代码, 单位名称, 单位类型（施工/监理）, 所在区,\n"
+    "  联系人（可选）, 联系电话（可选）。\n"
+    "\n每次修改都记入审计记录。\n" CLI_COMMON_HELP;
+
+static int company_add(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, OPT(O_USCC) | OPT(O_KIND) | ORG_FIELDS, 0, NULL, &a);
+
+	if (rc >= 0)
+		return rc;
+	if (!a.v[O_USCC] || !a.v[O_NAME] || !a.v[O_KIND] || !a.v[O_DISTRICT])
+		return cli_usage(cli, "add 需要 --uscc、--name、--kind 和 --district");
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_company_add(st, &who,
+	                    &(struct org_input){.uscc = a.v[O_USCC],
+	                                        .kind = a.v[O_KIND],
+	                                        .name = a.v[O_NAME],
+	                                        .district = a.v[O_DISTRICT],
+	                                        .contact = a.v[O_CONTACT],
+	                                        .phone = a.v[O_PHONE]},
+	                    now_seconds(), &o, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		printf("已登记%s：%s（%s），所在区：%s\n", org_kind_label(o.kind), o.name, o.uscc,
+		       o.district_name);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int company_import(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org_import_stats stats;
+	struct err err;
+	int rc = parse(argc, argv, cli, 0, 1, "要导入的文件", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_company_import(st, &who, a.operand, now_seconds(), &stats, &err) < 0) {
+		rc = cli_fail(cli, &err, a.operand);
+	} else {
+		printf("已导入 %s：%ld 行，新增 %ld 家单位，未变 %ld 家\n", a.operand, stats.rows,
+		       stats.inserted, stats.unchanged);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static const char *const company_header[] = {"统一社会信用代码", "单位名称", "类型", "所在区",
+                                             "联系人",           "联系电话", "状态"};
+
+static int company_list(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct org_filter f = {.kinds = OPT(ORG_BUILDER) | OPT(ORG_SUPERVISOR)};
+	struct collect c;
+	struct err err;
+	int rc = parse(argc, argv, cli, OPT(O_DISTRICT) | OPT(O_KIND) | OPT(O_ALL) | OPT(O_JSON), 0,
+	               NULL, &a);
+
+	if (rc >= 0)
+		return rc;
+	if (a.v[O_KIND]) {
+		int k = org_company_kind_parse(a.v[O_KIND], strlen(a.v[O_KIND]));
+
+		if (k < 0)
+			return cli_usage(cli, "--kind 应为 builder（施工）或 supervisor（监理）");
+		f.kinds = OPT(k);
+	}
+	f.include_closed = a.all;
+	rc = cli_open_store(cli, STORE_READONLY, &st);
+	if (rc)
+		return rc;
+	rc = list_district(cli, st, a.v[O_DISTRICT], &f.district);
+	if (rc >= 0)
+		goto out;
+	collect_init(&c, a.json, 7, company_header);
+	err_clear(&err);
+	if (org_each(st, &f, collect_org, &c, &err) < 0) {
+		json_decref(c.array);
+		table_free(&c.table);
+		rc = cli_fail(cli, &err, NULL);
+		goto out;
+	}
+	rc = collect_finish(cli, &c, "（没有符合条件的单位）");
+out:
+	store_close(st);
+	return rc;
+}
+
+static void print_org(const struct org *o)
+{
+	printf("名称：%s\n类型：%s\n", o->name, org_kind_label(o->kind));
+	if (o->uscc[0])
+		printf("统一社会信用代码：%s\n", o->uscc);
+	printf("所在区：%s\n联系人：%s\n联系电话：%s\n状态：%s\n",
+	       o->district ? o->district_name : "全市", o->contact, o->phone,
+	       open_label(o->closed_at));
+}
+
+static int company_show(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, OPT(O_JSON), 1, "统一社会信用代码", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, STORE_READONLY, &st);
+	if (rc)
+		return rc;
+	err_clear(&err);
+	rc = org_company_get(st, a.operand, &o, &err);
+	if (rc < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else if (rc == 0) {
+		fprintf(stderr, "opcert %s: 统一社会信用代码 %s 未登记\n", cli->command, a.operand);
+		rc = EXIT_USAGE;
+	} else {
+		if (a.json)
+			print_json(org_json(&o));
+		else
+			print_org(&o);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int company_change(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, ORG_FIELDS, 1, "统一社会信用代码", &a);
+
+	if (rc >= 0)
+		return rc;
+	if (!a.v[O_NAME] && !a.v[O_DISTRICT] && !a.v[O_CONTACT] && !a.v[O_PHONE])
+		return cli_usage(cli,
+		                 "change 至少需要 --name、--district、--contact 或 --phone 之一");
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_company_change(st, &who, a.operand,
+	                       &(struct org_input){.name = a.v[O_NAME],
+	                                           .district = a.v[O_DISTRICT],
+	                                           .contact = a.v[O_CONTACT],
+	                                           .phone = a.v[O_PHONE]},
+	                       now_seconds(), &o, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		printf("已修改%s：%s（%s），所在区：%s\n", org_kind_label(o.kind), o.name, o.uscc,
+		       o.district_name);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int company_close(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, 0, 1, "统一社会信用代码", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_company_close(st, &who, a.operand, now_seconds(), &o, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		printf("已注销%s：%s（%s）\n", org_kind_label(o.kind), o.name, o.uscc);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
 
 int cmd_company(int argc, char **argv, struct cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage(cli, "尚未提供");
+	static const struct sub subs[] = {
+	    {"add", company_add},   {"import", company_import}, {"list", company_list},
+	    {"show", company_show}, {"change", company_change}, {"close", company_close},
+	};
+
+	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                "add、import、list、show、change、close");
 }
 
-const char cmd_project_help[] = "用法：opcert project（尚未提供）\n";
+/* ---- project ------------------------------------------------------------- */
+
+const char cmd_project_help[] =
+    "用法：opcert project SUBCOMMAND [选项]\n"
+    "\n管理工程项目：名称、所在区、地址、施工单位、监理单位、开工和竣工日期、状态。\n"
+    "项目以编号识别（见 list）；同一施工单位的项目名称不能重复。\n"
+    "\n子命令：\n"
+    "  add --name NAME --district NAME --builder USCC [--supervisor USCC]\n"
+    "      [--address TEXT] [--start DATE] [--end DATE]\n"
+    "                    登记一个项目。--builder：施工单位的统一社会信用代码（须已登记）；\n"
+    "                    --supervisor：监理单位的统一社会信用代码。开工日期晚于今天时状态为\n"
+    "                    未开工，否则为在建。\n"
+    "  import FILE.csv   从文件批量登记（全部或全不；错误指出行号和列名；与已登记项目完全\n"
+    "                    相同的行计为“未变”，不一致的行是错误）。文件中的单位须先登记。\n"
+    "  list [--district NAME] [--company USCC] [--all] [--json]\n"
+    "                    列出项目；--company 列出该单位施工或监理的项目；--all 含已关闭的。\n"
+    "  show ID [--json]  显示一个项目。\n"
+    "  change ID [--name NAME] [--district NAME] [--address TEXT] [--builder USCC]\n"
+    "      [--supervisor USCC] [--start DATE] [--end DATE] [--state STATE]\n"
+    "                    修改项目。--supervisor 和日期可写空字符串或“无”清除。\n"
+    "                    --state：planned 未开工、active 在建、suspended 停工、completed 竣工、\n"
+    "                    closed 已关闭。\n"
+    "  close ID          关闭项目（之后不能再修改）。\n"
+    "\n日期可写作 2018-08-09、2018/8/9、2018.8.9 或 2018年8月9日。\n"
+    "导入文件的列：项目名称, 所在区, 地址（可选）, 施工单位信用代码, 监理单位信用代码（可选）,\n"
+    "  开工日期（可选）, 竣工日期（可选）。编码与格式同 opcert company import。\n"
+    "\n每次修改都记入审计记录。\n" CLI_COMMON_HELP;
+
+static void print_project_line(const char *verb, const struct project *p)
+{
+	printf("%s项目 %lld：%s（%s，施工单位 %s，状态 %s）\n", verb, (long long)p->id, p->name,
+	       p->district_name, p->builder_name, project_state_label(p->state));
+}
+
+static int project_add(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct project p;
+	struct err err;
+	int rc = parse(argc, argv, cli, PROJ_FIELDS, 0, NULL, &a);
+
+	if (rc >= 0)
+		return rc;
+	if (!a.v[O_NAME] || !a.v[O_DISTRICT] || !a.v[O_BUILDER])
+		return cli_usage(cli, "add 需要 --name、--district 和 --builder");
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_project_add(st, &who,
+	                    &(struct project_input){.name = a.v[O_NAME],
+	                                            .district = a.v[O_DISTRICT],
+	                                            .address = a.v[O_ADDRESS],
+	                                            .builder = a.v[O_BUILDER],
+	                                            .supervisor = a.v[O_SUPERVISOR],
+	                                            .start = a.v[O_START],
+	                                            .end = a.v[O_END]},
+	                    cli->today, now_seconds(), &p, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		print_project_line("已登记", &p);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int project_import(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org_import_stats stats;
+	struct err err;
+	int rc = parse(argc, argv, cli, 0, 1, "要导入的文件", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_project_import(st, &who, a.operand, cli->today, now_seconds(), &stats, &err) < 0) {
+		rc = cli_fail(cli, &err, a.operand);
+	} else {
+		printf("已导入 %s：%ld 行，新增 %ld 个项目，未变 %ld 个\n", a.operand, stats.rows,
+		       stats.inserted, stats.unchanged);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static const char *const project_header[] = {"编号",     "项目名称", "所在区",   "施工单位",
+                                             "监理单位", "开工日期", "竣工日期", "状态"};
+
+static int collect_project(void *arg, const struct project *p)
+{
+	struct collect *c = arg;
+	char id[24], start[DATE_TEXT_MAX], end[DATE_TEXT_MAX];
+
+	if (c->json) {
+		if (json_array_append_new(c->array, org_project_json(p)) < 0)
+			c->failed = 1;
+		return 0;
+	}
+	snprintf(id, sizeof(id), "%lld", (long long)p->id);
+	{
+		const char *cells[] = {id,
+		                       p->name,
+		                       p->district_name,
+		                       p->builder_name,
+		                       p->supervisor ? p->supervisor_name : "",
+		                       p->start_on == DATE_NONE ? ""
+		                                                : date_format(p->start_on, start),
+		                       p->end_on == DATE_NONE ? "" : date_format(p->end_on, end),
+		                       project_state_label(p->state)};
+
+		if (table_row(&c->table, cells) < 0)
+			c->failed = 1;
+	}
+	return 0;
+}
+
+static int project_list(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct project_filter f = {0};
+	struct collect c;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, OPT(O_DISTRICT) | OPT(O_COMPANY) | OPT(O_ALL) | OPT(O_JSON),
+	               0, NULL, &a);
+
+	if (rc >= 0)
+		return rc;
+	f.include_closed = a.all;
+	rc = cli_open_store(cli, STORE_READONLY, &st);
+	if (rc)
+		return rc;
+	rc = list_district(cli, st, a.v[O_DISTRICT], &f.district);
+	if (rc >= 0)
+		goto out;
+	err_clear(&err);
+	if (a.v[O_COMPANY]) {
+		rc = org_company_get(st, a.v[O_COMPANY], &o, &err);
+		if (rc < 0) {
+			rc = cli_fail(cli, &err, NULL);
+			goto out;
+		}
+		if (rc == 0) {
+			rc = cli_usage(cli, "统一社会信用代码 %s 未登记", a.v[O_COMPANY]);
+			goto out;
+		}
+		f.company = o.id;
+	}
+	collect_init(&c, a.json, 8, project_header);
+	if (org_project_each(st, &f, collect_project, &c, &err) < 0) {
+		json_decref(c.array);
+		table_free(&c.table);
+		rc = cli_fail(cli, &err, NULL);
+		goto out;
+	}
+	rc = collect_finish(cli, &c, "（没有符合条件的项目）");
+out:
+	store_close(st);
+	return rc;
+}
+
+static int project_show(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct project p;
+	struct err err;
+	int64_t id;
+	char d1[DATE_TEXT_MAX], d2[DATE_TEXT_MAX];
+	int rc = parse(argc, argv, cli, OPT(O_JSON), 1, "项目编号", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = parse_id(cli, a.operand, &id);
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, STORE_READONLY, &st);
+	if (rc)
+		return rc;
+	err_clear(&err);
+	rc = org_project_get(st, id, &p, &err);
+	if (rc < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else if (rc == 0) {
+		fprintf(stderr, "opcert %s: 项目编号 %lld 不存在\n", cli->command, (long long)id);
+		rc = EXIT_USAGE;
+	} else {
+		if (a.json) {
+			print_json(org_project_json(&p));
+		} else {
+			printf(
+			    "编号：%lld\n项目名称：%s\n所在区：%s\n地址：%s\n施工单位：%s（%s）\n",
+			    (long long)p.id, p.name, p.district_name, p.address, p.builder_name,
+			    p.builder_uscc);
+			if (p.supervisor)
+				printf("监理单位：%s（%s）\n", p.supervisor_name,
+				       p.supervisor_uscc);
+			else
+				printf("监理单位：\n");
+			printf("开工日期：%s\n竣工日期：%s\n状态：%s\n",
+			       p.start_on == DATE_NONE ? "" : date_format(p.start_on, d1),
+			       p.end_on == DATE_NONE ? "" : date_format(p.end_on, d2),
+			       project_state_label(p.state));
+		}
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int project_change(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct project p;
+	struct err err;
+	int64_t id;
+	int i, any = 0;
+	int rc = parse(argc, argv, cli, PROJ_FIELDS | OPT(O_STATE), 1, "项目编号", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = parse_id(cli, a.operand, &id);
+	if (rc >= 0)
+		return rc;
+	for (i = 0; i < O_COUNT; i++)
+		any |= a.v[i] != NULL;
+	if (!any)
+		return cli_usage(cli, "change 至少需要一个要修改的选项");
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_project_change(st, &who, id,
+	                       &(struct project_input){.name = a.v[O_NAME],
+	                                               .district = a.v[O_DISTRICT],
+	                                               .address = a.v[O_ADDRESS],
+	                                               .builder = a.v[O_BUILDER],
+	                                               .supervisor = a.v[O_SUPERVISOR],
+	                                               .start = a.v[O_START],
+	                                               .end = a.v[O_END],
+	                                               .state = a.v[O_STATE]},
+	                       now_seconds(), &p, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		print_project_line("已修改", &p);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int project_close(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct project p;
+	struct err err;
+	int64_t id;
+	int rc = parse(argc, argv, cli, 0, 1, "项目编号", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = parse_id(cli, a.operand, &id);
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_project_close(st, &who, id, now_seconds(), &p, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		print_project_line("已关闭", &p);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
 
 int cmd_project(int argc, char **argv, struct cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage(cli, "尚未提供");
+	static const struct sub subs[] = {
+	    {"add", project_add},   {"import", project_import}, {"list", project_list},
+	    {"show", project_show}, {"change", project_change}, {"close", project_close},
+	};
+
+	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                "add、import、list、show、change、close");
 }
 
-const char cmd_institution_help[] = "用法：opcert institution（尚未提供）\n";
+/* ---- institution --------------------------------------------------------- */
+
+const char cmd_institution_help[] =
+    "用法：opcert institution SUBCOMMAND [选项]\n"
+    "\n管理安全培训机构（复审换证前须核验证书的机构）。机构以名称识别，名称不能重复。\n"
+    "\n子命令：\n"
+    "  add --name NAME [--district NAME] [--contact NAME] [--phone TEL]\n"
+    "                    登记一个培训机构。--district：所在区（市、县）；不填表示全市范围。\n"
+    "  list [--district NAME] [--all] [--json]\n"
+    "                    列出培训机构（--all 含已注销的）。\n"
+    "  change NAME [--name NEW] [--district NAME] [--contact NAME] [--phone TEL]\n"
+    "                    修改机构信息（--district、--contact、--phone 可用空字符串清除）。\n"
+    "  close NAME        注销机构。记录保留。\n"
+    "\n每次修改都记入审计记录。\n" CLI_COMMON_HELP;
+
+static int institution_add(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, ORG_FIELDS, 0, NULL, &a);
+
+	if (rc >= 0)
+		return rc;
+	if (!a.v[O_NAME])
+		return cli_usage(cli, "add 需要 --name");
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_institution_add(st, &who,
+	                        &(struct org_input){.name = a.v[O_NAME],
+	                                            .district = a.v[O_DISTRICT],
+	                                            .contact = a.v[O_CONTACT],
+	                                            .phone = a.v[O_PHONE]},
+	                        now_seconds(), &o, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		printf("已登记培训机构：%s（%s）\n", o.name, o.district ? o.district_name : "全市");
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static const char *const institution_header[] = {"机构名称", "所在区", "联系人", "联系电话",
+                                                 "状态"};
+
+static int institution_list(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct org_filter f = {.kinds = OPT(ORG_INSTITUTION)};
+	struct collect c;
+	struct err err;
+	int rc = parse(argc, argv, cli, OPT(O_DISTRICT) | OPT(O_ALL) | OPT(O_JSON), 0, NULL, &a);
+
+	if (rc >= 0)
+		return rc;
+	f.include_closed = a.all;
+	rc = cli_open_store(cli, STORE_READONLY, &st);
+	if (rc)
+		return rc;
+	rc = list_district(cli, st, a.v[O_DISTRICT], &f.district);
+	if (rc >= 0)
+		goto out;
+	collect_init(&c, a.json, 5, institution_header);
+	err_clear(&err);
+	if (org_each(st, &f, collect_org, &c, &err) < 0) {
+		json_decref(c.array);
+		table_free(&c.table);
+		rc = cli_fail(cli, &err, NULL);
+		goto out;
+	}
+	rc = collect_finish(cli, &c, "（没有符合条件的培训机构）");
+out:
+	store_close(st);
+	return rc;
+}
+
+static int institution_change(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, ORG_FIELDS, 1, "机构名称", &a);
+
+	if (rc >= 0)
+		return rc;
+	if (!a.v[O_NAME] && !a.v[O_DISTRICT] && !a.v[O_CONTACT] && !a.v[O_PHONE])
+		return cli_usage(cli,
+		                 "change 至少需要 --name、--district、--contact 或 --phone 之一");
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_institution_change(st, &who, a.operand,
+	                           &(struct org_input){.name = a.v[O_NAME],
+	                                               .district = a.v[O_DISTRICT],
+	                                               .contact = a.v[O_CONTACT],
+	                                               .phone = a.v[O_PHONE]},
+	                           now_seconds(), &o, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		printf("已修改培训机构：%s（%s）\n", o.name, o.district ? o.district_name : "全市");
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int institution_close(int argc, char **argv, struct cli *cli)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	struct org o;
+	struct err err;
+	int rc = parse(argc, argv, cli, 0, 1, "机构名称", &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	if (org_institution_close(st, &who, a.operand, now_seconds(), &o, &err) < 0) {
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		printf("已注销培训机构：%s\n", o.name);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
 
 int cmd_institution(int argc, char **argv, struct cli *cli)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage(cli, "尚未提供");
+	static const struct sub subs[] = {
+	    {"add", institution_add},
+	    {"list", institution_list},
+	    {"change", institution_change},
+	    {"close", institution_close},
+	};
+
+	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                "add、list、change、close");
 }

@@ -14,6 +14,8 @@
 #include "demo.h"
 #include "idnum.h"
 #include "import.h"
+#include "org.h"
+#include "trail.h"
 
 int cmd_check_id(int argc, char **argv, struct cli *cli);
 int cmd_demo(int argc, char **argv, struct cli *cli);
@@ -76,6 +78,28 @@ static void import_progress(long rows, void *arg)
 	(void)arg;
 	fprintf(stderr, "\r已导入 %ld 行……", rows);
 	fflush(stderr);
+}
+
+/* Import the demo's companies and then its projects (running the demo
+ * again finds them unchanged). */
+static int demo_import_orgs(const struct cli *cli, struct store *st, const char *dir, int64_t now)
+{
+	struct org_import_stats companies, projects;
+	struct actor who;
+	struct err err;
+	char path[4096];
+
+	actor_cli(&who);
+	err_clear(&err);
+	snprintf(path, sizeof(path), "%s/companies.csv", dir);
+	if (org_company_import(st, &who, path, now, &companies, &err) < 0)
+		return cli_fail(cli, &err, path);
+	snprintf(path, sizeof(path), "%s/projects.csv", dir);
+	if (org_project_import(st, &who, path, cli->today, now, &projects, &err) < 0)
+		return cli_fail(cli, &err, path);
+	printf("已导入单位：新增 %ld 家，未变 %ld 家；项目：新增 %ld 个，未变 %ld 个\n",
+	       companies.inserted, companies.unchanged, projects.inserted, projects.unchanged);
+	return EXIT_ALL_VALID;
 }
 
 int cmd_demo(int argc, char **argv, struct cli *cli)
@@ -144,9 +168,12 @@ int cmd_demo(int argc, char **argv, struct cli *cli)
 	}
 	if (tty)
 		fputc('\n', stderr);
+	if (demo_write_orgs(&o, dir, &err) < 0)
+		return cli_fail(cli, &err, dir);
 	printf("已生成演示数据：%s/register.csv（%ld 本证书）、%s/roster-clean.csv（%ld 人）、"
 	       "%s/roster-violations.csv\n",
 	       dir, o.certificates, dir, o.roster_rows, dir);
+	printf("单位和项目：%s/companies.csv、%s/projects.csv\n", dir, dir);
 	if (!do_import)
 		return cli_finish_stdout(cli, EXIT_ALL_VALID);
 
@@ -168,7 +195,9 @@ int cmd_demo(int argc, char **argv, struct cli *cli)
 		fputc('\n', stderr);
 	printf("已导入数据库 %s：新增 %ld 本，更新 %ld 本，未变 %ld 本\n", cli->db, stats.inserted,
 	       stats.updated, stats.unchanged);
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	rc = demo_import_orgs(cli, st, dir, io.now);
+	if (rc == EXIT_ALL_VALID)
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
 out:
 	store_close(st);
 	return rc;
