@@ -29,8 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "org.h"
 #include "store_account.h"
-#include "uscc.h"
 
 #define PASSWORD_MIN_CHARS 10
 #define PASSWORD_MAX_BYTES 128
@@ -382,18 +382,18 @@ static void info_from(const struct store_account *a, struct account_info *out)
 }
 
 /* Does organisation kind suit role r? */
-static int kind_fits(enum role r, const char *kind)
+static int kind_fits(enum role r, enum org_kind kind)
 {
 	switch (r) {
 	case ROLE_CITY_ADMIN:
 	case ROLE_CITY_OFFICER:
-		return strcmp(kind, "city") == 0 || strcmp(kind, "office") == 0;
+		return kind == ORG_CITY || kind == ORG_OFFICE;
 	case ROLE_DISTRICT_OFFICER:
-		return strcmp(kind, "district") == 0;
+		return kind == ORG_DISTRICT;
 	case ROLE_COMPANY_USER:
-		return strcmp(kind, "builder") == 0 || strcmp(kind, "supervisor") == 0;
+		return kind == ORG_BUILDER || kind == ORG_SUPERVISOR;
 	case ROLE_TRAINING_USER:
-		return strcmp(kind, "institution") == 0;
+		return kind == ORG_INSTITUTION;
 	default:
 		return 0;
 	}
@@ -402,7 +402,7 @@ static int kind_fits(enum role r, const char *kind)
 /* The organisation given for role must exist, be open and be of its kind. */
 static int check_org(struct store *st, enum role r, int64_t org, struct err *err)
 {
-	struct store_scope_org o;
+	struct org o;
 	int rc;
 
 	if (!role_valid(r))
@@ -414,24 +414,30 @@ static int check_org(struct store *st, enum role r, int64_t org, struct err *err
 	}
 	if (org == 0)
 		return err_input(err, "%s须指定所属单位", role_label(r));
-	rc = store_scope_get(st, org, &o, err);
+	rc = org_get(st, org, &o, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
 		return err_input(err, "没有编号为 %lld 的单位", (long long)org);
 	if (!kind_fits(r, o.kind))
 		return err_input(err, "单位“%s”不能作为%s的所属单位", o.name, role_label(r));
-	if (o.closed)
+	if (o.closed_at)
 		return err_input(err, "单位“%s”已关闭", o.name);
 	return 0;
+}
+
+/* The city bureau: the first organisation of kind city. */
+static int first_org(void *arg, const struct org *o)
+{
+	*(struct org *)arg = *o;
+	return 1;
 }
 
 int account_scope(struct store *st, enum role role, const char *scope, int64_t *org,
                   struct err *err)
 {
-	struct store_scope_org o;
-	char code[USCC_SIZE];
-	enum uscc_error ue;
+	struct org_filter f = {0};
+	struct org o;
 	int rc;
 
 	*org = 0;
@@ -440,7 +446,8 @@ int account_scope(struct store *st, enum role role, const char *scope, int64_t *
 	if (role == ROLE_AUDITOR)
 		return 0;
 	if (city_role(role)) {
-		rc = store_scope_find(st, STORE_SCOPE_CITY, NULL, &o, err);
+		f.kinds = 1u << ORG_CITY;
+		rc = org_each(st, &f, first_org, &o, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -456,27 +463,25 @@ int account_scope(struct store *st, enum role role, const char *scope, int64_t *
 		return err_input(err, "培训机构用户须指定所属培训机构的名称");
 	}
 	if (role == ROLE_DISTRICT_OFFICER) {
-		rc = store_scope_find(st, STORE_SCOPE_DISTRICT, scope, &o, err);
+		rc = org_district_get(st, scope, &o, err);
 		if (rc == 0)
 			return err_input(
 			    err, "没有名为“%.200s”的区县单位（应写全称，如 云岩区、观山湖区）",
 			    scope);
 	} else if (role == ROLE_COMPANY_USER) {
-		ue = uscc_check(scope, strlen(scope), code);
-		if (ue != USCC_OK)
-			return err_input(err, "统一社会信用代码“%.60s”无效：%s", scope,
-			                 uscc_reason(ue));
-		rc = store_scope_find(st, STORE_SCOPE_COMPANY, code, &o, err);
+		/* org_company_get checks the code and says what is wrong with it. */
+		rc = org_company_get(st, scope, &o, err);
 		if (rc == 0)
-			return err_input(err, "没有统一社会信用代码为 %s 的施工或监理单位", code);
+			return err_input(err, "没有统一社会信用代码为 %.60s 的施工或监理单位",
+			                 scope);
 	} else {
-		rc = store_scope_find(st, STORE_SCOPE_INSTITUTION, scope, &o, err);
+		rc = org_institution_get(st, scope, &o, err);
 		if (rc == 0)
 			return err_input(err, "没有名为“%.200s”的培训机构", scope);
 	}
 	if (rc < 0)
 		return -1;
-	if (o.closed)
+	if (o.closed_at)
 		return err_input(err, "单位“%s”已关闭", o.name);
 	*org = o.id;
 	return 0;

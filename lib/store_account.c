@@ -98,14 +98,3 @@ int store_api_token_each(struct store *st, int64_t account, store_api_token_fn f
 {
 	return B(st)->token_each(st, account, fn, arg, err);
 }
-
-int store_scope_find(struct store *st, enum store_scope_key key, const char *value,
-                     struct store_scope_org *out, struct err *err)
-{
-	return B(st)->scope_find(st, key, value, out, err);
-}
-
-int store_scope_get(struct store *st, int64_t id, struct store_scope_org *out, struct err *err)
-{
-	return B(st)->scope_get(st, id, out, err);
-}

@@ -57,21 +57,6 @@ struct store_api_token {
 };
 
 /* An organisation as a scope (org table, store_sqlite_org.c). */
-struct store_scope_org {
-	int64_t id;
-	char kind[16]; /* city, office, district, builder, supervisor, institution */
-	char name[256];
-	int64_t district;
-	int closed;
-};
-
-enum store_scope_key {
-	STORE_SCOPE_CITY = 0,    /* the city bureau (key ignored) */
-	STORE_SCOPE_DISTRICT,    /* a district unit by name */
-	STORE_SCOPE_COMPANY,     /* a builder or supervisor by USCC */
-	STORE_SCOPE_INSTITUTION, /* a training institution by name */
-};
-
 typedef int (*store_account_fn)(void *arg, const struct store_account *a);
 typedef int (*store_api_token_fn)(void *arg, const struct store_api_token *t);
 
@@ -109,10 +94,6 @@ struct store_account_backend {
 	/* account 0: every token. */
 	int (*token_each)(struct store *st, int64_t account, store_api_token_fn fn, void *arg,
 	                  struct err *err);
-	int (*scope_find)(struct store *st, enum store_scope_key key, const char *value,
-	                  struct store_scope_org *out, struct err *err);
-	int (*scope_get)(struct store *st, int64_t id, struct store_scope_org *out,
-	                 struct err *err);
 };
 
 int store_account_insert(struct store *st, const struct store_account *a, int64_t *id,
@@ -142,9 +123,5 @@ int store_api_token_revoke(struct store *st, int64_t id, int64_t now, struct err
 int store_api_token_revoke_account(struct store *st, int64_t account, int64_t now, struct err *err);
 int store_api_token_each(struct store *st, int64_t account, store_api_token_fn fn, void *arg,
                          struct err *err);
-
-int store_scope_find(struct store *st, enum store_scope_key key, const char *value,
-                     struct store_scope_org *out, struct err *err);
-int store_scope_get(struct store *st, int64_t id, struct store_scope_org *out, struct err *err);
 
 #endif

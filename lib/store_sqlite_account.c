@@ -90,17 +90,6 @@ static const char sql_token_revoke[] =
 static const char sql_token_revoke_account[] =
     "UPDATE api_token SET revoked_at = ?2 WHERE account = ?1 AND revoked_at IS NULL";
 
-#define ORG_SELECT "SELECT id, kind, name, coalesce(district, 0), closed_at IS NOT NULL FROM org"
-
-static const char sql_scope_city[] = ORG_SELECT " WHERE kind = 'city' ORDER BY id LIMIT 1";
-static const char sql_scope_district[] = ORG_SELECT " WHERE kind = 'district' AND name = ?1";
-static const char sql_scope_company[] =
-    ORG_SELECT " WHERE kind IN ('builder', 'supervisor') AND uscc = ?1";
-static const char sql_scope_institution[] =
-    ORG_SELECT " WHERE kind = 'institution' AND name = ?1 ORDER BY closed_at IS NOT NULL, id"
-               " LIMIT 1";
-static const char sql_scope_get[] = ORG_SELECT " WHERE id = ?1";
-
 /* Step a statement that writes; 0 or -1. */
 static int step_done(struct store *st, sqlite3_stmt *q, struct err *err, const char *what)
 {
@@ -428,58 +417,6 @@ static int sq_token_each(struct store *st, int64_t account, store_api_token_fn f
 	return 0;
 }
 
-static void fill_org(sqlite3_stmt *q, void *out)
-{
-	struct store_scope_org *o = out;
-
-	memset(o, 0, sizeof(*o));
-	o->id = sqlite3_column_int64(q, 0);
-	store_sqlite_text(q, 1, o->kind, sizeof(o->kind));
-	store_sqlite_text(q, 2, o->name, sizeof(o->name));
-	o->district = sqlite3_column_int64(q, 3);
-	o->closed = sqlite3_column_int(q, 4);
-}
-
-static int sq_scope_find(struct store *st, enum store_scope_key key, const char *value,
-                         struct store_scope_org *out, struct err *err)
-{
-	const char *sql;
-	sqlite3_stmt *q;
-
-	switch (key) {
-	case STORE_SCOPE_CITY:
-		sql = sql_scope_city;
-		break;
-	case STORE_SCOPE_DISTRICT:
-		sql = sql_scope_district;
-		break;
-	case STORE_SCOPE_COMPANY:
-		sql = sql_scope_company;
-		break;
-	case STORE_SCOPE_INSTITUTION:
-		sql = sql_scope_institution;
-		break;
-	default:
-		return 0;
-	}
-	q = store_sqlite_prepare(st, sql, err);
-	if (!q)
-		return -1;
-	if (key != STORE_SCOPE_CITY)
-		sqlite3_bind_text(q, 1, value ? value : "", -1, SQLITE_STATIC);
-	return lookup(st, q, fill_org, out, err);
-}
-
-static int sq_scope_get(struct store *st, int64_t id, struct store_scope_org *out, struct err *err)
-{
-	sqlite3_stmt *q = store_sqlite_prepare(st, sql_scope_get, err);
-
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	return lookup(st, q, fill_org, out, err);
-}
-
 const struct store_account_backend store_sqlite_account = {
     .account_insert = sq_account_insert,
     .account_get = sq_account_get,
@@ -498,6 +435,4 @@ const struct store_account_backend store_sqlite_account = {
     .token_revoke = sq_token_revoke,
     .token_revoke_account = sq_token_revoke_account,
     .token_each = sq_token_each,
-    .scope_find = sq_scope_find,
-    .scope_get = sq_scope_get,
 };
