@@ -38,6 +38,23 @@ name=$(echo "$row" | awk -F, '{print $2}' | tr -d ' ')
 "$OPCERT" log checkpoint --db "$DB" >"$DIR/checkpoint.txt"
 echo "二维码：$DIR/qr.png    打印件：$DIR/certificate.pdf    日志检查点：$DIR/checkpoint.txt"
 echo
+echo "== 演示账号：每个角色一个，一次性密码首次登录时必须修改 =="
+"$OPCERT" institution add --name 贵阳示例建设职业培训学校 --district 云岩区 --db "$DB" >/dev/null
+builder=$(sed -n 2p "$DIR/companies.csv" | cut -d, -f1)
+printf '%-10s %-18s %-18s %s\n' login role 一次性密码 范围
+for spec in "admin city_admin" "city city_officer" "yunyan district_officer --district 云岩区" \
+	"nanming district_officer --district 南明区" "company company_user --company $builder" \
+	"training training_user --institution 贵阳示例建设职业培训学校" "auditor auditor"; do
+	# shellcheck disable=SC2086
+	set -- $spec
+	login=$1 role=$2
+	shift 2
+	otp=$("$OPCERT" user add "$login" --role "$role" "$@" --db "$DB" | tail -n 1)
+	printf '%-10s %-18s %-18s %s\n' "$login" "$role" "$otp" "${2:--}"
+done
+echo "登录：http://127.0.0.1:8080/login"
+
+echo
 echo "数据库：$DB    试一试：$OPCERT verify --db $DB --number $number --name $name"
 echo
 echo "== 启动 HTTP 服务（网页和接口），按 Ctrl+C 停止 =="
