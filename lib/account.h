@@ -171,4 +171,24 @@ int account_token_auth(struct store *st, const char *token, int64_t now, struct 
 int account_token_revoke(struct store *st, const struct actor *who, int64_t id, int64_t now,
                          struct err *err);
 
+#define ACCOUNT_LABEL_SIZE 128 /* an API token's label */
+
+/* An API token as listed (never its text). */
+struct account_token_info {
+	int64_t id;
+	char login[ACCOUNT_LOGIN_SIZE];
+	char label[ACCOUNT_LABEL_SIZE];
+	int64_t created_at;
+	int64_t revoked_at; /* 0 = in force */
+};
+typedef int (*account_token_fn)(void *arg, const struct account_token_info *t);
+/* The tokens of login (NULL: of every account), oldest first; an unknown
+ * login is an input error.  fn returning non-zero stops and is returned. */
+int account_token_each(struct store *st, const char *login, account_token_fn fn, void *arg,
+                       struct err *err);
+
+/* A login's form (3..63 of [a-z0-9._-], starting with a letter or digit), as
+ * an input error saying what is wrong. */
+int account_login_ok(const char *login, struct err *err);
+
 #endif
