@@ -161,6 +161,13 @@ static struct worker *worker_get(struct api *a, struct err *err)
 	return w;
 }
 
+struct store *api_reader(struct api *a, struct err *err)
+{
+	struct worker *w = worker_get(a, err);
+
+	return w ? w->st : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Keys */
 
@@ -233,6 +240,22 @@ static struct store *writer(struct api *a, struct err *err)
 	if (!a->writer && store_open(a->cfg.db, 0, &a->writer, err) < 0)
 		return NULL;
 	return a->writer;
+}
+
+struct store *api_writer_lock(struct api *a, struct err *err)
+{
+	struct store *st;
+
+	pthread_mutex_lock(&a->sign_mu);
+	st = writer(a, err);
+	if (!st)
+		pthread_mutex_unlock(&a->sign_mu);
+	return st;
+}
+
+void api_writer_unlock(struct api *a)
+{
+	pthread_mutex_unlock(&a->sign_mu);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1215,8 +1238,15 @@ int api_page(struct http_request *req)
 	static const struct {
 		const char *path, *file;
 	} pages[] = {
-	    {"/", "index.html"},      {"/scan", "scan.html"}, {"/v", "v.html"},
-	    {"/batch", "batch.html"}, {"/help", "help.html"},
+	    {"/", "index.html"},
+	    {"/scan", "scan.html"},
+	    {"/v", "v.html"},
+	    {"/batch", "batch.html"},
+	    {"/help", "help.html"},
+	    {"/login", "login.html"},
+	    {"/password", "password.html"},
+	    {"/home", "home.html"},
+	    {"/accounts", "accounts.html"},
 	};
 	size_t i;
 
@@ -1224,6 +1254,11 @@ int api_page(struct http_request *req)
 		if (strcmp(req->path, pages[i].path) == 0)
 			return serve_file(req, pages[i].file, "no-cache");
 	return file_not_found(req);
+}
+
+int api_page_file(struct http_request *req, const char *file)
+{
+	return serve_file(req, file, "no-cache");
 }
 
 int api_static(struct http_request *req)

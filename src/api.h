@@ -11,10 +11,13 @@
 #ifndef OPCERT_API_H
 #define OPCERT_API_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "err.h"
 #include "http.h"
+#include "routes.h"
+#include "store.h"
 
 struct api_config {
 	const char *db;              /* the database file */
@@ -37,6 +40,29 @@ void api_free(struct api *a);
 /* Called by each thread that ran handlers, before it ends: closes its connection. */
 void api_thread_done(void);
 
+/*
+ * This thread's read-only database connection (opened on first use).  The
+ * sessions, accounts and scopes are read through it.  NULL on error.
+ */
+struct store *api_reader(struct api *a, struct err *err);
+/*
+ * The writer connection, under the lock every write of the server takes:
+ * NULL (and not locked) on error; else api_writer_unlock() after use.
+ */
+struct store *api_writer_lock(struct api *a, struct err *err);
+void api_writer_unlock(struct api *a);
+
+/*
+ * Who sent req (api_auth.c): an API token (Authorization: Bearer) or the
+ * session cookie, read through this thread's read-only connection; fills
+ * req->signed_in, who, csrf.  Unknown, expired or malformed credentials
+ * leave the request anonymous (routes.c answers 401 where that matters).
+ * 0, or -1 on a system error.
+ */
+int api_authenticate(struct http_request *req, struct err *err);
+/* Record use of the request's session now and then (keeps it from idling out). */
+void api_session_touch(struct http_request *req);
+
 int api_healthz(struct http_request *req);
 int api_verify(struct http_request *req);
 int api_verify_credential(struct http_request *req);
@@ -48,5 +74,39 @@ int api_log_proof(struct http_request *req);
 int api_openapi(struct http_request *req);
 int api_page(struct http_request *req);
 int api_static(struct http_request *req);
+
+/* Sign-in, sessions and passwords (api_auth.c). */
+int api_session_get(struct http_request *req);
+int api_session_new(struct http_request *req);
+int api_session_logout(struct http_request *req);
+int api_password(struct http_request *req);
+
+/* Accounts, for city_admin (api_accounts.c). */
+int api_accounts_list(struct http_request *req);
+int api_accounts_add(struct http_request *req);
+int api_accounts_disable(struct http_request *req);
+int api_accounts_enable(struct http_request *req);
+int api_accounts_reset(struct http_request *req);
+int api_accounts_scope(struct http_request *req);
+
+/* District units and their data (api_accounts.c). */
+int api_districts(struct http_request *req);
+int api_district(struct http_request *req);
+int api_district_page(struct http_request *req);
+/* Scope resolver (routes.h) of a path naming a district unit by its name. */
+int api_scope_district(struct http_request *req, struct route_object *obj, struct err *err);
+
+/* Helpers of the handler files. */
+/* The principal as JSON (no secrets). */
+json_t *api_principal_object(const struct principal *p);
+/* The body as a JSON object (then wiped: it may hold a password); NULL after a 400. */
+json_t *api_body_object(struct http_request *req, const char *shape);
+/* A string member, 1..max bytes of printable text; NULL after a 400. */
+const char *api_body_string(struct http_request *req, json_t *o, const char *key, const char *label,
+                            size_t max);
+/* Wipe the string members named in keys (NULL-terminated), then free o. */
+void api_body_free(json_t *o, const char *const *keys);
+/* A page file under the web root (api.c), for handlers elsewhere. */
+int api_page_file(struct http_request *req, const char *file);
 
 #endif

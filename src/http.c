@@ -37,6 +37,11 @@ const char *http_arg(const struct http_request *r, const char *key, size_t *len)
 	return NULL;
 }
 
+const char *http_param(const struct http_request *r, size_t i)
+{
+	return i < r->nparams ? r->params[i] : NULL;
+}
+
 static void set_reply(struct http_request *r, unsigned status, const char *type, char *body,
                       size_t len)
 {
@@ -74,6 +79,16 @@ int http_text(struct http_request *r, unsigned status, const char *content_type,
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	return http_take(r, status, content_type, copy, len);
+}
+
+int http_redirect(struct http_request *r, const char *location)
+{
+	static const char body[] = "{\"redirect\":true}";
+
+	r->reply.location = arena_strndup(&r->arena, location, strlen(location));
+	if (!r->reply.location)
+		return out_of_memory(r);
+	return http_text(r, HTTP_SEE_OTHER, JSON_TYPE, body, sizeof(body) - 1);
 }
 
 int http_json(struct http_request *r, unsigned status, json_t *o)

@@ -20,16 +20,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "account.h"
 #include "arena.h"
 #include "err.h"
 
-#define HTTP_ARGS_MAX 16
+#define HTTP_ARGS_MAX   16
+#define HTTP_PARAMS_MAX 4 /* "{name}" segments of a route's path */
 
 /* Statuses used by name. */
 enum {
 	HTTP_OK = 200,
+	HTTP_CREATED = 201,
+	HTTP_SEE_OTHER = 303,
 	HTTP_NOT_MODIFIED = 304,
 	HTTP_BAD_REQUEST = 400,
+	HTTP_UNAUTHORIZED = 401,
 	HTTP_FORBIDDEN = 403,
 	HTTP_NOT_FOUND = 404,
 	HTTP_METHOD_NOT_ALLOWED = 405,
@@ -59,6 +64,8 @@ struct http_reply {
 	const char *allow;         /* Allow of a 405 */
 	unsigned retry_after;      /* Retry-After of a 429 or 503, 0 = none */
 	char etag[48];             /* "" = none */
+	const char *location;      /* Location of a redirect (in the arena), or NULL */
+	const char *set_cookie;    /* Set-Cookie (in the arena), or NULL */
 };
 
 struct api;
@@ -77,11 +84,35 @@ struct http_request {
 	const char *if_none_match; /* or NULL */
 	char *body;                /* the whole body (raw, or the file of a form), NUL-terminated */
 	size_t body_len;
+	const char *params[HTTP_PARAMS_MAX]; /* the path's "{name}" segments, in order */
+	size_t nparams;
+
+	/* Credentials and where the request comes from, as sent (serve.c).
+	 * Never logged; addr goes only into the audit trail. */
+	const char *cookie;        /* Cookie, or NULL */
+	const char *authorization; /* Authorization, or NULL */
+	const char *csrf_header;   /* X-CSRF-Token, or NULL */
+	const char *origin;        /* Origin, or NULL */
+	const char *host;          /* Host, or NULL */
+	char addr[64];             /* the client's address as text */
+	int tls;                   /* the connection is HTTPS */
+
+	/* Who is asking (api_authenticate): signed_in 0 for the public. */
+	int signed_in;
+	int by_token; /* by an API token, not a session cookie */
+	struct principal who;
+	char session[ACCOUNT_TOKEN_SIZE]; /* the session token ("" for an API token); wiped */
+	char csrf[ACCOUNT_CSRF_SIZE];     /* the session's CSRF token; wiped */
+	int64_t session_seen;             /* the session's last recorded use */
+
 	struct http_reply reply;
 };
 
 /* The argument named key (its length in *len, may be NULL), or NULL. */
 const char *http_arg(const struct http_request *r, const char *key, size_t *len);
+
+/* Path parameter i ("{name}" segments of the route, in order), or NULL. */
+const char *http_param(const struct http_request *r, size_t i);
 
 /*
  * Replies.  Each returns 0, so a handler can `return http_error(...)`.
@@ -100,6 +131,8 @@ int http_internal(struct http_request *r, const struct err *err);
 /* A copy of text[0..len). */
 int http_text(struct http_request *r, unsigned status, const char *content_type, const char *text,
               size_t len);
+/* A redirect (303) to location, a path on this server; copied into the arena. */
+int http_redirect(struct http_request *r, const char *location);
 /* Takes body (malloc'd). */
 int http_take(struct http_request *r, unsigned status, const char *content_type, char *body,
               size_t len);

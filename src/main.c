@@ -204,7 +204,8 @@ static const struct command commands[] = {
     {"audit", cmd_audit, "审计记录：列出、核查是否被篡改", cmd_audit_help},
     {"serve", cmd_serve, "启动 HTTP 服务：核验接口和公众查询网页",
      "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
-     "                   [--trust-proxy] [--rate-limit N] [--timeout SECONDS] [--threads N]\n"
+     "                   [--trust-proxy] [--rate-limit N] [--sign-in-rate N] [--timeout SECONDS]\n"
+     "                   [--threads N]\n"
      "                   [--db PATH] [--keys DIR] [--passphrase-file FILE]\n"
      "\n启动 HTTP 服务，提供证书查询、扫码核验、批量核验和如何识别官方查询的网页，\n"
      "以及 JSON 接口 /api/v1/（说明见 /api/v1/openapi.json）。启动后打印网址；\n"
@@ -218,11 +219,16 @@ static const struct command commands[] = {
      "                      中的最后一个地址识别客户端\n"
      "  --rate-limit N      每个客户端地址每分钟最多 N 次查询（默认 60，可连续 20 次；\n"
      "                      0 表示不限制，仅用于性能测试）\n"
+     "  --sign-in-rate N    每个客户端地址每分钟最多 N 次登录或改密码（默认 10，可连续 5 次；\n"
+     "                      0 表示不限制）；另外，同一账号连续输错密码 5 次即锁定 15 分钟\n"
      "  --timeout SECONDS   连接空闲多久即断开（默认 15 秒）\n"
      "  --threads N         处理请求的线程数（默认为处理器核数）\n"
      "\n签名密钥（--keys，默认数据库旁的 keys/）用于签署信任列表、状态列表和日志检查点；\n"
      "没有密钥时服务照常运行，这些接口答复 503。访问日志（JSON，每个请求一行）写到标准错误，\n"
-     "只记录接口路径，不记录查询参数、客户端地址或个人信息。\n" COMMON_HELP},
+     "只记录接口路径，不记录查询参数、客户端地址、密码、令牌或个人信息。\n"
+     "\n账号用 opcert user add 创建；登录后会话保存在 HttpOnly、SameSite=Strict 的 Cookie 中\n"
+     "（HTTPS 时加 Secure），空闲 30 分钟或登录 12 小时后失效。程序调用可用\n"
+     "Authorization: Bearer 接口令牌（opcert token new）。\n" COMMON_HELP},
     {"help", cmd_help, "显示帮助：opcert help [COMMAND]",
      "用法：opcert help [COMMAND]\n\n不带参数时列出全部命令；带命令名时显示该命令的帮助。\n"},
     {"version", cmd_version, "显示版本", "用法：opcert version\n\n显示 opcert 的版本号。\n"},

@@ -1,9 +1,17 @@
 /*
  * routes.c - the route table of `opcert serve` (see routes.h): the only
- * place a route is declared.  Handlers live in api.c.
+ * place a route is declared, with who may use it.  Handlers and scope
+ * resolvers live in api*.c.
+ *
+ * Threat model: a route added without thought must not open anything.  A
+ * route names its roles explicitly (there is no default), the matrix test
+ * (tests/http/matrix.tsv) fails for a route it does not list, and every
+ * check here runs before the handler sees the request.
  */
 #include "routes.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "api.h"
@@ -11,41 +19,98 @@
 #define KiB ((size_t)1024)
 #define MiB (KiB * 1024)
 
-/* Bodies: the credential check takes JSON; a roster comes as the file itself
- * (any of these types, or none: the trailing empty entry) or as a form. */
+/* Bodies: the credential check and the account routes take JSON; a roster
+ * comes as the file itself (any of these types, or none: the trailing
+ * empty entry) or as a form. */
 #define JSON "application/json"
 #define ROSTER                                                                                     \
 	"text/csv|text/plain|application/octet-stream|application/vnd.ms-excel|multipart/"         \
 	"form-data|"
 
+/* Short names for the table. */
+#define ANYONE    ROLES_ANYONE
+#define SIGNED_IN ROLES_SIGNED_IN
+#define ADMIN     ROLE_BIT(ROLE_CITY_ADMIN)
+#define PAGE      ROUTE_PAGE
+#define EARLY     ROUTE_BEFORE_PASSWORD
+#define PUB       ROUTE_PUBLIC_ANSWERS
+
 /* clang-format off */
 static const struct route routes[] = {
-	/* method  path                         prefix handler                access                     public rate  max body   accept  offload log name */
-	{"GET",  "/healthz",                    0, api_healthz,           ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/healthz"},
-	{"GET",  "/api/v1/verify",              0, api_verify,            ROUTE_PUBLIC,              1, 1, 0,         NULL,   0, "/api/v1/verify"},
-	{"POST", "/api/v1/verify/credential",   0, api_verify_credential, ROUTE_PUBLIC,              1, 1, 16 * KiB,  JSON,   0, "/api/v1/verify/credential"},
-	{"POST", "/api/v1/verify/roster",       0, api_verify_roster,     ROUTE_OPEN_UNTIL_ACCOUNTS, 0, 1, 8 * MiB,   ROSTER, 1, "/api/v1/verify/roster"},
-	{"GET",  "/api/v1/trust-list",          0, api_trust_list,        ROUTE_PUBLIC,              1, 0, 0,         NULL,   1, "/api/v1/trust-list"},
-	{"GET",  "/api/v1/status-list",         0, api_status_list,       ROUTE_PUBLIC,              1, 0, 0,         NULL,   1, "/api/v1/status-list"},
-	{"GET",  "/api/v1/log/checkpoint",      0, api_log_checkpoint,    ROUTE_PUBLIC,              1, 1, 0,         NULL,   1, "/api/v1/log/checkpoint"},
-	{"GET",  "/api/v1/log/proof",           0, api_log_proof,         ROUTE_PUBLIC,              1, 1, 0,         NULL,   1, "/api/v1/log/proof"},
-	{"GET",  "/api/v1/openapi.json",        0, api_openapi,           ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/api/v1/openapi.json"},
-	{"GET",  "/",                           0, api_page,              ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/"},
-	{"GET",  "/scan",                       0, api_page,              ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/scan"},
-	{"GET",  "/v",                          0, api_page,              ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/v"},
-	{"GET",  "/batch",                      0, api_page,              ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/batch"},
-	{"GET",  "/help",                       0, api_page,              ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/help"},
-	{"GET",  "/static/",                    1, api_static,            ROUTE_PUBLIC,              1, 0, 0,         NULL,   0, "/static/*"},
+	/* method  path                                         prefix handler                roles           scope               flags              rate          max body   accept  offload log name */
+	{"GET",  "/healthz",                                    0, api_healthz,           ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/healthz"},
+	{"GET",  "/api/v1/verify",                              0, api_verify,            ANYONE,         NULL,               PUB,               RATE_QUERY,   0,         NULL,   0, "/api/v1/verify"},
+	{"POST", "/api/v1/verify/credential",                   0, api_verify_credential, ANYONE,         NULL,               PUB,               RATE_QUERY,   16 * KiB,  JSON,   0, "/api/v1/verify/credential"},
+	{"POST", "/api/v1/verify/roster",                       0, api_verify_roster,     ROLES_ROSTER,   NULL,               0,                 RATE_QUERY,   8 * MiB,   ROSTER, 1, "/api/v1/verify/roster"},
+	{"GET",  "/api/v1/trust-list",                          0, api_trust_list,        ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   1, "/api/v1/trust-list"},
+	{"GET",  "/api/v1/status-list",                         0, api_status_list,       ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   1, "/api/v1/status-list"},
+	{"GET",  "/api/v1/log/checkpoint",                      0, api_log_checkpoint,    ANYONE,         NULL,               PUB,               RATE_QUERY,   0,         NULL,   1, "/api/v1/log/checkpoint"},
+	{"GET",  "/api/v1/log/proof",                           0, api_log_proof,         ANYONE,         NULL,               PUB,               RATE_QUERY,   0,         NULL,   1, "/api/v1/log/proof"},
+	{"GET",  "/api/v1/openapi.json",                        0, api_openapi,           ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/api/v1/openapi.json"},
+	{"GET",  "/api/v1/session",                             0, api_session_get,       ANYONE,         NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/session"},
+	{"POST", "/api/v1/session",                             0, api_session_new,       ANYONE,         NULL,               0,                 RATE_SIGN_IN, 4 * KiB,   JSON,   1, "/api/v1/session"},
+	{"POST", "/api/v1/session/logout",                      0, api_session_logout,    SIGNED_IN,      NULL,               EARLY,             RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/session/logout"},
+	{"POST", "/api/v1/password",                            0, api_password,          SIGNED_IN,      NULL,               EARLY,             RATE_SIGN_IN, 4 * KiB,   JSON,   1, "/api/v1/password"},
+	{"GET",  "/api/v1/accounts",                            0, api_accounts_list,     ADMIN,          NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/accounts"},
+	{"POST", "/api/v1/accounts",                            0, api_accounts_add,      ADMIN,          NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   1, "/api/v1/accounts"},
+	{"POST", "/api/v1/accounts/{login}/disable",            0, api_accounts_disable,  ADMIN,          NULL,               0,                 RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/accounts/{login}/disable"},
+	{"POST", "/api/v1/accounts/{login}/enable",             0, api_accounts_enable,   ADMIN,          NULL,               0,                 RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/accounts/{login}/enable"},
+	{"POST", "/api/v1/accounts/{login}/reset-password",     0, api_accounts_reset,    ADMIN,          NULL,               0,                 RATE_NONE,    1 * KiB,   JSON "|", 1, "/api/v1/accounts/{login}/reset-password"},
+	{"POST", "/api/v1/accounts/{login}/scope",              0, api_accounts_scope,    ADMIN,          NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/accounts/{login}/scope"},
+	{"GET",  "/api/v1/districts",                           0, api_districts,         ROLES_DISTRICT, NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/districts"},
+	{"GET",  "/api/v1/districts/{name}",                    0, api_district,          ROLES_DISTRICT, api_scope_district, 0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/districts/{name}"},
+	{"GET",  "/",                                           0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/"},
+	{"GET",  "/scan",                                       0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/scan"},
+	{"GET",  "/v",                                          0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/v"},
+	{"GET",  "/help",                                       0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/help"},
+	{"GET",  "/login",                                      0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/login"},
+	{"GET",  "/password",                                   0, api_page,              SIGNED_IN,      NULL,               PAGE | EARLY,      RATE_NONE,    0,         NULL,   0, "/password"},
+	{"GET",  "/home",                                       0, api_page,              SIGNED_IN,      NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/home"},
+	{"GET",  "/batch",                                      0, api_page,              ROLES_ROSTER,   NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/batch"},
+	{"GET",  "/accounts",                                   0, api_page,              ADMIN,          NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/accounts"},
+	{"GET",  "/districts/{name}",                           0, api_district_page,     ROLES_DISTRICT, api_scope_district, PAGE,              RATE_NONE,    0,         NULL,   0, "/districts/{name}"},
+	{"GET",  "/static/",                                    1, api_static,            ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/static/*"},
 };
 /* clang-format on */
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
-static int path_matches(const struct route *r, const char *path)
+/*
+ * Whether path matches the route; with params, its "{name}" segments are
+ * stored there (pointers into path with their lengths).
+ */
+static int path_matches(const struct route *r, const char *path, const char **start, size_t *len)
 {
+	const char *p = r->path, *q = path;
+	size_t n = 0;
+
 	if (r->prefix)
 		return strncmp(path, r->path, strlen(r->path)) == 0;
-	return strcmp(path, r->path) == 0;
+	while (*p) {
+		if (*p == '{') {
+			const char *seg = q;
+
+			while (*q && *q != '/')
+				q++;
+			if (q == seg || n == HTTP_PARAMS_MAX)
+				return 0;
+			if (start) {
+				start[n] = seg;
+				len[n] = (size_t)(q - seg);
+			}
+			n++;
+			p = strchr(p, '}');
+			if (!p)
+				return 0;
+			p++;
+			continue;
+		}
+		if (*p != *q)
+			return 0;
+		p++;
+		q++;
+	}
+	return *q == '\0';
 }
 
 const struct route *route_find(const char *method, const char *path, const char **allow)
@@ -55,23 +120,124 @@ const struct route *route_find(const char *method, const char *path, const char 
 
 	*allow = NULL;
 	for (i = 0; i < NROUTES; i++) {
-		if (!path_matches(&routes[i], path))
+		if (!path_matches(&routes[i], path, NULL, NULL))
 			continue;
 		if (strcmp(method, routes[i].method) == 0 ||
 		    (head && strcmp(routes[i].method, "GET") == 0))
 			return &routes[i];
-		*allow = strcmp(routes[i].method, "GET") == 0 ? "GET, HEAD" : routes[i].method;
+		/* A path may be both GET and POST (/api/v1/session). */
+		if (*allow && strcmp(*allow, routes[i].method) != 0)
+			*allow = "GET, HEAD, POST";
+		else if (!*allow)
+			*allow =
+			    strcmp(routes[i].method, "GET") == 0 ? "GET, HEAD" : routes[i].method;
 	}
 	return NULL;
 }
 
-int route_allows(const struct route *route, const struct http_request *req)
+int route_bind(struct http_request *req)
 {
-	(void)req;
-	switch (route->access) {
-	case ROUTE_PUBLIC:
-	case ROUTE_OPEN_UNTIL_ACCOUNTS:
-		return 1;
+	const char *start[HTTP_PARAMS_MAX];
+	size_t len[HTTP_PARAMS_MAX], i;
+
+	req->nparams = 0;
+	if (!req->route || req->route->prefix)
+		return 0;
+	memset(start, 0, sizeof(start));
+	if (!path_matches(req->route, req->path, start, len))
+		return 0;
+	for (i = 0; i < HTTP_PARAMS_MAX && start[i]; i++) {
+		req->params[i] = arena_strndup(&req->arena, start[i], len[i]);
+		if (!req->params[i])
+			return -1;
+		req->nparams++;
 	}
 	return 0;
+}
+
+int route_is_public(const struct route *route)
+{
+	return (route->roles & ROLES_ANYONE) != 0;
+}
+
+/* /login?next=PATH for a page that needs an account (PATH as requested, encoded). */
+static int to_login(struct http_request *req)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *loc;
+	const unsigned char *p;
+	size_t n = 0, cap = strlen(req->path) * 3 + sizeof("/login?next=");
+
+	loc = arena_alloc(&req->arena, cap);
+	if (!loc)
+		return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
+	n = (size_t)snprintf(loc, cap, "/login?next=");
+	for (p = (const unsigned char *)req->path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-_.~", *p)) {
+			loc[n++] = (char)*p;
+		} else {
+			loc[n++] = '%';
+			loc[n++] = hex[*p >> 4];
+			loc[n++] = hex[*p & 15];
+		}
+	}
+	loc[n] = '\0';
+	return http_redirect(req, loc);
+}
+
+/* The session's CSRF token, compared in constant time. */
+static int csrf_ok(const struct http_request *req)
+{
+	size_t n = strlen(req->csrf);
+
+	return n > 0 && req->csrf_header && strlen(req->csrf_header) == n &&
+	       sodium_memcmp(req->csrf_header, req->csrf, n) == 0;
+}
+
+int route_allows(struct http_request *req)
+{
+	const struct route *route = req->route;
+	int page = (route->flags & ROUTE_PAGE) != 0;
+	struct route_object obj;
+	struct err err;
+	int rc;
+
+	if (route_is_public(route))
+		return 1;
+	if (!req->signed_in) {
+		if (page)
+			return to_login(req), 0;
+		return http_error(req, HTTP_UNAUTHORIZED, "unauthenticated",
+		                  "请先登录（会话不存在或已过期）"),
+		       0;
+	}
+	if (req->who.must_change && !(route->flags & ROUTE_BEFORE_PASSWORD)) {
+		if (page)
+			return http_redirect(req, "/password"), 0;
+		return http_error(req, HTTP_FORBIDDEN, "password_change_required",
+		                  "请先修改初始密码，然后才能使用其他功能"),
+		       0;
+	}
+	if (!(route->roles & ROLE_BIT(req->who.role)))
+		return http_error(req, HTTP_FORBIDDEN, "forbidden", "您的角色（%s）无权使用此功能",
+		                  role_label(req->who.role)),
+		       0;
+	if (strcmp(route->method, "POST") == 0 && !req->by_token && !csrf_ok(req))
+		return http_error(req, HTTP_FORBIDDEN, "csrf_failed",
+		                  "请求缺少有效的防伪令牌（X-CSRF-Token），请刷新页面后重试"),
+		       0;
+	if (route->scope) {
+		memset(&obj, 0, sizeof(obj));
+		err_clear(&err);
+		rc = route->scope(req, &obj, &err);
+		if (rc < 0)
+			return http_internal(req, &err), 0;
+		/* Missing and out of scope: the same answer. */
+		if (rc == 0 ||
+		    !principal_sees(&req->who, obj.district, obj.company, obj.institution))
+			return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口"),
+			       0;
+	}
+	return 1;
 }

@@ -19,15 +19,21 @@
  *    client address may hold at most PER_IP_CONNECTIONS connections and
  *    the server CONNECTIONS_MAX in all;
  *  - per-client token buckets on the routes that read the register (429
- *    with Retry-After), with bounded memory (ratelimit.h); behind a reverse
+ *    with Retry-After), with bounded memory (ratelimit.h), and a much
+ *    stricter bucket of their own on the routes that check a password
+ *    (--sign-in-rate; the accounts library also locks an account after
+ *    failures in a row); behind a reverse
  *    proxy on loopback (--trust-proxy) the client is the last address of
  *    its X-Forwarded-For, never a header from anyone else;
  *  - long work (a roster, signing, proofs) runs on a bounded job queue, so
  *    the threads that read requests never wait for it (503 when full);
  *  - no server version in any header; a Content-Security-Policy without
  *    inline script; files only from below the web root (api.c);
- *  - the access log holds the route, never the query string, an address
- *    or anything personal.
+ *  - who may use a route is decided from the route table before its
+ *    handler runs and before its body is read (routes.h: roles, the
+ *    one-time password gate, CSRF, scope);
+ *  - the access log holds the route, never the query string, an address,
+ *    a cookie, a token, a password or anything personal.
  * SIGTERM / SIGINT stop accepting connections, let the requests in flight
  * finish (up to GRACE_SECONDS) and exit 0.
  */
@@ -65,6 +71,8 @@ int cmd_serve(int argc, char **argv, struct cli *cli);
 #define DEFAULT_RATE       60 /* requests a minute per client */
 #define DEFAULT_BURST      20
 #define DEFAULT_TIMEOUT    15 /* seconds a connection may stay idle */
+#define DEFAULT_SIGN_IN    10 /* password checks a minute per client */
+#define SIGN_IN_BURST      5
 #define RATE_CLIENTS       65536
 #define CONNECTION_MEMORY  (16 * 1024) /* request line, headers and read buffer */
 #define CONNECTIONS_MAX    1024
@@ -107,7 +115,8 @@ struct jobs {
 
 struct server {
 	struct api *api;
-	struct ratelimit *rl; /* NULL: no limit */
+	struct ratelimit *rl;      /* NULL: no limit */
+	struct ratelimit *sign_in; /* the routes that check a password; NULL: no limit */
 	int trust_proxy;
 	int tls;
 	atomic_int in_flight;
@@ -205,6 +214,10 @@ static enum MHD_Result send_reply(struct conn *c)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
 	if (r->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->location)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
+	if (r->set_cookie)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
 	if (r->retry_after) {
 		snprintf(num, sizeof(num), "%u", r->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
@@ -263,6 +276,8 @@ static void conn_free(struct conn *c)
 	if (c->form)
 		MHD_destroy_post_processor(c->form);
 	free(c->req.reply.body);
+	sodium_memzero(c->req.session, sizeof(c->req.session));
+	sodium_memzero(c->req.csrf, sizeof(c->req.csrf));
 	if (c->req.reply.fd >= 0)
 		close(c->req.reply.fd);
 	arena_release(&c->req.arena);
@@ -312,6 +327,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mhd)
 
 static void run_handler(struct conn *c)
 {
+	api_session_touch(&c->req);
 	c->req.route->handler(&c->req);
 	if (c->req.reply.status == 0)
 		http_error(&c->req, HTTP_INTERNAL_ERROR, "internal", "服务器内部错误，请稍后再试");
@@ -449,6 +465,16 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 		c->content_length = value;
 	else if (strcasecmp(key, "X-Forwarded-For") == 0)
 		c->forwarded = value; /* the last one: what the proxy added */
+	else if (strcasecmp(key, "Cookie") == 0)
+		c->req.cookie = value;
+	else if (strcasecmp(key, "Authorization") == 0)
+		c->req.authorization = value;
+	else if (strcasecmp(key, "X-CSRF-Token") == 0)
+		c->req.csrf_header = value;
+	else if (strcasecmp(key, "Origin") == 0)
+		c->req.origin = value;
+	else if (strcasecmp(key, "Host") == 0)
+		c->req.host = value;
 	return MHD_YES;
 }
 
@@ -529,6 +555,35 @@ static size_t client_key(const struct conn *c, unsigned char key[RATELIMIT_KEY_M
 	    strlen(c->forwarded) <= FORWARDED_MAX && (fn = forwarded_key(c->forwarded, key)) > 0)
 		return fn;
 	return n;
+}
+
+/* The client's address as text, for the audit trail (never the access log). */
+static void client_addr_text(const struct conn *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	unsigned char key[RATELIMIT_KEY_MAX];
+	int loopback = 0;
+
+	out[0] = '\0';
+	addr_key(sa, key, &loopback);
+	if (c->srv->trust_proxy && loopback && c->forwarded &&
+	    strlen(c->forwarded) <= FORWARDED_MAX && forwarded_key(c->forwarded, key) > 0) {
+		const char *p = strrchr(c->forwarded, ',');
+
+		p = p ? p + 1 : c->forwarded;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		snprintf(out, size, "%.*s", (int)strcspn(p, " \t"), p);
+		return;
+	}
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          out, (socklen_t)size);
 }
 
 /* 1 when the request's media type (without parameters) is in list ('|'-separated). */
@@ -638,6 +693,8 @@ static int request_begin(struct conn *c, const char *url)
 {
 	struct http_request *r = &c->req;
 	const struct route *route;
+	struct ratelimit *rl;
+	struct err err;
 	const char *allow;
 	unsigned char key[RATELIMIT_KEY_MAX];
 	unsigned retry;
@@ -666,19 +723,34 @@ static int request_begin(struct conn *c, const char *url)
 		}
 		return 1;
 	}
-	if (!route_allows(route, r)) {
-		http_error(r, HTTP_FORBIDDEN, "forbidden", "无权使用此接口");
-		return 1;
-	}
-	if (route->rate_limited && c->srv->rl) {
+	r->tls = c->srv->tls;
+	client_addr_text(c, r->addr, sizeof(r->addr));
+	/* Password guesses are limited before anything else is looked at. */
+	rl = route->rate == RATE_SIGN_IN ? c->srv->sign_in
+	     : route->rate == RATE_QUERY ? c->srv->rl
+	                                 : NULL;
+	if (rl) {
 		keylen = client_key(c, key);
-		if (!ratelimit_take(c->srv->rl, key, keylen, mono_ms(), &retry)) {
+		if (!ratelimit_take(rl, key, keylen, mono_ms(), &retry)) {
 			r->reply.retry_after = retry;
-			http_error(r, HTTP_TOO_MANY_REQUESTS, "rate_limited",
-			           "请求过于频繁，请 %u 秒后再试", retry);
+			if (route->rate == RATE_SIGN_IN)
+				http_error(r, HTTP_TOO_MANY_REQUESTS, "rate_limited",
+				           "登录尝试过于频繁，请 %u 秒后再试", retry);
+			else
+				http_error(r, HTTP_TOO_MANY_REQUESTS, "rate_limited",
+				           "请求过于频繁，请 %u 秒后再试", retry);
 			return 1;
 		}
 	}
+	err_clear(&err);
+	if (route_bind(r) < 0 || api_authenticate(r, &err) < 0) {
+		if (err.kind == ERR_NONE)
+			err_system(&err, "内存不足");
+		http_internal(r, &err);
+		return 1;
+	}
+	if (!route_allows(r))
+		return 1;
 	if (c->content_length) {
 		errno = 0;
 		clen = strtoull(c->content_length, &end, 10);
@@ -855,6 +927,7 @@ struct serve_options {
 	const char *tls_key;
 	int trust_proxy;
 	long rate;
+	long sign_in_rate;
 	long timeout;
 	long threads;
 	int today_given;
@@ -1010,6 +1083,7 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 	                                         {"tls-key", required_argument, NULL, 'k'},
 	                                         {"trust-proxy", no_argument, NULL, 'p'},
 	                                         {"rate-limit", required_argument, NULL, 'r'},
+	                                         {"sign-in-rate", required_argument, NULL, 's'},
 	                                         {"timeout", required_argument, NULL, 't'},
 	                                         {"threads", required_argument, NULL, 'T'},
 	                                         CLI_COMMON_LONG_OPTIONS,
@@ -1019,6 +1093,7 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 	memset(o, 0, sizeof(*o));
 	o->listen = DEFAULT_LISTEN;
 	o->rate = DEFAULT_RATE;
+	o->sign_in_rate = DEFAULT_SIGN_IN;
 	o->timeout = DEFAULT_TIMEOUT;
 	o->threads = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->threads < 1)
@@ -1046,6 +1121,11 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 			if (parse_number(optarg, 0, 1000000, &o->rate) < 0)
 				return cli_usage(cli, "--rate-limit 应为 0 到 1000000 "
 				                      "之间的整数（每分钟请求数，0 表示不限制）");
+			continue;
+		case 's':
+			if (parse_number(optarg, 0, 1000000, &o->sign_in_rate) < 0)
+				return cli_usage(cli, "--sign-in-rate 应为 0 到 1000000 "
+				                      "之间的整数（每分钟登录次数，0 表示不限制）");
 			continue;
 		case 't':
 			if (parse_number(optarg, 1, 3600, &o->timeout) < 0)
@@ -1131,6 +1211,17 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 		}
 	}
 
+	if (o.sign_in_rate > 0) {
+		burst = o.sign_in_rate < SIGN_IN_BURST ? o.sign_in_rate : SIGN_IN_BURST;
+		srv.sign_in =
+		    ratelimit_new((unsigned)o.sign_in_rate, (unsigned)burst, RATE_CLIENTS);
+		if (!srv.sign_in) {
+			fprintf(stderr, "opcert serve: 内存不足\n");
+			rc = EXIT_SYSTEM;
+			goto stop;
+		}
+	}
+
 	/* Signals are taken by sigwait in this thread only: every thread made from here on inherits
 	 * the block. */
 	sigemptyset(&stop_signals);
@@ -1206,6 +1297,7 @@ stop:
 		fflush(stdout);
 	}
 	ratelimit_free(srv.rl);
+	ratelimit_free(srv.sign_in);
 	api_free(srv.api);
 out:
 	free_pem(cert);

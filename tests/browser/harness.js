@@ -118,6 +118,16 @@ async function build(dir) {
   opcert(['demo', '--certificates', '200', '--roster', '20', '--today', today, '--import', '--db', db, '--out', demo]);
   opcert(['key', 'init', '--db', db, '--keys', keys]);
 
+  // One account with a set password per role the tests sign in as, and one
+  // with a generated one-time password (the last line `user add` prints).
+  const password = 'Browser-pass-2026x';
+  const accounts = { password };
+  for (const [login, role, scope] of [['b.admin', 'city_admin'], ['b.officer', 'district_officer', '云岩区']]) {
+    execFileSync(OPCERT, ['user', 'add', login, '--role', role].concat(scope ? ['--district', scope] : [])
+      .concat(['--password-stdin', '--db', db]), { input: password + '\n', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+  accounts.freshOtp = opcert(['user', 'add', 'b.fresh', '--role', 'city_officer', '--db', db]).trim().split('\n').pop().trim();
+
   // a certificate that verifies as valid today, and a revoked one
   const clean = readCsv(path.join(demo, 'roster-clean.csv'));
   let valid = null;
@@ -165,7 +175,7 @@ async function build(dir) {
   const logFile = path.join(dir, 'server.log');
   const out = fs.openSync(logFile, 'a');
   const proc = spawn(OPCERT, ['serve', '--listen', host, '--web', path.join(SRC, 'web'), '--db', db, '--keys', keys,
-    '--rate-limit', '0', '--today', today], { stdio: ['ignore', out, out] });
+    '--rate-limit', '0', '--sign-in-rate', '0', '--today', today], { stdio: ['ignore', out, out] });
   const log = () => fs.readFileSync(logFile, 'utf8').slice(-4000);
   try {
     await waitHealthy(base, proc, log);
@@ -187,7 +197,7 @@ async function build(dir) {
     if (!process.env.OPCERT_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  return { base, host, dir, today, valid, revoked, files, payloads, log, stop };
+  return { base, host, dir, today, valid, revoked, files, payloads, accounts, log, stop };
 }
 
 /* Chromium with a fresh profile; a phone-sized page (390 x 844).  extraArgs:
@@ -240,10 +250,24 @@ async function openPage(context, base) {
   return { page, problems, requests };
 }
 
+/* Sign in through the login page; resolves once the page it leads to is open. */
+async function signIn(page, base, login, password, next) {
+  await page.goto(base + '/login' + (next ? '?next=' + encodeURIComponent(next) : ''));
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.locator('#login-submit').click()]);
+}
+
+async function signOut(page, base) {
+  await page.request.post(base + '/api/v1/session/logout', {
+    headers: { 'X-CSRF-Token': (await (await page.request.get(base + '/api/v1/session')).json()).csrf || '' }
+  });
+}
+
 async function screenshot(page, name) {
   const file = path.join(ARTIFACTS, `browser-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
 
-module.exports = { SRC, ARTIFACTS, setup, launch, openPage, screenshot, credUrl, opcertJson, get };
+module.exports = { SRC, ARTIFACTS, setup, launch, openPage, screenshot, credUrl, opcertJson, get, signIn, signOut };

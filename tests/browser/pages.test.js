@@ -225,7 +225,8 @@ describe('opcert pages in Chromium', () => {
       assert.equal(v.label, '非官方查询链接');
       assert.equal(v.colour, RED);
       assert.ok(v.text.includes(fx.payloads.lookalikeHost));
-      assert.ok(!current.requests.some((r) => r.includes('/api/v1/')), 'nothing of it is decoded or sent');
+      // the header asks who is signed in; nothing of the QR goes to the server
+      assert.ok(!current.requests.some((r) => r.includes('/api/v1/') && !r.endsWith('/api/v1/session')), 'nothing of it is decoded or sent');
       await H.screenshot(page, 'scan-unofficial');
     });
 
@@ -325,7 +326,11 @@ describe('opcert pages in Chromium', () => {
 
   describe('批量核验 (batch)', () => {
     it('lists problem rows first, counts verdicts and downloads a CSV with a BOM', async () => {
-      const page = await open('/batch');
+      // rosters need a company, officer or city role
+      current = await H.openPage(browser.context, fx.base);
+      const page = current.page;
+      await H.signIn(page, fx.base, 'b.officer', fx.accounts.password, '/batch');
+      assert.equal(new URL(page.url()).pathname, '/batch');
       await H.screenshot(page, 'batch');
       await page.locator('#roster').setInputFiles(fx.files.roster);
       await page.getByRole('button', { name: '开始核验' }).click();
@@ -391,7 +396,7 @@ describe('opcert pages in Chromium', () => {
 
   describe('every page', () => {
     it('has the shared header, Chinese text, no inline script or style and fits 360 px', async () => {
-      for (const url of ['/', '/scan', '/v', '/batch', '/help']) {
+      for (const url of ['/', '/scan', '/v', '/batch', '/help', '/login']) {
         current = await H.openPage(browser.context, fx.base);
         const page = current.page;
         await page.setViewportSize({ width: 360, height: 740 });
@@ -399,7 +404,7 @@ describe('opcert pages in Chromium', () => {
         assert.equal(res.status(), 200, url);
         assert.match(res.headers()['content-security-policy'] || '', /script-src 'self'/, url);
         assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-        const nav = await page.locator('.site-nav a').allTextContents();
+        const nav = await page.locator('.site-nav li:not(.nav-account) a').allTextContents();
         assert.deepEqual(nav, ['证书查询', '扫码核验', '批量核验', '如何识别官方查询'], url);
         const inline = await page.evaluate(() => ({
           scripts: [...document.scripts].filter((s) => !s.src).length,

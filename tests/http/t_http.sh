@@ -11,6 +11,7 @@
 # --timeout while others are served, TLS, a server without keys, and
 # SIGTERM during a roster upload: the upload completes and the server exits 0.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/routes.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (scripts/deps.sh)"
 
@@ -178,6 +179,15 @@ check_rc 0 "init with an official host"
 demo_setup
 opcert key init --keys "$KEYS" --db "$DB"
 check_rc 0 "key init"
+# Rosters need a company, officer or city role: an API token of a district officer.
+printf 'Roster-pass-2026x\n' >"$T/pw"
+opcert user add http.officer --role district_officer --district 云岩区 --password-stdin --db "$DB" <"$T/pw"
+check_rc 0 "user add (roster checks)"
+opcert token new http.officer --label t_http --db "$DB"
+check_rc 0 "token new"
+TOKEN=$(grep -o '[A-Za-z0-9_-]\{32,\}' "$T/out" | head -n 1)
+[ -n "$TOKEN" ] || die "token new printed no token"
+AUTH="Authorization: Bearer $TOKEN"
 
 CROW=$(reg_valid_rows | grep -v '^T' | head -n 1)
 EROW=$(reg_valid_rows | grep '^T' | head -n 1)
@@ -201,7 +211,7 @@ check_rc 0 "cred issue (emergency management)"
 EPAY=$(cat "$T/out")
 
 mkdir -p "$WEB/static/css" "$WEB/static/js" "$WEB/static/vendor/lib"
-for _page in index scan v batch help; do
+for _page in index scan v batch help login password home accounts district; do
 	printf '<!doctype html><title>%s</title>\n' "$_page" >"$WEB/$_page.html"
 done
 printf 'body { color: #222 }\n' >"$WEB/static/css/site.css"
@@ -399,58 +409,58 @@ check_eq "$(header Allow)" POST "credential: Allow: POST"
 
 "$OPCERT" verify-roster "$DEMO/roster-violations.csv" --format jsonl --today "$TODAY" --db "$DB" |
 	jq -s -c . >"$T/roster-cli.json"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv' --data-binary @"$DEMO/roster-violations.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv' --data-binary @"$DEMO/roster-violations.csv"
 check_status 200 "roster as the raw body"
 jq -c . "$T/b" >"$T/roster-api.json" 2>/dev/null
 check_files_same "$T/roster-cli.json" "$T/roster-api.json" "roster: the same objects as verify-roster --format jsonl"
 check_eq "$(jq length "$T/roster-api.json")" "$(strip "$DEMO/roster-violations.csv" | awk 'NR > 1' | grep -c .)" "roster: one result per row"
-req POST /api/v1/verify/roster -F "file=@$DEMO/roster-violations.csv;type=text/csv" -F "note=附件1"
+req POST /api/v1/verify/roster -H "$AUTH" -F "file=@$DEMO/roster-violations.csv;type=text/csv" -F "note=附件1"
 check_status 200 "roster as a form file"
 jq -c . "$T/b" >"$T/roster-form.json" 2>/dev/null
 check_files_same "$T/roster-cli.json" "$T/roster-form.json" "roster: a form upload gives the same results"
-req POST /api/v1/verify/roster -F "a=1" -F "file=@$DEMO/roster-violations.csv" -F "second=@$DEMO/roster-clean.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -F "a=1" -F "file=@$DEMO/roster-violations.csv" -F "second=@$DEMO/roster-clean.csv"
 jq -c . "$T/b" >"$T/roster-form2.json" 2>/dev/null
 check_files_same "$T/roster-cli.json" "$T/roster-form2.json" "roster: the first file of a form counts"
 strip "$DEMO/roster-violations.csv" | iconv -f UTF-8 -t GB18030 >"$T/roster-gbk.csv"
-req POST /api/v1/verify/roster -H 'Content-Type: application/octet-stream' --data-binary @"$T/roster-gbk.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: application/octet-stream' --data-binary @"$T/roster-gbk.csv"
 check_status 200 "roster in GB18030"
 jq -c . "$T/b" >"$T/roster-gbk.json" 2>/dev/null
 check_files_same "$T/roster-cli.json" "$T/roster-gbk.json" "roster: GB18030 gives the same results"
-req POST /api/v1/verify/roster -H 'Content-Type:' --data-binary @"$DEMO/roster-clean.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type:' --data-binary @"$DEMO/roster-clean.csv"
 check_status 200 "roster without a Content-Type"
 check_eq "$(jq -r '[.[].verdict] | unique | join(",")' "$T/b")" valid "the clean roster is all valid"
 printf '姓名,身份证号码,证书编号\n张三,5.20102E+17,%s\n' "$CN" >"$T/mangled.csv"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv' --data-binary @"$T/mangled.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv' --data-binary @"$T/mangled.csv"
 check_error 422 invalid_roster "roster: an ID number Excel mangled"
 case $(jb .error.message) in
 第2行*身份证号码*) pass ;;
 *) fail "roster: the input error names the line and the column" "message: $(jb .error.message)" ;;
 esac
 printf 'a,b\n1,2\n' >"$T/nohead.csv"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv' --data-binary @"$T/nohead.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv' --data-binary @"$T/nohead.csv"
 check_error 422 invalid_roster "roster: no roster header"
 printf 'PK\003\004\000\000binary' >"$T/binary.csv"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv' --data-binary @"$T/binary.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv' --data-binary @"$T/binary.csv"
 check_error 422 invalid_roster "roster: a binary file"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv'
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv'
 check_error 400 empty_body "roster: no body"
-req POST /api/v1/verify/roster -H 'Content-Type: image/png' --data-binary @"$DEMO/roster-clean.csv"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: image/png' --data-binary @"$DEMO/roster-clean.csv"
 check_error 415 unsupported_media_type "roster: an image type"
-req POST /api/v1/verify/roster -H 'Content-Type: application/x-www-form-urlencoded' --data 'a=b'
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: application/x-www-form-urlencoded' --data 'a=b'
 check_error 415 unsupported_media_type "roster: a urlencoded form"
-req POST /api/v1/verify/roster -F "a=1"
+req POST /api/v1/verify/roster -H "$AUTH" -F "a=1"
 check_error 400 no_file "roster: a form without a file"
-req POST /api/v1/verify/roster -H 'Content-Type: multipart/form-data' --data-binary 'x'
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: multipart/form-data' --data-binary 'x'
 check_error 400 bad_form "roster: multipart without a boundary"
 printf '%s\r\n%s\r\n\r\n%s' '--XyZ' 'Content-Disposition: form-data; name="file"; filename="a.csv"' '姓名' >"$T/cut.form"
-req POST /api/v1/verify/roster -H 'Content-Type: multipart/form-data; boundary=XyZ' --data-binary @"$T/cut.form"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: multipart/form-data; boundary=XyZ' --data-binary @"$T/cut.form"
 check_status 400 "roster: a form cut short"
 head -c 9000000 /dev/zero | tr '\0' 'a' >"$T/9m"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv' --data-binary @"$T/9m"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv' --data-binary @"$T/9m"
 check_error 413 payload_too_large "roster: 9 MB with a Content-Length"
-req POST /api/v1/verify/roster -H 'Content-Type: text/csv' -H 'Transfer-Encoding: chunked' --data-binary @"$T/9m"
+req POST /api/v1/verify/roster -H "$AUTH" -H 'Content-Type: text/csv' -H 'Transfer-Encoding: chunked' --data-binary @"$T/9m"
 check_error 413 payload_too_large "roster: 9 MB chunked"
-req POST /api/v1/verify/roster -F "file=@$T/9m"
+req POST /api/v1/verify/roster -H "$AUTH" -F "file=@$T/9m"
 check_error 413 payload_too_large "roster: 9 MB in a form"
 get /api/v1/verify/roster
 check_error 405 method_not_allowed "roster: GET"
@@ -516,13 +526,16 @@ check_error 400 missing_parameter "proof without entry"
 get /api/v1/openapi.json
 check_status 200 "OpenAPI document"
 check_eq "$(jb '.openapi | startswith("3.0")')" true "OpenAPI 3.0"
-for _p in /healthz /api/v1/verify /api/v1/verify/credential /api/v1/verify/roster /api/v1/trust-list \
-	/api/v1/status-list /api/v1/log/checkpoint /api/v1/log/proof /api/v1/openapi.json / /scan /v /batch /help; do
-	check_eq "$(jq -r --arg p "$_p" '.paths | has($p)' "$T/b")" true "OpenAPI describes $_p"
-done
+table_routes >"$T/routes"
+[ "$(wc -l <"$T/routes")" -ge 20 ] || die "could not read the route table of src/routes.c"
+while read -r _m _p _prefix _scope; do
+	_op=$(openapi_path "$_p" "$_prefix")
+	_lm=$(printf '%s' "$_m" | tr 'A-Z' 'a-z')
+	check_eq "$(jq -r --arg p "$_op" --arg m "$_lm" '.paths[$p] | has($m)' "$T/b")" true "OpenAPI describes $_m $_op"
+done <"$T/routes"
 check_eq "$(jq -r '.components.schemas.Error.properties.error.required | join(",")' "$T/b")" "code,message" "OpenAPI: the error shape"
 
-for _page in / /scan /v /batch /help; do
+for _page in / /scan /v /help /login; do
 	get "$_page"
 	check_status 200 "page $_page"
 	check_eq "$(header Content-Type)" "text/html; charset=utf-8" "page $_page: HTML"
@@ -574,7 +587,7 @@ established() {
 (printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n'; sleep 6) | curl -s --max-time 8 "telnet://${MAIN_BASE#http://}" >/dev/null 2>&1 &
 SLOW1=$!
 (printf 'aaaa'; sleep 6) | curl -s -o /dev/null --max-time 8 -X POST -H 'Content-Type: text/csv' \
-	-H 'Content-Length: 1000' -H 'Expect:' -T - "$MAIN_BASE/api/v1/verify/roster" 2>/dev/null &
+	-H "$AUTH" -H 'Content-Length: 1000' -H 'Expect:' -T - "$MAIN_BASE/api/v1/verify/roster" 2>/dev/null &
 SLOW2=$!
 sleep 0.5
 [ "$(established)" -ge 2 ] && pass || fail "two slow clients are connected" "established: $(established)"
@@ -768,7 +781,7 @@ check_out_has "--rate-limit" "serve --help lists the options"
 _rows=$(($(wc -l <"$T/big-roster.csv") - 1))
 start_server last --rate-limit 0
 LAST=$SPID
-curl -s --limit-rate 150K -X POST -H 'Content-Type: text/csv' --data-binary @"$T/big-roster.csv" \
+curl -s --limit-rate 150K -X POST -H "$AUTH" -H 'Content-Type: text/csv' --data-binary @"$T/big-roster.csv" \
 	-o "$T/upload.json" -w '%{http_code}' "$BASE/api/v1/verify/roster" >"$T/upload.status" &
 UPLOAD=$!
 sleep 1

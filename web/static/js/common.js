@@ -1,6 +1,8 @@
 /*
  * common.js - what every page shares: the verdict vocabulary (DOMAIN.md
- * section 6), the trade names, calls to the JSON API and the verdict panel.
+ * section 6), the trade names, calls to the JSON API (with the session's
+ * CSRF token on every POST), the verdict panel and the sign-in state in the
+ * header (who is signed in, a link to their home page, sign-out).
  */
 (function () {
   'use strict';
@@ -131,8 +133,35 @@
     return e;
   }
 
+  /* The signed-in session (GET /api/v1/session), asked once a page. */
+  var sessionPromise = null;
+  var csrfToken = '';
+
+  function session() {
+    if (!sessionPromise) {
+      sessionPromise = fetch('/api/v1/session', { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
+        .then(function (res) { return res.ok ? res.json() : { signed_in: false }; })
+        .catch(function () { return { signed_in: false }; })
+        .then(function (s) {
+          csrfToken = (s && s.csrf) || '';
+          return s;
+        });
+    }
+    return sessionPromise;
+  }
+
+  /* After signing in: the new session's answer replaces the cached one. */
+  function setSession(s) {
+    csrfToken = (s && s.csrf) || '';
+    sessionPromise = Promise.resolve(s);
+  }
+
   async function api(method, url, body, contentType) {
     var opts = { method: method, headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' };
+    if (method !== 'GET' && url !== '/api/v1/session') {
+      await session();
+      if (csrfToken) opts.headers['X-CSRF-Token'] = csrfToken;
+    }
     if (body !== undefined) {
       opts.body = body;
       if (contentType) opts.headers['Content-Type'] = contentType;
@@ -148,6 +177,9 @@
       data = await res.json();
     } catch (e) {
       data = null;
+    }
+    if (res.status === 401 && url !== '/api/v1/session') {
+      throw ApiError('请先登录（登录已过期时请重新登录）。', 401, data && data.error ? data.error.code : 'unauthenticated');
     }
     if (res.status === 429) {
       var wait = parseInt(res.headers.get('Retry-After') || '', 10);
@@ -225,8 +257,46 @@
     for (var i = 0; i < nodes.length; i++) nodes[i].textContent = location.origin;
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fillOrigin);
-  else fillOrigin();
+  /* A path on this site to go back to after signing in ("/" otherwise). */
+  function safeNext(next) {
+    return typeof next === 'string' && /^\/(?![\/\\])/.test(next) ? next : '/home';
+  }
+
+  async function signOut() {
+    try {
+      await api('POST', '/api/v1/session/logout');
+    } catch (e) {
+      /* already signed out: the session ended or expired */
+    }
+    setSession({ signed_in: false });
+    location.assign('/');
+  }
+
+  /* The header: who is signed in, their home page and sign-out; else a sign-in link. */
+  function fillAccount() {
+    var nav = document.querySelector('.site-nav ul');
+    if (!nav) return;
+    session().then(function (s) {
+      var li = el('li', { class: 'nav-account' });
+      if (s && s.signed_in && s.principal) {
+        li.appendChild(el('a', { href: '/home', class: 'nav-home', text: s.principal.login + '（' + s.principal.role_label + '）' }));
+        var out = el('button', { type: 'button', class: 'linkish nav-signout', text: '退出' });
+        out.addEventListener('click', signOut);
+        li.appendChild(out);
+      } else {
+        li.appendChild(el('a', { href: '/login?next=' + encodeURIComponent(location.pathname), class: 'nav-signin', text: '登录' }));
+      }
+      nav.appendChild(li);
+    });
+  }
+
+  function onReady() {
+    fillOrigin();
+    fillAccount();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', onReady);
+  else onReady();
 
   window.Opcert = {
     VERDICTS: VERDICTS,
@@ -242,6 +312,10 @@
     getJSON: getJSON,
     postJSON: postJSON,
     api: api,
+    session: session,
+    setSession: setSession,
+    safeNext: safeNext,
+    signOut: signOut,
     showVerdict: showVerdict,
     showError: showError
   };

@@ -1,0 +1,128 @@
+// Browser tests of signing in (web/login.html, password.html, home.html,
+// accounts.html, district.html): Debian's Chromium against `opcert serve`.
+// A first sign-in with a one-time password is sent to change it, the home
+// page lists what the role can do, signing out ends the session, a district
+// officer cannot open another district's page, and an administrator creates
+// an account whose one-time password is shown once.
+'use strict';
+
+const { describe, it, before, after, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const H = require('./harness');
+
+let fx;
+let browser;
+let current;
+
+async function fresh() {
+  current = await H.openPage(browser.context, fx.base);
+  return current.page;
+}
+
+describe('signing in', () => {
+  before(async () => {
+    fx = await H.setup();
+    browser = await H.launch();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (fx) await fx.stop();
+  });
+
+  afterEach(async () => {
+    if (!current) return;
+    const { page, problems } = current;
+    current = null;
+    await H.signOut(page, fx.base).catch(() => {});
+    await page.close();
+    assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+  });
+
+  it('sends a first sign-in to change the password, then home, then signs out', async () => {
+    const page = await fresh();
+    const res = await page.goto(fx.base + '/home');
+    assert.equal(new URL(page.url()).pathname, '/login', 'an account page without a session goes to /login');
+    assert.equal(res.status(), 200);
+    await H.screenshot(page, 'login');
+    await page.locator('#login').fill('b.fresh');
+    await page.locator('#password').fill('not-the-password');
+    await page.locator('#login-submit').click();
+    await page.locator('#login-error').waitFor();
+    assert.match(await page.locator('#login-error').textContent(), /用户名或密码错误/);
+
+    await page.locator('#password').fill(fx.accounts.freshOtp);
+    await Promise.all([page.waitForURL(/\/password/), page.locator('#login-submit').click()]);
+    await page.locator('#password-first').waitFor();
+    await H.screenshot(page, 'password-first');
+    // nothing else opens before the change
+    const blocked = await page.request.get(fx.base + '/api/v1/districts');
+    assert.equal(blocked.status(), 403);
+    assert.equal((await blocked.json()).error.code, 'password_change_required');
+
+    const newPassword = 'Fresh-browser-2026x';
+    await page.locator('#old-password').fill(fx.accounts.freshOtp);
+    await page.locator('#new-password').fill(newPassword);
+    await page.locator('#new-password2').fill(newPassword + 'x');
+    await page.locator('#password-submit').click();
+    assert.match(await page.locator('#password-error').textContent(), /不一致/);
+    await page.locator('#new-password2').fill(newPassword);
+    await Promise.all([page.waitForURL(/\/home$/), page.locator('#password-submit').click()]);
+
+    await page.locator('#home-actions li').first().waitFor();
+    assert.match(await page.locator('#home-who').textContent(), /b\.fresh.*市住建局工作人员/);
+    const links = await page.locator('#home-actions a').allTextContents();
+    for (const want of ['证书查询', '扫码核验', '批量核验', '云岩区', '修改密码']) {
+      assert.ok(links.includes(want), `home lists ${want}: ${links.join('、')}`);
+    }
+    assert.ok(!links.includes('账号管理'), 'a city officer does not manage accounts');
+    await H.screenshot(page, 'home-city-officer');
+
+    await page.locator('.nav-signout').waitFor();
+    await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.locator('.nav-signout').click()]);
+    await page.locator('.nav-signin').waitFor();
+    const after = await page.request.get(fx.base + '/api/v1/session');
+    assert.equal((await after.json()).signed_in, false, 'signed out');
+  });
+
+  it('keeps a district officer to their own district', async () => {
+    const page = await fresh();
+    await H.signIn(page, fx.base, 'b.officer', fx.accounts.password);
+    assert.equal(new URL(page.url()).pathname, '/home');
+    await page.locator('#home-actions li').first().waitFor();
+    const own = page.locator('#home-actions a', { hasText: '云岩区' });
+    await Promise.all([page.waitForURL(/\/districts\//), own.click()]);
+    await page.locator('#district-accounts li').first().waitFor();
+    assert.equal(await page.locator('#district-title').textContent(), '云岩区');
+    assert.match(await page.locator('#district-accounts').innerText(), /b\.officer/);
+    await H.screenshot(page, 'district-own');
+
+    const other = await page.goto(fx.base + '/districts/' + encodeURIComponent('南明区'));
+    assert.equal(other.status(), 404, "another district's page is not there for them");
+    const api = await page.request.get(fx.base + '/api/v1/districts/' + encodeURIComponent('南明区'));
+    assert.equal(api.status(), 404);
+    const admin = await page.goto(fx.base + '/accounts');
+    assert.equal(admin.status(), 403, 'no account management for a district officer');
+  });
+
+  it('lets an administrator create an account and shows its one-time password once', async () => {
+    const page = await fresh();
+    await H.signIn(page, fx.base, 'b.admin', fx.accounts.password, '/accounts');
+    assert.equal(new URL(page.url()).pathname, '/accounts');
+    await page.locator('#accounts-table tbody tr').first().waitFor();
+    await page.locator('#acct-login').fill('b.made');
+    await page.locator('#acct-role').selectOption('district_officer');
+    await page.locator('#acct-scope').fill('花溪区');
+    await page.locator('#account-submit').click();
+    await page.locator('#otp-box:not([hidden])').waitFor();
+    const otp = (await page.locator('#otp-value').textContent()).trim();
+    assert.ok(otp.length >= 8, 'a one-time password is shown');
+    await page.locator('#accounts-table tbody tr[data-login="b.made"]').waitFor();
+    await H.screenshot(page, 'accounts');
+    const list = await (await page.request.get(fx.base + '/api/v1/accounts')).text();
+    assert.ok(!list.includes(otp), 'the list never holds the one-time password');
+    await page.reload();
+    await page.locator('#accounts-table tbody tr').first().waitFor();
+    assert.ok(await page.locator('#otp-box').isHidden(), 'shown once: gone after a reload');
+  });
+});

@@ -1,0 +1,548 @@
+# t_auth.sh - accounts over HTTP against a real `opcert serve`: signing in
+# and out, wrong passwords, the per-account lock and the per-client sign-in
+# limit (429 with Retry-After), forged, ended and idle sessions, the cookie's
+# flags (Secure over TLS), CSRF (a cookie without the token is refused, an
+# API token needs none), signing in from another site, the one-time password
+# gate, account administration, and that no password, one-time password or
+# token appears in any output of the server or in the database files.
+# Then the authorisation matrix: tests/http/matrix.tsv gives, for every route
+# of src/routes.c, every role's answer (own and other scope for scoped
+# routes); each is requested, and a route of the table missing from the
+# file fails the test.
+. "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/routes.sh"
+
+command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (scripts/deps.sh)"
+
+KEYS=$T/keys
+WEB=$OPCERT_SRC/web
+MATRIX=$OPCERT_SRC/tests/http/matrix.tsv
+SERVERS=
+SECRETS=$T/secrets # every password, one-time password and token used: none may leak
+
+cleanup() {
+	for _p in $SERVERS; do
+		kill -KILL "$_p" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+
+# start_server NAME ARGS...: sets SPID and BASE; output in $T/NAME.out/.err.
+start_server() {
+	_name=$1
+	shift
+	"$OPCERT" serve --db "$DB" --keys "$KEYS" --web "$WEB" --listen 127.0.0.1:0 \
+		--today "$TODAY" "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
+	SPID=$!
+	SERVERS="$SERVERS $SPID"
+	_i=0
+	while [ $_i -lt 300 ] && ! grep -q '已启动' "$T/$_name.out" 2>/dev/null; do
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_port=$(sed -n 's|.*://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/$_name.out")
+	[ -n "$_port" ] || die "opcert serve ($_name) did not start: $(head -c 600 "$T/$_name.err")"
+	BASE=$(sed -n 's|.*\(https*://127\.0\.0\.1:[0-9][0-9]*\)/.*|\1|p' "$T/$_name.out")
+}
+
+stop_server() {
+	kill -TERM "$1"
+	wait "$1"
+	check_eq "$?" 0 "server $2 exits 0 after SIGTERM"
+	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/$2.err"; then
+		fail "server $2: sanitizer report" "$(grep -A 20 -e Sanitizer -e 'runtime error:' "$T/$2.err" | head -c 2000)"
+	fi
+}
+
+# call METHOD PATH [CURL-ARGS...]: headers in $T/h, body in $T/b, status in $STATUS.
+call() {
+	_m=$1
+	_p=$2
+	shift 2
+	LAST_CMD="curl -X $_m $BASE$_p $*"
+	STATUS=$(curl -s -k --path-as-is -X "$_m" -D "$T/h" -o "$T/b" -w '%{http_code}' --max-time 60 "$@" "$BASE$_p")
+}
+
+jb() {
+	jq -r "$1" "$T/b" 2>/dev/null
+}
+
+header() {
+	tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -n 1
+}
+
+check_status() {
+	if [ "$STATUS" = "$1" ]; then
+		pass
+	else
+		fail "$2" "expected HTTP $1, got $STATUS" "body: $(head -c 400 "$T/b")"
+	fi
+}
+
+check_error() {
+	check_status "$1" "$3: HTTP $1"
+	check_eq "$(jb '.error.code')" "$2" "$3: error code $2"
+}
+
+secret() {
+	printf '%s\n' "$1" >>"$SECRETS"
+}
+
+# sign_in LOGIN PASSWORD [JAR]: POST /api/v1/session; the cookie goes to JAR
+# (default $T/jar.LOGIN) and the CSRF token to $T/csrf.LOGIN.
+sign_in() {
+	_jar=${3:-$T/jar.$1}
+	rm -f "$_jar"
+	call POST /api/v1/session -c "$_jar" -H 'Content-Type: application/json' \
+		--data-binary "$(jq -n -c --arg l "$1" --arg p "$2" '{login: $l, password: $p}')"
+	jb '.csrf // ""' >"$T/csrf.$1"
+}
+
+# as LOGIN METHOD PATH [CURL-ARGS...]: a request with LOGIN's cookie and CSRF token.
+as() {
+	_who=$1
+	shift
+	_am=$1
+	_ap=$2
+	shift 2
+	call "$_am" "$_ap" -b "$T/jar.$_who" -H "X-CSRF-Token: $(cat "$T/csrf.$_who")" "$@"
+}
+
+# asj LOGIN METHOD PATH JSON: as, with a JSON body.
+asj() {
+	printf '%s' "$4" >"$T/body.json"
+	as "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "@$T/body.json"
+}
+
+# ---------------------------------------------------------------------------
+# A register, keys, organisations and one account per role
+
+opcert init --db "$DB" --official-host 127.0.0.1:8080
+check_rc 0 "init"
+demo_setup
+opcert key init --keys "$KEYS" --db "$DB"
+check_rc 0 "key init"
+
+OWN=云岩区
+OTHER=南明区
+USCC=91350100M000100Y43
+INST=贵阳市建筑安全培训中心
+# add_org KIND NAME [USCC]: a company or an institution in $OWN, by the
+# command line where it has the command, else straight into the schema's
+# organisation table (only the fixture: no route under test writes there).
+add_org() {
+	if [ "$1" = builder ]; then
+		opcert company add --uscc "$3" --name "$2" --kind builder --district "$OWN" --db "$DB"
+	else
+		opcert institution add --name "$2" --district "$OWN" --db "$DB"
+	fi
+	[ "$RC" -eq 0 ] && return 0
+	sqlite3 "$DB" "INSERT INTO org (kind, name, uscc, district, created_at, updated_at)
+		SELECT '$1', '$2', $([ -n "${3:-}" ] && echo "'$3'" || echo NULL), id, unixepoch(), unixepoch()
+		FROM org WHERE kind = 'district' AND name = '$OWN'" ||
+		die "cannot add the $1 $2"
+}
+add_org builder 云岩建筑工程有限公司 "$USCC"
+add_org institution "$INST"
+
+ROLES="public city_admin city_officer district_officer company_user training_user auditor"
+PW=Matrix-pass-2026-xyz
+secret "$PW"
+printf '%s\n' "$PW" >"$T/pw"
+
+# add_user LOGIN ROLE [SCOPE OPTIONS]: with the password $PW.
+add_user() {
+	_l=$1
+	_r=$2
+	shift 2
+	opcert user add "$_l" --role "$_r" "$@" --password-stdin --db "$DB" <"$T/pw"
+	check_rc 0 "user add $_l ($_r)"
+}
+add_user m.city_admin city_admin
+add_user m.city_officer city_officer
+add_user m.district_officer district_officer --district "$OWN"
+add_user m.company_user company_user --company "$USCC"
+add_user m.training_user training_user --institution "$INST"
+add_user m.auditor auditor
+add_user m.target district_officer --district "$OTHER"
+add_user m.admin2 city_admin
+add_user m.lockme city_officer
+
+# ---------------------------------------------------------------------------
+# The main server: no sign-in limit (the per-account lock is tested alone)
+
+start_server main --rate-limit 0 --sign-in-rate 0
+MAIN=$SPID
+
+# --- signing in ---
+
+sign_in m.admin2 "$PW"
+check_status 200 "sign in"
+check_eq "$(jb .principal.login)" m.admin2 "sign in: the principal"
+check_eq "$(jb .principal.role)" city_admin "sign in: the role"
+check_eq "$(jb .must_change)" false "sign in with a set password: no change required"
+check "sign in: a CSRF token" test -s "$T/csrf.m.admin2"
+COOKIE=$(tr -d '\r' <"$T/h" | sed -n 's/^Set-Cookie: //Ip')
+case $COOKIE in opcert_session=?*) pass ;; *) fail "sign in sets the session cookie" "Set-Cookie: $COOKIE" ;; esac
+for _flag in HttpOnly SameSite=Strict Path=/ Max-Age=43200; do
+	case "; $COOKIE;" in *"; $_flag;"*) pass ;; *) fail "session cookie: $_flag" "Set-Cookie: $COOKIE" ;; esac
+done
+case $COOKIE in *Secure*) fail "no Secure flag over plain HTTP" "Set-Cookie: $COOKIE" ;; *) pass ;; esac
+secret "$(printf '%s' "$COOKIE" | sed 's/^opcert_session=\([^;]*\).*/\1/')"
+secret "$(cat "$T/csrf.m.admin2")"
+
+as m.admin2 GET /api/v1/session
+check_eq "$(jb .signed_in)" true "GET /api/v1/session: signed in"
+check_eq "$(jb .principal.login)" m.admin2 "GET /api/v1/session: who"
+check_eq "$(jb .csrf)" "$(cat "$T/csrf.m.admin2")" "GET /api/v1/session: the same CSRF token"
+call GET /api/v1/session
+check_eq "$(jb .signed_in)" false "GET /api/v1/session without a cookie"
+
+sign_in m.admin2 wrong-password-1
+check_error 401 bad_credentials "wrong password"
+cp "$T/b" "$T/b.wrong"
+sign_in nobody.here "$PW"
+check_error 401 bad_credentials "unknown login"
+check "unknown login and wrong password: the same answer" cmp -s "$T/b" "$T/b.wrong"
+sign_in m.admin2 ""
+check_error 400 bad_field "empty password"
+call POST /api/v1/session -H 'Content-Type: application/json' --data-binary 'not json'
+check_error 400 bad_json "sign in: not JSON"
+call POST /api/v1/session -H 'Content-Type: text/plain' --data-binary '{}'
+check_status 415 "sign in: not JSON media type"
+
+# --- signing in from another site ---
+
+call POST /api/v1/session -H 'Content-Type: application/json' -H 'Origin: http://evil.example' \
+	--data-binary "$(jq -n -c --arg p "$PW" '{login: "m.admin2", password: $p}')"
+check_error 403 bad_origin "sign in with another site's Origin"
+call POST /api/v1/session -H 'Content-Type: application/json' -H "Origin: $BASE" \
+	--data-binary "$(jq -n -c --arg p "$PW" '{login: "m.auditor", password: $p}')"
+check_status 200 "sign in with this site's Origin"
+
+# --- the per-account lock ---
+
+for _i in 1 2 3 4; do
+	sign_in m.lockme "wrong-$_i"
+	check_error 401 bad_credentials "lock: failure $_i"
+done
+sign_in m.lockme wrong-5
+check_error 429 account_locked "lock: the 5th failure in a row locks the account"
+RA=$(header Retry-After)
+case $RA in '' | *[!0-9]*) fail "lock: Retry-After in seconds" "Retry-After: $RA" ;; *) check "lock: Retry-After > 0" test "$RA" -gt 0 ;; esac
+sign_in m.lockme "$PW"
+check_error 429 account_locked "lock: even the right password waits"
+sign_in m.auditor "$PW"
+check_status 200 "lock: other accounts are not affected"
+
+# --- forged, ended and disabled sessions ---
+
+call GET /api/v1/accounts -b 'opcert_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+check_error 401 unauthenticated "a forged session cookie"
+call GET /api/v1/accounts -b 'opcert_session=../../etc/passwd'
+check_error 401 unauthenticated "a malformed session cookie"
+call GET /home -b 'opcert_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+check_status 303 "a page with a forged cookie: redirect"
+check_eq "$(header Location)" "/login?next=/home" "redirect to the sign-in page, back to the page"
+call GET "/districts/$OWN"
+check_status 303 "a district page without signing in: redirect"
+case $(header Location) in "/login?next=/districts/%E4%BA%91%E5%B2%A9%E5%8C%BA") pass ;; *) fail "redirect names the page, encoded" "Location: $(header Location)" ;; esac
+call GET /api/v1/accounts -H 'Authorization: Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+check_error 401 unauthenticated "an unknown API token"
+
+sign_in m.city_officer "$PW" "$T/jar.bye"
+cp "$T/csrf.m.city_officer" "$T/csrf.bye"
+as bye POST /api/v1/session/logout
+check_status 200 "sign out"
+case $(tr -d '\r' <"$T/h" | sed -n 's/^Set-Cookie: //Ip') in
+opcert_session=\;*Max-Age=0*) pass ;;
+*) fail "sign out clears the cookie" "$(tr -d '\r' <"$T/h" | grep -i set-cookie)" ;;
+esac
+call GET /api/v1/districts -b "$T/jar.bye.saved" 2>/dev/null
+sed -n 's/.*opcert_session\t//p' "$T/jar.bye" >/dev/null
+# The old cookie, sent by hand after the jar was cleared by the answer above.
+sign_in m.city_officer "$PW" "$T/jar.bye2"
+cp "$T/csrf.m.city_officer" "$T/csrf.bye2"
+OLD=$(awk '$6 == "opcert_session" { print $7 }' "$T/jar.bye2")
+as bye2 POST /api/v1/session/logout
+call GET /api/v1/districts -H "Cookie: opcert_session=$OLD"
+check_error 401 unauthenticated "a signed-out session is over"
+
+# --- CSRF ---
+
+sign_in m.city_admin "$PW"
+call POST /api/v1/accounts/m.target/enable -b "$T/jar.m.city_admin"
+check_error 403 csrf_failed "a cookie without the CSRF token"
+call POST /api/v1/accounts/m.target/enable -b "$T/jar.m.city_admin" -H 'X-CSRF-Token: wrong'
+check_error 403 csrf_failed "a cookie with a wrong CSRF token"
+call POST /api/v1/accounts/m.target/enable -b "$T/jar.m.city_admin" -H "X-CSRF-Token: $(cat "$T/csrf.m.auditor")"
+check_error 403 csrf_failed "a cookie with another session's CSRF token"
+as m.city_admin POST /api/v1/accounts/m.target/enable
+check_status 200 "a cookie with its CSRF token"
+call POST /api/v1/verify/roster -b "$T/jar.m.city_admin" -H 'Content-Type: text/csv' --data-binary @"$DEMO/roster-clean.csv"
+check_error 403 csrf_failed "roster by cookie without the CSRF token"
+
+opcert token new m.district_officer --label t_auth --db "$DB"
+check_rc 0 "token new"
+TOKEN=$(grep -o '[A-Za-z0-9_-]\{32,\}' "$T/out" | head -n 1)
+[ -n "$TOKEN" ] || fail "token new prints the token" "$(cat "$T/out")"
+secret "$TOKEN"
+call POST /api/v1/verify/roster -H "Authorization: Bearer $TOKEN" -H 'Content-Type: text/csv' --data-binary @"$DEMO/roster-clean.csv"
+check_status 200 "roster by API token, without a CSRF token"
+check_eq "$(jq -r '[.[].verdict] | unique | join(",")' "$T/b")" valid "roster by API token: the results"
+call GET /api/v1/session -H "Authorization: Bearer $TOKEN"
+check_eq "$(jb .principal.login)" m.district_officer "API token: who"
+check_eq "$(jb 'has("csrf")')" false "API token: no CSRF token handed out"
+call POST /api/v1/session/logout -H "Authorization: Bearer $TOKEN"
+check_error 400 not_a_session "API token: nothing to sign out of"
+call GET /api/v1/accounts -H "Authorization: Bearer $TOKEN"
+check_error 403 forbidden "API token: the role still decides"
+
+# --- the one-time password gate ---
+
+opcert user add m.fresh --role city_officer --db "$DB"
+check_rc 0 "user add without --password-stdin"
+OTP=$(grep -o '[A-Za-z0-9_+=.-]\{8,\}' "$T/out" | grep -v -x 'm.fresh' | tail -n 1)
+[ -n "$OTP" ] || fail "user add prints a one-time password" "$(cat "$T/out")"
+secret "$OTP"
+sign_in m.fresh "$OTP"
+check_status 200 "sign in with the one-time password"
+check_eq "$(jb .must_change)" true "one-time password: must change"
+as m.fresh GET /api/v1/districts
+check_error 403 password_change_required "one-time password: the API waits for the change"
+as m.fresh GET /home
+check_status 303 "one-time password: pages go to /password"
+check_eq "$(header Location)" /password "one-time password: Location /password"
+as m.fresh GET /password
+check_status 200 "one-time password: /password opens"
+as m.fresh GET /api/v1/session
+check_eq "$(jb .must_change)" true "one-time password: the session says so"
+NEWPW=Fresh-pass-2026-abc
+secret "$NEWPW"
+asj m.fresh POST /api/v1/password "{\"old_password\":\"wrong-one\",\"new_password\":\"$NEWPW\"}"
+check_error 400 bad_password "password change with a wrong old password"
+asj m.fresh POST /api/v1/password "{\"old_password\":\"$OTP\",\"new_password\":\"$NEWPW\"}"
+check_status 200 "password change"
+as m.fresh GET /api/v1/districts
+check_status 200 "after the change the role's routes open"
+sign_in m.fresh "$OTP"
+check_error 401 bad_credentials "the one-time password is spent"
+sign_in m.fresh "$NEWPW"
+check_status 200 "sign in with the new password"
+
+# --- account administration ---
+
+asj m.city_admin POST /api/v1/accounts "{\"login\":\"m.made\",\"role\":\"district_officer\",\"scope\":\"$OTHER\"}"
+check_status 201 "admin: create an account"
+MADE_OTP=$(jb .one_time_password)
+secret "$MADE_OTP"
+check_eq "$(jb .account.org_name)" "$OTHER" "admin: its scope"
+check_eq "$(jb .account.must_change)" true "admin: it must change its password"
+asj m.city_admin POST /api/v1/accounts "{\"login\":\"m.made\",\"role\":\"auditor\"}"
+check_status 400 "admin: a login taken"
+asj m.city_admin POST /api/v1/accounts '{"login":"m.bad","role":"district_officer","scope":"不存在区"}'
+check_error 400 bad_scope "admin: an unknown district"
+asj m.city_admin POST /api/v1/accounts '{"login":"m.bad","role":"king"}'
+check_error 400 bad_role "admin: an unknown role"
+sign_in m.made "$MADE_OTP"
+check_status 200 "the new account signs in with its one-time password"
+as m.city_admin GET /api/v1/accounts
+check_eq "$(jq -r '.accounts[] | select(.login == "m.made") | .role' "$T/b")" district_officer "admin: the list holds it"
+check "admin: the list holds no secret" sh -c "! grep -q -F -f '$SECRETS' '$T/b'"
+as m.city_admin POST /api/v1/accounts/m.made/disable
+check_status 200 "admin: disable"
+check_eq "$(jb .account.disabled)" true "admin: disabled"
+as m.made GET /api/v1/session
+check_eq "$(jb .signed_in)" false "a disabled account's session ends"
+sign_in m.made "$MADE_OTP"
+check_error 401 bad_credentials "a disabled account cannot sign in"
+as m.city_admin POST /api/v1/accounts/m.made/enable
+check_status 200 "admin: enable"
+as m.city_admin POST /api/v1/accounts/m.made/reset-password
+check_status 200 "admin: reset the password"
+MADE_OTP2=$(jb .one_time_password)
+secret "$MADE_OTP2"
+check_ne "$MADE_OTP2" "$MADE_OTP" "admin: a new one-time password"
+sign_in m.made "$MADE_OTP"
+check_error 401 bad_credentials "the old one-time password no longer works"
+sign_in m.made "$MADE_OTP2"
+check_status 200 "the new one-time password works"
+asj m.city_admin POST /api/v1/accounts/m.made/scope "{\"role\":\"district_officer\",\"scope\":\"$OWN\"}"
+check_status 200 "admin: change the scope"
+check_eq "$(jb .account.org_name)" "$OWN" "admin: the new scope"
+as m.city_admin POST /api/v1/accounts/nobody.here/disable
+check_error 404 not_found "admin: an unknown account"
+as m.city_admin POST /api/v1/accounts/m.city_admin/disable
+check_error 400 own_account "admin: not their own account"
+
+# --- a session idles out ---
+
+sign_in m.auditor "$PW" "$T/jar.idle"
+cp "$T/csrf.m.auditor" "$T/csrf.idle"
+as idle GET /api/v1/districts
+check_status 200 "a fresh session works"
+sqlite3 "$DB" "UPDATE session SET last_seen = last_seen - 3600" 2>"$T/sql.err" ||
+	fail "ageing the sessions in the database" "$(cat "$T/sql.err")"
+as idle GET /api/v1/districts
+check_error 401 unauthenticated "a session idle for an hour is over"
+
+# ---------------------------------------------------------------------------
+# The authorisation matrix
+
+# Sign every role in again (the tests above changed some sessions).
+for _r in $ROLES; do
+	[ "$_r" = public ] && continue
+	sign_in "m.$_r" "$PW"
+	[ "$STATUS" = 200 ] || die "matrix: m.$_r cannot sign in: $(head -c 300 "$T/b")"
+done
+
+ROUTES=$T/routes
+table_routes >"$ROUTES"
+[ "$(wc -l <"$ROUTES")" -ge 20 ] || die "could not read the route table of src/routes.c"
+grep -v '^#' "$MATRIX" | awk -F'\t' 'NF' >"$T/matrix"
+
+# Every route of the table is in the matrix (scoped ones with both cases)...
+while read -r _m _p _prefix _scope; do
+	_n=$(awk -F'\t' -v m="$_m" -v p="$_p" '$1 == m && $2 == p' "$T/matrix" | wc -l)
+	if [ "$_n" -eq 0 ]; then
+		fail "matrix: the route $_m $_p is not in tests/http/matrix.tsv"
+	elif [ "$_scope" != NULL ]; then
+		for _c in own other; do
+			awk -F'\t' -v m="$_m" -v p="$_p" -v c="$_c" '$1 == m && $2 == p && $3 == c { f = 1 } END { exit !f }' "$T/matrix" ||
+				fail "matrix: the scoped route $_m $_p has no \"$_c\" row"
+		done
+	else
+		pass
+	fi
+done <"$ROUTES"
+# ...and every row of the matrix is a route of the table, with a status for every role.
+while IFS='	' read -r _m _p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7 _extra; do
+	grep -q -x -F "$_m $_p 0 NULL" "$ROUTES" || grep -q "^$_m $_p [01] " "$ROUTES" ||
+		fail "matrix: $_m $_p is not a route of src/routes.c"
+	[ -n "$_s7" ] && [ -z "$_extra" ] || fail "matrix: $_m $_p ($_c) needs one status per role"
+done <"$T/matrix"
+
+ROSTER=$DEMO/roster-clean.csv
+NEWN=0
+
+# matrix_request ROLE METHOD ROUTE CASE: the request, well-formed for a
+# role the route admits; status in $STATUS.
+matrix_request() {
+	_role=$1
+	_mm=$2
+	_route=$3
+	_case=$4
+	case $_case in
+	own) _name=$OWN ;;
+	*) _name=$OTHER ;;
+	esac
+	_path=$(printf '%s' "$_route" | sed "s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|")
+	set --
+	case $_mm$_route in
+	GET/static/) _path=/static/css/site.css ;;
+	GET/api/v1/verify) _path="/api/v1/verify?number=%E9%BB%94A012018000123&name=%E5%BC%A0%E4%B8%89" ;;
+	GET/api/v1/log/proof) _path="/api/v1/log/proof?entry=0" ;;
+	POST/api/v1/verify/credential) set -- -H 'Content-Type: application/json' --data-binary '{}' ;;
+	POST/api/v1/verify/roster) set -- -H 'Content-Type: text/csv' --data-binary "@$ROSTER" ;;
+	POST/api/v1/session) set -- -H 'Content-Type: application/json' --data-binary '{"login":"nobody.here","password":"x"}' ;;
+	POST/api/v1/password) set -- -H 'Content-Type: application/json' --data-binary "{\"old_password\":\"not-it\",\"new_password\":\"$NEWPW\"}" ;;
+	POST/api/v1/accounts)
+		NEWN=$((NEWN + 1))
+		set -- -H 'Content-Type: application/json' --data-binary "{\"login\":\"m.new$NEWN\",\"role\":\"auditor\"}"
+		;;
+	POST/api/v1/accounts/*/scope) set -- -H 'Content-Type: application/json' --data-binary "{\"role\":\"district_officer\",\"scope\":\"$OTHER\"}" ;;
+	esac
+	if [ "$_role" = public ]; then
+		call "$_mm" "$_path" "$@"
+	elif [ "$_mm$_route" = POST/api/v1/session/logout ]; then
+		# A session of its own, so that the role's main one lives on.
+		cp "$T/csrf.m.$_role" "$T/csrf.keep"
+		sign_in "m.$_role" "$PW" "$T/jar.out"
+		cp "$T/csrf.m.$_role" "$T/csrf.out"
+		cp "$T/csrf.keep" "$T/csrf.m.$_role"
+		as out POST /api/v1/session/logout
+	else
+		as "m.$_role" "$_mm" "$_path" "$@"
+	fi
+}
+
+MATRIX_N=0
+while IFS='	' read -r _m _p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7; do
+	_i=0
+	for _r in $ROLES; do
+		_i=$((_i + 1))
+		eval "_want=\$_s$_i"
+		matrix_request "$_r" "$_m" "$_p" "$_c" </dev/null
+		MATRIX_N=$((MATRIX_N + 1))
+		if [ "$STATUS" = "$_want" ]; then
+			pass
+		else
+			fail "matrix: $_m $_p ($_c) as $_r: expected $_want, got $STATUS" "body: $(head -c 300 "$T/b")"
+		fi
+	done
+done <"$T/matrix"
+check "matrix: $MATRIX_N requests" test "$MATRIX_N" -ge 200
+
+# Out of scope looks exactly like absent.
+as m.district_officer GET "/api/v1/districts/$(printf '%s' "$OTHER" | jq -s -R -r @uri)"
+cp "$T/b" "$T/b.other"
+as m.district_officer GET "/api/v1/districts/%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E5%8C%BA"
+check_status 404 "a district that does not exist"
+check "another district's answer is the same as a missing one's" cmp -s "$T/b" "$T/b.other"
+as m.district_officer GET /api/v1/districts
+check_eq "$(jb '.districts | join(",")')" "$OWN" "a district officer lists only their district"
+as m.city_officer GET /api/v1/districts
+check_eq "$(jb '.districts | length')" 14 "a city officer lists the 14 districts"
+
+stop_server "$MAIN" main
+
+# ---------------------------------------------------------------------------
+# Per-client sign-in limit: 3 a minute, in bursts of 3
+
+start_server limited --rate-limit 0 --sign-in-rate 3
+LIMITED=$SPID
+for _i in 1 2 3; do
+	sign_in m.auditor "wrong-limit-$_i"
+	check_error 401 bad_credentials "sign-in limit: attempt $_i"
+done
+sign_in m.auditor "$PW"
+check_error 429 rate_limited "sign-in limit: the 4th attempt in a burst"
+RA=$(header Retry-After)
+case $RA in '' | *[!0-9]*) fail "sign-in limit: Retry-After" "Retry-After: $RA" ;; *) check "sign-in limit: Retry-After > 0" test "$RA" -gt 0 ;; esac
+call GET /api/v1/session
+check_status 200 "sign-in limit: other routes are not limited by it"
+stop_server "$LIMITED" limited
+
+# ---------------------------------------------------------------------------
+# TLS: the cookie is Secure
+
+if command -v openssl >/dev/null 2>&1; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-subj /CN=127.0.0.1 -keyout "$T/tls.key" -out "$T/tls.crt" >/dev/null 2>&1
+	start_server tls --tls-cert "$T/tls.crt" --tls-key "$T/tls.key" --sign-in-rate 0
+	TLS=$SPID
+	sign_in m.auditor "$PW"
+	check_status 200 "TLS: sign in"
+	case $(tr -d '\r' <"$T/h" | sed -n 's/^Set-Cookie: //Ip') in
+	*"; Secure"*) pass ;;
+	*) fail "TLS: the session cookie is Secure" "$(tr -d '\r' <"$T/h" | grep -i set-cookie)" ;;
+	esac
+	stop_server "$TLS" tls
+fi
+
+# ---------------------------------------------------------------------------
+# No password, one-time password or token anywhere it could leak
+
+sort -u "$SECRETS" | grep -v '^$' >"$T/secrets.u"
+for _f in "$T"/*.err "$T"/*.out; do
+	check "no secret in $(basename "$_f")" sh -c "! grep -q -F -f '$T/secrets.u' '$_f'"
+done
+for _f in "$DB" "$DB-wal" "$DB-journal"; do
+	[ -f "$_f" ] || continue
+	check "no secret in $(basename "$_f")" sh -c "! grep -q -a -F -f '$T/secrets.u' '$_f'"
+done
+check "the access log has lines" grep -q '"route":"/api/v1/session"' "$T/main.err"
+check "the access log holds no cookie or Authorization" sh -c "! grep -q -i -e opcert_session -e bearer '$T/main.err'"
+
+finish

@@ -1,0 +1,82 @@
+/*
+ * home.js - the home page (/home): what the signed-in role can do, with
+ * links.  The server decides what each role may use (src/routes.c); this
+ * list only shows the way there.
+ */
+(function () {
+  'use strict';
+  var O = window.Opcert;
+
+  var COMMON = [
+    { href: '/', text: '证书查询', note: '按编号和姓名查一本证书' },
+    { href: '/scan', text: '扫码核验', note: '扫描证书上的二维码，识别伪造和假网站' }
+  ];
+  var BATCH = { href: '/batch', text: '批量核验', note: '上传项目花名册，逐人核验证书' };
+  var PASSWORD = { href: '/password', text: '修改密码', note: '' };
+
+  function actionsFor(p) {
+    var a = COMMON.slice();
+    switch (p.role) {
+      case 'city_admin':
+        a.push(BATCH, { href: '/accounts', text: '账号管理', note: '创建账号、停用、重置密码、分配角色和范围' },
+          { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+        break;
+      case 'city_officer':
+        a.push(BATCH, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+        break;
+      case 'district_officer':
+        a.push(BATCH, { href: '/districts/' + encodeURIComponent(p.org_name), text: p.org_name + '数据', note: '本区（市、县）的账号、企业和项目' });
+        break;
+      case 'company_user':
+        a.push(BATCH);
+        break;
+      case 'training_user':
+        a[0] = { href: '/', text: '证书查询', note: '受理复审或延期前先核验证书真伪' };
+        break;
+      case 'auditor':
+        a.push({ districts: true, text: '各区数据', note: '只读：查看各区数据（不含完整身份证号码）' });
+        break;
+    }
+    a.push(PASSWORD);
+    return a;
+  }
+
+  function item(a) {
+    var li = O.el('li', {}, [O.el('a', { href: a.href, text: a.text })]);
+    if (a.note) li.appendChild(O.el('span', { class: 'hint', text: '：' + a.note }));
+    return li;
+  }
+
+  async function init() {
+    var s = await O.session();
+    var who = document.getElementById('home-who');
+    var list = document.getElementById('home-actions');
+    if (!s || !s.signed_in) {
+      location.assign('/login?next=/home');
+      return;
+    }
+    var p = s.principal;
+    who.textContent = p.login + '，您好。您的角色：' + p.role_label + (p.org_name ? '（' + p.org_name + '）' : '') + '。';
+    document.body.setAttribute('data-role', p.role);
+    for (var a of actionsFor(p)) {
+      if (!a.districts) {
+        list.appendChild(item(a));
+        continue;
+      }
+      var li = O.el('li', {}, [O.el('span', { text: a.text + '：' })]);
+      try {
+        var d = await O.getJSON('/api/v1/districts');
+        d.districts.forEach(function (name, i) {
+          if (i) li.appendChild(document.createTextNode('、'));
+          li.appendChild(O.el('a', { href: '/districts/' + encodeURIComponent(name), text: name }));
+        });
+      } catch (e) {
+        li.appendChild(O.el('span', { class: 'error', text: e.message }));
+      }
+      list.appendChild(li);
+    }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
