@@ -379,8 +379,8 @@ static void test_store_migration(void **state)
 		assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	}
 	sqlite3_close(h);
-	assert_true(file_has(f->db, ID1) || (snprintf(wal, sizeof(wal), "%s-wal", f->db),
-	                                     file_has(wal, ID1)));
+	assert_true(file_has(f->db, ID1) ||
+	            (snprintf(wal, sizeof(wal), "%s-wal", f->db), file_has(wal, ID1)));
 
 	/* A key on the old form: refused, so a sealed look-up never misses a plain row. */
 	st = open_with(f->db, k, -1);
