@@ -59,6 +59,7 @@
 #include "issue.h"
 #include "keys.h"
 #include "ledger.h"
+#include "pii.h"
 #include "scan.h"
 #include "statuslist.h"
 #include "store.h"
@@ -119,6 +120,28 @@ struct results {
 	size_t payload_min, payload_max;
 	double payload_mean;
 };
+
+static void die(const char *what, const struct err *e);
+
+/* Open a new database with a data key attached, as the command line does. */
+static struct store *open_store(const char *db)
+{
+	uint8_t bytes[PII_KEY_LEN];
+	struct pii_key *k;
+	struct store *st = NULL;
+	struct err e;
+
+	memset(&e, 0, sizeof(e));
+	randombytes_buf(bytes, sizeof(bytes));
+	if (store_open(db, STORE_CREATE, &st, &e) < 0)
+		die("store_open", &e);
+	k = pii_key_new(bytes, &e);
+	if (!k || store_set_pii(st, k, &e) < 0)
+		die("store_set_pii", &e);
+	pii_key_free(k);
+	sodium_memzero(bytes, sizeof(bytes));
+	return st;
+}
 
 static void die(const char *what, const struct err *e)
 {
@@ -741,8 +764,7 @@ static void bench_issue(const struct options *o, const char *dir, struct signer 
 		double t0;
 
 		remove_db(db);
-		if (store_open(db, STORE_CREATE, &st, &e) < 0)
-			die("store_open", &e);
+		st = open_store(db);
 		memset(&io, 0, sizeof(io));
 		io.today = today;
 		io.now = now;
@@ -829,8 +851,7 @@ static void bench_log(const struct options *o, const char *dir, int64_t now, int
 		if (st)
 			store_close(st);
 		remove_db(db);
-		if (store_open(db, STORE_CREATE, &st, &e) < 0)
-			die("store_open", &e);
+		st = open_store(db);
 		t0 = now_s();
 		if (store_begin(st, STORE_TXN_BULK, &e) < 0 || ledger_open(&l, st, &e) < 0)
 			die("store_begin", &e);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "pii.h"
 #include "roster.h"
 #include "store.h"
 #include "verify.h"
@@ -25,6 +26,16 @@ static void setup(void)
 
 	if (store_open(":memory:", STORE_CREATE, &store, &err) < 0)
 		abort();
+	{
+		uint8_t bytes[PII_KEY_LEN];
+		struct pii_key *k;
+
+		memset(bytes, 0x5a, sizeof(bytes)); /* a fixed data key */
+		k = pii_key_new(bytes, &err);
+		if (!k || store_set_pii(store, k, &err) < 0)
+			abort();
+		pii_key_free(k);
+	}
 	{
 		struct cert c;
 

@@ -32,6 +32,8 @@
  */
 #include "keys.h"
 
+#include "pii.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -60,6 +62,9 @@
 #define SEED_LEN   crypto_sign_SEEDBYTES
 #define ENC_CLEAR  0
 #define ENC_PWBOX  1
+#define DK_SIZE    120 /* the data key file */
+#define DK_HDR     72
+#define DK_MAGIC   "OPCDAT01"
 
 struct keys {
 	char *dir;
@@ -1006,7 +1011,8 @@ static int has_key_files(const struct keys *ks)
 	while (!found && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
-		found = n > 4 && strcmp(de->d_name + n - 4, ".key") == 0;
+		found = n > 4 && strcmp(de->d_name + n - 4, ".key") == 0 &&
+		        strcmp(de->d_name, KEYS_DATA_FILE) != 0;
 	}
 	closedir(d);
 	return found;
@@ -1304,6 +1310,231 @@ out:
 	return out;
 }
 
+/* ---- the data key ---- */
+
+/* The public part of the data key file. */
+struct dk_hdr {
+	int enc;
+	unsigned long long ops, mem;
+	const unsigned char *salt, *nonce;
+};
+
+static int dk_parse(const unsigned char *b, struct dk_hdr *h, struct err *e)
+{
+	struct dk_hdr tmp;
+	const char *why = NULL;
+
+	if (!h)
+		h = &tmp;
+	if (memcmp(b, DK_MAGIC, 8) != 0)
+		why = "不是 opcert 数据密钥文件";
+	else if (b[8] != ENC_CLEAR && b[8] != ENC_PWBOX)
+		why = "加密方式未知";
+	else if (!is_zero(b + 9, 7))
+		why = "保留字节非零";
+	if (why)
+		return err_input(e, "数据密钥文件 %s 已损坏：%s", KEYS_DATA_FILE, why);
+	h->enc = b[8];
+	h->ops = get64(b + 16);
+	h->mem = get64(b + 24);
+	h->salt = b + 32;
+	h->nonce = b + 48;
+	if (h->enc == ENC_CLEAR &&
+	    (!is_zero(b + 16, DK_HDR - 16) ||
+	     !is_zero(b + DK_HDR + KEYS_DATA_LEN, DK_SIZE - DK_HDR - KEYS_DATA_LEN)))
+		return err_input(e, "数据密钥文件 %s 已损坏：未加密却带有加密参数", KEYS_DATA_FILE);
+	if (h->enc == ENC_PWBOX && !limits_ok(h->ops, h->mem))
+		return err_input(e, "数据密钥文件 %s 已损坏：口令派生参数超出范围", KEYS_DATA_FILE);
+	return 0;
+}
+
+/* The data key file of the store into buf (DK_SIZE bytes, sodium_malloc'd):
+ * 0, 1 when absent, -1 on error.  Same file checks as a private key. */
+static int dk_read(const struct keys *ks, unsigned char *buf, struct err *e)
+{
+	struct stat st;
+	size_t got = 0;
+	int fd;
+
+	fd = openat(ks->dirfd, KEYS_DATA_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP)
+			return err_input(e, "数据密钥文件 %s/%s 是符号链接，拒绝使用", ks->dir,
+			                 KEYS_DATA_FILE);
+		return err_system(e, "无法打开数据密钥文件 %s/%s：%s", ks->dir, KEYS_DATA_FILE,
+		                  strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_input(e, "数据密钥文件 %s/%s 不是普通文件", ks->dir, KEYS_DATA_FILE);
+	}
+	if (st.st_mode & 077) {
+		close(fd);
+		return err_input(
+		    e, "数据密钥文件 %s/%s 的权限为 %04o，过于宽松；请执行：chmod 600 %s/%s",
+		    ks->dir, KEYS_DATA_FILE, (unsigned)(st.st_mode & 07777), ks->dir,
+		    KEYS_DATA_FILE);
+	}
+	if (st.st_size != DK_SIZE || read_full(fd, buf, DK_SIZE, &got) != 0 || got != DK_SIZE) {
+		close(fd);
+		return err_input(e, "数据密钥文件 %s/%s 已损坏：长度不对", ks->dir, KEYS_DATA_FILE);
+	}
+	close(fd);
+	return dk_parse(buf, NULL, e);
+}
+
+int keys_data_init(const char *dir, const char *passphrase_file, const struct keys_options *opt,
+                   struct err *e)
+{
+	struct keys *ks = store_new(dir, opt, e);
+	unsigned char *buf = NULL, *key = NULL;
+	struct stat st;
+	int rc = -1;
+
+	if (!ks)
+		return -1;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		int en = errno;
+
+		keys_close(ks);
+		if (en == ENOENT)
+			return err_input(e, "无法创建密钥目录 %s：上级目录不存在", dir);
+		return err_system(e, "无法创建密钥目录 %s：%s", dir, strerror(en));
+	}
+	if (store_attach(ks, passphrase_file, e) != 0)
+		goto out;
+	if (flock(ks->dirfd, LOCK_EX) != 0) {
+		err_system(e, "无法锁定密钥目录 %s：%s", dir, strerror(errno));
+		goto out;
+	}
+	if (fstatat(ks->dirfd, KEYS_DATA_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* Same rule as for a new signing key: a store whose keys are
+	 * encrypted gets an encrypted data key, under the same passphrase. */
+	if (store_load(ks, 0, e) < 0 || check_pass_policy(ks, e) != 0)
+		goto out;
+	buf = smalloc(DK_SIZE, e);
+	if (!buf)
+		goto out;
+	memset(buf, 0, DK_SIZE);
+	memcpy(buf, DK_MAGIC, 8);
+	if (ks->pass) {
+		unsigned char *plain = smalloc(KEYS_DATA_LEN, e);
+
+		key = plain ? smalloc(crypto_secretbox_KEYBYTES, e) : NULL;
+		if (!key) {
+			sfree(plain);
+			goto out;
+		}
+		buf[8] = ENC_PWBOX;
+		put64(buf + 16, ks->opslimit);
+		put64(buf + 24, ks->memlimit);
+		randombytes_buf(buf + 32, crypto_pwhash_SALTBYTES);
+		randombytes_buf(buf + 48, crypto_secretbox_NONCEBYTES);
+		randombytes_buf(plain, KEYS_DATA_LEN);
+		pass_unlock(ks);
+		rc = derive(ks->pass, ks->pass_len, buf + 32, ks->opslimit, ks->memlimit, key, e);
+		pass_lock(ks);
+		if (rc == 0)
+			crypto_secretbox_easy(buf + DK_HDR, plain, KEYS_DATA_LEN, buf + 48, key);
+		sfree(plain);
+		if (rc != 0) {
+			rc = -1;
+			goto out;
+		}
+	} else {
+		buf[8] = ENC_CLEAR;
+		randombytes_buf(buf + DK_HDR, KEYS_DATA_LEN);
+	}
+	rc = install(ks, KEYS_DATA_FILE, buf, DK_SIZE, 0, e) == 0 ? 1 : -1;
+out:
+	sfree(key);
+	sfree(buf);
+	keys_close(ks);
+	return rc;
+}
+
+int keys_data_load(const char *dir, const char *passphrase_file, unsigned char *key, struct err *e)
+{
+	struct keys *ks;
+	unsigned char *buf = NULL, *box = NULL;
+	struct dk_hdr h;
+	struct stat st;
+	int rc = -1;
+
+	if (stat(dir, &st) != 0 && errno == ENOENT)
+		return 1;
+	ks = store_new(dir, NULL, e);
+	if (!ks)
+		return -1;
+	if (store_attach(ks, NULL, e) != 0)
+		goto out;
+	buf = smalloc(DK_SIZE, e);
+	if (!buf)
+		goto out;
+	rc = dk_read(ks, buf, e);
+	if (rc != 0)
+		goto out;
+	rc = -1;
+	dk_parse(buf, &h, e);
+	if (h.enc == ENC_CLEAR) {
+		memcpy(key, buf + DK_HDR, KEYS_DATA_LEN);
+		rc = 0;
+		goto out;
+	}
+	if (!passphrase_file) {
+		err_input(e,
+		          "数据密钥文件 %s/%s 已用口令加密；请用 --passphrase-file FILE 或 "
+		          "$OPCERT_PASSPHRASE_FILE 提供口令文件",
+		          dir, KEYS_DATA_FILE);
+		goto out;
+	}
+	if (pass_load(passphrase_file, &ks->pass, &ks->pass_len, e) != 0)
+		goto out;
+	box = smalloc(crypto_secretbox_KEYBYTES, e);
+	if (!box)
+		goto out;
+	pass_unlock(ks);
+	rc = derive(ks->pass, ks->pass_len, h.salt, h.ops, h.mem, box, e);
+	pass_lock(ks);
+	if (rc != 0) {
+		rc = -1;
+		goto out;
+	}
+	if (crypto_secretbox_open_easy(key, buf + DK_HDR, DK_SIZE - DK_HDR, h.nonce, box) != 0) {
+		sodium_memzero(key, KEYS_DATA_LEN);
+		rc = err_input(e, "口令错误或数据密钥文件已损坏（%s/%s）", dir, KEYS_DATA_FILE);
+	}
+out:
+	sfree(box);
+	sfree(buf);
+	keys_close(ks);
+	return rc;
+}
+
+int keys_data_pii(const char *dir, const char *passphrase_file, struct pii_key **out, struct err *e)
+{
+	unsigned char *key;
+	int rc;
+
+	*out = NULL;
+	key = smalloc(KEYS_DATA_LEN, e);
+	if (!key)
+		return -1;
+	rc = keys_data_load(dir, passphrase_file, key, e);
+	if (rc == 0) {
+		*out = pii_key_new(key, e);
+		if (!*out)
+			rc = -1;
+	}
+	sfree(key);
+	return rc;
+}
+
 /* ---- backup and restore ---- */
 
 struct archive {
@@ -1337,7 +1568,7 @@ int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase
 	size_t bplen = 0, i, olen = 0, got = 0;
 	char *index = NULL;
 	struct stat st;
-	int fd = -1, rc = -1, locked = 0;
+	int fd = -1, rc = -1, locked = 0, r;
 
 	if (!backup_passphrase_file || !backup_passphrase_file[0])
 		return err_input(e, "备份必须加密：请提供备份口令文件（备份从不以明文写出）");
@@ -1357,9 +1588,10 @@ int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase
 		err_system(e, "内存不足");
 		goto out;
 	}
-	a.cap = 8 + 1 + sizeof(INDEX_NAME) + 4 + strlen(index) + ks->n * (1 + 32 + 4 + KF_SIZE);
+	a.cap = 8 + 1 + sizeof(INDEX_NAME) + 4 + strlen(index) + ks->n * (1 + 32 + 4 + KF_SIZE) +
+	        1 + sizeof(KEYS_DATA_FILE) + 4 + DK_SIZE;
 	a.p = smalloc(a.cap, e);
-	kbuf = a.p ? smalloc(KF_SIZE, e) : NULL;
+	kbuf = a.p ? smalloc(KF_SIZE > DK_SIZE ? KF_SIZE : DK_SIZE, e) : NULL;
 	if (!kbuf)
 		goto out;
 	memcpy(a.p, AR_MAGIC, 8);
@@ -1369,7 +1601,6 @@ int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase
 	for (i = 0; i < ks->n; i++) {
 		const struct keys_info *ki = &ks->info[i];
 		struct kf_hdr h;
-		int r;
 
 		if (!ki->has_secret)
 			continue;
@@ -1391,6 +1622,13 @@ int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase
 		if (ar_add(&a, ki->file, kbuf, KF_SIZE) != 0)
 			goto overflow;
 	}
+	/* The data key travels with the signing keys: without it the ID
+	 * numbers in the database cannot be read. */
+	r = dk_read(ks, kbuf, e);
+	if (r < 0)
+		goto out;
+	if (r == 0 && ar_add(&a, KEYS_DATA_FILE, kbuf, DK_SIZE) != 0)
+		goto overflow;
 	olen = BK_HDR + crypto_secretbox_MACBYTES + a.len;
 	out = malloc(olen);
 	key = smalloc(crypto_secretbox_KEYBYTES, e);
@@ -1520,7 +1758,7 @@ static int dir_empty(int dirfd)
 int keys_restore(const char *backup_path, const char *backup_passphrase_file, const char *dir,
                  struct err *e)
 {
-	struct ar_entry ents[KEYS_MAX + 1];
+	struct ar_entry ents[KEYS_MAX + 2];
 	struct keys *ks = NULL;
 	unsigned char *file = NULL, *bp = NULL, *key = NULL, *plain = NULL;
 	size_t flen = 0, bplen = 0, plen = 0, nent = 0, i, j, used = 0;
@@ -1581,18 +1819,26 @@ int keys_restore(const char *backup_path, const char *backup_passphrase_file, co
 		err_input(e, "口令错误或备份文件已损坏（%s）", backup_path);
 		goto out;
 	}
-	if (ar_split(plain, plen, ents, KEYS_MAX + 1, &nent, e) != 0)
+	if (ar_split(plain, plen, ents, KEYS_MAX + 2, &nent, e) != 0)
 		goto out;
-	for (i = 0; i < nent; i++)
+	for (i = 0; i < nent; i++) {
 		if (strcmp(ents[i].name, INDEX_NAME) == 0)
 			index = &ents[i];
+		if (strcmp(ents[i].name, KEYS_DATA_FILE) == 0) {
+			if (ents[i].len != DK_SIZE || dk_parse(ents[i].data, NULL, e) != 0) {
+				err_input(e, "备份文件已损坏：%s 格式不对", KEYS_DATA_FILE);
+				goto out;
+			}
+			used++;
+		}
+	}
 	if (!index) {
 		err_input(e, "备份文件已损坏：缺少 keys.json");
 		goto out;
 	}
 	if (index_parse(ks, (const char *)index->data, index->len, 1, e) != 0)
 		goto out;
-	used = 1;
+	used++;
 	for (i = 0; i < ks->n; i++) {
 		struct keys_info *ki = &ks->info[i];
 		const struct ar_entry *en = NULL;

@@ -19,6 +19,8 @@
  *   log.key                 the log private key
  *   issuing-<kidhex>.key    an issuing private key; deleted when the key is
  *                           retired (its public entry stays in keys.json)
+ *   data.key                the data key: personal data in the database is
+ *                           sealed under it (pii.h); not in keys.json
  *
  * A private key file is 152 bytes, integers little-endian:
  *     0   8  magic "OPCKEY01"
@@ -35,6 +37,19 @@
  *            crypto_secretbox_easy(seed) under crypto_pwhash(passphrase, salt)
  * A loaded key is checked against its file name, its role and the public
  * key in the index (the seed must derive that public key).
+ *
+ * The data key file is 120 bytes, integers little-endian:
+ *     0   8  magic "OPCDAT01"
+ *     8   1  enc: 0 clear, 1 Argon2id13 + XSalsa20-Poly1305
+ *     9   7  zero
+ *    16   8  pwhash opslimit (0 when clear)
+ *    24   8  pwhash memlimit in bytes (0 when clear)
+ *    32  16  pwhash salt (zero when clear)
+ *    48  24  secretbox nonce (zero when clear)
+ *    72  48  clear: the 32-byte key then 16 zero bytes; encrypted:
+ *            crypto_secretbox_easy(key) under crypto_pwhash(passphrase, salt)
+ * It is checked like a private key file (mode, no link, size) and, being
+ * the only way to read the ID numbers, goes into every backup.
  *
  * A backup file (always encrypted) is, integers little-endian:
  *     0   8  magic "OPCBAK01"
@@ -69,12 +84,15 @@
 #include "err.h"
 #include "trust.h"
 
-#define KEYS_PK_LEN  32 /* Ed25519 public key */
-#define KEYS_SK_LEN  64 /* Ed25519 secret key as libsodium holds it (seed + public key) */
-#define KEYS_SIG_LEN 64
-#define KEYS_MAX     (TRUST_MAX_KEYS + 2) /* the issuing keys, the root and the log key */
+#define KEYS_PK_LEN    32 /* Ed25519 public key */
+#define KEYS_SK_LEN    64 /* Ed25519 secret key as libsodium holds it (seed + public key) */
+#define KEYS_SIG_LEN   64
+#define KEYS_MAX       (TRUST_MAX_KEYS + 2) /* the issuing keys, the root and the log key */
+#define KEYS_DATA_LEN  32                   /* the data key (pii.h PII_KEY_LEN) */
+#define KEYS_DATA_FILE "data.key"
 
 struct keys;
+struct pii_key;
 
 enum keys_role {
 	KEYS_ROOT = 1,
@@ -158,6 +176,21 @@ char *keys_trust_export(struct keys *ks, const struct trust_issuer *issuers, siz
                         int64_t now, struct err *e);
 
 /*
+ * The data key.  keys_data_init creates dir (0700, its parent must exist)
+ * when missing and in it data.key when absent: 1 created, 0 it existed,
+ * -1 on error.  With passphrase_file the key is encrypted with it; a store
+ * whose signing keys are encrypted requires it (and checks it opens one).
+ */
+int keys_data_init(const char *dir, const char *passphrase_file, const struct keys_options *opt,
+                   struct err *e);
+/* Read the data key into key (KEYS_DATA_LEN bytes; sodium_malloc it): 0,
+ * 1 when dir or its data.key is missing, -1 on error. */
+int keys_data_load(const char *dir, const char *passphrase_file, unsigned char *key, struct err *e);
+/* The same as a pii key (pii.h): 0 and *out, 1 when missing, -1 on error. */
+int keys_data_pii(const char *dir, const char *passphrase_file, struct pii_key **out,
+                  struct err *e);
+
+/*
  * Write every file of the store into one new file at path (refused when it
  * exists), encrypted under the passphrase in backup_passphrase_file, which
  * is required, with a fresh salt and the store's pwhash limits.
@@ -165,7 +198,8 @@ char *keys_trust_export(struct keys *ks, const struct trust_issuer *issuers, siz
 int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase_file,
                 struct err *e);
 /*
- * Restore a backup into dir, which must be missing or empty (created 0700).
+ * Restore a backup into dir, which must be missing or empty (created 0700);
+ * the data key is restored with the signing keys when the backup holds it.
  * Everything is decrypted and checked before the first file is written.
  */
 int keys_restore(const char *backup_path, const char *backup_passphrase_file, const char *dir,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pii.h"
+
 static int is_postgres(const char *location)
 {
 	return strncmp(location, "postgres://", 11) == 0 ||
@@ -39,7 +41,42 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	st->backend->close(st);
+	pii_key_free(st->pii);
 	free(st);
+}
+
+static void attach(struct store *st, struct pii_key *key)
+{
+	pii_key_free(st->pii);
+	st->pii = key ? pii_key_ref(key) : NULL;
+}
+
+int store_set_pii(struct store *st, struct pii_key *key, struct err *err)
+{
+	attach(st, key);
+	if (key && st->backend->pii_attach(st, err) < 0) {
+		attach(st, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, struct err *err)
+{
+	long n = 0;
+
+	if (resealed)
+		*resealed = 0;
+	if (!key)
+		return err_input(err, "迁移需要数据密钥");
+	attach(st, key);
+	if (st->backend->pii_migrate(st, &n, err) < 0) {
+		attach(st, NULL);
+		return -1;
+	}
+	if (resealed)
+		*resealed = n;
+	return 0;
 }
 
 int store_begin(struct store *st, enum store_txn kind, struct err *err)

@@ -21,6 +21,7 @@
 #include "trust.h"
 
 struct store;
+struct pii_key;
 
 enum store_flags {
 	STORE_CREATE = 1 << 0,   /* create the database when missing */
@@ -128,6 +129,12 @@ struct store_backend {
 	                      struct err *err);
 	int (*checkpoint_latest)(struct store *st, int64_t *size, char *note, size_t cap,
 	                         struct err *err);
+	/* The data key was attached (st->pii): check it against the database.
+	 * A database holding personal data in the old form is refused. */
+	int (*pii_attach)(struct store *st, struct err *err);
+	/* Re-seal personal data of the old form under st->pii, then leave no
+	 * copy of it in the files; *resealed the number of values re-sealed. */
+	int (*pii_migrate)(struct store *st, long *resealed, struct err *err);
 	const struct store_org_backend *org;
 	const struct store_account_backend *account;
 	const struct store_trail_backend *trail;
@@ -136,10 +143,32 @@ struct store_backend {
 struct store {
 	const struct store_backend *backend;
 	void *impl;
+	struct pii_key *pii; /* the data key (pii.h), a reference of the store's own; NULL: none */
 };
 
 int store_open(const char *location, int flags, struct store **out, struct err *err);
 void store_close(struct store *st);
+
+/*
+ * Attach the data key (pii.h) the store seals and opens personal data with:
+ * ID numbers and emergency-management certificate numbers.  The store takes
+ * its own reference (the caller keeps and frees its own).  Refused when the
+ * key is not the one the database was sealed with, and when the database
+ * still holds personal data in the form of an earlier version (it must be
+ * migrated first: store_pii_migrate, run by `opcert init`).
+ *
+ * Without a key, every operation that would seal or open personal data
+ * fails with an error saying how to get the key; nothing is ever written or
+ * read in clear instead.
+ */
+int store_set_pii(struct store *st, struct pii_key *key, struct err *err);
+/*
+ * Attach the key as store_set_pii does, first re-sealing personal data of an
+ * earlier version's form (one transaction), then compacting the files so
+ * no copy of it stays in them.  *resealed (may be NULL) counts the values
+ * re-sealed; 0 when there was nothing to do.
+ */
+int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, struct err *err);
 
 int store_begin(struct store *st, enum store_txn kind, struct err *err);
 int store_commit(struct store *st, struct err *err);

@@ -8,10 +8,21 @@
  * file is marked with an application id so opcert never writes into a
  * database that is not its own.
  *
- * ID numbers are bound through pii.h only.
+ * Personal data is bound and read through pii.h only, under the data key
+ * attached to the store (store_set_pii): the ID number is sealed (id_sealed)
+ * and found by its blind index (id_index); an emergency-management number
+ * ("T" + ID) is sealed deterministically in every number column
+ * (certificate, certificate_change, status_slot, credential, photo,
+ * log_entry), so equality, UNIQUE and joins work on the sealed text, and
+ * the data of a log entry about such a number is sealed too (its leaf hash,
+ * over the plain event, is unchanged, so the tree, proofs and checkpoints
+ * are too).  Construction numbers are not personal and stay as they are.
+ * config holds the form ("pii-format") and the key's check value
+ * ("pii-check").
  */
 #include "store.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,17 +457,84 @@ static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size)
 	dst[n] = '\0';
 }
 
-/* The columns of ST_GET / ST_EACH into c. */
-static int read_cert(sqlite3_stmt *q, struct cert *c, struct err *err)
+/* ---- personal data ---- */
+
+#define PII_FORMAT_KEY "pii-format"
+#define PII_CHECK_KEY  "pii-check"
+
+/* The data key, or NULL and err saying how to get it. */
+static const struct pii_key *key_of(struct store *st, struct err *err)
 {
+	if (st->pii)
+		return st->pii;
+	err_input(err, "缺少数据密钥（密钥目录中的 data.key）：数据库中的身份证号码已加密保存。"
+	               "新数据库请运行 opcert init 创建数据密钥；已有数据库请用 opcert key "
+	               "restore 从备份恢复密钥目录（或用 --keys DIR 指定密钥目录）");
+	return NULL;
+}
+
+/* Bind a certificate number as it is stored: a personal one sealed. */
+static int bind_number(struct store *st, sqlite3_stmt *q, int col, const char *number,
+                       struct err *err)
+{
+	const struct pii_key *k;
+	char sealed[PII_NUMBER_MAX];
+
+	if (!pii_number_personal(number)) {
+		sqlite3_bind_text(q, col, number, -1, SQLITE_STATIC);
+		return 0;
+	}
+	k = key_of(st, err);
+	if (!k)
+		return -1;
+	if (!pii_number_seal(k, number, sealed))
+		return err_input(err, "证书编号过长");
+	sqlite3_bind_text(q, col, sealed, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+/* A number column back to the number. */
+static int read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, size_t size,
+                       struct err *err)
+{
+	const char *p = (const char *)sqlite3_column_text(q, col);
+	size_t n = (size_t)sqlite3_column_bytes(q, col);
+	const struct pii_key *k;
+
+	if (!pii_number_sealed(p, n)) {
+		copy_column(q, col, dst, size);
+		return 0;
+	}
+	k = key_of(st, err);
+	if (!k)
+		return -1;
+	if (pii_number_open(k, p, n, dst, size) < 0)
+		return err_system(
+		    err, "数据库中的证书编号无法解密（数据密钥与数据库不符，或数据已损坏）");
+	return 0;
+}
+
+/* The columns of ST_GET / ST_EACH into c. */
+static int read_cert(struct store *st, sqlite3_stmt *q, struct cert *c, struct err *err)
+{
+	const struct pii_key *k = key_of(st, err);
+
 	memset(c, 0, sizeof(*c));
-	copy_column(q, 12, c->number, sizeof(c->number));
+	if (!k || read_number(st, q, 12, c->number, sizeof(c->number), err) < 0)
+		return -1;
 	c->system = (enum cert_system)sqlite3_column_int(q, 0);
 	copy_column(q, 1, c->name, sizeof(c->name));
 	c->gender = (enum gender)sqlite3_column_int(q, 2);
-	if (pii_open(sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3), c->id_number) <
-	    0)
-		return err_system(err, "数据库中证书 %s 的身份证号码无法读取", c->number);
+	if (pii_open(k, sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3),
+	             c->id_number) < 0) {
+		char masked[CERTNO_SIZE];
+
+		certno_mask(c->number, masked);
+		return err_system(err,
+		                  "数据库中证书 %s 的身份证号码无法解密（数据密钥与数据库不符，"
+		                  "或数据已损坏）",
+		                  masked);
+	}
 	copy_column(q, 4, c->trade, sizeof(c->trade));
 	copy_column(q, 5, c->issuer, sizeof(c->issuer));
 	c->issued_on = sqlite3_column_int(q, 6);
@@ -476,10 +554,13 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 	sqlite3_stmt *q = s->stmt[ST_GET];
 	int rc, found = 0;
 
-	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	if (!key_of(st, err) || bind_number(st, q, 1, number, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		if (read_cert(q, c, err) < 0) {
+		if (read_cert(st, q, c, err) < 0) {
 			sqlite3_reset(q);
 			return -1;
 		}
@@ -493,14 +574,18 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 	return found;
 }
 
-/* Bind the columns shared by INSERT and UPDATE (?1..?14). */
-static void bind_cert(sqlite3_stmt *q, const struct cert *c, sqlite3_int64 now)
+/* Bind the columns shared by INSERT and UPDATE (?1..?15). */
+static int bind_cert(struct store *st, sqlite3_stmt *q, const struct cert *c, sqlite3_int64 now,
+                     struct err *err)
 {
+	const struct pii_key *k = key_of(st, err);
 	unsigned char sealed[PII_SEALED_MAX], index[PII_INDEX_MAX];
-	size_t sealed_len = pii_seal(c->id_number, sealed);
-	size_t index_len = pii_index(c->id_number, index);
+	size_t sealed_len, index_len;
 
-	sqlite3_bind_text(q, 1, c->number, -1, SQLITE_STATIC);
+	if (!k || bind_number(st, q, 1, c->number, err) < 0)
+		return -1;
+	sealed_len = pii_seal(k, c->id_number, sealed);
+	index_len = pii_index(k, c->id_number, index);
 	sqlite3_bind_int(q, 2, (int)c->system);
 	sqlite3_bind_text(q, 3, c->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, (int)c->gender);
@@ -521,6 +606,7 @@ static void bind_cert(sqlite3_stmt *q, const struct cert *c, sqlite3_int64 now)
 		sqlite3_bind_null(q, 15);
 	else
 		sqlite3_bind_int64(q, 15, c->ledger_index);
+	return 0;
 }
 
 static int sq_cert_insert(struct store *st, const struct cert *c, struct err *err)
@@ -529,7 +615,10 @@ static int sq_cert_insert(struct store *st, const struct cert *c, struct err *er
 	sqlite3_stmt *q = s->stmt[ST_INSERT];
 	int rc, ret = 0;
 
-	bind_cert(q, c, (sqlite3_int64)time(NULL));
+	if (bind_cert(st, q, c, (sqlite3_int64)time(NULL), err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		ret = 1;
@@ -548,7 +637,10 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	int rc;
 
 	(void)before;
-	bind_cert(q, after, now);
+	if (bind_cert(st, q, after, now, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
@@ -556,7 +648,8 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	if (!change)
 		return 0;
 	q = s->stmt[ST_CHANGE];
-	sqlite3_bind_text(q, 1, after->number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 1, after->number, err) < 0)
+		return -1;
 	sqlite3_bind_int64(q, 2, now);
 	sqlite3_bind_text(q, 3, change, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
@@ -636,8 +729,10 @@ static int sq_cert_each(struct store *st, store_cert_fn fn, void *arg, struct er
 	struct cert c;
 	int rc, stop = 0;
 
+	if (!key_of(st, err))
+		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (read_cert(q, &c, err) < 0) {
+		if (read_cert(st, q, &c, err) < 0) {
 			sqlite3_reset(q);
 			return -1;
 		}
@@ -741,7 +836,8 @@ static int sq_slot_get(struct store *st, const char *number, uint32_t *slot, str
 	sqlite3_stmt *q = s->stmt[ST_SLOT_GET];
 	int rc, found = 0;
 
-	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 1, number, err) < 0)
+		return -1;
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		*slot = (uint32_t)sqlite3_column_int64(q, 0);
@@ -760,7 +856,10 @@ static int sq_slot_add(struct store *st, const char *number, uint32_t slot, stru
 	int rc;
 
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)slot);
-	sqlite3_bind_text(q, 2, number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 2, number, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
@@ -797,7 +896,10 @@ static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg,
 	int rc, stop = 0;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		copy_column(q, 1, number, sizeof(number));
+		if (read_number(st, q, 1, number, sizeof(number), err) < 0) {
+			sqlite3_reset(q);
+			return -1;
+		}
 		stop =
 		    fn(arg, (uint32_t)sqlite3_column_int64(q, 0), number,
 		       sqlite3_column_type(q, 2) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 2));
@@ -815,7 +917,8 @@ static int sq_cred_add(struct store *st, const struct store_cred *c, struct err 
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_CRED_ADD];
 
-	sqlite3_bind_text(q, 1, c->number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 1, c->number, err) < 0)
+		return -1;
 	sqlite3_bind_blob(q, 2, c->kid, KID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, c->iat);
 	sqlite3_bind_blob(q, 4, c->hash, 32, SQLITE_STATIC);
@@ -844,12 +947,11 @@ static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_c
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
-		copy_column(q, 0, out->number, sizeof(out->number));
 		copy_blob(q, 1, out->kid, KID_LEN);
 		out->iat = sqlite3_column_int64(q, 2);
 		memcpy(out->hash, hash, 32);
 		out->log_index = sqlite3_column_int64(q, 3);
-		found = 1;
+		found = read_number(st, q, 0, out->number, sizeof(out->number), err) < 0 ? -1 : 1;
 	} else if (rc != SQLITE_DONE) {
 		found = db_error(err, s->db, "查找签发记录");
 	}
@@ -866,7 +968,10 @@ static int sq_cred_each(struct store *st, store_cred_fn fn, void *arg, struct er
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof(c));
-		copy_column(q, 0, c.number, sizeof(c.number));
+		if (read_number(st, q, 0, c.number, sizeof(c.number), err) < 0) {
+			sqlite3_reset(q);
+			return -1;
+		}
 		copy_blob(q, 1, c.kid, KID_LEN);
 		c.iat = sqlite3_column_int64(q, 2);
 		c.log_index = sqlite3_column_int64(q, 3);
@@ -887,7 +992,8 @@ static int sq_photo_set(struct store *st, const char *number, const char *mime, 
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_PHOTO_SET];
 
-	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 1, number, err) < 0)
+		return -1;
 	sqlite3_bind_text(q, 2, mime, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, hash, 32, SQLITE_STATIC);
@@ -902,7 +1008,8 @@ static int sq_photo_get(struct store *st, const char *number, struct store_photo
 	int rc, found = 0;
 
 	memset(out, 0, sizeof(*out));
-	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 1, number, err) < 0)
+		return -1;
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(q, 1);
@@ -929,24 +1036,49 @@ static int sq_log_append(struct store *st, const struct store_log_entry *e, stru
 {
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_LOG_APPEND];
+	uint8_t sealed[STORE_LOG_DATA_MAX + PII_BLOB_OVERHEAD];
 
+	if (e->len > STORE_LOG_DATA_MAX)
+		return err_system(err, "日志条目过大");
 	sqlite3_bind_int64(q, 1, e->index);
-	sqlite3_bind_text(q, 2, e->number, -1, SQLITE_STATIC);
+	if (bind_number(st, q, 2, e->number, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
 	sqlite3_bind_blob(q, 3, e->leaf, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 4, e->data, (int)e->len, SQLITE_STATIC);
+	if (pii_number_personal(e->number)) {
+		/* bind_number succeeded, so the key is there */
+		size_t n = pii_blob_seal(st->pii, e->data, e->len, sealed);
+
+		sqlite3_bind_blob(q, 4, sealed, (int)n, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_blob(q, 4, e->data, (int)e->len, SQLITE_STATIC);
+	}
 	return step_done(s, q, "写入日志", err);
 }
 
-static void read_log(sqlite3_stmt *q, struct store_log_entry *e)
+static int read_log(struct store *st, sqlite3_stmt *q, struct store_log_entry *e, struct err *err)
 {
+	const uint8_t *data = sqlite3_column_blob(q, 3);
 	size_t n = (size_t)sqlite3_column_bytes(q, 3);
+	const char *number = (const char *)sqlite3_column_text(q, 1);
 
 	e->index = sqlite3_column_int64(q, 0);
-	copy_column(q, 1, e->number, sizeof(e->number));
 	copy_blob(q, 2, e->leaf, 32);
-	e->len = n < sizeof(e->data) ? n : sizeof(e->data);
-	if (e->len)
-		memcpy(e->data, sqlite3_column_blob(q, 3), e->len);
+	if (!pii_number_sealed(number, (size_t)sqlite3_column_bytes(q, 1))) {
+		copy_column(q, 1, e->number, sizeof(e->number));
+		e->len = n < sizeof(e->data) ? n : sizeof(e->data);
+		if (e->len)
+			memcpy(e->data, data, e->len);
+		return 0;
+	}
+	if (read_number(st, q, 1, e->number, sizeof(e->number), err) < 0)
+		return -1;
+	if (pii_blob_open(st->pii, data, n, e->data, sizeof(e->data), &e->len) < 0)
+		return err_system(
+		    err, "数据库中的日志条目 %lld 无法解密（数据密钥与数据库不符，或数据已损坏）",
+		    (long long)e->index);
+	return 0;
 }
 
 static int sq_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err)
@@ -958,8 +1090,7 @@ static int sq_log_get(struct store *st, int64_t index, struct store_log_entry *o
 	sqlite3_bind_int64(q, 1, index);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		read_log(q, out);
-		found = 1;
+		found = read_log(st, q, out, err) < 0 ? -1 : 1;
 	} else if (rc != SQLITE_DONE) {
 		found = db_error(err, s->db, "读取日志");
 	}
@@ -978,7 +1109,10 @@ static int sq_log_each(struct store *st, int64_t from, store_log_fn fn, void *ar
 		return err_system(err, "内存不足");
 	sqlite3_bind_int64(q, 1, from);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		read_log(q, e);
+		if (read_log(st, q, e, err) < 0) {
+			stop = -1;
+			break;
+		}
 		stop = fn(arg, e);
 		if (stop)
 			break;
@@ -1061,6 +1195,403 @@ static int sq_checkpoint_latest(struct store *st, int64_t *size, char *note, siz
 	return found;
 }
 
+/* ---- the data key: check and migration ---- */
+
+/* 1 when the database holds personal data (any certificate, or a personal
+ * number anywhere), 0 when not, -1 on error. */
+static int has_personal_data(struct sqlite_store *s, struct err *err)
+{
+	static const char sql[] =
+	    "SELECT EXISTS (SELECT 1 FROM certificate)"
+	    " OR EXISTS (SELECT 1 FROM certificate_change WHERE substr(number, 1, 1) = 'T')"
+	    " OR EXISTS (SELECT 1 FROM status_slot WHERE substr(number, 1, 1) = 'T')"
+	    " OR EXISTS (SELECT 1 FROM credential WHERE substr(number, 1, 1) = 'T')"
+	    " OR EXISTS (SELECT 1 FROM photo WHERE substr(number, 1, 1) = 'T')"
+	    " OR EXISTS (SELECT 1 FROM log_entry WHERE substr(number, 1, 1) = 'T')";
+	int v;
+
+	if (pragma_int(s->db, sql, &v, err) < 0)
+		return -1;
+	return v != 0;
+}
+
+static int config_read(struct store *st, const char *key, char *out, size_t size, struct err *err)
+{
+	return sq_config_get(st, key, out, size, err);
+}
+
+/* Record that the database holds the present form, sealed with this key. */
+static int pii_mark(struct store *st, struct err *err)
+{
+	char check[PII_CHECK_HEX], version[8];
+
+	pii_key_check(st->pii, check);
+	snprintf(version, sizeof(version), "%d", PII_VERSION);
+	if (sq_config_set(st, PII_FORMAT_KEY, version, err) < 0 ||
+	    sq_config_set(st, PII_CHECK_KEY, check, err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The form the database keeps personal data in: PII_VERSION when marked
+ * (and the key must match), 0 when it holds data of the earlier form, or
+ * -2 when it holds none yet (nothing to migrate).  -1 on error.
+ */
+static int pii_format(struct store *st, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	char value[80], check[PII_CHECK_HEX];
+	int rc;
+
+	rc = config_read(st, PII_FORMAT_KEY, value, sizeof(value), err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		if (atoi(value) != PII_VERSION)
+			return err_input(
+			    err, "数据库中个人信息的保存格式 %s 不受本程序支持，请升级 opcert",
+			    value);
+		rc = config_read(st, PII_CHECK_KEY, value, sizeof(value), err);
+		if (rc < 0)
+			return -1;
+		pii_key_check(st->pii, check);
+		if (rc == 0 || strcmp(value, check) != 0)
+			return err_input(
+			    err, "数据密钥与数据库不符：这个数据库是用另一把数据密钥加密的。"
+			         "请用 --keys DIR 指定原来的密钥目录，或用 opcert key restore "
+			         "从备份恢复");
+		return PII_VERSION;
+	}
+	rc = has_personal_data(s, err);
+	return rc < 0 ? -1 : rc ? 0 : -2;
+}
+
+static int sq_pii_attach(struct store *st, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	int format = pii_format(st, err);
+
+	if (format < 0 && format != -2)
+		return -1;
+	if (format == 0)
+		return err_input(err, "数据库中的个人信息仍是旧版本的明文格式，需要加密迁移："
+		                      "请先运行 opcert init");
+	if (format == -2 && !sqlite3_db_readonly(s->db, "main"))
+		return pii_mark(st, err);
+	return 0;
+}
+
+/* The distinct personal numbers of the old form in one table. */
+struct plain_numbers {
+	char (*v)[CERTNO_SIZE];
+	size_t n, cap;
+};
+
+static int collect_numbers(struct sqlite_store *s, const char *sql, struct plain_numbers *pn,
+                           struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	pn->n = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return db_error(err, s->db, "迁移个人信息");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(q, 0);
+		size_t n = (size_t)sqlite3_column_bytes(q, 0);
+
+		if (pii_number_sealed(p, n) || !pii_number_personal(p))
+			continue;
+		if (n >= CERTNO_SIZE) {
+			sqlite3_finalize(q);
+			return err_input(err, "数据库中有过长的证书编号，无法迁移");
+		}
+		if (pn->n == pn->cap) {
+			size_t cap = pn->cap ? pn->cap * 2 : 256;
+			void *v = realloc(pn->v, cap * sizeof(*pn->v));
+
+			if (!v) {
+				sqlite3_finalize(q);
+				return err_system(err, "内存不足");
+			}
+			pn->v = v;
+			pn->cap = cap;
+		}
+		memcpy(pn->v[pn->n], p, n);
+		pn->v[pn->n][n] = '\0';
+		pn->n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_error(err, s->db, "迁移个人信息");
+	return 0;
+}
+
+/* Seal the personal numbers of one table in place (its number column is indexed). */
+static int migrate_numbers(struct store *st, const char *select, const char *update,
+                           struct plain_numbers *pn, long *count, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *q = NULL;
+	char sealed[PII_NUMBER_MAX];
+	size_t i;
+	int rc = 0;
+
+	if (collect_numbers(s, select, pn, err) < 0)
+		return -1;
+	if (!pn->n)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, update, -1, &q, NULL) != SQLITE_OK)
+		return db_error(err, s->db, "迁移个人信息");
+	for (i = 0; i < pn->n && rc == 0; i++) {
+		if (!pii_number_seal(st->pii, pn->v[i], sealed)) {
+			rc = err_input(err, "数据库中有过长的证书编号，无法迁移");
+			break;
+		}
+		sqlite3_bind_text(q, 1, pn->v[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, sealed, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = db_error(err, s->db, "迁移个人信息");
+		else
+			*count += sqlite3_changes(s->db);
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+#define MIGRATE_BATCH 512
+
+/* Re-seal the ID numbers of the old form (certificate.id_sealed, id_index). */
+static int migrate_ids(struct store *st, long *count, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	sqlite3_int64 last = 0, ids[MIGRATE_BATCH];
+	char(*plain)[IDNUM_SIZE] = malloc(MIGRATE_BATCH * sizeof(*plain));
+	size_t n, i, seen;
+	int rc = -1, step;
+
+	if (!plain)
+		return err_system(err, "内存不足");
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT id, id_sealed FROM certificate WHERE id > ?1 ORDER BY id"
+	                       " LIMIT 512",
+	                       -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db,
+	                       "UPDATE certificate SET id_sealed = ?2, id_index = ?3 WHERE id = ?1",
+	                       -1, &upd, NULL) != SQLITE_OK) {
+		db_error(err, s->db, "迁移个人信息");
+		goto out;
+	}
+	do {
+		n = 0;
+		seen = 0;
+		sqlite3_bind_int64(sel, 1, last);
+		while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+			const unsigned char *p = sqlite3_column_blob(sel, 1);
+			size_t len = (size_t)sqlite3_column_bytes(sel, 1);
+
+			seen++;
+			last = sqlite3_column_int64(sel, 0);
+			if (pii_version(p, len) == PII_VERSION)
+				continue;
+			if (pii_open_v0(p, len, plain[n]) < 0) {
+				sqlite3_reset(sel);
+				err_system(err,
+				           "数据库中第 %lld 行证书的身份证号码格式不明，无法迁移",
+				           (long long)last);
+				goto out;
+			}
+			ids[n++] = last;
+		}
+		sqlite3_reset(sel);
+		if (step != SQLITE_DONE) {
+			db_error(err, s->db, "迁移个人信息");
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			unsigned char sealed[PII_SEALED_MAX], index[PII_INDEX_MAX];
+			size_t sl = pii_seal(st->pii, plain[i], sealed);
+			size_t il = pii_index(st->pii, plain[i], index);
+
+			sqlite3_bind_int64(upd, 1, ids[i]);
+			sqlite3_bind_blob(upd, 2, sealed, (int)sl, SQLITE_TRANSIENT);
+			sqlite3_bind_blob(upd, 3, index, (int)il, SQLITE_TRANSIENT);
+			step = sqlite3_step(upd);
+			sqlite3_reset(upd);
+			if (step != SQLITE_DONE) {
+				db_error(err, s->db, "迁移个人信息");
+				goto out;
+			}
+			(*count)++;
+		}
+	} while (seen == MIGRATE_BATCH);
+	rc = 0;
+out:
+	if (plain) {
+		sodium_memzero(plain, MIGRATE_BATCH * sizeof(*plain));
+		free(plain);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* Log entries about personal numbers: seal the number and the event. */
+static int migrate_log(struct store *st, long *count, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	sqlite3_int64 last = -1;
+	int rc = -1, step, more = 1;
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT idx, number, data FROM log_entry WHERE idx > ?1"
+	                       " AND substr(number, 1, 1) = 'T' AND substr(number, 2, 1) <> '~'"
+	                       " ORDER BY idx LIMIT 512",
+	                       -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "UPDATE log_entry SET number = ?2, data = ?3 WHERE idx = ?1",
+	                       -1, &upd, NULL) != SQLITE_OK) {
+		db_error(err, s->db, "迁移个人信息");
+		goto out;
+	}
+	while (more) {
+		struct {
+			sqlite3_int64 idx;
+			char number[CERTNO_SIZE];
+			size_t len;
+			uint8_t data[STORE_LOG_DATA_MAX];
+		} *batch = malloc(MIGRATE_BATCH * sizeof(*batch));
+		size_t n = 0, i;
+
+		if (!batch) {
+			err_system(err, "内存不足");
+			goto out;
+		}
+		sqlite3_bind_int64(sel, 1, last);
+		while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+			size_t len = (size_t)sqlite3_column_bytes(sel, 2);
+
+			batch[n].idx = last = sqlite3_column_int64(sel, 0);
+			copy_column(sel, 1, batch[n].number, CERTNO_SIZE);
+			if (len > STORE_LOG_DATA_MAX) {
+				free(batch);
+				sqlite3_reset(sel);
+				err_system(err, "日志条目 %lld 过大，无法迁移", (long long)last);
+				goto out;
+			}
+			batch[n].len = len;
+			if (len)
+				memcpy(batch[n].data, sqlite3_column_blob(sel, 2), len);
+			n++;
+		}
+		sqlite3_reset(sel);
+		more = n == MIGRATE_BATCH;
+		if (step != SQLITE_DONE) {
+			free(batch);
+			db_error(err, s->db, "迁移个人信息");
+			goto out;
+		}
+		for (i = 0; i < n; i++) {
+			char number[PII_NUMBER_MAX];
+			uint8_t sealed[STORE_LOG_DATA_MAX + PII_BLOB_OVERHEAD];
+			size_t sl;
+
+			if (!pii_number_seal(st->pii, batch[i].number, number)) {
+				free(batch);
+				err_input(err, "数据库中有过长的证书编号，无法迁移");
+				goto out;
+			}
+			sl = pii_blob_seal(st->pii, batch[i].data, batch[i].len, sealed);
+			sqlite3_bind_int64(upd, 1, batch[i].idx);
+			sqlite3_bind_text(upd, 2, number, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_blob(upd, 3, sealed, (int)sl, SQLITE_TRANSIENT);
+			step = sqlite3_step(upd);
+			sqlite3_reset(upd);
+			if (step != SQLITE_DONE) {
+				free(batch);
+				db_error(err, s->db, "迁移个人信息");
+				goto out;
+			}
+			(*count)++;
+		}
+		sodium_memzero(batch, MIGRATE_BATCH * sizeof(*batch));
+		free(batch);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* The number columns re-sealed in place: a select of the plain personal
+ * numbers and an update, per table (each number column is indexed). */
+static const char *const migrate_number_sql[][2] = {
+    {"SELECT number FROM certificate WHERE number >= 'T' AND number < 'U'",
+     "UPDATE certificate SET number = ?2 WHERE number = ?1"},
+    {"SELECT DISTINCT number FROM certificate_change WHERE number >= 'T' AND number < 'U'",
+     "UPDATE certificate_change SET number = ?2 WHERE number = ?1"},
+    {"SELECT number FROM status_slot WHERE number >= 'T' AND number < 'U'",
+     "UPDATE status_slot SET number = ?2 WHERE number = ?1"},
+    {"SELECT DISTINCT number FROM credential WHERE number >= 'T' AND number < 'U'",
+     "UPDATE credential SET number = ?2 WHERE number = ?1"},
+    {"SELECT number FROM photo WHERE number >= 'T' AND number < 'U'",
+     "UPDATE photo SET number = ?2 WHERE number = ?1"},
+};
+
+static int sq_pii_migrate(struct store *st, long *resealed, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	struct plain_numbers pn = {NULL, 0, 0};
+	size_t i;
+	int format;
+
+	*resealed = 0;
+	if (sqlite3_db_readonly(s->db, "main"))
+		return err_input(err, "迁移需要以可写方式打开数据库");
+	format = pii_format(st, err);
+	if (format == PII_VERSION)
+		return 0;
+	if (format == -2)
+		return pii_mark(st, err);
+	if (format < 0)
+		return -1;
+	/* Freed pages are overwritten, and the file is rebuilt afterwards, so
+	 * the old form leaves no copy behind. */
+	if (exec(s->db, "PRAGMA secure_delete = ON", err) < 0 ||
+	    exec(s->db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (migrate_ids(st, resealed, err) < 0)
+		goto fail;
+	for (i = 0; i < sizeof(migrate_number_sql) / sizeof(migrate_number_sql[0]); i++)
+		if (migrate_numbers(st, migrate_number_sql[i][0], migrate_number_sql[i][1], &pn,
+		                    resealed, err) < 0)
+			goto fail;
+	if (migrate_log(st, resealed, err) < 0 || pii_mark(st, err) < 0 ||
+	    exec(s->db, "COMMIT", err) < 0)
+		goto fail;
+	if (pn.v)
+		sodium_memzero(pn.v, pn.cap * sizeof(*pn.v));
+	free(pn.v);
+	/* Rebuild the file and empty the WAL: no page of the old form stays. */
+	if (exec(s->db, "VACUUM", err) < 0 ||
+	    exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", err) < 0 ||
+	    exec(s->db, "PRAGMA secure_delete = OFF", err) < 0)
+		return -1;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
+	if (pn.v)
+		sodium_memzero(pn.v, pn.cap * sizeof(*pn.v));
+	free(pn.v);
+	*resealed = 0;
+	return -1;
+}
+
 const struct store_backend store_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
@@ -1096,6 +1627,8 @@ const struct store_backend store_sqlite_backend = {
     .log_state_set = sq_log_state_set,
     .checkpoint_add = sq_checkpoint_add,
     .checkpoint_latest = sq_checkpoint_latest,
+    .pii_attach = sq_pii_attach,
+    .pii_migrate = sq_pii_migrate,
     .org = &store_sqlite_org,
     .account = &store_sqlite_account,
     .trail = &store_sqlite_trail,

@@ -38,6 +38,7 @@
 #include "idnum.h"
 #include "issue.h"
 #include "keys.h"
+#include "pii.h"
 #include "ledger.h"
 #include "logcache.h"
 #include "roster.h"
@@ -73,6 +74,8 @@ struct trust_snap {
 struct api {
 	struct api_config cfg;
 	pthread_key_t worker_key;
+
+	struct pii_key *pii; /* the data key every connection gets (store_set_pii) */
 
 	pthread_mutex_t sign_mu; /* keys, keys_*, writer */
 	struct keys *keys;
@@ -144,6 +147,10 @@ static struct worker *worker_get(struct api *a, struct err *err)
 		}
 		if (store_open(a->cfg.db, STORE_READONLY, &w->st, err) < 0) {
 			free(w);
+			return NULL;
+		}
+		if (store_set_pii(w->st, a->pii, err) < 0) {
+			worker_free(w);
 			return NULL;
 		}
 		if (pthread_setspecific(a->worker_key, w) != 0) {
@@ -239,6 +246,10 @@ static struct store *writer(struct api *a, struct err *err)
 {
 	if (!a->writer && store_open(a->cfg.db, 0, &a->writer, err) < 0)
 		return NULL;
+	if (!a->writer->pii && store_set_pii(a->writer, a->pii, err) < 0) {
+		store_close(a->writer);
+		a->writer = NULL;
+	}
 	return a->writer;
 }
 
@@ -261,6 +272,29 @@ void api_writer_unlock(struct api *a)
 /* ------------------------------------------------------------------ */
 /* Life cycle */
 
+/* The data key: data.key in the key directory, else in keys/ beside the
+ * database (as the command line looks for it). */
+static int api_data_key(const struct api_config *cfg, struct pii_key **out, struct err *err)
+{
+	char beside[PATH_MAX];
+	const char *slash = strrchr(cfg->db, '/');
+	int rc = keys_data_pii(cfg->keys_dir, cfg->passphrase_file, out, err);
+
+	if (slash)
+		snprintf(beside, sizeof(beside), "%.*s/keys", (int)(slash - cfg->db), cfg->db);
+	else
+		snprintf(beside, sizeof(beside), "keys");
+	if (rc == 1 && strcmp(beside, cfg->keys_dir) != 0)
+		rc = keys_data_pii(beside, cfg->passphrase_file, out, err);
+	if (rc == 1)
+		return err_input(
+		    err,
+		    "缺少数据密钥（%s/%s）：数据库中的身份证号码已加密保存，没有它无法核验。"
+		    "请先运行 opcert init，或用 opcert key restore 从备份恢复密钥目录",
+		    cfg->keys_dir, KEYS_DATA_FILE);
+	return rc;
+}
+
 struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct err *err)
 {
 	struct api *a = calloc(1, sizeof(*a));
@@ -276,6 +310,13 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 	logcache_init(&a->cache);
 	/* The database must be there and ours before anyone is told the server runs. */
 	if (store_open(cfg->db, STORE_READONLY, &st, err) < 0) {
+		free(a);
+		return NULL;
+	}
+	/* The data key, and that it is the database's, before anything else. */
+	if (api_data_key(cfg, &a->pii, err) < 0 || store_set_pii(st, a->pii, err) < 0) {
+		store_close(st);
+		pii_key_free(a->pii);
 		free(a);
 		return NULL;
 	}
@@ -328,6 +369,7 @@ void api_free(struct api *a)
 	logcache_release(&a->cache);
 	keys_close(a->keys);
 	store_close(a->writer);
+	pii_key_free(a->pii);
 	pthread_mutex_destroy(&a->sign_mu);
 	pthread_mutex_destroy(&a->trust_mu);
 	pthread_mutex_destroy(&a->status_mu);

@@ -86,7 +86,13 @@ int cli_usage(const struct cli *cli, const char *fmt, ...) ERR_PRINTF(2, 3);
 /* Print an error from the library, naming file when given; returns
  * EXIT_USAGE for input errors, EXIT_SYSTEM otherwise. */
 int cli_fail(const struct cli *cli, const struct err *err, const char *file);
+/* Open the database and attach the data key (keys.h data.key: from the key
+ * directory, else keys/ beside the database; with STORE_CREATE made when
+ * the database was never sealed).  0, or an exit status after printing. */
 int cli_open_store(const struct cli *cli, int flags, struct store **st);
+/* For `opcert init`: the same, creating the database, and migrating its
+ * personal data to the present sealed form (*resealed values re-sealed). */
+int cli_open_store_init(const struct cli *cli, struct store **st, long *resealed);
 /* EXIT_SYSTEM when stdout could not be written (a full disk, a closed pipe). */
 int cli_finish_stdout(const struct cli *cli, int status);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "certno.h"
@@ -65,8 +66,11 @@ static int log_key_event(struct cli *cli, const char *action, const char *detail
 	int rc;
 
 	err_clear(&err);
-	if (store_open(cli->db, 0, &st, &err) < 0)
+	if (access(cli->db, F_OK) != 0)
 		return 0; /* no register yet: there is no log to record the keys in */
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
 	memset(&e, 0, sizeof(e));
 	e.kind = LEDGER_KEY;
 	e.time = now;
@@ -688,8 +692,10 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 		if (rc)
 			goto out;
 	} else {
+		/* Only the official host is read (no personal data, so no data
+		 * key); without a database --official-host must say it. */
 		err_clear(&err);
-		store_open(cli->db, STORE_READONLY, &st, &err); /* only for the official host */
+		store_open(cli->db, STORE_READONLY, &st, &err);
 	}
 	if (host_arg) {
 		snprintf(host, sizeof(host), "%s", host_arg);

@@ -23,7 +23,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	struct store *st = NULL;
 	struct err err;
 	const char *host = NULL;
-	long count = 0, backfilled = 0;
+	long count = 0, backfilled = 0, resealed = 0;
 	int opt, rc, version = 0;
 
 	err_clear(&err);
@@ -42,7 +42,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "多余的参数“%s”", argv[optind]);
-	rc = cli_open_store(cli, STORE_CREATE, &st);
+	rc = cli_open_store_init(cli, &st, &resealed);
 	if (rc)
 		return rc;
 	if (store_schema_version(st, &version, &err) < 0 ||
@@ -53,6 +53,10 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	printf("数据库 %s 已就绪（结构版本 %d，登记证书 %ld 本）\n", cli->db, version, count);
+	if (resealed)
+		printf("已把 %ld "
+		       "项个人信息（身份证号码、应急管理证书编号）加密保存，数据库中不再留有明文\n",
+		       resealed);
 	if (backfilled)
 		printf("已把此前登记的 %ld 本证书补记入透明日志\n", backfilled);
 	if (host)

@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "date.h"
+#include "keys.h"
+#include "pii.h"
 
 int cmd_init(int argc, char **argv, struct cli *cli);
 int cmd_import(int argc, char **argv, struct cli *cli);
@@ -368,30 +370,116 @@ int cli_fail(const struct cli *cli, const struct err *err, const char *file)
 	return err->kind == ERR_INPUT ? EXIT_USAGE : EXIT_SYSTEM;
 }
 
-int cli_open_store(const struct cli *cli, int flags, struct store **st)
+/* The default key directory: keys/ beside the database. */
+static const char *keys_beside_db(const char *db, char *buf, size_t size)
 {
-	struct err err;
+	const char *slash = strrchr(db, '/');
 
-	err_clear(&err);
-	if (store_open(cli->db, flags, st, &err) < 0)
-		return cli_fail(cli, &err, NULL);
-	return 0;
+	if (!slash)
+		return "keys";
+	snprintf(buf, size, "%.*s/keys", (int)(slash - db), db);
+	return buf;
 }
 
-const char *cli_keys_dir(struct cli *cli)
+/* The key directory: --keys, $OPCERT_KEYS, or keys/ beside the database. */
+static const char *keys_dir_of(const struct cli *cli, char *buf, size_t size)
 {
-	const char *env = getenv("OPCERT_KEYS"), *slash;
+	const char *env = getenv("OPCERT_KEYS");
 
 	if (cli->keys)
 		return cli->keys;
 	if (env && *env)
 		return env;
-	slash = strrchr(cli->db, '/');
-	if (!slash)
-		return "keys";
-	snprintf(cli->keys_buf, sizeof(cli->keys_buf), "%.*s/keys", (int)(slash - cli->db),
-	         cli->db);
-	return cli->keys_buf;
+	return keys_beside_db(cli->db, buf, size);
+}
+
+/*
+ * The data key: data.key in the key directory or, when that has none (a
+ * signing store kept apart, named with --keys), in keys/ beside the
+ * database.  With create, a missing key is made in the key directory, but
+ * only for a database that has never been sealed: for one that has, a new
+ * key could read nothing, and the error says to restore the old one.
+ * 0 and *out, or an exit status after printing the error.
+ */
+static int data_key(const struct cli *cli, struct store *st, int create, struct pii_key **out)
+{
+	char buf[4096], beside[4096], format[16];
+	const char *dir = keys_dir_of(cli, buf, sizeof(buf));
+	const char *other = keys_beside_db(cli->db, beside, sizeof(beside));
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	rc = keys_data_pii(dir, cli->passphrase_file, out, &err);
+	if (rc == 1 && strcmp(dir, other) != 0)
+		rc = keys_data_pii(other, cli->passphrase_file, out, &err);
+	if (rc == 1 && create) {
+		rc = store_config_get(st, "pii-format", format, sizeof(format), &err);
+		if (rc == 0) {
+			rc = keys_data_init(dir, cli->passphrase_file, NULL, &err);
+			if (rc == 1)
+				fprintf(stderr,
+				        "已创建数据密钥 %s/%s（请与密钥目录一起备份：opcert key "
+				        "backup）\n",
+				        dir, KEYS_DATA_FILE);
+			rc = rc < 0 ? -1 : keys_data_pii(dir, cli->passphrase_file, out, &err);
+		}
+	}
+	if (rc == 1)
+		err_input(
+		    &err,
+		    "缺少数据密钥（%s/%s）：数据库中的身份证号码已加密保存，没有它无法读写。"
+		    "新数据库请运行 opcert init 创建；已有数据库请用 opcert key restore 从备份恢复"
+		    "密钥目录（或用 --keys DIR 指定密钥目录）",
+		    dir, KEYS_DATA_FILE);
+	if (rc != 0)
+		return cli_fail(cli, &err, NULL);
+	return 0;
+}
+
+int cli_open_store(const struct cli *cli, int flags, struct store **st)
+{
+	struct pii_key *key = NULL;
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	if (store_open(cli->db, flags, st, &err) < 0)
+		return cli_fail(cli, &err, NULL);
+	rc = data_key(cli, *st, (flags & STORE_CREATE) != 0, &key);
+	if (rc == 0 && store_set_pii(*st, key, &err) < 0)
+		rc = cli_fail(cli, &err, NULL);
+	pii_key_free(key);
+	if (rc) {
+		store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
+int cli_open_store_init(const struct cli *cli, struct store **st, long *resealed)
+{
+	struct pii_key *key = NULL;
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	if (store_open(cli->db, STORE_CREATE, st, &err) < 0)
+		return cli_fail(cli, &err, NULL);
+	rc = data_key(cli, *st, 1, &key);
+	if (rc == 0 && store_pii_migrate(*st, key, resealed, &err) < 0)
+		rc = cli_fail(cli, &err, NULL);
+	pii_key_free(key);
+	if (rc) {
+		store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
+const char *cli_keys_dir(struct cli *cli)
+{
+	return keys_dir_of(cli, cli->keys_buf, sizeof(cli->keys_buf));
 }
 
 int cli_official_host(const struct cli *cli, struct store *st, char *out, size_t size)

@@ -213,7 +213,8 @@ opcert key init --db "$DB" --today "$TODAY"
 check_rc 0 "a second key init exits 0"
 check_out_has "未做任何改动" "a second key init says it changed nothing"
 check_files_same "$KEYS/keys.json" "$T/keys.json.before" "a second key init leaves keys.json alone"
-check_eq "$(ls "$KEYS" | wc -l | tr -d ' ')" 4 "a second key init adds no file"
+# keys.json, the root, issuing and log keys, and the data key of opcert init
+check_eq "$(ls "$KEYS" | wc -l | tr -d ' ')" 5 "a second key init adds no file"
 check_eq "$(entries)" "$N0" "a second key init appends nothing to the log"
 
 check_eq "$(stat -c %a "$KEYS")" 700 "the key directory is mode 0700"

@@ -134,8 +134,10 @@ check_rc 0 "import --update of the same file again exits 0"
 check_eq "$(db_count "$DB" certificate)" 300 "the count stays 300"
 check_eq "$(db_count "$DB" certificate_change)" 0 "re-importing identical rows records no change"
 
-# Change one valid certificate's name.
-vrow=$(reg_valid_rows "$T/demo" | sed -n 3p)
+# Change one valid certificate's name.  A construction number: the checks
+# below read the database directly, where an emergency-management number
+# (it holds an ID number) is stored sealed.
+vrow=$(reg_valid_rows "$T/demo" | grep -v '^T' | sed -n 3p)
 [ -n "$vrow" ] || die "no valid register row to change"
 vnum=$(printf '%s\n' "$vrow" | cut -d, -f1)
 vold=$(printf '%s\n' "$vrow" | cut -d, -f2)

@@ -30,6 +30,7 @@
 #include "lifecycle.h"
 #include "store.h"
 #include "tlog.h"
+#include "testkey.h"
 
 #define NOW      ((int64_t)1750000000)
 #define NCERTS   60
@@ -149,7 +150,7 @@ static int setup(void **state)
 	d.today = f->today;
 	memset(&err, 0, sizeof(err));
 	if (demo_write(&d, f->dir, NULL, NULL, &err) < 0 ||
-	    store_open(f->db, STORE_CREATE, &f->st, &err) < 0) {
+	    store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}

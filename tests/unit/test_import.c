@@ -27,6 +27,7 @@
 #include "import.h"
 #include "store.h"
 #include "text.h"
+#include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -64,7 +65,7 @@ static int setup(void **state)
 	}
 	snprintf(f->db, sizeof(f->db), "%s/opcert.db", f->dir);
 	memset(&err, 0, sizeof(err));
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0) {
+	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
 		fprintf(stderr, "store_open: %s\n", err.msg);
 		rmdir(f->dir);
 		free(f);
@@ -639,6 +640,7 @@ static void test_encodings(void **state)
 		snprintf(db, sizeof(db), "%s/enc%zu.db", f->dir, v);
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(store_open(db, STORE_CREATE, &st, &err), 0);
+		assert_int_equal(testkey_attach(st, &err), 0);
 		if (run_import(st, path, 0, &s, &err) != 0)
 			fail_msg("%s: line %ld: %s", variants[v].what, err.line, err.msg);
 		assert_stats(&s, 3, 3, 0, 0);
@@ -694,6 +696,7 @@ static void test_headers(void **state)
 		snprintf(db, sizeof(db), "%s/hdr%zu.db", f->dir, i);
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(store_open(db, STORE_CREATE, &st, &err), 0);
+		assert_int_equal(testkey_attach(st, &err), 0);
 		s = import_ok(f, st, files[i].text, 0);
 		assert_stats(&s, 3, 3, 0, 0);
 		for (k = 0; k < COUNT(base_want); k++)

@@ -28,6 +28,7 @@
 #include "ledger.h"
 #include "lifecycle.h"
 #include "store.h"
+#include "testkey.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define NOW        ((int64_t)1700000000)
@@ -134,7 +135,7 @@ static int setup(void **state)
 		return -1;
 	f->today = D(2024, 1, 1);
 	memset(&err, 0, sizeof(err));
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0) {
+	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
 		fprintf(stderr, "store_open: %s\n", err.msg);
 		return -1;
 	}

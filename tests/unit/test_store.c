@@ -23,6 +23,7 @@
 #include "cert.h"
 #include "date.h"
 #include "store.h"
+#include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -103,7 +104,7 @@ static struct store *open_ok(const char *path, int flags)
 	struct err err;
 
 	memset(&err, 0, sizeof(err));
-	if (store_open(path, flags, &st, &err) != 0)
+	if (store_open(path, flags, &st, &err) != 0 || testkey_attach(st, &err) != 0)
 		fail_msg("store_open(%s): %s", path, err.msg);
 	assert_non_null(st);
 	return st;

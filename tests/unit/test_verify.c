@@ -21,6 +21,7 @@
 #include "text.h"
 #include "lifecycle.h"
 #include "verify.h"
+#include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -118,7 +119,8 @@ static int setup(void **state)
 	certs[7] = make_cert(C8, SYS_CONSTRUCTION, "吴十", GENDER_MALE, ID7, "01", ISSUER,
 	                     D(2016, 1, 1), D(2018, 1, 1), D(2017, 1, 1), CERT_VALID);
 	memset(&err, 0, sizeof(err));
-	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0)
+	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0 ||
+	    testkey_attach(g_store, &err) < 0)
 		return -1;
 	for (i = 0; i < COUNT(certs); i++) {
 		certs[i].ledger_index = -1; /* not yet in the log */
