@@ -27,6 +27,7 @@
 #include "store.h"
 #include "store_trail.h"
 #include "trail.h"
+#include "testkey.h"
 
 #define NOW ((int64_t)1750000000)
 
@@ -154,7 +155,7 @@ static int setup(void **state)
 	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
 	snprintf(f->keys, sizeof(f->keys), "%s/keys", f->dir);
 	err_clear(&err);
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0)
+	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0)
 		fail_msg("store_open: %s", err.msg);
 	if (keys_init(f->keys, NULL, &FAST, NOW, &err) < 1)
 		fail_msg("keys_init: %s", err.msg);
