@@ -47,6 +47,10 @@ static const struct command commands[] = {
     {"init", cmd_init, "创建数据库或升级其结构",
      "用法：opcert init [--official-host HOST[:PORT]] [--db PATH]\n"
      "\n创建证书登记数据库（SQLite），已存在时应用尚未执行的结构升级。可重复运行。\n"
+     "首次运行时在密钥目录（--keys，默认数据库旁的 keys/）创建数据密钥 data.key：身份证号码和\n"
+     "应急管理证书编号（含身份证号码）在数据库中只以密文保存，没有这把密钥就读不出来。\n"
+     "请用 opcert key backup 备份它。旧版本以明文保存的数据库由本命令重新加密。\n"
+     "首次运行还登记市住建局及其处室和 14 个区（市、县）住建局。\n"
      "  --official-host HOST  官方核验网址（二维码中的 https://HOST/v），之后可用 opcert config "
      "修改\n" COMMON_HELP},
     {"import", cmd_import, "导入证书登记表（CSV）",
@@ -166,7 +170,8 @@ static const struct command commands[] = {
      "创建根密钥（市住建局）、第一把签发密钥和日志密钥；已存在时不做任何改动\n"
      "  rotate            启用新的签发密钥，停用当前的；已签发的凭证仍然有效\n"
      "  list              列出全部密钥（标识、用途、有效期）\n"
-     "  backup FILE       把全部密钥加密备份到 FILE（必须给出 --backup-passphrase-file）\n"
+     "  backup FILE       把全部密钥（含数据密钥 data.key）加密备份到 FILE（必须给出\n"
+     "                    --backup-passphrase-file）\n"
      "  restore FILE      从备份恢复到空的密钥目录\n"
      "\n密钥目录默认为数据库旁的 keys/。私钥文件权限为 0600；给出 --passphrase-file 时\n"
      "私钥用口令加密（Argon2id + XSalsa20-Poly1305）。恢复步骤见 "
