@@ -6,6 +6,7 @@
 #include "cert.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "date.h"
@@ -162,6 +163,26 @@ static void diff_date(json_t *fields, const char *key, int32_t a, int32_t b)
 {
 	if (a != b)
 		json_object_set_new(fields, key, json_pack("[oo]", date_json(a), date_json(b)));
+}
+
+json_t *cert_record_json(const struct cert *c, int full_id)
+{
+	char number[CERTNO_SIZE], id[IDNUM_SIZE];
+
+	if (full_id) {
+		snprintf(number, sizeof(number), "%s", c->number);
+		snprintf(id, sizeof(id), "%s", c->id_number);
+	} else {
+		certno_mask(c->number, number);
+		idnum_mask(c->id_number, id);
+	}
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s}", "number", number,
+	    "system", c->system == SYS_EMERGENCY ? "emergency" : "construction", "name", c->name,
+	    "gender", gender_label(c->gender), "id_number", id, "trade", c->trade, "issuer",
+	    c->issuer, "issued_on", date_json(c->issued_on), "valid_until",
+	    date_json(c->valid_until), "review_due", date_json(c->review_due), "status",
+	    cert_status_code(c->status), "training_institution", c->training_institution);
 }
 
 json_t *cert_diff_json(const struct cert *a, const struct cert *b)

@@ -62,6 +62,13 @@ struct json_t;
  * memory. */
 struct json_t *cert_diff_json(const struct cert *a, const struct cert *b);
 
+/* The whole record as {"number", "system", "name", "gender", "id_number",
+ * "trade", "issuer", "issued_on", "valid_until", "review_due", "status",
+ * "training_institution"}.  Unless full_id, the ID number and an
+ * emergency-management number (which contains it) are masked.  NULL when
+ * out of memory. */
+struct json_t *cert_record_json(const struct cert *c, int full_id);
+
 const char *gender_label(enum gender g); /* 男 / 女 / "" */
 /* Accepts 男/女, 男性/女性, M/F, male/female (any case); GENDER_NONE if unknown. */
 enum gender gender_parse(const char *s, size_t len);

@@ -142,6 +142,18 @@ out:
 	return ret;
 }
 
+int trail_view(struct store *st, const struct actor *who, int64_t now, const char *action,
+               const char *object, struct err *err)
+{
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
+		return -1;
+	if (trail_append(st, who, now, action, object, NULL, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
 int trail_each(struct store *st, const struct trail_filter *f, store_trail_fn fn, void *arg,
                struct err *err)
 {

@@ -141,4 +141,13 @@ int trail_verify(struct store *st, const struct trail_verify_options *o, struct 
                  struct err *err);
 void trail_report_release(struct trail_report *r);
 
+/*
+ * Record that who saw something in full (a full ID number: action
+ * "id.view", object "cert:<masked number>"), in a write transaction of its
+ * own: a view changes nothing else, and the entry must land before the
+ * answer leaves.
+ */
+int trail_view(struct store *st, const struct actor *who, int64_t now, const char *action,
+               const char *object, struct err *err);
+
 #endif

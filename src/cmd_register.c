@@ -1,7 +1,9 @@
 /*
- * cmd_register.c - `opcert init` and `opcert import`: creating the
- * database and loading the register into it.
+ * cmd_register.c - `opcert init`, `opcert import` and `opcert show`:
+ * creating the database, loading the register into it and reading one
+ * record back.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,9 +13,11 @@
 #include "cred.h"
 #include "import.h"
 #include "lifecycle.h"
+#include "trail.h"
 
 int cmd_init(int argc, char **argv, struct cli *cli);
 int cmd_import(int argc, char **argv, struct cli *cli);
+int cmd_show(int argc, char **argv, struct cli *cli);
 
 int cmd_init(int argc, char **argv, struct cli *cli)
 {
@@ -125,6 +129,109 @@ int cmd_import(int argc, char **argv, struct cli *cli)
 	printf("\n");
 	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
 out:
+	store_close(st);
+	return rc;
+}
+
+/* One labelled line of `opcert show`; empty values print as "—". */
+static void show_line(const char *label, const char *value)
+{
+	printf("%s：%s\n", label, value && *value ? value : "—");
+}
+
+static const char *json_text(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+int cmd_show(int argc, char **argv, struct cli *cli)
+{
+	static const struct option longopts[] = {{"full-id", no_argument, NULL, 'F'},
+	                                         {"json", no_argument, NULL, 'j'},
+	                                         CLI_COMMON_LONG_OPTIONS,
+	                                         {NULL, 0, NULL, 0}};
+	struct certno no;
+	struct cert c;
+	struct store *st = NULL;
+	struct actor who;
+	struct err err;
+	json_t *rec = NULL;
+	char object[CERTNO_SIZE + 8], masked[CERTNO_SIZE];
+	const struct trade *t;
+	int opt, rc, full = 0, as_json = 0;
+
+	err_clear(&err);
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (opt == 'F' || opt == 'j') {
+			*(opt == 'F' ? &full : &as_json) = 1;
+			continue;
+		}
+		rc = cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+		if (rc == -1)
+			return cli_usage(cli, "未知选项");
+	}
+	if (optind + 1 != argc)
+		return cli_usage(cli, "需要一个证书编号");
+	if (certno_parse(argv[optind], strlen(argv[optind]), &no) < 0)
+		return cli_usage(cli, "“%.60s”不是有效的证书编号", argv[optind]);
+	rc = cli_open_store(cli, 0, &st);
+	if (rc)
+		return rc;
+	rc = store_cert_get(st, no.text, &c, &err);
+	if (rc < 0) {
+		rc = cli_fail(cli, &err, NULL);
+		goto out;
+	}
+	if (rc == 0) {
+		certno_mask(no.text, masked);
+		fprintf(stderr, "opcert show: 登记库中没有证书 %s\n", masked);
+		rc = EXIT_FINDINGS;
+		goto out;
+	}
+	if (full) {
+		/* Seeing a full ID number is itself recorded, before it is shown. */
+		actor_cli(&who);
+		certno_mask(c.number, masked);
+		snprintf(object, sizeof(object), "cert:%s", masked);
+		if (trail_view(st, &who, (int64_t)time(NULL), "id.view", object, &err) < 0) {
+			rc = cli_fail(cli, &err, NULL);
+			goto out;
+		}
+	}
+	rec = cert_record_json(&c, full);
+	if (!rec) {
+		fprintf(stderr, "opcert show: 内存不足\n");
+		rc = EXIT_SYSTEM;
+		goto out;
+	}
+	if (as_json) {
+		json_dumpf(rec, stdout, JSON_INDENT(2));
+		putchar('\n');
+	} else {
+		t = trade_find(c.system, c.trade, strlen(c.trade));
+		show_line("证书编号", json_text(rec, "number"));
+		show_line("证书体系", c.system == SYS_EMERGENCY ? "应急管理" : "住房城乡建设");
+		show_line("姓名", c.name);
+		show_line("性别", gender_label(c.gender));
+		show_line("身份证号", json_text(rec, "id_number"));
+		show_line("工种", t ? t->name : c.trade);
+		show_line("发证机关", c.issuer);
+		show_line("发证日期", json_text(rec, "issued_on"));
+		show_line("有效期至", json_text(rec, "valid_until"));
+		show_line("复审日期", json_text(rec, "review_due"));
+		show_line("状态", cert_status_label(c.status));
+		show_line("培训机构", c.training_institution);
+		if (!full)
+			printf("\n身份证号码已脱敏；--full-id "
+			       "显示完整号码（每次查看都记入审计记录）。\n");
+	}
+	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+out:
+	json_decref(rec);
 	store_close(st);
 	return rc;
 }

@@ -15,6 +15,7 @@
 
 int cmd_init(int argc, char **argv, struct cli *cli);
 int cmd_import(int argc, char **argv, struct cli *cli);
+int cmd_show(int argc, char **argv, struct cli *cli);
 int cmd_verify(int argc, char **argv, struct cli *cli);
 int cmd_verify_roster(int argc, char **argv, struct cli *cli);
 int cmd_check_id(int argc, char **argv, struct cli *cli);
@@ -66,6 +67,13 @@ static const struct command commands[] = {
      "  培训机构|training_institution（可选）。其他列（序号、备注等）忽略。\n"
      "日期可写作 2018-08-09、2018/8/9、2018.8.9 或 2018年8月9日。\n"
      "身份证号码列必须设置为“文本”格式，否则 Excel 会丢失末尾数字。\n" COMMON_HELP},
+    {"show", cmd_show, "显示一本证书的登记记录（身份证号码默认脱敏）",
+     "用法：opcert show 证书编号 [--full-id] [--json] [--db PATH]\n"
+     "\n显示登记库中这本证书的全部字段。身份证号码和应急管理证书编号（含身份证号码）默认脱敏。\n"
+     "  --full-id   显示完整的身份证号码；每次查看都以当前系统用户的名义记入审计记录\n"
+     "              （opcert audit list 可查）\n"
+     "  --json      以 JSON 输出\n"
+     "\n退出状态：0 找到；1 登记库中没有这本证书；2 用法错误；3 系统错误。\n"},
     {"verify", cmd_verify, "核验一本证书",
      "用法：opcert verify --number NO --name NAME [--id IDNO] [--trade CODE]\n"
      "                    [--format text|json] [--today DATE] [--db PATH]\n"
