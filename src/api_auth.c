@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "authhdr.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
@@ -39,68 +40,6 @@ static int64_t now_seconds(void)
 	return (int64_t)time(NULL);
 }
 
-/* A token as the library hands them out: URL-safe Base64 text that fits. */
-static int token_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len >= ACCOUNT_TOKEN_SIZE)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-			return 0;
-	}
-	return 1;
-}
-
-/* The session cookie's value out of a Cookie header: 1 when there, well-formed. */
-static int cookie_token(const char *header, char out[ACCOUNT_TOKEN_SIZE])
-{
-	static const char name[] = SESSION_COOKIE "=";
-	const char *p = header, *v;
-	size_t n;
-
-	while (p && *p) {
-		while (*p == ' ' || *p == '\t' || *p == ';')
-			p++;
-		if (strncmp(p, name, sizeof(name) - 1) == 0) {
-			v = p + sizeof(name) - 1;
-			n = strcspn(v, "; \t");
-			if (!token_ok(v, n))
-				return 0;
-			memcpy(out, v, n);
-			out[n] = '\0';
-			return 1;
-		}
-		p = strchr(p, ';');
-	}
-	return 0;
-}
-
-/* The token of "Authorization: Bearer TOKEN": 1 when there, well-formed. */
-static int bearer_token(const char *header, char out[ACCOUNT_TOKEN_SIZE])
-{
-	const char *v;
-	size_t n;
-
-	if (!header || strncasecmp(header, "Bearer ", 7) != 0)
-		return 0;
-	v = header + 7;
-	while (*v == ' ')
-		v++;
-	n = strlen(v);
-	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-		n--;
-	if (!token_ok(v, n))
-		return 0;
-	memcpy(out, v, n);
-	out[n] = '\0';
-	return 1;
-}
-
 int api_authenticate(struct http_request *req, struct err *err)
 {
 	char token[ACCOUNT_TOKEN_SIZE];
@@ -110,9 +49,9 @@ int api_authenticate(struct http_request *req, struct err *err)
 	req->signed_in = 0;
 	req->by_token = 0;
 	if (req->authorization)
-		bearer = bearer_token(req->authorization, token);
+		bearer = authhdr_bearer(req->authorization, token);
 	else if (req->cookie)
-		cookie = cookie_token(req->cookie, token);
+		cookie = authhdr_cookie(req->cookie, SESSION_COOKIE, token);
 	if (!bearer && !cookie)
 		return 0;
 	st = api_reader(req->api, err);
