@@ -93,6 +93,9 @@ int api_accounts_scope(struct http_request *req);
 int api_districts(struct http_request *req);
 int api_district(struct http_request *req);
 int api_district_page(struct http_request *req);
+/* One register record, masked unless ?full_id=1 for a role that may (api_cert.c). */
+int api_certificate(struct http_request *req);
+int api_certificate_page(struct http_request *req);
 /* Scope resolver (routes.h) of a path naming a district unit by its name. */
 int api_scope_district(struct http_request *req, struct route_object *obj, struct err *err);
 
