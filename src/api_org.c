@@ -93,8 +93,8 @@ static int read_body(struct http_request *req, const struct field *fields, json_
 	size_t i, n = 0, k = 0;
 
 	for (i = 0; fields[i].key; i++) {
-		n += (size_t)snprintf(shape + n, sizeof(shape) - n, "%s\"%s\": \"%s\"", i ? ", " : "{",
-		                      fields[i].key, fields[i].label);
+		n += (size_t)snprintf(shape + n, sizeof(shape) - n, "%s\"%s\": \"%s\"",
+		                      i ? ", " : "{", fields[i].key, fields[i].label);
 		k += (size_t)snprintf(known + k, sizeof(known) - k, "%s%s（%s）", i ? "、" : "",
 		                      fields[i].key, fields[i].label);
 		if (n >= sizeof(shape) || k >= sizeof(known))
@@ -439,8 +439,9 @@ int api_company_get(struct http_request *req)
 		json_decref(w.list);
 		return walk_fail(req, rc, &err);
 	}
-	return http_json(req, HTTP_OK,
-	                 json_pack("{s:o,s:o}", "company", org_object(req, &o), "projects", w.list));
+	return http_json(
+	    req, HTTP_OK,
+	    json_pack("{s:o,s:o}", "company", org_object(req, &o), "projects", w.list));
 }
 
 enum { C_USCC, C_NAME, C_KIND, C_DISTRICT, C_CONTACT, C_PHONE, C_COUNT };
@@ -457,11 +458,8 @@ static const struct field company_fields[] = {
 
 /* What a change may name: the code and kind are fixed once registered. */
 static const struct field company_change_fields[] = {
-    {"name", "单位名称"},
-    {"district", "所在区"},
-    {"contact", "联系人"},
-    {"phone", "联系电话"},
-    {NULL, NULL},
+    {"name", "单位名称"},  {"district", "所在区"}, {"contact", "联系人"},
+    {"phone", "联系电话"}, {NULL, NULL},
 };
 
 static int company_answer(struct http_request *req, unsigned status, int rc, const struct org *o,
@@ -493,8 +491,8 @@ int api_companies_add(struct http_request *req)
 	}
 	if (own_district(req, st, &v[C_DISTRICT], 1) < 0)
 		goto out;
-	in = (struct org_input){v[C_USCC], v[C_KIND], v[C_NAME], v[C_DISTRICT], v[C_CONTACT],
-	                        v[C_PHONE]};
+	in = (struct org_input){v[C_USCC],     v[C_KIND],    v[C_NAME],
+	                        v[C_DISTRICT], v[C_CONTACT], v[C_PHONE]};
 	principal_actor(&req->who, req->addr, &who);
 	if ((st = api_writer_lock(req->api, &err))) {
 		rc = org_company_add(st, &who, &in, now_seconds(), &o, &err);
@@ -625,16 +623,17 @@ int api_project_get(struct http_request *req)
 enum { P_NAME, P_DISTRICT, P_ADDRESS, P_BUILDER, P_SUPERVISOR, P_START, P_END, P_STATE, P_COUNT };
 
 static const struct field project_fields[] = {
-    {"name", "项目名称"},  {"district", "所在区"},   {"address", "地址"},
+    {"name", "项目名称"},    {"district", "所在区"},     {"address", "地址"},
     {"builder", "施工单位"}, {"supervisor", "监理单位"}, {"start", "开工日期"},
-    {"end", "竣工日期"},   {"state", "项目状态"},    {NULL, NULL},
+    {"end", "竣工日期"},     {"state", "项目状态"},      {NULL, NULL},
 };
 
 /* The same without the state: a new project's follows from its start date. */
 static const struct field project_add_fields[] = {
-    {"name", "项目名称"},  {"district", "所在区"},   {"address", "地址"},
-    {"builder", "施工单位"}, {"supervisor", "监理单位"}, {"start", "开工日期"},
-    {"end", "竣工日期"},   {NULL, NULL},
+    {"name", "项目名称"},       {"district", "所在区"},
+    {"address", "地址"},        {"builder", "施工单位"},
+    {"supervisor", "监理单位"}, {"start", "开工日期"},
+    {"end", "竣工日期"},        {NULL, NULL},
 };
 
 static int project_answer(struct http_request *req, unsigned status, int rc,
@@ -963,7 +962,7 @@ static json_t *trail_entry_object(const struct store_trail_entry *e)
 	json_object_set_new(o, "login", json_string(e->login));
 	json_object_set_new(o, "role", json_string(e->role));
 	json_object_set_new(o, "role_label",
-	                    json_string(r >= 0                       ? role_label((enum role)r)
+	                    json_string(r >= 0                        ? role_label((enum role)r)
 	                                : strcmp(e->role, "cli") == 0 ? "命令行"
 	                                                              : e->role));
 	json_object_set_new(o, "addr", json_string(e->addr));
@@ -1012,13 +1011,15 @@ int api_audit_list(struct http_request *req)
 	int rc;
 
 	err_clear(&err);
-	if (text_arg(req, "user", "账号", &f.login) < 0 || text_arg(req, "since", "起始日期", &since) < 0 ||
+	if (text_arg(req, "user", "账号", &f.login) < 0 ||
+	    text_arg(req, "since", "起始日期", &since) < 0 ||
 	    text_arg(req, "limit", "条数", &limit) < 0)
 		return 0;
 	if (since) {
 		if (date_parse(since, strlen(since), &day) < 0)
 			return http_error(req, HTTP_BAD_REQUEST, "bad_argument",
-			                  "参数 since（起始日期）“%s”无效（应如 2026-06-01）", since);
+			                  "参数 since（起始日期）“%s”无效（应如 2026-06-01）",
+			                  since);
 		f.since = (int64_t)day * 86400 - 8 * 3600; /* Beijing midnight */
 	}
 	if (limit) {
@@ -1098,24 +1099,22 @@ int api_audit_verify(struct http_request *req)
 
 		json_array_append_new(
 		    findings,
-		    json_pack("{s:s,s:s,s:o,s:o,s:s}", "kind", trail_problem_code(fd->kind), "label",
-		              trail_problem_label(fd->kind), "seq",
-		              fd->seq >= 0 ? json_integer((json_int_t)fd->seq) : json_null(),
-		              "log_index",
-		              fd->log_index >= 0 ? json_integer((json_int_t)fd->log_index)
-		                                 : json_null(),
-		              "message", fd->msg));
+		    json_pack(
+		        "{s:s,s:s,s:o,s:o,s:s}", "kind", trail_problem_code(fd->kind), "label",
+		        trail_problem_label(fd->kind), "seq",
+		        fd->seq >= 0 ? json_integer((json_int_t)fd->seq) : json_null(), "log_index",
+		        fd->log_index >= 0 ? json_integer((json_int_t)fd->log_index) : json_null(),
+		        "message", fd->msg));
 	}
-	out = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:b,s:o,s:o,s:I,s:o,s:o,s:b}", "ok",
-	                r.total == 0, "problems", (json_int_t)r.total, "entries",
-	                (json_int_t)r.entries, "head_seq", (json_int_t)r.head_seq, "anchors",
-	                (json_int_t)r.anchors, "log_entries", (json_int_t)r.log_entries, "key",
-	                rc == 1, "checkpoint", r.checkpoint, "checkpoint_signed",
-	                r.checkpoint_signed, "checkpoint_size", count_or_null(r.checkpoint_size),
-	                "anchored_seq", count_or_null(r.anchored_seq), "signed_seq",
-	                (json_int_t)r.signed_seq, "counts", counts ? counts : json_object(),
-	                "findings", findings ? findings : json_array(), "truncated",
-	                r.nfindings < r.total);
+	out = json_pack(
+	    "{s:b,s:I,s:I,s:I,s:I,s:I,s:b,s:b,s:b,s:o,s:o,s:I,s:o,s:o,s:b}", "ok", r.total == 0,
+	    "problems", (json_int_t)r.total, "entries", (json_int_t)r.entries, "head_seq",
+	    (json_int_t)r.head_seq, "anchors", (json_int_t)r.anchors, "log_entries",
+	    (json_int_t)r.log_entries, "key", rc == 1, "checkpoint", r.checkpoint,
+	    "checkpoint_signed", r.checkpoint_signed, "checkpoint_size",
+	    count_or_null(r.checkpoint_size), "anchored_seq", count_or_null(r.anchored_seq),
+	    "signed_seq", (json_int_t)r.signed_seq, "counts", counts ? counts : json_object(),
+	    "findings", findings ? findings : json_array(), "truncated", r.nfindings < r.total);
 	trail_report_release(&r);
 	return http_json(req, HTTP_OK, out);
 }

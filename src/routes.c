@@ -47,14 +47,18 @@
  * district or a builder, api_org.c holds a district officer to their own
  * district and a company user to its own company.
  */
-#define ORG_READ       (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER) | ROLE_BIT(ROLE_AUDITOR))
+#define ORG_READ                                                                                   \
+	(CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER) |                    \
+	 ROLE_BIT(ROLE_AUDITOR))
 #define COMPANY_ADD    (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER))
 #define COMPANY_CHANGE (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER))
 #define PROJECT_WRITE  (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER))
 #define ORG_CLOSE      (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER))
 /* Training institutions: the city registers them; a district bureau sees
  * those of its district, an institution itself, the auditor all. */
-#define INST_READ      (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_TRAINING_USER) | ROLE_BIT(ROLE_AUDITOR))
+#define INST_READ                                                                                  \
+	(CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_TRAINING_USER) |                   \
+	 ROLE_BIT(ROLE_AUDITOR))
 
 /* clang-format off */
 static const struct route routes[] = {
