@@ -12,7 +12,10 @@
     'cert.import': '导入登记表', 'cert.renew': '延期复核/复审', 'cert.suspend': '暂扣', 'cert.reinstate': '恢复',
     'cert.revoke': '注销', 'cert.amend': '更正', 'cert.photo': '照片', 'cred.issue': '签发凭证', 'config.set': '修改设置',
     'key.init': '创建密钥', 'key.rotate': '轮换签发密钥', 'id.view': '查看完整身份证号码', 'user.add': '添加账号',
-    'user.login': '登录', 'company.add': '登记单位', 'company.change': '修改单位', 'company.close': '注销单位',
+    'user.login': '登录', 'user.login_failed': '登录失败', 'user.logout': '退出登录', 'user.disable': '停用账号',
+    'user.enable': '启用账号', 'user.passwd': '重置密码', 'user.password_change': '修改密码',
+    'user.password_change_failed': '修改密码失败', 'user.scope': '修改角色和范围', 'token.new': '创建接口令牌',
+    'token.revoke': '吊销接口令牌', 'company.add': '登记单位', 'company.change': '修改单位', 'company.close': '注销单位',
     'project.add': '登记项目', 'project.change': '修改项目', 'project.close': '关闭项目',
     'institution.add': '登记培训机构', 'institution.change': '修改培训机构', 'institution.close': '注销培训机构'
   };
