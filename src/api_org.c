@@ -728,8 +728,12 @@ int api_project_change(struct http_request *req)
 	}
 	if (req->who.role == ROLE_COMPANY_USER) {
 		rc = org_project_get(st, id, &p, &err);
-		if (rc < 0) {
-			http_internal(req, &err);
+		if (rc <= 0) {
+			if (rc < 0)
+				http_internal(req, &err);
+			else
+				http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
+			rc = -1;
 			goto out;
 		}
 		rc = -1;
