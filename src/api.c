@@ -1313,3 +1313,30 @@ int api_openapi(struct http_request *req)
 {
 	return serve_file(req, "openapi.json", "no-cache");
 }
+
+int32_t api_today(const struct api *a)
+{
+	return today(a);
+}
+
+int api_log_key(struct api *a, char *name, size_t name_size, uint8_t pk[32], struct err *err)
+{
+	const struct keys_info *ki;
+	struct keys *ks;
+	int rc = 0;
+
+	pthread_mutex_lock(&a->sign_mu);
+	ks = keys_now(a, err);
+	if (ks) {
+		ki = keys_get(ks, KEYS_LOG);
+		if (ki && keys_log_name(ks) &&
+		    snprintf(name, name_size, "%s", keys_log_name(ks)) < (int)name_size) {
+			memcpy(pk, ki->pk, 32);
+			rc = 1;
+		}
+	} else if (err->kind != ERR_NONE) {
+		rc = -1;
+	}
+	pthread_mutex_unlock(&a->sign_mu);
+	return rc;
+}

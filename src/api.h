@@ -99,6 +99,46 @@ int api_certificate_page(struct http_request *req);
 /* Scope resolver (routes.h) of a path naming a district unit by its name. */
 int api_scope_district(struct http_request *req, struct route_object *obj, struct err *err);
 
+/*
+ * Companies, projects, training institutions and the audit trail
+ * (api_org.c).  Who may call what is in routes.c; the handlers narrow it
+ * further where the body names a scope (a district officer adds only in
+ * their own district, a company user only as its own builder).
+ */
+int api_companies_list(struct http_request *req);
+int api_company_get(struct http_request *req);
+int api_companies_add(struct http_request *req);
+int api_company_change(struct http_request *req);
+int api_company_close(struct http_request *req);
+int api_projects_list(struct http_request *req);
+int api_project_get(struct http_request *req);
+int api_projects_add(struct http_request *req);
+int api_project_change(struct http_request *req);
+int api_project_close(struct http_request *req);
+int api_institutions_list(struct http_request *req);
+int api_institution_get(struct http_request *req);
+int api_institutions_add(struct http_request *req);
+int api_institution_change(struct http_request *req);
+int api_institution_close(struct http_request *req);
+int api_audit_list(struct http_request *req);
+int api_audit_verify(struct http_request *req);
+/* The pages of the above: /companies[/{uscc}], /projects[/{id}], /audit. */
+int api_org_page(struct http_request *req);
+/* Scope resolvers (routes.h) of a path naming a company by its code, a
+ * project by its number, an institution by its number. */
+int api_scope_company(struct http_request *req, struct route_object *obj, struct err *err);
+int api_scope_project(struct http_request *req, struct route_object *obj, struct err *err);
+int api_scope_institution(struct http_request *req, struct route_object *obj, struct err *err);
+
+/* "Today" as the server sees it (--today, else the date in China). */
+int32_t api_today(const struct api *a);
+/*
+ * The log key's signed-note name and Ed25519 public key (the audit trail's
+ * anchors are checked against its checkpoints): 1, 0 when there is no key
+ * store, -1 on error.
+ */
+int api_log_key(struct api *a, char *name, size_t name_size, uint8_t pk[32], struct err *err);
+
 /* Helpers of the handler files. */
 /* The principal as JSON (no secrets). */
 json_t *api_principal_object(const struct principal *p);

@@ -16,26 +16,9 @@
 #include <time.h>
 
 #include "api.h"
+#include "org.h"
 
 #define SCOPE_MAX 256 /* bytes of a scope's name or code */
-
-/* The 14 district units (DOMAIN.md section 4), in the plan's order. */
-static const char *const district_names[] = {
-    "云岩区",
-    "南明区",
-    "花溪区",
-    "乌当区",
-    "白云区",
-    "观山湖区",
-    "清镇市",
-    "修文县",
-    "息烽县",
-    "开阳县",
-    "高新技术开发区",
-    "经济技术开发区",
-    "贵州双龙航空港经济区",
-    "综保区",
-};
 
 static int64_t now_seconds(void)
 {
@@ -315,33 +298,44 @@ int api_scope_district(struct http_request *req, struct route_object *obj, struc
 	return rc;
 }
 
-/* GET /api/v1/districts: the district units the caller sees. */
+struct district_list {
+	const struct principal *who;
+	json_t *list;
+};
+
+static int append_district(void *arg, const struct org *o)
+{
+	struct district_list *d = arg;
+
+	if (!principal_sees(d->who, o->id, 0, 0))
+		return 0;
+	return json_array_append_new(d->list, json_string(o->name)) == 0 ? 0 : -1;
+}
+
+/* GET /api/v1/districts: the district units the caller sees, as seeded (org.h). */
 int api_districts(struct http_request *req)
 {
+	struct org_filter f = {.kinds = 1u << ORG_DISTRICT};
+	struct district_list d = {&req->who, json_array()};
 	struct store *st;
 	struct err err;
-	json_t *list = json_array();
-	int64_t org;
-	size_t i;
 	int rc;
 
 	err_clear(&err);
-	if (!list)
+	if (!d.list)
 		return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
 	if (!(st = api_reader(req->api, &err))) {
-		json_decref(list);
+		json_decref(d.list);
 		return http_internal(req, &err);
 	}
-	for (i = 0; i < sizeof(district_names) / sizeof(district_names[0]); i++) {
-		rc = district_id(st, district_names[i], &org, &err);
-		if (rc < 0) {
-			json_decref(list);
-			return http_internal(req, &err);
-		}
-		if (rc == 1 && principal_sees(&req->who, org, 0, 0))
-			json_array_append_new(list, json_string(district_names[i]));
+	rc = org_each(st, &f, append_district, &d, &err);
+	if (rc != 0) {
+		json_decref(d.list);
+		if (rc > 0 || err.kind == ERR_NONE)
+			return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
+		return http_internal(req, &err);
 	}
-	return http_json(req, HTTP_OK, json_pack("{s:o}", "districts", list));
+	return http_json(req, HTTP_OK, json_pack("{s:o}", "districts", d.list));
 }
 
 struct district_accounts {

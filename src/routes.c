@@ -34,6 +34,31 @@
 #define PAGE      ROUTE_PAGE
 #define EARLY     ROUTE_BEFORE_PASSWORD
 #define PUB       ROUTE_PUBLIC_ANSWERS
+#define CITY      ROLES_CITY
+#define AUDIT     (ROLE_BIT(ROLE_CITY_ADMIN) | ROLE_BIT(ROLE_AUDITOR))
+
+/*
+ * Companies and projects (DOMAIN.md section 4): the city sees and runs
+ * them all; a district bureau those of its district (it inspects them);
+ * a company its own record and the projects it builds or supervises (it
+ * registers its projects and keeps its contact details; the bureau
+ * registers and closes companies); the auditor reads.  Training
+ * institutions have no business with them.  Where the body names a
+ * district or a builder, api_org.c holds a district officer to their own
+ * district and a company user to its own company.
+ */
+#define ORG_READ                                                                                   \
+	(CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER) |                    \
+	 ROLE_BIT(ROLE_AUDITOR))
+#define COMPANY_ADD    (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER))
+#define COMPANY_CHANGE (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER))
+#define PROJECT_WRITE  (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER))
+#define ORG_CLOSE      (CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER))
+/* Training institutions: the city registers them; a district bureau sees
+ * those of its district, an institution itself, the auditor all. */
+#define INST_READ                                                                                  \
+	(CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_TRAINING_USER) |                   \
+	 ROLE_BIT(ROLE_AUDITOR))
 
 /* clang-format off */
 static const struct route routes[] = {
@@ -59,6 +84,23 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/accounts/{login}/scope",              0, api_accounts_scope,    ADMIN,          NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/accounts/{login}/scope"},
 	{"GET",  "/api/v1/districts",                           0, api_districts,         ROLES_DISTRICT, NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/districts"},
 	{"GET",  "/api/v1/districts/{name}",                    0, api_district,          ROLES_DISTRICT, api_scope_district, 0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/districts/{name}"},
+	{"GET",  "/api/v1/companies",                           0, api_companies_list,    ORG_READ,       NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/companies"},
+	{"POST", "/api/v1/companies",                           0, api_companies_add,     COMPANY_ADD,    NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/companies"},
+	{"GET",  "/api/v1/companies/{uscc}",                    0, api_company_get,       ORG_READ,       api_scope_company,  0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/companies/{uscc}"},
+	{"POST", "/api/v1/companies/{uscc}/change",             0, api_company_change,    COMPANY_CHANGE, api_scope_company,  0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/companies/{uscc}/change"},
+	{"POST", "/api/v1/companies/{uscc}/close",              0, api_company_close,     ORG_CLOSE,      api_scope_company,  0,                 RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/companies/{uscc}/close"},
+	{"GET",  "/api/v1/projects",                            0, api_projects_list,     ORG_READ,       NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/projects"},
+	{"POST", "/api/v1/projects",                            0, api_projects_add,      PROJECT_WRITE,  NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/projects"},
+	{"GET",  "/api/v1/projects/{id}",                       0, api_project_get,       ORG_READ,       api_scope_project,  0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/projects/{id}"},
+	{"POST", "/api/v1/projects/{id}/change",                0, api_project_change,    PROJECT_WRITE,  api_scope_project,  0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/projects/{id}/change"},
+	{"POST", "/api/v1/projects/{id}/close",                 0, api_project_close,     ORG_CLOSE,      api_scope_project,  0,                 RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/projects/{id}/close"},
+	{"GET",  "/api/v1/institutions",                        0, api_institutions_list, INST_READ,      NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/institutions"},
+	{"POST", "/api/v1/institutions",                        0, api_institutions_add,  CITY,           NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/institutions"},
+	{"GET",  "/api/v1/institutions/{id}",                   0, api_institution_get,   INST_READ,      api_scope_institution, 0,              RATE_NONE,    0,         NULL,   0, "/api/v1/institutions/{id}"},
+	{"POST", "/api/v1/institutions/{id}/change",            0, api_institution_change, CITY,          api_scope_institution, 0,              RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/institutions/{id}/change"},
+	{"POST", "/api/v1/institutions/{id}/close",             0, api_institution_close, CITY,           api_scope_institution, 0,              RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/institutions/{id}/close"},
+	{"GET",  "/api/v1/audit",                               0, api_audit_list,        AUDIT,          NULL,               0,                 RATE_NONE,    0,         NULL,   1, "/api/v1/audit"},
+	{"GET",  "/api/v1/audit/verify",                        0, api_audit_verify,      AUDIT,          NULL,               0,                 RATE_NONE,    0,         NULL,   1, "/api/v1/audit/verify"},
 	{"GET",  "/",                                           0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/"},
 	{"GET",  "/scan",                                       0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/scan"},
 	{"GET",  "/v",                                          0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/v"},
@@ -69,6 +111,11 @@ static const struct route routes[] = {
 	{"GET",  "/batch",                                      0, api_page,              ROLES_ROSTER,   NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/batch"},
 	{"GET",  "/accounts",                                   0, api_page,              ADMIN,          NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/accounts"},
 	{"GET",  "/districts/{name}",                           0, api_district_page,     ROLES_DISTRICT, api_scope_district, PAGE,              RATE_NONE,    0,         NULL,   0, "/districts/{name}"},
+	{"GET",  "/companies",                                  0, api_org_page,          ORG_READ,       NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/companies"},
+	{"GET",  "/companies/{uscc}",                           0, api_org_page,          ORG_READ,       api_scope_company,  PAGE,              RATE_NONE,    0,         NULL,   0, "/companies/{uscc}"},
+	{"GET",  "/projects",                                   0, api_org_page,          ORG_READ,       NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/projects"},
+	{"GET",  "/projects/{id}",                              0, api_org_page,          ORG_READ,       api_scope_project,  PAGE,              RATE_NONE,    0,         NULL,   0, "/projects/{id}"},
+	{"GET",  "/audit",                                      0, api_org_page,          AUDIT,          NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/audit"},
 	{"GET",  "/static/",                                    1, api_static,            ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/static/*"},
 };
 /* clang-format on */
@@ -186,6 +233,42 @@ static int to_login(struct http_request *req)
 	return http_redirect(req, loc);
 }
 
+/*
+ * The answer for an object that is missing or outside the caller's scope:
+ * the same bytes either way.  Pages get a page a person can read (with the
+ * site's header and a way home), the API its JSON error.
+ */
+static const char not_found_page[] =
+    "<!doctype html>\n"
+    "<html lang=\"zh-CN\">\n<head>\n"
+    "  <meta charset=\"utf-8\">\n"
+    "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "  <meta name=\"referrer\" content=\"no-referrer\">\n"
+    "  <title>没有找到 · 特种作业操作证核验</title>\n"
+    "  <link rel=\"stylesheet\" href=\"/static/css/site.css\">\n"
+    "  <script src=\"/static/js/common.js\" defer></script>\n"
+    "</head>\n<body>\n"
+    "  <header class=\"site-header\">\n"
+    "    <a class=\"brand\" href=\"/\"><span class=\"brand-title\">特种作业操作证核验</span>"
+    "<span class=\"brand-sub\">贵阳市住房和城乡建设局</span></a>\n"
+    "    <nav class=\"site-nav\" aria-label=\"主导航\"><ul><li><a href=\"/\">证书查询</a></li>"
+    "<li><a href=\"/home\">我的首页</a></li></ul></nav>\n"
+    "  </header>\n"
+    "  <main id=\"main\">\n"
+    "    <h1 id=\"not-found\">没有找到这个页面</h1>\n"
+    "    <p class=\"lead\">您要打开的单位、项目或页面不存在，或不在您的数据范围内。</p>\n"
+    "    <p><a class=\"button\" href=\"/home\">回到我的首页</a></p>\n"
+    "  </main>\n"
+    "</body>\n</html>\n";
+
+static int not_found(struct http_request *req, int page)
+{
+	if (page)
+		return http_text(req, HTTP_NOT_FOUND, "text/html; charset=utf-8", not_found_page,
+		                 sizeof(not_found_page) - 1);
+	return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
+}
+
 /* The session's CSRF token, compared in constant time. */
 static int csrf_ok(const struct http_request *req)
 {
@@ -236,8 +319,7 @@ int route_allows(struct http_request *req)
 		/* Missing and out of scope: the same answer. */
 		if (rc == 0 ||
 		    !principal_sees(&req->who, obj.district, obj.company, obj.institution))
-			return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口"),
-			       0;
+			return not_found(req, page), 0;
 	}
 	return 1;
 }

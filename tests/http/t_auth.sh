@@ -11,6 +11,7 @@
 # file fails the test.
 . "$OPCERT_SRC/tests/cli/lib.sh"
 . "$OPCERT_SRC/tests/http/routes.sh"
+. "$OPCERT_SRC/tests/http/orglib.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (scripts/deps.sh)"
 
@@ -145,6 +146,17 @@ add_org() {
 }
 add_org builder 云岩建筑工程有限公司 "$USCC"
 add_org institution "$INST"
+# The other scope: a company, a project and an institution in $OTHER; the own
+# scope's project is built by $USCC (the company user's company) in $OWN.
+new_company builder "$OTHER" 南明建设集团有限公司
+USCC_OTHER=$NEW_USCC
+new_project 云岩矩阵项目 "$OWN" "$USCC"
+PROJ_OWN=$NEW_PROJECT
+new_project 南明矩阵项目 "$OTHER" "$USCC_OTHER"
+PROJ_OTHER=$NEW_PROJECT
+INST_OWN=$(institution_id "$INST")
+new_institution 南明职业技能培训学校 "$OTHER"
+INST_OTHER=$NEW_INSTITUTION
 
 ROLES="public city_admin city_officer district_officer company_user training_user auditor"
 PW=Matrix-pass-2026-xyz
@@ -437,7 +449,29 @@ matrix_request() {
 	own) _name=$OWN ;;
 	*) _name=$OTHER ;;
 	esac
-	_path=$(printf '%s' "$_route" | sed "s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|")
+	case $_case in
+	own) _uscc=$USCC _proj=$PROJ_OWN _inst=$INST_OWN ;;
+	*) _uscc=$USCC_OTHER _proj=$PROJ_OTHER _inst=$INST_OTHER ;;
+	esac
+	NEWN=$((NEWN + 1))
+	# Closing is done once: each request closes an object of its own, in
+	# the case's district (for the company user, "own" is still the role's
+	# refusal, which comes before the scope).
+	case $_mm$_route in
+	POST/api/v1/companies/*/close)
+		new_company builder "$_name" "矩阵关闭单位$NEWN"
+		_uscc=$NEW_USCC
+		;;
+	POST/api/v1/projects/*/close)
+		new_project "矩阵关闭项目$NEWN" "$_name" "$([ "$_case" = own ] && echo "$USCC" || echo "$USCC_OTHER")"
+		_proj=$NEW_PROJECT
+		;;
+	POST/api/v1/institutions/*/close)
+		new_institution "矩阵关闭机构$NEWN" "$_name"
+		_inst=$NEW_INSTITUTION
+		;;
+	esac
+	_path=$(printf '%s' "$_route" | sed "s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$([ "${_route#/api/v1/institutions}" != "$_route" ] && echo "$_inst" || echo "$_proj")|")
 	set --
 	case $_mm$_route in
 	GET/static/) _path=/static/css/site.css ;;
@@ -448,10 +482,17 @@ matrix_request() {
 	POST/api/v1/session) set -- -H 'Content-Type: application/json' --data-binary '{"login":"nobody.here","password":"x"}' ;;
 	POST/api/v1/password) set -- -H 'Content-Type: application/json' --data-binary "{\"old_password\":\"not-it\",\"new_password\":\"$NEWPW\"}" ;;
 	POST/api/v1/accounts)
-		NEWN=$((NEWN + 1))
 		set -- -H 'Content-Type: application/json' --data-binary "{\"login\":\"m.new$NEWN\",\"role\":\"auditor\"}"
 		;;
 	POST/api/v1/accounts/*/scope) set -- -H 'Content-Type: application/json' --data-binary "{\"role\":\"district_officer\",\"scope\":\"$OTHER\"}" ;;
+	POST/api/v1/companies)
+		fresh_uscc
+		set -- -H 'Content-Type: application/json' --data-binary "{\"uscc\":\"$FRESH_USCC\",\"name\":\"矩阵单位$NEWN\",\"kind\":\"builder\",\"district\":\"$OWN\"}" ;;
+	POST/api/v1/companies/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"contact\":\"联系人$NEWN\"}" ;;
+	POST/api/v1/projects) set -- -H 'Content-Type: application/json' --data-binary "{\"name\":\"矩阵项目$NEWN\",\"district\":\"$OWN\",\"builder\":\"$USCC\"}" ;;
+	POST/api/v1/projects/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"address\":\"观山湖路$NEWN号\"}" ;;
+	POST/api/v1/institutions) set -- -H 'Content-Type: application/json' --data-binary "{\"name\":\"矩阵培训机构$NEWN\",\"district\":\"$OWN\"}" ;;
+	POST/api/v1/institutions/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"contact\":\"联系人$NEWN\"}" ;;
 	esac
 	if [ "$_role" = public ]; then
 		call "$_mm" "$_path" "$@"
@@ -468,17 +509,18 @@ matrix_request() {
 }
 
 MATRIX_N=0
-while IFS='	' read -r _m _p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7; do
+# (not _m and _p: call() sets those)
+while IFS='	' read -r _row_m _row_p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7; do
 	_i=0
 	for _r in $ROLES; do
 		_i=$((_i + 1))
 		eval "_want=\$_s$_i"
-		matrix_request "$_r" "$_m" "$_p" "$_c" </dev/null
+		matrix_request "$_r" "$_row_m" "$_row_p" "$_c" </dev/null
 		MATRIX_N=$((MATRIX_N + 1))
 		if [ "$STATUS" = "$_want" ]; then
 			pass
 		else
-			fail "matrix: $_m $_p ($_c) as $_r: expected $_want, got $STATUS" "body: $(head -c 300 "$T/b")"
+			fail "matrix: $_row_m $_row_p ($_c) as $_r: expected $_want, got $STATUS" "path: $_path" "body: $(head -c 300 "$T/b")"
 		fi
 	done
 done <"$T/matrix"

@@ -13,28 +13,35 @@
   ];
   var BATCH = { href: '/batch', text: '批量核验', note: '上传项目花名册，逐人核验证书' };
   var PASSWORD = { href: '/password', text: '修改密码', note: '' };
+  var COMPANIES = { href: '/companies', text: '单位', note: '施工和监理单位：登记、修改、注销' };
+  var PROJECTS = { href: '/projects', text: '项目', note: '在建项目：登记、修改、关闭' };
+  var AUDIT = { href: '/audit', text: '审计记录', note: '谁在何时做了什么；核查记录是否被篡改' };
 
   function actionsFor(p) {
     var a = COMMON.slice();
     switch (p.role) {
       case 'city_admin':
-        a.push(BATCH, { href: '/accounts', text: '账号管理', note: '创建账号、停用、重置密码、分配角色和范围' },
-          { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+        a.push(BATCH, COMPANIES, PROJECTS, { href: '/accounts', text: '账号管理', note: '创建账号、停用、重置密码、分配角色和范围' },
+          AUDIT, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
         break;
       case 'city_officer':
-        a.push(BATCH, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+        a.push(BATCH, COMPANIES, PROJECTS, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
         break;
       case 'district_officer':
-        a.push(BATCH, { href: '/districts/' + encodeURIComponent(p.org_name), text: p.org_name + '数据', note: '本区（市、县）的账号、企业和项目' });
+        a.push(BATCH, { href: '/companies', text: '本区单位', note: p.org_name + '的施工和监理单位' },
+          { href: '/projects', text: '本区项目', note: p.org_name + '的在建项目' },
+          { href: '/districts/' + encodeURIComponent(p.org_name), text: p.org_name + '数据', note: '本区（市、县）的账号' });
         break;
       case 'company_user':
-        a.push(BATCH);
+        a.push(BATCH, { href: '/companies', text: '本单位', note: '登记信息和联系人' },
+          { href: '/projects', text: '本单位项目', note: '本单位施工或监理的项目；登记新项目' });
         break;
       case 'training_user':
         a[0] = { href: '/', text: '证书查询', note: '受理复审或延期前先核验证书真伪' };
         break;
       case 'auditor':
-        a.push({ districts: true, text: '各区数据', note: '只读：查看各区数据（不含完整身份证号码）' });
+        a.push(AUDIT, { href: '/companies', text: '单位', note: '只读' }, { href: '/projects', text: '项目', note: '只读' },
+          { districts: true, text: '各区数据', note: '只读：查看各区数据（不含完整身份证号码）' });
         break;
     }
     a.push(PASSWORD);

@@ -1,0 +1,110 @@
+/*
+ * org.js - what the pages of companies and projects share (/companies,
+ * /companies/USCC, /projects, /projects/ID): who may do what (only to show
+ * the right forms: the server decides, src/routes.c and src/api_org.c),
+ * the district names for typing, errors that point at the field they name,
+ * and table cells that read well on a phone.
+ */
+(function () {
+  'use strict';
+  var O = window.Opcert;
+
+  function role(s) {
+    return s && s.signed_in && s.principal ? s.principal.role : '';
+  }
+
+  function isCity(r) {
+    return r === 'city_admin' || r === 'city_officer';
+  }
+
+  function showError(id, message) {
+    var e = document.getElementById(id);
+    e.textContent = message || '';
+    e.hidden = !message;
+  }
+
+  function showStatus(id, message) {
+    document.getElementById(id).textContent = message || '';
+  }
+
+  function value(id) {
+    return document.getElementById(id).value.trim();
+  }
+
+  /* fields: [[input id, label the server's messages use], ...]; marks those the message names. */
+  function markFields(fields, message) {
+    fields.forEach(function (f) {
+      var input = document.getElementById(f[0]);
+      if (message && message.indexOf(f[1]) >= 0) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+    });
+    var first = fields.find(function (f) { return message && message.indexOf(f[1]) >= 0; });
+    if (first) document.getElementById(first[0]).focus();
+  }
+
+  async function loadDistricts(listId) {
+    try {
+      var d = await O.getJSON('/api/v1/districts');
+      var list = document.getElementById(listId);
+      d.districts.forEach(function (n) { list.appendChild(O.el('option', { value: n })); });
+    } catch (e) {
+      /* only a help for typing (companies cannot list districts) */
+    }
+  }
+
+  function cell(label, content, cls) {
+    var td = O.el('td', { 'data-label': label, class: cls || null });
+    if (content instanceof Node) td.appendChild(content);
+    else td.textContent = content === null || content === undefined || content === '' ? '—' : String(content);
+    return td;
+  }
+
+  function details(dl, pairs) {
+    O.clear(dl);
+    pairs.forEach(function (d) {
+      var v = d[1] === null || d[1] === undefined || d[1] === '' ? '—' : d[1];
+      var dd = O.el('dd', { 'data-field': d[2] || null });
+      if (v instanceof Node) dd.appendChild(v);
+      else dd.textContent = String(v);
+      dl.appendChild(O.el('div', {}, [O.el('dt', { text: d[0] }), dd]));
+    });
+  }
+
+  function companyLink(c) {
+    if (!c) return null;
+    return O.el('a', { href: '/companies/' + encodeURIComponent(c.uscc), text: c.name });
+  }
+
+  /* The company a company user belongs to (its list holds only that one). */
+  async function ownCompany() {
+    try {
+      var res = await O.getJSON('/api/v1/companies');
+      return res.companies.length === 1 ? res.companies[0] : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* A query string of the non-empty pairs. */
+  function query(pairs) {
+    var q = pairs.filter(function (p) { return p[1]; }).map(function (p) {
+      return encodeURIComponent(p[0]) + '=' + encodeURIComponent(p[1]);
+    }).join('&');
+    return q ? '?' + q : '';
+  }
+
+  window.OpcertOrg = {
+    role: role,
+    isCity: isCity,
+    showError: showError,
+    showStatus: showStatus,
+    value: value,
+    markFields: markFields,
+    loadDistricts: loadDistricts,
+    cell: cell,
+    details: details,
+    companyLink: companyLink,
+    ownCompany: ownCompany,
+    query: query
+  };
+})();
