@@ -99,6 +99,7 @@ static const struct route routes[] = {
 	{"GET",  "/api/v1/institutions/{id}",                   0, api_institution_get,   INST_READ,      api_scope_institution, 0,              RATE_NONE,    0,         NULL,   0, "/api/v1/institutions/{id}"},
 	{"POST", "/api/v1/institutions/{id}/change",            0, api_institution_change, CITY,          api_scope_institution, 0,              RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/institutions/{id}/change"},
 	{"POST", "/api/v1/institutions/{id}/close",             0, api_institution_close, CITY,           api_scope_institution, 0,              RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/institutions/{id}/close"},
+	{"GET",  "/api/v1/certificates/{number}",               0, api_certificate,       SIGNED_IN,      NULL,               0,                 RATE_QUERY,   0,         NULL,   1, "/api/v1/certificates/{number}"},
 	{"GET",  "/api/v1/audit",                               0, api_audit_list,        AUDIT,          NULL,               0,                 RATE_NONE,    0,         NULL,   1, "/api/v1/audit"},
 	{"GET",  "/api/v1/audit/verify",                        0, api_audit_verify,      AUDIT,          NULL,               0,                 RATE_NONE,    0,         NULL,   1, "/api/v1/audit/verify"},
 	{"GET",  "/",                                           0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/"},
@@ -115,6 +116,7 @@ static const struct route routes[] = {
 	{"GET",  "/companies/{uscc}",                           0, api_org_page,          ORG_READ,       api_scope_company,  PAGE,              RATE_NONE,    0,         NULL,   0, "/companies/{uscc}"},
 	{"GET",  "/projects",                                   0, api_org_page,          ORG_READ,       NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/projects"},
 	{"GET",  "/projects/{id}",                              0, api_org_page,          ORG_READ,       api_scope_project,  PAGE,              RATE_NONE,    0,         NULL,   0, "/projects/{id}"},
+	{"GET",  "/certificates/{number}",                      0, api_certificate_page,  SIGNED_IN,      NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/certificates/{number}"},
 	{"GET",  "/audit",                                      0, api_org_page,          AUDIT,          NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/audit"},
 	{"GET",  "/static/",                                    1, api_static,            ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/static/*"},
 };

@@ -143,6 +143,31 @@ describe('companies, projects and the audit trail', () => {
     assert.equal(audit.status(), 403, 'a city officer does not read the trail');
   });
 
+  it('shows a city officer a register record masked, and in full on request', async () => {
+    const fs = require('node:fs');
+    const row = fs.readFileSync(path.join(fx.dir, 'demo', 'register.csv'), 'utf8').replace(/^\uFEFF/, '')
+      .split(/\r?\n/).map((l) => l.split(',')).find((r) => /^黔A/.test(r[0]));
+    const [number, name, , id] = row;
+    const page = await fresh();
+    await H.signIn(page, fx.base, 'b.city', fx.accounts.password);
+    await page.locator('#home-cert-number').fill(number);
+    await Promise.all([page.waitForURL(/\/certificates\/.+/), page.locator('#home-cert button').click()]);
+    const fields = page.locator('#cert-fields');
+    await fields.locator('dd').first().waitFor();
+    let text = await fields.textContent();
+    assert.ok(text.includes(name), 'the record names the holder');
+    assert.ok(!text.includes(id), 'the ID number is masked at first');
+    assert.ok(text.includes(id.slice(0, 6) + '********' + id.slice(14)), 'the masked form is shown');
+    await page.locator('#cert-full:not([hidden])').click();
+    await page.locator('#cert-full[hidden]').waitFor({ state: 'attached' });
+    text = await fields.textContent();
+    assert.ok(text.includes(id), 'the full ID number after asking for it');
+    await H.screenshot(page, 'certificate-city');
+    const views = JSON.parse(cli(['audit', 'list', '--json', '--user', 'b.city']))
+      .filter((e) => e.action === 'id.view');
+    assert.equal(views.length, 1, 'the full view is in the audit trail');
+  });
+
   it('shows the auditor the trail and the tamper check', async () => {
     const page = await fresh();
     await H.signIn(page, fx.base, 'b.audit', fx.accounts.password);

@@ -124,6 +124,11 @@ check_rc 0 "init"
 demo_setup
 opcert key init --keys "$KEYS" --db "$DB"
 check_rc 0 "key init"
+# A construction certificate and its holder's ID number, for the record routes.
+CERTROW=$(grep '^黔A' "$DEMO/register.csv" | head -n 1)
+CERTID=$(printf '%s' "$CERTROW" | cut -d, -f4)
+CERTNO=$(printf '%s' "$CERTROW" | cut -d, -f1 | jq -s -R -r @uri)
+[ -n "$CERTID" ] && [ -n "$CERTNO" ] || die "register.csv lacks a construction row"
 
 OWN=云岩区
 OTHER=南明区
@@ -471,7 +476,7 @@ matrix_request() {
 		_inst=$NEW_INSTITUTION
 		;;
 	esac
-	_path=$(printf '%s' "$_route" | sed "s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$([ "${_route#/api/v1/institutions}" != "$_route" ] && echo "$_inst" || echo "$_proj")|")
+	_path=$(printf '%s' "$_route" | sed "s|{number}|$CERTNO|; s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$([ "${_route#/api/v1/institutions}" != "$_route" ] && echo "$_inst" || echo "$_proj")|")
 	set --
 	case $_mm$_route in
 	GET/static/) _path=/static/css/site.css ;;
@@ -525,6 +530,35 @@ while IFS='	' read -r _row_m _row_p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7; do
 	done
 done <"$T/matrix"
 check "matrix: $MATRIX_N requests" test "$MATRIX_N" -ge 200
+
+# A register record: masked for every role; the full ID number only for the
+# city roles, on request, each view recorded in the audit trail first.
+VIEWS0=$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")
+for _r in city_admin city_officer district_officer company_user training_user auditor; do
+	as "m.$_r" GET "/api/v1/certificates/$CERTNO"
+	check_status 200 "$_r reads a register record"
+	check "the record $_r reads has the ID number masked" sh -c "! grep -q '$CERTID' '$T/b'"
+done
+for _r in district_officer company_user training_user auditor; do
+	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
+	check_status 403 "$_r may not see full ID numbers"
+done
+check_eq "$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")" "$VIEWS0" \
+	"masked and refused views are not full-ID views"
+as m.city_officer GET "/api/v1/certificates/$CERTNO?full_id=1"
+check_status 200 "a city officer sees the full record on request"
+check_eq "$(jb .certificate.id_number)" "$CERTID" "the full ID number"
+check_eq "$(jb .full_id)" true "the answer says it is the full record"
+check_eq "$(sqlite3 "$DB" "select login || ' ' || object from trail where action = 'id.view' order by seq desc limit 1")" \
+	"m.city_officer cert:$(printf '%s' "$CERTROW" | cut -d, -f1)" "the view is in the trail with who and what"
+as m.city_officer GET "/api/v1/certificates/$CERTNO?full_id=2"
+check_status 400 "full_id is 0 or 1"
+as m.city_officer GET "/api/v1/certificates/%E9%BB%94A012018999998"
+check_status 404 "a number absent from the register"
+as m.city_officer GET "/api/v1/certificates/not-a-number"
+check_status 400 "a malformed number"
+call GET "/api/v1/certificates/$CERTNO"
+check_status 401 "the public has no record route"
 
 # Out of scope looks exactly like absent.
 as m.district_officer GET "/api/v1/districts/$(printf '%s' "$OTHER" | jq -s -R -r @uri)"

@@ -54,7 +54,17 @@
     return li;
   }
 
+  function certForm() {
+    var form = document.getElementById('home-cert');
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var n = document.getElementById('home-cert-number').value.trim().toUpperCase();
+      if (n) location.assign('/certificates/' + encodeURIComponent(n));
+    });
+  }
+
   async function init() {
+    certForm();
     var s = await O.session();
     var who = document.getElementById('home-who');
     var list = document.getElementById('home-actions');
