@@ -81,6 +81,40 @@ int cli_common_option(struct cli *cli, int opt, const char *arg);
  * own): -1 to go on with optind at the operands, else an exit status. */
 int cli_common_options(int argc, char **argv, struct cli *cli);
 
+/*
+ * A command's own options are numbered CLI_OPT_OWN + i in its long options
+ * (i below 32); cli_parse puts the value of option i in v[i] (its
+ * argument, or "" for an option without one).
+ */
+#define CLI_OPT_OWN 0x200
+#define CLI_ALL_OWN (~0u)
+struct cli_syntax {
+	const struct option *longopts; /* own options, then CLI_COMMON_LONG_OPTIONS */
+	unsigned allowed;              /* bit i: own option i is accepted (CLI_ALL_OWN: all) */
+	int operands;                  /* at most this many operands: 0 or 1 */
+	const char *missing; /* the operand is required: the message when it is not given */
+};
+
+/*
+ * Parse argv (argv[0] the command or subcommand) by syn: own options into
+ * v (the caller clears it), the common ones into cli, the operand (or
+ * NULL) into *operand.  An own option outside syn->allowed is refused
+ * naming it.  -1 to go on, else an exit status.
+ */
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_syntax *syn, const char **v,
+              const char **operand);
+
+/* A subcommand of a command like `opcert company add`. */
+struct cli_sub {
+	const char *name;
+	int (*run)(int argc, char **argv, struct cli *cli);
+};
+
+/* Run the subcommand argv[1] names (argv[1..] passed on), or answer -h /
+ * --help; names lists the subcommands for messages.  An exit status. */
+int cli_dispatch(int argc, char **argv, struct cli *cli, const struct cli_sub *subs, size_t nsubs,
+                 const char *names);
+
 /* Print "opcert CMD: message" and a pointer to --help; returns EXIT_USAGE. */
 int cli_usage(const struct cli *cli, const char *fmt, ...) ERR_PRINTF(2, 3);
 /* Print an error from the library, naming file when given; returns

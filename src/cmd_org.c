@@ -43,101 +43,84 @@ enum {
 };
 
 #define OPT(o)     (1u << (o))
-#define OPT_BASE   0x200
 #define ORG_FIELDS (OPT(O_NAME) | OPT(O_DISTRICT) | OPT(O_CONTACT) | OPT(O_PHONE))
 #define PROJ_FIELDS                                                                                \
 	(OPT(O_NAME) | OPT(O_DISTRICT) | OPT(O_ADDRESS) | OPT(O_BUILDER) | OPT(O_SUPERVISOR) |     \
 	 OPT(O_START) | OPT(O_END))
 
 static const struct option longopts[] = {
-    {"uscc", required_argument, NULL, OPT_BASE + O_USCC},
-    {"name", required_argument, NULL, OPT_BASE + O_NAME},
-    {"kind", required_argument, NULL, OPT_BASE + O_KIND},
-    {"district", required_argument, NULL, OPT_BASE + O_DISTRICT},
-    {"contact", required_argument, NULL, OPT_BASE + O_CONTACT},
-    {"phone", required_argument, NULL, OPT_BASE + O_PHONE},
-    {"address", required_argument, NULL, OPT_BASE + O_ADDRESS},
-    {"builder", required_argument, NULL, OPT_BASE + O_BUILDER},
-    {"supervisor", required_argument, NULL, OPT_BASE + O_SUPERVISOR},
-    {"start", required_argument, NULL, OPT_BASE + O_START},
-    {"end", required_argument, NULL, OPT_BASE + O_END},
-    {"state", required_argument, NULL, OPT_BASE + O_STATE},
-    {"company", required_argument, NULL, OPT_BASE + O_COMPANY},
-    {"json", no_argument, NULL, OPT_BASE + O_JSON},
-    {"all", no_argument, NULL, OPT_BASE + O_ALL},
+    {"uscc", required_argument, NULL, CLI_OPT_OWN + O_USCC},
+    {"name", required_argument, NULL, CLI_OPT_OWN + O_NAME},
+    {"kind", required_argument, NULL, CLI_OPT_OWN + O_KIND},
+    {"district", required_argument, NULL, CLI_OPT_OWN + O_DISTRICT},
+    {"contact", required_argument, NULL, CLI_OPT_OWN + O_CONTACT},
+    {"phone", required_argument, NULL, CLI_OPT_OWN + O_PHONE},
+    {"address", required_argument, NULL, CLI_OPT_OWN + O_ADDRESS},
+    {"builder", required_argument, NULL, CLI_OPT_OWN + O_BUILDER},
+    {"supervisor", required_argument, NULL, CLI_OPT_OWN + O_SUPERVISOR},
+    {"start", required_argument, NULL, CLI_OPT_OWN + O_START},
+    {"end", required_argument, NULL, CLI_OPT_OWN + O_END},
+    {"state", required_argument, NULL, CLI_OPT_OWN + O_STATE},
+    {"company", required_argument, NULL, CLI_OPT_OWN + O_COMPANY},
+    {"json", no_argument, NULL, CLI_OPT_OWN + O_JSON},
+    {"all", no_argument, NULL, CLI_OPT_OWN + O_ALL},
     CLI_COMMON_LONG_OPTIONS,
     {NULL, 0, NULL, 0}};
 
 struct args {
-	const char *v[O_COUNT]; /* option values; NULL = not given */
-	int json;
-	int all;
-	const char *operand; /* the one operand (a file, a code, an id, a name) */
-	const char *sub;     /* the subcommand, for messages */
+	const char *v[O_COUNT]; /* option values ("" for --json, --all); NULL = not given */
+	const char *operand;    /* the one operand (a file, a code, an id, a name) */
+	int64_t id;             /* the operand as a project number */
 };
 
-/*
- * Parse a subcommand's options: only those in allowed are accepted, and
- * exactly `operands` (0 or 1) operands.  -1 to go on, else an exit status.
- */
-static int parse(int argc, char **argv, struct cli *cli, unsigned allowed, int operands,
-                 const char *operand_name, struct args *a)
+/* What a subcommand takes. */
+struct syntax {
+	unsigned allowed;         /* the options it accepts */
+	int operands;             /* 0 or 1 */
+	const char *operand_name; /* for "缺少..." */
+	int project_id;           /* the operand is a project number (into id) */
+	unsigned required;        /* options all required ... */
+	const char *required_msg; /* ... or this message */
+	unsigned any;             /* options at least one of which is required ... */
+	const char *any_msg;      /* ... or this message */
+};
+
+static int parse_id(const struct cli *cli, const char *s, int64_t *out)
 {
-	int opt, rc;
+	char *end;
+	long long v;
 
-	memset(a, 0, sizeof(*a));
-	a->sub = argv[0];
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (opt >= OPT_BASE && opt < OPT_BASE + O_COUNT) {
-			int o = opt - OPT_BASE;
-
-			if (!(allowed & OPT(o)))
-				return cli_usage(cli, "%s 不接受选项 --%s", a->sub,
-				                 longopts[o].name);
-			if (o == O_JSON)
-				a->json = 1;
-			else if (o == O_ALL)
-				a->all = 1;
-			else
-				a->v[o] = optarg;
-			continue;
-		}
-		rc = cli_common_option(cli, opt, optarg);
-		if (rc >= 0)
-			return rc;
-		if (rc == -1)
-			return cli_usage(cli, "未知选项");
-	}
-	if (operands && optind >= argc)
-		return cli_usage(cli, "%s 缺少%s", a->sub, operand_name);
-	if (optind + operands < argc)
-		return cli_usage(cli, "多余的参数“%s”", argv[optind + operands]);
-	if (operands)
-		a->operand = argv[optind];
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v <= 0)
+		return cli_usage(cli, "项目编号“%s”应为正整数（见 opcert project list）", s);
+	*out = (int64_t)v;
 	return -1;
 }
 
-struct sub {
-	const char *name;
-	int (*run)(int argc, char **argv, struct cli *cli);
-};
-
-static int dispatch(int argc, char **argv, struct cli *cli, const struct sub *subs, size_t nsubs,
-                    const char *names)
+/* Parse a subcommand's options and operand by syn.  -1 to go on, else an exit status. */
+static int parse(int argc, char **argv, struct cli *cli, const struct syntax *syn, struct args *a)
 {
-	size_t i;
+	const struct cli_syntax cs = {longopts, syn->allowed, syn->operands, NULL};
+	unsigned given = 0;
+	int i, rc;
 
-	if (argc < 2)
-		return cli_usage(cli, "缺少子命令（%s）", names);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		cli_print_help(cli_find(cli->command));
-		return EXIT_ALL_VALID;
-	}
-	for (i = 0; i < nsubs; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(argc - 1, argv + 1, cli);
-	return cli_usage(cli, "没有子命令“%s”（可用：%s）", argv[1], names);
+	memset(a, 0, sizeof(*a));
+	rc = cli_parse(cli, argc, argv, &cs, a->v, &a->operand);
+	if (rc >= 0)
+		return rc;
+	if (syn->operands && !a->operand)
+		return cli_usage(cli, "%s 缺少%s", argv[0], syn->operand_name);
+	if (syn->project_id && (rc = parse_id(cli, a->operand, &a->id)) >= 0)
+		return rc;
+	for (i = 0; i < O_COUNT; i++)
+		if (a->v[i])
+			given |= OPT(i);
+	if ((given & syn->required) != syn->required)
+		return cli_usage(cli, "%s", syn->required_msg);
+	if (syn->any && !(given & syn->any))
+		return cli_usage(cli, "%s", syn->any_msg);
+	return -1;
 }
 
 /* ---- output helpers -------------------------------------------------------- */
@@ -218,37 +201,32 @@ static int64_t now_seconds(void)
 	return (int64_t)time(NULL);
 }
 
-static int parse_id(const struct cli *cli, const char *s, int64_t *out)
+/* Open the store for a list and look up its --district: -1 to go on, else an exit status. */
+static int list_open(const struct cli *cli, const struct args *a, struct store **st, int64_t *id)
 {
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v <= 0)
-		return cli_usage(cli, "项目编号“%s”应为正整数（见 opcert project list）", s);
-	*out = (int64_t)v;
-	return -1;
-}
-
-/* --district for a list: the district unit's id, or an exit status. */
-static int list_district(const struct cli *cli, struct store *st, const char *name, int64_t *id)
-{
+	const char *name = a->v[O_DISTRICT];
 	struct org d;
 	struct err err;
 	int rc;
 
 	*id = 0;
+	rc = cli_open_store(cli, STORE_READONLY, st);
+	if (rc)
+		return rc;
 	if (!name)
 		return -1;
 	err_clear(&err);
-	rc = org_district_get(st, name, &d, &err);
+	rc = org_district_get(*st, name, &d, &err);
 	if (rc < 0)
-		return cli_fail(cli, &err, NULL);
-	if (rc == 0)
-		return cli_usage(cli, "“%s”不是本市的区（市、县）", name);
-	*id = d.id;
-	return -1;
+		rc = cli_fail(cli, &err, NULL);
+	else if (rc == 0)
+		rc = cli_usage(cli, "“%s”不是本市的区（市、县）", name);
+	else {
+		*id = d.id;
+		return -1;
+	}
+	store_close(*st);
+	return rc;
 }
 
 /* Collect the rows of a walk into a JSON array or a table. */
@@ -323,6 +301,133 @@ static int collect_org(void *arg, const struct org *o)
 	return 0;
 }
 
+/* The columns of a list and what it says when there are no rows. */
+struct list_kind {
+	size_t ncols;
+	const char *const *header;
+	const char *empty;
+	/* walk the rows filter selects into collect */
+	int (*each)(struct store *st, const void *filter, struct collect *c, struct err *err);
+};
+
+/* Print the rows kind->each walks and close st; an exit status. */
+static int list_rows(const struct cli *cli, struct store *st, const struct args *a,
+                     const struct list_kind *kind, const void *filter)
+{
+	struct collect c;
+	struct err err;
+	int rc;
+
+	collect_init(&c, a->v[O_JSON] != NULL, kind->ncols, kind->header);
+	err_clear(&err);
+	if (kind->each(st, filter, &c, &err) < 0) {
+		json_decref(c.array);
+		table_free(&c.table);
+		rc = cli_fail(cli, &err, NULL);
+	} else {
+		rc = collect_finish(cli, &c, kind->empty);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int each_org(struct store *st, const void *filter, struct collect *c, struct err *err)
+{
+	return org_each(st, filter, collect_org, c, err);
+}
+
+static void print_org(const struct org *o)
+{
+	printf("名称：%s\n类型：%s\n", o->name, org_kind_label(o->kind));
+	if (o->uscc[0])
+		printf("统一社会信用代码：%s\n", o->uscc);
+	printf("所在区：%s\n联系人：%s\n联系电话：%s\n状态：%s\n",
+	       o->district ? o->district_name : "全市", o->contact, o->phone,
+	       open_label(o->closed_at));
+}
+
+/* ---- subcommands that look up or change one thing ----------------------------- */
+
+union result {
+	struct org org;
+	struct project project;
+	struct org_import_stats stats;
+};
+
+/* A subcommand: its syntax, the library call and what it prints. */
+struct op {
+	struct syntax syntax;
+	int flags;        /* cli_open_store's */
+	int file;         /* the operand is a file: errors name it */
+	const char *verb; /* for print */
+	/* 1 done, 0 not found (show), -1 failed (err) */
+	int (*call)(struct store *st, const struct actor *who, const struct cli *cli,
+	            const struct args *a, union result *r, struct err *err);
+	void (*print)(const struct op *op, const struct args *a, const union result *r);
+	void (*not_found)(const struct cli *cli, const struct args *a);
+};
+
+static int run(int argc, char **argv, struct cli *cli, const struct op *op)
+{
+	struct args a;
+	struct store *st = NULL;
+	struct actor who;
+	union result r;
+	struct err err;
+	int rc = parse(argc, argv, cli, &op->syntax, &a);
+
+	if (rc >= 0)
+		return rc;
+	rc = cli_open_store(cli, op->flags, &st);
+	if (rc)
+		return rc;
+	actor_cli(&who);
+	err_clear(&err);
+	rc = op->call(st, &who, cli, &a, &r, &err);
+	if (rc < 0) {
+		rc = cli_fail(cli, &err, op->file ? a.operand : NULL);
+	} else if (rc == 0) {
+		op->not_found(cli, &a);
+		rc = EXIT_USAGE;
+	} else {
+		op->print(op, &a, &r);
+		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* A library call's 0 / -1 as run's 1 / -1. */
+static int done(int rc)
+{
+	return rc < 0 ? -1 : 1;
+}
+
+static struct org_input org_input_of(const struct args *a)
+{
+	return (struct org_input){.uscc = a->v[O_USCC],
+	                          .kind = a->v[O_KIND],
+	                          .name = a->v[O_NAME],
+	                          .district = a->v[O_DISTRICT],
+	                          .contact = a->v[O_CONTACT],
+	                          .phone = a->v[O_PHONE]};
+}
+
+static struct project_input project_input_of(const struct args *a)
+{
+	return (struct project_input){.name = a->v[O_NAME],
+	                              .district = a->v[O_DISTRICT],
+	                              .address = a->v[O_ADDRESS],
+	                              .builder = a->v[O_BUILDER],
+	                              .supervisor = a->v[O_SUPERVISOR],
+	                              .start = a->v[O_START],
+	                              .end = a->v[O_END],
+	                              .state = a->v[O_STATE]};
+}
+
+static const char org_change_msg[] =
+    "change 至少需要 --name、--district、--contact 或 --phone 之一";
+
 /* ---- company ----------------------------------------------------------- */
 
 const char cmd_company_help[] =
@@ -350,81 +455,151 @@ const char cmd_company_help[] =
     "  联系人（可选）, 联系电话（可选）。\n"
     "\n每次修改都记入审计记录。\n" CLI_COMMON_HELP;
 
+static const char *const company_header[] = {"统一社会信用代码", "单位名称", "类型", "所在区",
+                                             "联系人",           "联系电话", "状态"};
+
+static int company_add_call(struct store *st, const struct actor *who, const struct cli *cli,
+                            const struct args *a, union result *r, struct err *err)
+{
+	struct org_input in = org_input_of(a);
+
+	(void)cli;
+	return done(org_company_add(st, who, &in, now_seconds(), &r->org, err));
+}
+
+static int company_import_call(struct store *st, const struct actor *who, const struct cli *cli,
+                               const struct args *a, union result *r, struct err *err)
+{
+	(void)cli;
+	return done(org_company_import(st, who, a->operand, now_seconds(), &r->stats, err));
+}
+
+static int company_show_call(struct store *st, const struct actor *who, const struct cli *cli,
+                             const struct args *a, union result *r, struct err *err)
+{
+	(void)who;
+	(void)cli;
+	return org_company_get(st, a->operand, &r->org, err);
+}
+
+static int company_change_call(struct store *st, const struct actor *who, const struct cli *cli,
+                               const struct args *a, union result *r, struct err *err)
+{
+	struct org_input in = org_input_of(a);
+
+	(void)cli;
+	return done(org_company_change(st, who, a->operand, &in, now_seconds(), &r->org, err));
+}
+
+static int company_close_call(struct store *st, const struct actor *who, const struct cli *cli,
+                              const struct args *a, union result *r, struct err *err)
+{
+	(void)cli;
+	return done(org_company_close(st, who, a->operand, now_seconds(), &r->org, err));
+}
+
+static void company_print(const struct op *op, const struct args *a, const union result *r)
+{
+	const struct org *o = &r->org;
+
+	(void)a;
+	printf("%s%s：%s（%s），所在区：%s\n", op->verb, org_kind_label(o->kind), o->name, o->uscc,
+	       o->district_name);
+}
+
+static void company_import_print(const struct op *op, const struct args *a, const union result *r)
+{
+	(void)op;
+	printf("已导入 %s：%ld 行，新增 %ld 家单位，未变 %ld 家\n", a->operand, r->stats.rows,
+	       r->stats.inserted, r->stats.unchanged);
+}
+
+static void company_show_print(const struct op *op, const struct args *a, const union result *r)
+{
+	(void)op;
+	if (a->v[O_JSON])
+		print_json(org_json(&r->org));
+	else
+		print_org(&r->org);
+}
+
+static void company_not_found(const struct cli *cli, const struct args *a)
+{
+	fprintf(stderr, "opcert %s: 统一社会信用代码 %s 未登记\n", cli->command, a->operand);
+}
+
+static void company_close_print(const struct op *op, const struct args *a, const union result *r)
+{
+	(void)op;
+	(void)a;
+	printf("已注销%s：%s（%s）\n", org_kind_label(r->org.kind), r->org.name, r->org.uscc);
+}
+
+static const struct op company_ops[] = {
+    {.syntax = {.allowed = OPT(O_USCC) | OPT(O_KIND) | ORG_FIELDS,
+                .required = OPT(O_USCC) | OPT(O_NAME) | OPT(O_KIND) | OPT(O_DISTRICT),
+                .required_msg = "add 需要 --uscc、--name、--kind 和 --district"},
+     .verb = "已登记",
+     .call = company_add_call,
+     .print = company_print},
+    {.syntax = {.operands = 1, .operand_name = "要导入的文件"},
+     .file = 1,
+     .call = company_import_call,
+     .print = company_import_print},
+    {.syntax = {.allowed = OPT(O_JSON), .operands = 1, .operand_name = "统一社会信用代码"},
+     .flags = STORE_READONLY,
+     .call = company_show_call,
+     .print = company_show_print,
+     .not_found = company_not_found},
+    {.syntax = {.allowed = ORG_FIELDS,
+                .operands = 1,
+                .operand_name = "统一社会信用代码",
+                .any = ORG_FIELDS,
+                .any_msg = org_change_msg},
+     .verb = "已修改",
+     .call = company_change_call,
+     .print = company_print},
+    {.syntax = {.operands = 1, .operand_name = "统一社会信用代码"},
+     .call = company_close_call,
+     .print = company_close_print},
+};
+
 static int company_add(int argc, char **argv, struct cli *cli)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, OPT(O_USCC) | OPT(O_KIND) | ORG_FIELDS, 0, NULL, &a);
-
-	if (rc >= 0)
-		return rc;
-	if (!a.v[O_USCC] || !a.v[O_NAME] || !a.v[O_KIND] || !a.v[O_DISTRICT])
-		return cli_usage(cli, "add 需要 --uscc、--name、--kind 和 --district");
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_company_add(st, &who,
-	                    &(struct org_input){.uscc = a.v[O_USCC],
-	                                        .kind = a.v[O_KIND],
-	                                        .name = a.v[O_NAME],
-	                                        .district = a.v[O_DISTRICT],
-	                                        .contact = a.v[O_CONTACT],
-	                                        .phone = a.v[O_PHONE]},
-	                    now_seconds(), &o, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		printf("已登记%s：%s（%s），所在区：%s\n", org_kind_label(o.kind), o.name, o.uscc,
-		       o.district_name);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return run(argc, argv, cli, &company_ops[0]);
 }
 
 static int company_import(int argc, char **argv, struct cli *cli)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org_import_stats stats;
-	struct err err;
-	int rc = parse(argc, argv, cli, 0, 1, "要导入的文件", &a);
-
-	if (rc >= 0)
-		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_company_import(st, &who, a.operand, now_seconds(), &stats, &err) < 0) {
-		rc = cli_fail(cli, &err, a.operand);
-	} else {
-		printf("已导入 %s：%ld 行，新增 %ld 家单位，未变 %ld 家\n", a.operand, stats.rows,
-		       stats.inserted, stats.unchanged);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return run(argc, argv, cli, &company_ops[1]);
 }
 
-static const char *const company_header[] = {"统一社会信用代码", "单位名称", "类型", "所在区",
-                                             "联系人",           "联系电话", "状态"};
+static int company_show(int argc, char **argv, struct cli *cli)
+{
+	return run(argc, argv, cli, &company_ops[2]);
+}
+
+static int company_change(int argc, char **argv, struct cli *cli)
+{
+	return run(argc, argv, cli, &company_ops[3]);
+}
+
+static int company_close(int argc, char **argv, struct cli *cli)
+{
+	return run(argc, argv, cli, &company_ops[4]);
+}
+
+static const struct list_kind company_list_kind = {7, company_header, "（没有符合条件的单位）",
+                                                   each_org};
 
 static int company_list(int argc, char **argv, struct cli *cli)
 {
+	static const struct syntax syn = {.allowed = OPT(O_DISTRICT) | OPT(O_KIND) | OPT(O_ALL) |
+	                                             OPT(O_JSON)};
 	struct args a;
 	struct store *st = NULL;
 	struct org_filter f = {.kinds = OPT(ORG_BUILDER) | OPT(ORG_SUPERVISOR)};
-	struct collect c;
-	struct err err;
-	int rc = parse(argc, argv, cli, OPT(O_DISTRICT) | OPT(O_KIND) | OPT(O_ALL) | OPT(O_JSON), 0,
-	               NULL, &a);
+	int rc = parse(argc, argv, cli, &syn, &a);
 
 	if (rc >= 0)
 		return rc;
@@ -435,138 +610,22 @@ static int company_list(int argc, char **argv, struct cli *cli)
 			return cli_usage(cli, "--kind 应为 builder（施工）或 supervisor（监理）");
 		f.kinds = OPT(k);
 	}
-	f.include_closed = a.all;
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	rc = list_district(cli, st, a.v[O_DISTRICT], &f.district);
-	if (rc >= 0)
-		goto out;
-	collect_init(&c, a.json, 7, company_header);
-	err_clear(&err);
-	if (org_each(st, &f, collect_org, &c, &err) < 0) {
-		json_decref(c.array);
-		table_free(&c.table);
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	rc = collect_finish(cli, &c, "（没有符合条件的单位）");
-out:
-	store_close(st);
-	return rc;
-}
-
-static void print_org(const struct org *o)
-{
-	printf("名称：%s\n类型：%s\n", o->name, org_kind_label(o->kind));
-	if (o->uscc[0])
-		printf("统一社会信用代码：%s\n", o->uscc);
-	printf("所在区：%s\n联系人：%s\n联系电话：%s\n状态：%s\n",
-	       o->district ? o->district_name : "全市", o->contact, o->phone,
-	       open_label(o->closed_at));
-}
-
-static int company_show(int argc, char **argv, struct cli *cli)
-{
-	struct args a;
-	struct store *st = NULL;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, OPT(O_JSON), 1, "统一社会信用代码", &a);
-
+	f.include_closed = a.v[O_ALL] != NULL;
+	rc = list_open(cli, &a, &st, &f.district);
 	if (rc >= 0)
 		return rc;
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	rc = org_company_get(st, a.operand, &o, &err);
-	if (rc < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else if (rc == 0) {
-		fprintf(stderr, "opcert %s: 统一社会信用代码 %s 未登记\n", cli->command, a.operand);
-		rc = EXIT_USAGE;
-	} else {
-		if (a.json)
-			print_json(org_json(&o));
-		else
-			print_org(&o);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
-}
-
-static int company_change(int argc, char **argv, struct cli *cli)
-{
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, ORG_FIELDS, 1, "统一社会信用代码", &a);
-
-	if (rc >= 0)
-		return rc;
-	if (!a.v[O_NAME] && !a.v[O_DISTRICT] && !a.v[O_CONTACT] && !a.v[O_PHONE])
-		return cli_usage(cli,
-		                 "change 至少需要 --name、--district、--contact 或 --phone 之一");
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_company_change(st, &who, a.operand,
-	                       &(struct org_input){.name = a.v[O_NAME],
-	                                           .district = a.v[O_DISTRICT],
-	                                           .contact = a.v[O_CONTACT],
-	                                           .phone = a.v[O_PHONE]},
-	                       now_seconds(), &o, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		printf("已修改%s：%s（%s），所在区：%s\n", org_kind_label(o.kind), o.name, o.uscc,
-		       o.district_name);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
-}
-
-static int company_close(int argc, char **argv, struct cli *cli)
-{
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, 0, 1, "统一社会信用代码", &a);
-
-	if (rc >= 0)
-		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_company_close(st, &who, a.operand, now_seconds(), &o, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		printf("已注销%s：%s（%s）\n", org_kind_label(o.kind), o.name, o.uscc);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return list_rows(cli, st, &a, &company_list_kind, &f);
 }
 
 int cmd_company(int argc, char **argv, struct cli *cli)
 {
-	static const struct sub subs[] = {
+	static const struct cli_sub subs[] = {
 	    {"add", company_add},   {"import", company_import}, {"list", company_list},
 	    {"show", company_show}, {"change", company_change}, {"close", company_close},
 	};
 
-	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                "add、import、list、show、change、close");
+	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                    "add、import、list、show、change、close");
 }
 
 /* ---- project ------------------------------------------------------------- */
@@ -603,69 +662,6 @@ static void print_project_line(const char *verb, const struct project *p)
 	       p->district_name, p->builder_name, project_state_label(p->state));
 }
 
-static int project_add(int argc, char **argv, struct cli *cli)
-{
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct project p;
-	struct err err;
-	int rc = parse(argc, argv, cli, PROJ_FIELDS, 0, NULL, &a);
-
-	if (rc >= 0)
-		return rc;
-	if (!a.v[O_NAME] || !a.v[O_DISTRICT] || !a.v[O_BUILDER])
-		return cli_usage(cli, "add 需要 --name、--district 和 --builder");
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_project_add(st, &who,
-	                    &(struct project_input){.name = a.v[O_NAME],
-	                                            .district = a.v[O_DISTRICT],
-	                                            .address = a.v[O_ADDRESS],
-	                                            .builder = a.v[O_BUILDER],
-	                                            .supervisor = a.v[O_SUPERVISOR],
-	                                            .start = a.v[O_START],
-	                                            .end = a.v[O_END]},
-	                    cli->today, now_seconds(), &p, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		print_project_line("已登记", &p);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
-}
-
-static int project_import(int argc, char **argv, struct cli *cli)
-{
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org_import_stats stats;
-	struct err err;
-	int rc = parse(argc, argv, cli, 0, 1, "要导入的文件", &a);
-
-	if (rc >= 0)
-		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_project_import(st, &who, a.operand, cli->today, now_seconds(), &stats, &err) < 0) {
-		rc = cli_fail(cli, &err, a.operand);
-	} else {
-		printf("已导入 %s：%ld 行，新增 %ld 个项目，未变 %ld 个\n", a.operand, stats.rows,
-		       stats.inserted, stats.unchanged);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
-}
-
 static const char *const project_header[] = {"编号",     "项目名称", "所在区",   "施工单位",
                                              "监理单位", "开工日期", "竣工日期", "状态"};
 
@@ -697,184 +693,190 @@ static int collect_project(void *arg, const struct project *p)
 	return 0;
 }
 
-static int project_list(int argc, char **argv, struct cli *cli)
+static int project_add_call(struct store *st, const struct actor *who, const struct cli *cli,
+                            const struct args *a, union result *r, struct err *err)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct project_filter f = {0};
-	struct collect c;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, OPT(O_DISTRICT) | OPT(O_COMPANY) | OPT(O_ALL) | OPT(O_JSON),
-	               0, NULL, &a);
+	struct project_input in = project_input_of(a);
 
-	if (rc >= 0)
-		return rc;
-	f.include_closed = a.all;
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	rc = list_district(cli, st, a.v[O_DISTRICT], &f.district);
-	if (rc >= 0)
-		goto out;
-	err_clear(&err);
-	if (a.v[O_COMPANY]) {
-		rc = org_company_get(st, a.v[O_COMPANY], &o, &err);
-		if (rc < 0) {
-			rc = cli_fail(cli, &err, NULL);
-			goto out;
-		}
-		if (rc == 0) {
-			rc = cli_usage(cli, "统一社会信用代码 %s 未登记", a.v[O_COMPANY]);
-			goto out;
-		}
-		f.company = o.id;
+	return done(org_project_add(st, who, &in, cli->today, now_seconds(), &r->project, err));
+}
+
+static int project_import_call(struct store *st, const struct actor *who, const struct cli *cli,
+                               const struct args *a, union result *r, struct err *err)
+{
+	return done(
+	    org_project_import(st, who, a->operand, cli->today, now_seconds(), &r->stats, err));
+}
+
+static int project_show_call(struct store *st, const struct actor *who, const struct cli *cli,
+                             const struct args *a, union result *r, struct err *err)
+{
+	(void)who;
+	(void)cli;
+	return org_project_get(st, a->id, &r->project, err);
+}
+
+static int project_change_call(struct store *st, const struct actor *who, const struct cli *cli,
+                               const struct args *a, union result *r, struct err *err)
+{
+	struct project_input in = project_input_of(a);
+
+	(void)cli;
+	return done(org_project_change(st, who, a->id, &in, now_seconds(), &r->project, err));
+}
+
+static int project_close_call(struct store *st, const struct actor *who, const struct cli *cli,
+                              const struct args *a, union result *r, struct err *err)
+{
+	(void)cli;
+	return done(org_project_close(st, who, a->id, now_seconds(), &r->project, err));
+}
+
+static void project_print(const struct op *op, const struct args *a, const union result *r)
+{
+	(void)a;
+	print_project_line(op->verb, &r->project);
+}
+
+static void project_import_print(const struct op *op, const struct args *a, const union result *r)
+{
+	(void)op;
+	printf("已导入 %s：%ld 行，新增 %ld 个项目，未变 %ld 个\n", a->operand, r->stats.rows,
+	       r->stats.inserted, r->stats.unchanged);
+}
+
+static void project_show_print(const struct op *op, const struct args *a, const union result *r)
+{
+	const struct project *p = &r->project;
+	char d1[DATE_TEXT_MAX], d2[DATE_TEXT_MAX];
+
+	(void)op;
+	if (a->v[O_JSON]) {
+		print_json(org_project_json(p));
+		return;
 	}
-	collect_init(&c, a.json, 8, project_header);
-	if (org_project_each(st, &f, collect_project, &c, &err) < 0) {
-		json_decref(c.array);
-		table_free(&c.table);
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	rc = collect_finish(cli, &c, "（没有符合条件的项目）");
-out:
-	store_close(st);
-	return rc;
+	printf("编号：%lld\n项目名称：%s\n所在区：%s\n地址：%s\n施工单位：%s（%s）\n",
+	       (long long)p->id, p->name, p->district_name, p->address, p->builder_name,
+	       p->builder_uscc);
+	if (p->supervisor)
+		printf("监理单位：%s（%s）\n", p->supervisor_name, p->supervisor_uscc);
+	else
+		printf("监理单位：\n");
+	printf("开工日期：%s\n竣工日期：%s\n状态：%s\n",
+	       p->start_on == DATE_NONE ? "" : date_format(p->start_on, d1),
+	       p->end_on == DATE_NONE ? "" : date_format(p->end_on, d2),
+	       project_state_label(p->state));
+}
+
+static void project_not_found(const struct cli *cli, const struct args *a)
+{
+	fprintf(stderr, "opcert %s: 项目编号 %lld 不存在\n", cli->command, (long long)a->id);
+}
+
+static const struct op project_ops[] = {
+    {.syntax = {.allowed = PROJ_FIELDS,
+                .required = OPT(O_NAME) | OPT(O_DISTRICT) | OPT(O_BUILDER),
+                .required_msg = "add 需要 --name、--district 和 --builder"},
+     .verb = "已登记",
+     .call = project_add_call,
+     .print = project_print},
+    {.syntax = {.operands = 1, .operand_name = "要导入的文件"},
+     .file = 1,
+     .call = project_import_call,
+     .print = project_import_print},
+    {.syntax = {.allowed = OPT(O_JSON), .operands = 1, .operand_name = "项目编号", .project_id = 1},
+     .flags = STORE_READONLY,
+     .call = project_show_call,
+     .print = project_show_print,
+     .not_found = project_not_found},
+    {.syntax = {.allowed = PROJ_FIELDS | OPT(O_STATE),
+                .operands = 1,
+                .operand_name = "项目编号",
+                .project_id = 1,
+                .any = PROJ_FIELDS | OPT(O_STATE),
+                .any_msg = "change 至少需要一个要修改的选项"},
+     .verb = "已修改",
+     .call = project_change_call,
+     .print = project_print},
+    {.syntax = {.operands = 1, .operand_name = "项目编号", .project_id = 1},
+     .verb = "已关闭",
+     .call = project_close_call,
+     .print = project_print},
+};
+
+static int project_add(int argc, char **argv, struct cli *cli)
+{
+	return run(argc, argv, cli, &project_ops[0]);
+}
+
+static int project_import(int argc, char **argv, struct cli *cli)
+{
+	return run(argc, argv, cli, &project_ops[1]);
 }
 
 static int project_show(int argc, char **argv, struct cli *cli)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct project p;
-	struct err err;
-	int64_t id;
-	char d1[DATE_TEXT_MAX], d2[DATE_TEXT_MAX];
-	int rc = parse(argc, argv, cli, OPT(O_JSON), 1, "项目编号", &a);
-
-	if (rc >= 0)
-		return rc;
-	rc = parse_id(cli, a.operand, &id);
-	if (rc >= 0)
-		return rc;
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	rc = org_project_get(st, id, &p, &err);
-	if (rc < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else if (rc == 0) {
-		fprintf(stderr, "opcert %s: 项目编号 %lld 不存在\n", cli->command, (long long)id);
-		rc = EXIT_USAGE;
-	} else {
-		if (a.json) {
-			print_json(org_project_json(&p));
-		} else {
-			printf(
-			    "编号：%lld\n项目名称：%s\n所在区：%s\n地址：%s\n施工单位：%s（%s）\n",
-			    (long long)p.id, p.name, p.district_name, p.address, p.builder_name,
-			    p.builder_uscc);
-			if (p.supervisor)
-				printf("监理单位：%s（%s）\n", p.supervisor_name,
-				       p.supervisor_uscc);
-			else
-				printf("监理单位：\n");
-			printf("开工日期：%s\n竣工日期：%s\n状态：%s\n",
-			       p.start_on == DATE_NONE ? "" : date_format(p.start_on, d1),
-			       p.end_on == DATE_NONE ? "" : date_format(p.end_on, d2),
-			       project_state_label(p.state));
-		}
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return run(argc, argv, cli, &project_ops[2]);
 }
 
 static int project_change(int argc, char **argv, struct cli *cli)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct project p;
-	struct err err;
-	int64_t id;
-	int i, any = 0;
-	int rc = parse(argc, argv, cli, PROJ_FIELDS | OPT(O_STATE), 1, "项目编号", &a);
-
-	if (rc >= 0)
-		return rc;
-	rc = parse_id(cli, a.operand, &id);
-	if (rc >= 0)
-		return rc;
-	for (i = 0; i < O_COUNT; i++)
-		any |= a.v[i] != NULL;
-	if (!any)
-		return cli_usage(cli, "change 至少需要一个要修改的选项");
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_project_change(st, &who, id,
-	                       &(struct project_input){.name = a.v[O_NAME],
-	                                               .district = a.v[O_DISTRICT],
-	                                               .address = a.v[O_ADDRESS],
-	                                               .builder = a.v[O_BUILDER],
-	                                               .supervisor = a.v[O_SUPERVISOR],
-	                                               .start = a.v[O_START],
-	                                               .end = a.v[O_END],
-	                                               .state = a.v[O_STATE]},
-	                       now_seconds(), &p, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		print_project_line("已修改", &p);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return run(argc, argv, cli, &project_ops[3]);
 }
 
 static int project_close(int argc, char **argv, struct cli *cli)
 {
+	return run(argc, argv, cli, &project_ops[4]);
+}
+
+static int each_project(struct store *st, const void *filter, struct collect *c, struct err *err)
+{
+	return org_project_each(st, filter, collect_project, c, err);
+}
+
+static const struct list_kind project_list_kind = {8, project_header, "（没有符合条件的项目）",
+                                                   each_project};
+
+static int project_list(int argc, char **argv, struct cli *cli)
+{
+	static const struct syntax syn = {.allowed = OPT(O_DISTRICT) | OPT(O_COMPANY) | OPT(O_ALL) |
+	                                             OPT(O_JSON)};
 	struct args a;
 	struct store *st = NULL;
-	struct actor who;
-	struct project p;
+	struct project_filter f = {0};
+	struct org o;
 	struct err err;
-	int64_t id;
-	int rc = parse(argc, argv, cli, 0, 1, "项目编号", &a);
+	int rc = parse(argc, argv, cli, &syn, &a);
 
 	if (rc >= 0)
 		return rc;
-	rc = parse_id(cli, a.operand, &id);
+	f.include_closed = a.v[O_ALL] != NULL;
+	rc = list_open(cli, &a, &st, &f.district);
 	if (rc >= 0)
 		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_project_close(st, &who, id, now_seconds(), &p, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		print_project_line("已关闭", &p);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
+	if (a.v[O_COMPANY]) {
+		err_clear(&err);
+		rc = org_company_get(st, a.v[O_COMPANY], &o, &err);
+		if (rc <= 0) {
+			rc = rc < 0 ? cli_fail(cli, &err, NULL)
+			            : cli_usage(cli, "统一社会信用代码 %s 未登记", a.v[O_COMPANY]);
+			store_close(st);
+			return rc;
+		}
+		f.company = o.id;
 	}
-	store_close(st);
-	return rc;
+	return list_rows(cli, st, &a, &project_list_kind, &f);
 }
 
 int cmd_project(int argc, char **argv, struct cli *cli)
 {
-	static const struct sub subs[] = {
+	static const struct cli_sub subs[] = {
 	    {"add", project_add},   {"import", project_import}, {"list", project_list},
 	    {"show", project_show}, {"change", project_change}, {"close", project_close},
 	};
 
-	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                "add、import、list、show、change、close");
+	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                    "add、import、list、show、change、close");
 }
 
 /* ---- institution --------------------------------------------------------- */
@@ -892,143 +894,111 @@ const char cmd_institution_help[] =
     "  close NAME        注销机构。记录保留。\n"
     "\n每次修改都记入审计记录。\n" CLI_COMMON_HELP;
 
-static int institution_add(int argc, char **argv, struct cli *cli)
-{
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, ORG_FIELDS, 0, NULL, &a);
-
-	if (rc >= 0)
-		return rc;
-	if (!a.v[O_NAME])
-		return cli_usage(cli, "add 需要 --name");
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_institution_add(st, &who,
-	                        &(struct org_input){.name = a.v[O_NAME],
-	                                            .district = a.v[O_DISTRICT],
-	                                            .contact = a.v[O_CONTACT],
-	                                            .phone = a.v[O_PHONE]},
-	                        now_seconds(), &o, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		printf("已登记培训机构：%s（%s）\n", o.name, o.district ? o.district_name : "全市");
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
-}
-
 static const char *const institution_header[] = {"机构名称", "所在区", "联系人", "联系电话",
                                                  "状态"};
 
-static int institution_list(int argc, char **argv, struct cli *cli)
+static int institution_add_call(struct store *st, const struct actor *who, const struct cli *cli,
+                                const struct args *a, union result *r, struct err *err)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct org_filter f = {.kinds = OPT(ORG_INSTITUTION)};
-	struct collect c;
-	struct err err;
-	int rc = parse(argc, argv, cli, OPT(O_DISTRICT) | OPT(O_ALL) | OPT(O_JSON), 0, NULL, &a);
+	struct org_input in = org_input_of(a);
 
-	if (rc >= 0)
-		return rc;
-	f.include_closed = a.all;
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	rc = list_district(cli, st, a.v[O_DISTRICT], &f.district);
-	if (rc >= 0)
-		goto out;
-	collect_init(&c, a.json, 5, institution_header);
-	err_clear(&err);
-	if (org_each(st, &f, collect_org, &c, &err) < 0) {
-		json_decref(c.array);
-		table_free(&c.table);
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	rc = collect_finish(cli, &c, "（没有符合条件的培训机构）");
-out:
-	store_close(st);
-	return rc;
+	(void)cli;
+	return done(org_institution_add(st, who, &in, now_seconds(), &r->org, err));
+}
+
+static int institution_change_call(struct store *st, const struct actor *who, const struct cli *cli,
+                                   const struct args *a, union result *r, struct err *err)
+{
+	struct org_input in = org_input_of(a);
+
+	(void)cli;
+	return done(org_institution_change(st, who, a->operand, &in, now_seconds(), &r->org, err));
+}
+
+static int institution_close_call(struct store *st, const struct actor *who, const struct cli *cli,
+                                  const struct args *a, union result *r, struct err *err)
+{
+	(void)cli;
+	return done(org_institution_close(st, who, a->operand, now_seconds(), &r->org, err));
+}
+
+static void institution_print(const struct op *op, const struct args *a, const union result *r)
+{
+	(void)a;
+	printf("%s培训机构：%s（%s）\n", op->verb, r->org.name,
+	       r->org.district ? r->org.district_name : "全市");
+}
+
+static void institution_close_print(const struct op *op, const struct args *a,
+                                    const union result *r)
+{
+	(void)op;
+	(void)a;
+	printf("已注销培训机构：%s\n", r->org.name);
+}
+
+static const struct op institution_ops[] = {
+    {.syntax = {.allowed = ORG_FIELDS, .required = OPT(O_NAME), .required_msg = "add 需要 --name"},
+     .verb = "已登记",
+     .call = institution_add_call,
+     .print = institution_print},
+    {.syntax = {.allowed = ORG_FIELDS,
+                .operands = 1,
+                .operand_name = "机构名称",
+                .any = ORG_FIELDS,
+                .any_msg = org_change_msg},
+     .verb = "已修改",
+     .call = institution_change_call,
+     .print = institution_print},
+    {.syntax = {.operands = 1, .operand_name = "机构名称"},
+     .call = institution_close_call,
+     .print = institution_close_print},
+};
+
+static int institution_add(int argc, char **argv, struct cli *cli)
+{
+	return run(argc, argv, cli, &institution_ops[0]);
 }
 
 static int institution_change(int argc, char **argv, struct cli *cli)
 {
-	struct args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, ORG_FIELDS, 1, "机构名称", &a);
-
-	if (rc >= 0)
-		return rc;
-	if (!a.v[O_NAME] && !a.v[O_DISTRICT] && !a.v[O_CONTACT] && !a.v[O_PHONE])
-		return cli_usage(cli,
-		                 "change 至少需要 --name、--district、--contact 或 --phone 之一");
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_institution_change(st, &who, a.operand,
-	                           &(struct org_input){.name = a.v[O_NAME],
-	                                               .district = a.v[O_DISTRICT],
-	                                               .contact = a.v[O_CONTACT],
-	                                               .phone = a.v[O_PHONE]},
-	                           now_seconds(), &o, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		printf("已修改培训机构：%s（%s）\n", o.name, o.district ? o.district_name : "全市");
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return run(argc, argv, cli, &institution_ops[1]);
 }
 
 static int institution_close(int argc, char **argv, struct cli *cli)
 {
+	return run(argc, argv, cli, &institution_ops[2]);
+}
+
+static const struct list_kind institution_list_kind = {5, institution_header,
+                                                       "（没有符合条件的培训机构）", each_org};
+
+static int institution_list(int argc, char **argv, struct cli *cli)
+{
+	static const struct syntax syn = {.allowed = OPT(O_DISTRICT) | OPT(O_ALL) | OPT(O_JSON)};
 	struct args a;
 	struct store *st = NULL;
-	struct actor who;
-	struct org o;
-	struct err err;
-	int rc = parse(argc, argv, cli, 0, 1, "机构名称", &a);
+	struct org_filter f = {.kinds = OPT(ORG_INSTITUTION)};
+	int rc = parse(argc, argv, cli, &syn, &a);
 
 	if (rc >= 0)
 		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
+	f.include_closed = a.v[O_ALL] != NULL;
+	rc = list_open(cli, &a, &st, &f.district);
+	if (rc >= 0)
 		return rc;
-	actor_cli(&who);
-	err_clear(&err);
-	if (org_institution_close(st, &who, a.operand, now_seconds(), &o, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-	} else {
-		printf("已注销培训机构：%s\n", o.name);
-		rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	}
-	store_close(st);
-	return rc;
+	return list_rows(cli, st, &a, &institution_list_kind, &f);
 }
 
 int cmd_institution(int argc, char **argv, struct cli *cli)
 {
-	static const struct sub subs[] = {
+	static const struct cli_sub subs[] = {
 	    {"add", institution_add},
 	    {"list", institution_list},
 	    {"change", institution_change},
 	    {"close", institution_close},
 	};
 
-	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                "add、list、change、close");
+	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                    "add、list、change、close");
 }

@@ -328,6 +328,63 @@ static int cmd_version(int argc, char **argv, struct cli *cli)
 	return cli_finish_stdout(cli, EXIT_ALL_VALID);
 }
 
+static const char *option_name(const struct option *longopts, int opt)
+{
+	for (; longopts->name; longopts++)
+		if (longopts->val == opt)
+			return longopts->name;
+	return "";
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_syntax *syn, const char **v,
+              const char **operand)
+{
+	int opt, rc;
+
+	*operand = NULL;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", syn->longopts, NULL)) != -1) {
+		if (opt >= CLI_OPT_OWN && opt < CLI_OPT_OWN + 32) {
+			int o = opt - CLI_OPT_OWN;
+
+			if (!(syn->allowed & (1u << o)))
+				return cli_usage(cli, "%s 不接受选项 --%s", argv[0],
+				                 option_name(syn->longopts, opt));
+			v[o] = optarg ? optarg : "";
+			continue;
+		}
+		rc = cli_common_option(cli, opt, optarg);
+		if (rc >= 0)
+			return rc;
+		if (rc == -1)
+			return cli_usage(cli, "未知选项");
+	}
+	if (optind < argc)
+		*operand = argv[optind];
+	if (syn->missing && !*operand)
+		return cli_usage(cli, "%s", syn->missing);
+	if (optind + syn->operands < argc)
+		return cli_usage(cli, "多余的参数“%s”", argv[optind + syn->operands]);
+	return -1;
+}
+
+int cli_dispatch(int argc, char **argv, struct cli *cli, const struct cli_sub *subs, size_t nsubs,
+                 const char *names)
+{
+	size_t i;
+
+	if (argc < 2)
+		return cli_usage(cli, "缺少子命令（%s）", names);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		cli_print_help(cli_find(cli->command));
+		return EXIT_ALL_VALID;
+	}
+	for (i = 0; i < nsubs; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(argc - 1, argv + 1, cli);
+	return cli_usage(cli, "没有子命令“%s”（可用：%s）", argv[1], names);
+}
+
 int cli_common_option(struct cli *cli, int opt, const char *arg)
 {
 	switch (opt) {
