@@ -97,74 +97,30 @@ const char cmd_token_help[] =
     "  --json            list 以 JSON 输出\n"
     "\n账号被停用时，其全部令牌随之吊销。\n" USER_COMMON_HELP;
 
-enum {
-	OPT_ROLE = 0x200,
-	OPT_DISTRICT,
-	OPT_COMPANY,
-	OPT_INSTITUTION,
-	OPT_PASSWORD_STDIN,
-	OPT_JSON,
-	OPT_LABEL,
-};
+enum { U_ROLE, U_DISTRICT, U_COMPANY, U_INSTITUTION, U_PASSWORD_STDIN, U_JSON, U_LABEL, U_COUNT };
+
+#define OPT_ROLE           (CLI_OPT_OWN + U_ROLE)
+#define OPT_DISTRICT       (CLI_OPT_OWN + U_DISTRICT)
+#define OPT_COMPANY        (CLI_OPT_OWN + U_COMPANY)
+#define OPT_INSTITUTION    (CLI_OPT_OWN + U_INSTITUTION)
+#define OPT_PASSWORD_STDIN (CLI_OPT_OWN + U_PASSWORD_STDIN)
+#define OPT_JSON           (CLI_OPT_OWN + U_JSON)
+#define OPT_LABEL          (CLI_OPT_OWN + U_LABEL)
 
 struct user_args {
-	const char *role;
-	const char *district;
-	const char *company;
-	const char *institution;
-	const char *label;
-	int password_stdin;
-	int json;
-	const char *operand; /* LOGIN or ID; NULL when none */
+	const char *v[U_COUNT]; /* option values ("" for a flag); NULL = not given */
+	const char *operand;    /* LOGIN or ID; NULL when none */
 };
 
-/* Parse options and at most one operand (required when need); -1 to go
- * on, else an exit status. */
-static int parse(int argc, char **argv, struct cli *cli, const struct option *longopts, int need,
-                 struct user_args *a)
+/* Parse options and at most `operands` (0 or 1) operands, required when
+ * need; -1 to go on, else an exit status. */
+static int parse(int argc, char **argv, struct cli *cli, const struct option *longopts,
+                 int operands, int need, struct user_args *a)
 {
-	int opt, rc;
+	const struct cli_syntax syn = {longopts, CLI_ALL_OWN, operands, need ? "缺少参数" : NULL};
 
 	memset(a, 0, sizeof(*a));
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_ROLE:
-			a->role = optarg;
-			continue;
-		case OPT_DISTRICT:
-			a->district = optarg;
-			continue;
-		case OPT_COMPANY:
-			a->company = optarg;
-			continue;
-		case OPT_INSTITUTION:
-			a->institution = optarg;
-			continue;
-		case OPT_PASSWORD_STDIN:
-			a->password_stdin = 1;
-			continue;
-		case OPT_JSON:
-			a->json = 1;
-			continue;
-		case OPT_LABEL:
-			a->label = optarg;
-			continue;
-		default:
-			break;
-		}
-		rc = cli_common_option(cli, opt, optarg);
-		if (rc >= 0)
-			return rc;
-		if (rc == -1)
-			return cli_usage(cli, "未知选项");
-	}
-	if (optind < argc)
-		a->operand = argv[optind];
-	if (need && !a->operand)
-		return cli_usage(cli, "缺少参数");
-	if (optind + 1 < argc)
-		return cli_usage(cli, "多余的参数“%s”", argv[optind + 1]);
-	return -1;
+	return cli_parse(cli, argc, argv, &syn, a->v, &a->operand);
 }
 
 /* The first line of standard input as the password; 0, or an exit status. */
@@ -215,7 +171,90 @@ static json_t *json_time(int64_t t)
 	return json_string(buf);
 }
 
+/* --- running a subcommand --- */
+
+/* What a subcommand does with the store and prints; ctx is its own. */
+struct user_op {
+	int flags; /* cli_open_store's */
+	/* 0, or -1 with err */
+	int (*call)(struct store *st, const struct actor *who, const struct user_args *a, void *ctx,
+	            struct err *err);
+	/* EXIT_ALL_VALID, or EXIT_SYSTEM when the output failed */
+	int (*print)(const struct user_args *a, void *ctx);
+};
+
+/* Open the store, call op with the person at the terminal as actor, print. */
+static int run(struct cli *cli, const struct user_args *a, const struct user_op *op, void *ctx)
+{
+	struct store *st = NULL;
+	struct actor who;
+	struct err err;
+	int rc = cli_open_store(cli, op->flags, &st);
+
+	if (rc)
+		return rc;
+	err_clear(&err);
+	actor_cli(&who);
+	if (op->call(st, &who, a, ctx, &err) < 0)
+		rc = cli_fail(cli, &err, NULL);
+	else
+		rc = cli_finish_stdout(cli, op->print(a, ctx));
+	store_close(st);
+	return rc;
+}
+
+/* LOGIN well formed: 0, or an exit status. */
+static int check_login(const struct cli *cli, const char *login)
+{
+	struct err err;
+
+	err_clear(&err);
+	if (account_login_ok(login, &err) < 0)
+		return cli_fail(cli, &err, NULL);
+	return 0;
+}
+
+/* The password from standard input with --password-stdin: 0, or an exit status. */
+static int stdin_password(const struct cli *cli, const struct user_args *a, char *buf, size_t size)
+{
+	return a->v[U_PASSWORD_STDIN] ? read_password(cli, buf, size) : 0;
+}
+
 /* --- user add --- */
+
+struct add_ctx {
+	enum role role;
+	const char *scope;
+	char password[256];
+	char otp[ACCOUNT_OTP_SIZE];
+	struct account_info info;
+};
+
+static int add_call(struct store *st, const struct actor *who, const struct user_args *a, void *arg,
+                    struct err *err)
+{
+	struct add_ctx *c = arg;
+	int64_t org;
+
+	if (account_scope(st, c->role, c->scope, &org, err) < 0 ||
+	    account_add(st, who, a->operand, c->role, org,
+	                a->v[U_PASSWORD_STDIN] ? c->password : NULL, (int64_t)time(NULL), c->otp,
+	                err) < 0 ||
+	    account_get(st, a->operand, &c->info, err) != 1)
+		return -1;
+	return 0;
+}
+
+static int add_print(const struct user_args *a, void *arg)
+{
+	const struct add_ctx *c = arg;
+
+	printf("已添加账号 %s（%s%s%s）\n", c->info.login, role_label(c->info.role),
+	       c->info.org_name[0] ? "，" : "", c->info.org_name);
+	if (!a->v[U_PASSWORD_STDIN])
+		printf("一次性密码（只显示这一次，首次登录时必须修改）：\n%s\n", c->otp);
+	return EXIT_ALL_VALID;
+}
 
 static int user_add(int argc, char **argv, struct cli *cli)
 {
@@ -228,83 +267,82 @@ static int user_add(int argc, char **argv, struct cli *cli)
 	    CLI_COMMON_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct user_op op = {0, add_call, add_print};
 	struct user_args a;
-	struct store *st = NULL;
-	struct account_info info;
-	struct actor who;
-	struct err err;
-	char password[256], otp[ACCOUNT_OTP_SIZE];
-	const char *scope = NULL, *want = NULL, *kind;
+	struct add_ctx c = {0};
+	const char *want = NULL, *kind;
 	int rc, role, given;
-	int64_t org;
 
-	rc = parse(argc, argv, cli, longopts, 1, &a);
+	rc = parse(argc, argv, cli, longopts, 1, 1, &a);
 	if (rc >= 0)
 		return rc;
-	err_clear(&err);
-	if (account_login_ok(a.operand, &err) < 0)
-		return cli_fail(cli, &err, NULL);
-	if (!a.role)
+	rc = check_login(cli, a.operand);
+	if (rc)
+		return rc;
+	if (!a.v[U_ROLE])
 		return cli_usage(cli,
 		                 "缺少 --role（可用：city_admin、city_officer、district_officer、"
 		                 "company_user、training_user、auditor）");
-	role = role_parse(a.role);
+	role = role_parse(a.v[U_ROLE]);
 	if (role < 0)
 		return cli_usage(cli,
 		                 "没有角色“%s”（可用：city_admin、city_officer、district_officer、"
 		                 "company_user、training_user、auditor）",
-		                 a.role);
-	given = (a.district != NULL) + (a.company != NULL) + (a.institution != NULL);
+		                 a.v[U_ROLE]);
+	c.role = (enum role)role;
+	given = (a.v[U_DISTRICT] != NULL) + (a.v[U_COMPANY] != NULL) + (a.v[U_INSTITUTION] != NULL);
 	if (given > 1)
 		return cli_usage(cli, "--district、--company、--institution 只能给出一个");
-	kind = role_scope_kind((enum role)role);
+	kind = role_scope_kind(c.role);
 	if (kind && strcmp(kind, "district") == 0) {
-		scope = a.district;
+		c.scope = a.v[U_DISTRICT];
 		want = "--district";
 	} else if (kind && strcmp(kind, "company") == 0) {
-		scope = a.company;
+		c.scope = a.v[U_COMPANY];
 		want = "--company";
 	} else if (kind && strcmp(kind, "institution") == 0) {
-		scope = a.institution;
+		c.scope = a.v[U_INSTITUTION];
 		want = "--institution";
 	}
-	if (want && !scope)
-		return cli_usage(cli, "%s须用 %s 指定所属单位", role_label((enum role)role), want);
-	if (given && !scope)
-		return cli_usage(cli, "%s不属于区县、企业或培训机构，不需要 %s",
-		                 role_label((enum role)role),
-		                 a.district  ? "--district"
-		                 : a.company ? "--company"
-		                             : "--institution");
-	if (a.password_stdin) {
-		rc = read_password(cli, password, sizeof(password));
-		if (rc)
-			return rc;
-	}
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		goto out;
-	actor_cli(&who);
-	if (account_scope(st, (enum role)role, scope, &org, &err) < 0 ||
-	    account_add(st, &who, a.operand, (enum role)role, org,
-	                a.password_stdin ? password : NULL, (int64_t)time(NULL), otp, &err) < 0 ||
-	    account_get(st, a.operand, &info, &err) != 1) {
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	printf("已添加账号 %s（%s%s%s）\n", info.login, role_label(info.role),
-	       info.org_name[0] ? "，" : "", info.org_name);
-	if (!a.password_stdin)
-		printf("一次性密码（只显示这一次，首次登录时必须修改）：\n%s\n", otp);
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-out:
-	sodium_memzero(password, sizeof(password));
-	sodium_memzero(otp, sizeof(otp));
-	store_close(st);
+	if (want && !c.scope)
+		return cli_usage(cli, "%s须用 %s 指定所属单位", role_label(c.role), want);
+	if (given && !c.scope)
+		return cli_usage(cli, "%s不属于区县、企业或培训机构，不需要 %s", role_label(c.role),
+		                 a.v[U_DISTRICT]  ? "--district"
+		                 : a.v[U_COMPANY] ? "--company"
+		                                  : "--institution");
+	rc = stdin_password(cli, &a, c.password, sizeof(c.password));
+	if (rc == 0)
+		rc = run(cli, &a, &op, &c);
+	sodium_memzero(&c, sizeof(c));
 	return rc;
 }
 
 /* --- user passwd --- */
+
+struct passwd_ctx {
+	char password[256];
+	char otp[ACCOUNT_OTP_SIZE];
+};
+
+static int passwd_call(struct store *st, const struct actor *who, const struct user_args *a,
+                       void *arg, struct err *err)
+{
+	struct passwd_ctx *c = arg;
+
+	return account_passwd(st, who, a->operand, a->v[U_PASSWORD_STDIN] ? c->password : NULL,
+	                      (int64_t)time(NULL), c->otp, err);
+}
+
+static int passwd_print(const struct user_args *a, void *arg)
+{
+	const struct passwd_ctx *c = arg;
+
+	printf("已重设账号 %s 的密码，该账号已登录的会话全部结束\n", a->operand);
+	if (!a->v[U_PASSWORD_STDIN])
+		printf("一次性密码（只显示这一次，下次登录时必须修改）：\n%s\n", c->otp);
+	return EXIT_ALL_VALID;
+}
 
 static int user_passwd(int argc, char **argv, struct cli *cli)
 {
@@ -313,78 +351,54 @@ static int user_passwd(int argc, char **argv, struct cli *cli)
 	    CLI_COMMON_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct user_op op = {0, passwd_call, passwd_print};
 	struct user_args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct err err;
-	char password[256], otp[ACCOUNT_OTP_SIZE];
+	struct passwd_ctx c = {0};
 	int rc;
 
-	rc = parse(argc, argv, cli, longopts, 1, &a);
+	rc = parse(argc, argv, cli, longopts, 1, 1, &a);
 	if (rc >= 0)
 		return rc;
-	err_clear(&err);
-	if (account_login_ok(a.operand, &err) < 0)
-		return cli_fail(cli, &err, NULL);
-	if (a.password_stdin) {
-		rc = read_password(cli, password, sizeof(password));
-		if (rc)
-			return rc;
-	}
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		goto out;
-	actor_cli(&who);
-	if (account_passwd(st, &who, a.operand, a.password_stdin ? password : NULL,
-	                   (int64_t)time(NULL), otp, &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	printf("已重设账号 %s 的密码，该账号已登录的会话全部结束\n", a.operand);
-	if (!a.password_stdin)
-		printf("一次性密码（只显示这一次，下次登录时必须修改）：\n%s\n", otp);
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-out:
-	sodium_memzero(password, sizeof(password));
-	sodium_memzero(otp, sizeof(otp));
-	store_close(st);
+	rc = check_login(cli, a.operand);
+	if (rc == 0)
+		rc = stdin_password(cli, &a, c.password, sizeof(c.password));
+	if (rc == 0)
+		rc = run(cli, &a, &op, &c);
+	sodium_memzero(&c, sizeof(c));
 	return rc;
 }
 
 /* --- user disable / enable --- */
 
+static const struct option operand_only[] = {
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
+};
+
+static int able_call(struct store *st, const struct actor *who, const struct user_args *a,
+                     void *arg, struct err *err)
+{
+	return account_disable(st, who, a->operand, *(int *)arg, (int64_t)time(NULL), err);
+}
+
+static int able_print(const struct user_args *a, void *arg)
+{
+	if (*(int *)arg)
+		printf("已停用账号 %s：不能再登录，其会话和接口令牌已失效\n", a->operand);
+	else
+		printf("已启用账号 %s\n", a->operand);
+	return EXIT_ALL_VALID;
+}
+
 static int user_able(int argc, char **argv, struct cli *cli, int disable)
 {
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct user_op op = {0, able_call, able_print};
 	struct user_args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct err err;
-	int rc;
+	int rc = parse(argc, argv, cli, operand_only, 1, 1, &a);
 
-	rc = parse(argc, argv, cli, longopts, 1, &a);
 	if (rc >= 0)
 		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	actor_cli(&who);
-	if (account_disable(st, &who, a.operand, disable, (int64_t)time(NULL), &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	if (disable)
-		printf("已停用账号 %s：不能再登录，其会话和接口令牌已失效\n", a.operand);
-	else
-		printf("已启用账号 %s\n", a.operand);
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-out:
-	store_close(st);
-	return rc;
+	return run(cli, &a, &op, &disable);
 }
 
 static int user_disable(int argc, char **argv, struct cli *cli)
@@ -397,7 +411,69 @@ static int user_enable(int argc, char **argv, struct cli *cli)
 	return user_able(argc, argv, cli, 0);
 }
 
-/* --- user list --- */
+/* --- lists --- */
+
+/* A list: walk prints the header and counted lines (json 0, arg an int)
+ * or appends JSON objects (arg an array); noun counts them. */
+struct listing {
+	int (*walk)(struct store *st, const char *login, int json, void *arg, struct err *err);
+	const char *noun;
+};
+
+struct list_ctx {
+	const struct listing *l;
+	json_t *arr;
+	int n;
+};
+
+static const struct option list_options[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
+};
+
+static int list_call(struct store *st, const struct actor *who, const struct user_args *a,
+                     void *arg, struct err *err)
+{
+	struct list_ctx *c = arg;
+	int rc;
+
+	(void)who;
+	if (!a->v[U_JSON])
+		return c->l->walk(st, a->operand, 0, &c->n, err) != 0 ? -1 : 0;
+	c->arr = json_array();
+	rc = c->arr ? c->l->walk(st, a->operand, 1, c->arr, err) : -1;
+	if (rc != 0) {
+		if (!err->msg[0])
+			err_system(err, "内存不足");
+		return -1;
+	}
+	return 0;
+}
+
+static int list_print(const struct user_args *a, void *arg)
+{
+	const struct list_ctx *c = arg;
+
+	if (!a->v[U_JSON]) {
+		printf("共 %d 个%s\n", c->n, c->l->noun);
+		return EXIT_ALL_VALID;
+	}
+	if (json_dumpf(c->arr, stdout, JSON_INDENT(2)) < 0)
+		return EXIT_SYSTEM;
+	putchar('\n');
+	return EXIT_ALL_VALID;
+}
+
+static int run_list(struct cli *cli, const struct user_args *a, const struct listing *l)
+{
+	static const struct user_op op = {STORE_READONLY, list_call, list_print};
+	struct list_ctx c = {l, NULL, 0};
+	int rc = run(cli, a, &op, &c);
+
+	json_decref(c.arr);
+	return rc;
+}
 
 static int list_account_json(void *arg, const struct account_info *a)
 {
@@ -428,134 +504,27 @@ static int list_account_text(void *arg, const struct account_info *a)
 	return 0;
 }
 
+static int walk_accounts(struct store *st, const char *login, int json, void *arg, struct err *err)
+{
+	(void)login;
+	if (json)
+		return account_each(st, list_account_json, arg, err);
+	printf("%-20s  %-18s  %-24s  %-6s  %-16s  %s\n", "账号", "角色", "所属单位", "状态",
+	       "创建时间", "最近登录");
+	return account_each(st, list_account_text, arg, err);
+}
+
 static int user_list(int argc, char **argv, struct cli *cli)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, OPT_JSON},
-	    CLI_COMMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
+	static const struct listing l = {walk_accounts, "账号"};
 	struct user_args a;
-	struct store *st = NULL;
-	struct err err;
-	json_t *arr = NULL;
-	int rc, n = 0;
+	int rc = parse(argc, argv, cli, list_options, 1, 0, &a);
 
-	rc = parse(argc, argv, cli, longopts, 0, &a);
 	if (rc >= 0)
 		return rc;
 	if (a.operand)
 		return cli_usage(cli, "多余的参数“%s”", a.operand);
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	if (a.json) {
-		arr = json_array();
-		rc = arr ? account_each(st, list_account_json, arr, &err) : -1;
-		if (rc != 0) {
-			if (!err.msg[0])
-				err_system(&err, "内存不足");
-			rc = cli_fail(cli, &err, NULL);
-			goto out;
-		}
-		if (json_dumpf(arr, stdout, JSON_INDENT(2)) < 0)
-			goto fail_out;
-		putchar('\n');
-	} else {
-		printf("%-20s  %-18s  %-24s  %-6s  %-16s  %s\n", "账号", "角色", "所属单位", "状态",
-		       "创建时间", "最近登录");
-		if (account_each(st, list_account_text, &n, &err) != 0) {
-			rc = cli_fail(cli, &err, NULL);
-			goto out;
-		}
-		printf("共 %d 个账号\n", n);
-	}
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-	goto out;
-fail_out:
-	rc = cli_finish_stdout(cli, EXIT_SYSTEM);
-out:
-	json_decref(arr);
-	store_close(st);
-	return rc;
-}
-
-/* --- token new / revoke / list --- */
-
-static int token_new(int argc, char **argv, struct cli *cli)
-{
-	static const struct option longopts[] = {
-	    {"label", required_argument, NULL, OPT_LABEL},
-	    CLI_COMMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
-	struct user_args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct err err;
-	char token[ACCOUNT_TOKEN_SIZE];
-	int64_t id;
-	int rc;
-
-	rc = parse(argc, argv, cli, longopts, 1, &a);
-	if (rc >= 0)
-		return rc;
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	actor_cli(&who);
-	if (account_token_new(st, &who, a.operand, a.label, (int64_t)time(NULL), token, &id, &err) <
-	    0) {
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	printf("已为账号 %s 新建接口令牌，编号 %lld。令牌只显示这一次，请立即妥善保存：\n%s\n",
-	       a.operand, (long long)id, token);
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-out:
-	sodium_memzero(token, sizeof(token));
-	store_close(st);
-	return rc;
-}
-
-static int token_revoke(int argc, char **argv, struct cli *cli)
-{
-	static const struct option longopts[] = {
-	    CLI_COMMON_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
-	struct user_args a;
-	struct store *st = NULL;
-	struct actor who;
-	struct err err;
-	char *end;
-	long long id;
-	int rc;
-
-	rc = parse(argc, argv, cli, longopts, 1, &a);
-	if (rc >= 0)
-		return rc;
-	if (a.operand[0] < '0' || a.operand[0] > '9')
-		return cli_usage(cli, "令牌编号“%s”应为正整数", a.operand);
-	id = strtoll(a.operand, &end, 10);
-	if (*end || id <= 0)
-		return cli_usage(cli, "令牌编号“%s”应为正整数", a.operand);
-	rc = cli_open_store(cli, 0, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	actor_cli(&who);
-	if (account_token_revoke(st, &who, (int64_t)id, (int64_t)time(NULL), &err) < 0) {
-		rc = cli_fail(cli, &err, NULL);
-		goto out;
-	}
-	printf("已吊销接口令牌 %lld\n", id);
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-out:
-	store_close(st);
-	return rc;
+	return run_list(cli, &a, &l);
 }
 
 static int list_token_json(void *arg, const struct account_token_info *t)
@@ -581,98 +550,122 @@ static int list_token_text(void *arg, const struct account_token_info *t)
 	return 0;
 }
 
+static int walk_tokens(struct store *st, const char *login, int json, void *arg, struct err *err)
+{
+	if (json)
+		return account_token_each(st, login, list_token_json, arg, err);
+	printf("%-6s  %-20s  %-16s  %-16s  %s\n", "编号", "账号", "创建时间", "吊销时间", "说明");
+	return account_token_each(st, login, list_token_text, arg, err);
+}
+
 static int token_list(int argc, char **argv, struct cli *cli)
 {
+	static const struct listing l = {walk_tokens, "令牌"};
+	struct user_args a;
+	int rc = parse(argc, argv, cli, list_options, 1, 0, &a);
+
+	if (rc >= 0)
+		return rc;
+	return run_list(cli, &a, &l);
+}
+
+/* --- token new / revoke --- */
+
+struct token_ctx {
+	char token[ACCOUNT_TOKEN_SIZE];
+	int64_t id;
+};
+
+static int token_new_call(struct store *st, const struct actor *who, const struct user_args *a,
+                          void *arg, struct err *err)
+{
+	struct token_ctx *c = arg;
+
+	return account_token_new(st, who, a->operand, a->v[U_LABEL], (int64_t)time(NULL), c->token,
+	                         &c->id, err);
+}
+
+static int token_new_print(const struct user_args *a, void *arg)
+{
+	const struct token_ctx *c = arg;
+
+	printf("已为账号 %s 新建接口令牌，编号 %lld。令牌只显示这一次，请立即妥善保存：\n%s\n",
+	       a->operand, (long long)c->id, c->token);
+	return EXIT_ALL_VALID;
+}
+
+static int token_new(int argc, char **argv, struct cli *cli)
+{
 	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, OPT_JSON},
+	    {"label", required_argument, NULL, OPT_LABEL},
 	    CLI_COMMON_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
+	static const struct user_op op = {0, token_new_call, token_new_print};
 	struct user_args a;
-	struct store *st = NULL;
-	struct err err;
-	json_t *arr = NULL;
-	int rc, n = 0;
+	struct token_ctx c = {0};
+	int rc = parse(argc, argv, cli, longopts, 1, 1, &a);
 
-	rc = parse(argc, argv, cli, longopts, 0, &a);
 	if (rc >= 0)
 		return rc;
-	rc = cli_open_store(cli, STORE_READONLY, &st);
-	if (rc)
-		return rc;
-	err_clear(&err);
-	if (a.json) {
-		arr = json_array();
-		rc = arr ? account_token_each(st, a.operand, list_token_json, arr, &err) : -1;
-		if (rc != 0) {
-			if (!err.msg[0])
-				err_system(&err, "内存不足");
-			rc = cli_fail(cli, &err, NULL);
-			goto out;
-		}
-		if (json_dumpf(arr, stdout, JSON_INDENT(2)) < 0) {
-			rc = cli_finish_stdout(cli, EXIT_SYSTEM);
-			goto out;
-		}
-		putchar('\n');
-	} else {
-		printf("%-6s  %-20s  %-16s  %-16s  %s\n", "编号", "账号", "创建时间", "吊销时间",
-		       "说明");
-		if (account_token_each(st, a.operand, list_token_text, &n, &err) != 0) {
-			rc = cli_fail(cli, &err, NULL);
-			goto out;
-		}
-		printf("共 %d 个令牌\n", n);
-	}
-	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
-out:
-	json_decref(arr);
-	store_close(st);
+	rc = run(cli, &a, &op, &c);
+	sodium_memzero(&c, sizeof(c));
 	return rc;
+}
+
+static int token_revoke_call(struct store *st, const struct actor *who, const struct user_args *a,
+                             void *arg, struct err *err)
+{
+	(void)a;
+	return account_token_revoke(st, who, *(int64_t *)arg, (int64_t)time(NULL), err);
+}
+
+static int token_revoke_print(const struct user_args *a, void *arg)
+{
+	(void)a;
+	printf("已吊销接口令牌 %lld\n", (long long)*(int64_t *)arg);
+	return EXIT_ALL_VALID;
+}
+
+static int token_revoke(int argc, char **argv, struct cli *cli)
+{
+	static const struct user_op op = {0, token_revoke_call, token_revoke_print};
+	struct user_args a;
+	char *end;
+	int64_t id;
+	int rc = parse(argc, argv, cli, operand_only, 1, 1, &a);
+
+	if (rc >= 0)
+		return rc;
+	if (a.operand[0] < '0' || a.operand[0] > '9')
+		return cli_usage(cli, "令牌编号“%s”应为正整数", a.operand);
+	id = (int64_t)strtoll(a.operand, &end, 10);
+	if (*end || id <= 0)
+		return cli_usage(cli, "令牌编号“%s”应为正整数", a.operand);
+	return run(cli, &a, &op, &id);
 }
 
 /* --- dispatch --- */
 
-struct subcommand {
-	const char *name;
-	int (*run)(int argc, char **argv, struct cli *cli);
-};
-
-static int dispatch(int argc, char **argv, struct cli *cli, const struct subcommand *subs, size_t n,
-                    const char *names)
-{
-	size_t i;
-
-	if (argc < 2)
-		return cli_usage(cli, "缺少子命令（%s）", names);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		cli_print_help(cli_find(cli->command));
-		return EXIT_ALL_VALID;
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].run(argc - 1, argv + 1, cli);
-	return cli_usage(cli, "没有子命令“%s”（可用：%s）", argv[1], names);
-}
-
 int cmd_user(int argc, char **argv, struct cli *cli)
 {
-	static const struct subcommand subs[] = {
+	static const struct cli_sub subs[] = {
 	    {"add", user_add},       {"passwd", user_passwd}, {"disable", user_disable},
 	    {"enable", user_enable}, {"list", user_list},
 	};
 
-	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                "add、passwd、disable、enable、list");
+	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                    "add、passwd、disable、enable、list");
 }
 
 int cmd_token(int argc, char **argv, struct cli *cli)
 {
-	static const struct subcommand subs[] = {
+	static const struct cli_sub subs[] = {
 	    {"new", token_new},
 	    {"revoke", token_revoke},
 	    {"list", token_list},
 	};
 
-	return dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]), "new、revoke、list");
+	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
+	                    "new、revoke、list");
 }
