@@ -19,13 +19,13 @@ int cmd_reinstate(int argc, char **argv, struct cli *cli);
 int cmd_revoke(int argc, char **argv, struct cli *cli);
 int cmd_amend(int argc, char **argv, struct cli *cli);
 
-enum {
-	OPT_VALID_UNTIL = 0x200,
-	OPT_REVIEW_DUE,
-	OPT_REASON,
-	OPT_FIELD,
-	OPT_VALUE,
-};
+enum { L_VALID_UNTIL, L_REVIEW_DUE, L_REASON, L_FIELD, L_VALUE, L_COUNT };
+
+#define OPT_VALID_UNTIL (CLI_OPT_OWN + L_VALID_UNTIL)
+#define OPT_REVIEW_DUE  (CLI_OPT_OWN + L_REVIEW_DUE)
+#define OPT_REASON      (CLI_OPT_OWN + L_REASON)
+#define OPT_FIELD       (CLI_OPT_OWN + L_FIELD)
+#define OPT_VALUE       (CLI_OPT_OWN + L_VALUE)
 
 struct life_args {
 	const char *number;
@@ -40,41 +40,16 @@ struct life_args {
 static int parse_args(int argc, char **argv, struct cli *cli, const struct option *longopts,
                       struct life_args *a)
 {
-	int opt, rc;
+	const struct cli_syntax syn = {longopts, CLI_ALL_OWN, 1, "缺少证书编号"};
+	const char *v[L_COUNT] = {NULL};
+	int rc = cli_parse(cli, argc, argv, &syn, v, &a->number);
 
-	memset(a, 0, sizeof(*a));
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_VALID_UNTIL:
-			a->valid_until = optarg;
-			continue;
-		case OPT_REVIEW_DUE:
-			a->review_due = optarg;
-			continue;
-		case OPT_REASON:
-			a->reason = optarg;
-			continue;
-		case OPT_FIELD:
-			a->field = optarg;
-			continue;
-		case OPT_VALUE:
-			a->value = optarg;
-			continue;
-		default:
-			break;
-		}
-		rc = cli_common_option(cli, opt, optarg);
-		if (rc >= 0)
-			return rc;
-		if (rc == -1)
-			return cli_usage(cli, "未知选项");
-	}
-	if (optind == argc)
-		return cli_usage(cli, "缺少证书编号");
-	if (optind + 1 < argc)
-		return cli_usage(cli, "多余的参数“%s”", argv[optind + 1]);
-	a->number = argv[optind];
-	return -1;
+	a->valid_until = v[L_VALID_UNTIL];
+	a->review_due = v[L_REVIEW_DUE];
+	a->reason = v[L_REASON];
+	a->field = v[L_FIELD];
+	a->value = v[L_VALUE];
+	return rc;
 }
 
 static int parse_date_opt(const struct cli *cli, const char *name, const char *s, int32_t *out)
