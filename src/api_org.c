@@ -377,22 +377,178 @@ static int closed_arg(const struct http_request *req)
 }
 
 /* ------------------------------------------------------------------ */
+/* Reading, listing and changing */
+
+/* The reader store, or NULL after an answer. */
+static struct store *reader(struct http_request *req)
+{
+	struct store *st;
+	struct err err;
+
+	err_clear(&err);
+	st = api_reader(req->api, &err);
+	if (!st)
+		http_internal(req, &err);
+	return st;
+}
+
+static int not_found(struct http_request *req)
+{
+	return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
+}
+
+/* The number the path names (its resolver has checked it); 0 when none. */
+static int64_t path_id(const struct http_request *req)
+{
+	int64_t id = 0;
+
+	parse_id(http_param(req, 0), &id);
+	return id;
+}
+
+/* A walk of organisations or of projects filter selects, into w. */
+typedef int (*each_fn)(struct store *st, const void *filter, struct walk *w, struct err *err);
+
+static int each_org(struct store *st, const void *filter, struct walk *w, struct err *err)
+{
+	return org_each(st, filter, add_org, w, err);
+}
+
+static int each_project(struct store *st, const void *filter, struct walk *w, struct err *err)
+{
+	const struct project_filter *f = filter;
+
+	/* An unknown company, or one out of sight, has no projects to show. */
+	return f->company < 0 ? 0 : org_project_each(st, f, add_project, w, err);
+}
+
+/* The rows each walks that the caller sees, as a JSON array; NULL after an answer. */
+static json_t *walk_list(struct http_request *req, struct store *st, each_fn each,
+                         const void *filter)
+{
+	struct walk w = {req, NULL, 0};
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	if (!(w.list = json_array()))
+		return no_memory(req), NULL;
+	rc = each(st, filter, &w, &err);
+	if (rc != 0) {
+		json_decref(w.list);
+		return walk_fail(req, rc, &err), NULL;
+	}
+	return w.list;
+}
+
+/* One change, made under the writer lock with the signed-in account as actor. */
+struct change {
+	/* the library call: 0, or -1 with err */
+	int (*fn)(struct store *st, const struct actor *who, struct change *c, int64_t now,
+	          struct err *err);
+	const char *what; /* the answer's member: "company", "project" or "institution" */
+	int is_project;   /* the object is c->project */
+	const char *key;  /* the code or name of what changes */
+	int64_t id;       /* the number of the project that changes */
+	int32_t today;    /* for a new project's state */
+	struct org_input org_in;
+	struct project_input project_in;
+	struct org org;         /* what changed, as it now is */
+	struct project project; /* ... for a project */
+};
+
+/* Make the change and answer {what: the object as it now is} with status,
+ * or the library's refusal. */
+static void change_answer(struct http_request *req, unsigned status, struct change *c)
+{
+	struct actor who;
+	struct store *st;
+	struct err err;
+	int rc = -1;
+
+	err_clear(&err);
+	principal_actor(&req->who, req->addr, &who);
+	if ((st = api_writer_lock(req->api, &err))) {
+		rc = c->fn(st, &who, c, now_seconds(), &err);
+		api_writer_unlock(req->api);
+	}
+	if (rc < 0)
+		org_fail(req, &err);
+	else
+		http_json(req, status,
+		          json_pack("{s:o}", c->what,
+		                    c->is_project ? org_project_json(&c->project)
+		                                  : org_object(req, &c->org)));
+}
+
+static int company_add(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                       struct err *err)
+{
+	return org_company_add(st, who, &c->org_in, now, &c->org, err);
+}
+
+static int company_change(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                          struct err *err)
+{
+	return org_company_change(st, who, c->key, &c->org_in, now, &c->org, err);
+}
+
+static int company_close(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                         struct err *err)
+{
+	return org_company_close(st, who, c->key, now, &c->org, err);
+}
+
+static int project_add(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                       struct err *err)
+{
+	return org_project_add(st, who, &c->project_in, c->today, now, &c->project, err);
+}
+
+static int project_change(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                          struct err *err)
+{
+	return org_project_change(st, who, c->id, &c->project_in, now, &c->project, err);
+}
+
+static int project_close(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                         struct err *err)
+{
+	return org_project_close(st, who, c->id, now, &c->project, err);
+}
+
+static int institution_add(struct store *st, const struct actor *who, struct change *c, int64_t now,
+                           struct err *err)
+{
+	return org_institution_add(st, who, &c->org_in, now, &c->org, err);
+}
+
+static int institution_change(struct store *st, const struct actor *who, struct change *c,
+                              int64_t now, struct err *err)
+{
+	return org_institution_change(st, who, c->key, &c->org_in, now, &c->org, err);
+}
+
+static int institution_close(struct store *st, const struct actor *who, struct change *c,
+                             int64_t now, struct err *err)
+{
+	return org_institution_close(st, who, c->key, now, &c->org, err);
+}
+
+/* ------------------------------------------------------------------ */
 /* Companies */
 
 /* GET /api/v1/companies[?district=&kind=builder|supervisor&closed=1] */
 int api_companies_list(struct http_request *req)
 {
 	struct org_filter f = {.kinds = (1u << ORG_BUILDER) | (1u << ORG_SUPERVISOR)};
-	struct walk w = {req, NULL, 0};
 	struct store *st;
-	struct err err;
 	const char *kind;
-	int rc, k;
+	json_t *list;
+	int k;
 
-	err_clear(&err);
-	if (!(st = api_reader(req->api, &err)))
-		return http_internal(req, &err);
-	if (district_arg(req, st, &f.district) < 0 || text_arg(req, "kind", "单位类型", &kind) < 0)
+	if (!(st = reader(req)) || district_arg(req, st, &f.district) < 0 ||
+	    text_arg(req, "kind", "单位类型", &kind) < 0)
 		return 0;
 	if (kind) {
 		k = org_company_kind_parse(kind, strlen(kind));
@@ -403,45 +559,32 @@ int api_companies_list(struct http_request *req)
 		f.kinds = 1u << k;
 	}
 	f.include_closed = closed_arg(req);
-	if (!(w.list = json_array()))
-		return no_memory(req);
-	rc = org_each(st, &f, add_org, &w, &err);
-	if (rc != 0) {
-		json_decref(w.list);
-		return walk_fail(req, rc, &err);
-	}
-	return http_json(req, HTTP_OK, json_pack("{s:o}", "companies", w.list));
+	if (!(list = walk_list(req, st, each_org, &f)))
+		return 0;
+	return http_json(req, HTTP_OK, json_pack("{s:o}", "companies", list));
 }
 
 /* GET /api/v1/companies/{uscc}: the company and the projects of it the caller sees. */
 int api_company_get(struct http_request *req)
 {
 	struct project_filter f = {.include_closed = 1};
-	struct walk w = {req, NULL, 0};
 	struct store *st;
 	struct org o;
 	struct err err;
+	json_t *list;
 	int rc;
 
+	if (!(st = reader(req)))
+		return 0;
 	err_clear(&err);
-	if (!(st = api_reader(req->api, &err)))
-		return http_internal(req, &err);
 	rc = org_company_get(st, http_param(req, 0), &o, &err);
 	if (rc <= 0) /* gone since the scope check */
-		return rc < 0 && err.kind == ERR_SYSTEM
-		           ? http_internal(req, &err)
-		           : http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
+		return rc < 0 && err.kind == ERR_SYSTEM ? http_internal(req, &err) : not_found(req);
 	f.company = o.id;
-	if (!(w.list = json_array()))
-		return no_memory(req);
-	rc = org_project_each(st, &f, add_project, &w, &err);
-	if (rc != 0) {
-		json_decref(w.list);
-		return walk_fail(req, rc, &err);
-	}
-	return http_json(
-	    req, HTTP_OK,
-	    json_pack("{s:o,s:o}", "company", org_object(req, &o), "projects", w.list));
+	if (!(list = walk_list(req, st, each_project, &f)))
+		return 0;
+	return http_json(req, HTTP_OK,
+	                 json_pack("{s:o,s:o}", "company", org_object(req, &o), "projects", list));
 }
 
 enum { C_USCC, C_NAME, C_KIND, C_DISTRICT, C_CONTACT, C_PHONE, C_COUNT };
@@ -462,44 +605,20 @@ static const struct field company_change_fields[] = {
     {"phone", "联系电话"}, {NULL, NULL},
 };
 
-static int company_answer(struct http_request *req, unsigned status, int rc, const struct org *o,
-                          const struct err *err)
-{
-	if (rc < 0)
-		return org_fail(req, err);
-	return http_json(req, status, json_pack("{s:o}", "company", org_object(req, o)));
-}
-
 /* POST /api/v1/companies */
 int api_companies_add(struct http_request *req)
 {
 	const char *v[C_COUNT];
-	struct org_input in;
-	struct actor who;
+	struct change c = {.fn = company_add, .what = "company"};
 	struct store *st;
-	struct org o;
-	struct err err;
 	json_t *body = NULL;
-	int rc = -1;
 
-	err_clear(&err);
-	if (read_body(req, company_fields, &body, v) < 0)
-		goto out;
-	if (!(st = api_reader(req->api, &err))) {
-		http_internal(req, &err);
-		goto out;
+	if (read_body(req, company_fields, &body, v) == 0 && (st = reader(req)) &&
+	    own_district(req, st, &v[C_DISTRICT], 1) == 0) {
+		c.org_in = (struct org_input){v[C_USCC],     v[C_KIND],    v[C_NAME],
+		                              v[C_DISTRICT], v[C_CONTACT], v[C_PHONE]};
+		change_answer(req, HTTP_CREATED, &c);
 	}
-	if (own_district(req, st, &v[C_DISTRICT], 1) < 0)
-		goto out;
-	in = (struct org_input){v[C_USCC],     v[C_KIND],    v[C_NAME],
-	                        v[C_DISTRICT], v[C_CONTACT], v[C_PHONE]};
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_company_add(st, &who, &in, now_seconds(), &o, &err);
-		api_writer_unlock(req->api);
-	}
-	company_answer(req, HTTP_CREATED, rc, &o, &err);
-out:
 	json_decref(body);
 	return 0;
 }
@@ -508,34 +627,20 @@ out:
 int api_company_change(struct http_request *req)
 {
 	const char *v[C_COUNT - 2]; /* name, district, contact, phone */
-	struct org_input in;
-	struct actor who;
+	struct change c = {.fn = company_change, .what = "company", .key = http_param(req, 0)};
 	struct store *st;
-	struct org o;
-	struct err err;
 	json_t *body = NULL;
-	int rc = -1;
 
-	err_clear(&err);
 	if (read_body(req, company_change_fields, &body, v) < 0)
 		goto out;
 	if (req->who.role == ROLE_COMPANY_USER && (v[0] || v[1])) {
 		out_of_scope(req, "只能修改本单位的联系人和联系电话；单位名称和所在区由住建局修改");
 		goto out;
 	}
-	if (!(st = api_reader(req->api, &err))) {
-		http_internal(req, &err);
+	if (!(st = reader(req)) || own_district(req, st, &v[1], 0) < 0)
 		goto out;
-	}
-	if (own_district(req, st, &v[1], 0) < 0)
-		goto out;
-	in = (struct org_input){NULL, NULL, v[0], v[1], v[2], v[3]};
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_company_change(st, &who, http_param(req, 0), &in, now_seconds(), &o, &err);
-		api_writer_unlock(req->api);
-	}
-	company_answer(req, HTTP_OK, rc, &o, &err);
+	c.org_in = (struct org_input){NULL, NULL, v[0], v[1], v[2], v[3]};
+	change_answer(req, HTTP_OK, &c);
 out:
 	json_decref(body);
 	return 0;
@@ -544,19 +649,10 @@ out:
 /* POST /api/v1/companies/{uscc}/close */
 int api_company_close(struct http_request *req)
 {
-	struct actor who;
-	struct store *st;
-	struct org o;
-	struct err err;
-	int rc = -1;
+	struct change c = {.fn = company_close, .what = "company", .key = http_param(req, 0)};
 
-	err_clear(&err);
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_company_close(st, &who, http_param(req, 0), now_seconds(), &o, &err);
-		api_writer_unlock(req->api);
-	}
-	return company_answer(req, HTTP_OK, rc, &o, &err);
+	change_answer(req, HTTP_OK, &c);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -566,37 +662,29 @@ int api_company_close(struct http_request *req)
 int api_projects_list(struct http_request *req)
 {
 	struct project_filter f = {0};
-	struct walk w = {req, NULL, 0};
 	struct store *st;
 	struct org o;
 	struct err err;
 	const char *company;
+	json_t *list;
 	int rc;
 
-	err_clear(&err);
-	if (!(st = api_reader(req->api, &err)))
-		return http_internal(req, &err);
-	if (district_arg(req, st, &f.district) < 0 ||
+	if (!(st = reader(req)) || district_arg(req, st, &f.district) < 0 ||
 	    text_arg(req, "company", "施工或监理单位的统一社会信用代码", &company) < 0)
 		return 0;
 	if (company) {
+		err_clear(&err);
 		rc = org_company_get(st, company, &o, &err);
 		if (rc < 0 && err.kind == ERR_SYSTEM)
 			return http_internal(req, &err);
 		if (rc < 0)
 			return http_fail(req, HTTP_BAD_REQUEST, "bad_argument", &err);
-		/* An unknown company, or one out of sight, has no projects to show. */
 		f.company = rc == 1 ? o.id : -1;
 	}
 	f.include_closed = closed_arg(req);
-	if (!(w.list = json_array()))
-		return no_memory(req);
-	rc = f.company < 0 ? 0 : org_project_each(st, &f, add_project, &w, &err);
-	if (rc != 0) {
-		json_decref(w.list);
-		return walk_fail(req, rc, &err);
-	}
-	return http_json(req, HTTP_OK, json_pack("{s:o}", "projects", w.list));
+	if (!(list = walk_list(req, st, each_project, &f)))
+		return 0;
+	return http_json(req, HTTP_OK, json_pack("{s:o}", "projects", list));
 }
 
 /* GET /api/v1/projects/{id} */
@@ -605,18 +693,16 @@ int api_project_get(struct http_request *req)
 	struct store *st;
 	struct project p;
 	struct err err;
-	int64_t id = 0;
 	int rc;
 
+	if (!(st = reader(req)))
+		return 0;
 	err_clear(&err);
-	if (!(st = api_reader(req->api, &err)))
-		return http_internal(req, &err);
-	parse_id(http_param(req, 0), &id);
-	rc = org_project_get(st, id, &p, &err);
+	rc = org_project_get(st, path_id(req), &p, &err);
 	if (rc < 0)
 		return http_internal(req, &err);
 	if (rc == 0)
-		return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
+		return not_found(req);
 	return http_json(req, HTTP_OK, json_pack("{s:o}", "project", org_project_json(&p)));
 }
 
@@ -635,14 +721,6 @@ static const struct field project_add_fields[] = {
     {"supervisor", "监理单位"}, {"start", "开工日期"},
     {"end", "竣工日期"},        {NULL, NULL},
 };
-
-static int project_answer(struct http_request *req, unsigned status, int rc,
-                          const struct project *p, const struct err *err)
-{
-	if (rc < 0)
-		return org_fail(req, err);
-	return http_json(req, status, json_pack("{s:o}", "project", org_project_json(p)));
-}
 
 /*
  * A company user names only itself as the builder: *builder (NULL = not
@@ -670,97 +748,78 @@ static int own_builder(struct http_request *req, struct store *st, const char **
 	return 0;
 }
 
+static struct project_input project_input_of(const char *const *v)
+{
+	return (struct project_input){v[P_NAME],       v[P_DISTRICT], v[P_ADDRESS], v[P_BUILDER],
+	                              v[P_SUPERVISOR], v[P_START],    v[P_END],     v[P_STATE]};
+}
+
 /* POST /api/v1/projects */
 int api_projects_add(struct http_request *req)
 {
 	const char *v[P_COUNT];
-	struct project_input in;
-	struct project p;
-	struct actor who;
+	struct change c = {.fn = project_add, .what = "project", .is_project = 1};
 	struct store *st;
-	struct err err;
 	json_t *body = NULL;
-	int rc = -1;
 
-	err_clear(&err);
-	if (read_body(req, project_add_fields, &body, v) < 0)
-		goto out;
-	v[P_STATE] = NULL;
-	if (!(st = api_reader(req->api, &err))) {
-		http_internal(req, &err);
-		goto out;
+	if (read_body(req, project_add_fields, &body, v) == 0 && (st = reader(req)) &&
+	    own_district(req, st, &v[P_DISTRICT], 1) == 0 &&
+	    own_builder(req, st, &v[P_BUILDER]) == 0) {
+		v[P_STATE] = NULL;
+		c.project_in = project_input_of(v);
+		c.today = api_today(req->api);
+		change_answer(req, HTTP_CREATED, &c);
 	}
-	if (own_district(req, st, &v[P_DISTRICT], 1) < 0 || own_builder(req, st, &v[P_BUILDER]) < 0)
-		goto out;
-	in = (struct project_input){v[P_NAME],       v[P_DISTRICT], v[P_ADDRESS], v[P_BUILDER],
-	                            v[P_SUPERVISOR], v[P_START],    v[P_END],     NULL};
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_project_add(st, &who, &in, api_today(req->api), now_seconds(), &p, &err);
-		api_writer_unlock(req->api);
-	}
-	project_answer(req, HTTP_CREATED, rc, &p, &err);
-out:
 	json_decref(body);
 	return 0;
+}
+
+/*
+ * What a company user may not do to a project: change one it does not
+ * build, move it to another builder, close it.  1 when allowed, 0 after
+ * an answer.
+ */
+static int company_may_change(struct http_request *req, struct store *st, int64_t id,
+                              const char *const *v)
+{
+	struct project p;
+	struct err err;
+	int rc;
+
+	if (req->who.role != ROLE_COMPANY_USER)
+		return 1;
+	err_clear(&err);
+	rc = org_project_get(st, id, &p, &err);
+	if (rc < 0)
+		return http_internal(req, &err), 0;
+	if (rc == 0)
+		return not_found(req), 0;
+	if (p.builder != req->who.org)
+		return out_of_scope(req, "只能修改本单位施工的项目（监理单位只能查看）"), 0;
+	if (v[P_BUILDER])
+		return out_of_scope(req, "不能更换项目的施工单位（请由住建局办理）"), 0;
+	return 1;
 }
 
 /* POST /api/v1/projects/{id}/change */
 int api_project_change(struct http_request *req)
 {
 	const char *v[P_COUNT];
-	struct project_input in;
-	struct project p;
-	struct actor who;
+	struct change c = {.fn = project_change, .what = "project", .is_project = 1};
 	struct store *st;
-	struct err err;
 	json_t *body = NULL;
-	int64_t id = 0;
-	int rc = -1;
 
-	err_clear(&err);
-	parse_id(http_param(req, 0), &id);
-	if (read_body(req, project_fields, &body, v) < 0)
+	c.id = path_id(req);
+	if (read_body(req, project_fields, &body, v) < 0 || !(st = reader(req)) ||
+	    !company_may_change(req, st, c.id, v) || own_district(req, st, &v[P_DISTRICT], 0) < 0)
 		goto out;
-	if (!(st = api_reader(req->api, &err))) {
-		http_internal(req, &err);
-		goto out;
-	}
-	if (req->who.role == ROLE_COMPANY_USER) {
-		rc = org_project_get(st, id, &p, &err);
-		if (rc <= 0) {
-			if (rc < 0)
-				http_internal(req, &err);
-			else
-				http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
-			rc = -1;
-			goto out;
-		}
-		rc = -1;
-		if (p.builder != req->who.org) {
-			out_of_scope(req, "只能修改本单位施工的项目（监理单位只能查看）");
-			goto out;
-		}
-		if (v[P_BUILDER]) {
-			out_of_scope(req, "不能更换项目的施工单位（请由住建局办理）");
-			goto out;
-		}
-	}
-	if (own_district(req, st, &v[P_DISTRICT], 0) < 0)
-		goto out;
-	in = (struct project_input){v[P_NAME],       v[P_DISTRICT], v[P_ADDRESS], v[P_BUILDER],
-	                            v[P_SUPERVISOR], v[P_START],    v[P_END],     v[P_STATE]};
+	c.project_in = project_input_of(v);
 	if (v[P_STATE] && req->who.role == ROLE_COMPANY_USER &&
 	    project_state_parse(v[P_STATE], strlen(v[P_STATE])) == PROJECT_CLOSED) {
 		out_of_scope(req, "不能关闭项目（请由住建局办理）");
 		goto out;
 	}
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_project_change(st, &who, id, &in, now_seconds(), &p, &err);
-		api_writer_unlock(req->api);
-	}
-	project_answer(req, HTTP_OK, rc, &p, &err);
+	change_answer(req, HTTP_OK, &c);
 out:
 	json_decref(body);
 	return 0;
@@ -769,21 +828,11 @@ out:
 /* POST /api/v1/projects/{id}/close */
 int api_project_close(struct http_request *req)
 {
-	struct project p;
-	struct actor who;
-	struct store *st;
-	struct err err;
-	int64_t id = 0;
-	int rc = -1;
+	struct change c = {.fn = project_close, .what = "project", .is_project = 1};
 
-	err_clear(&err);
-	parse_id(http_param(req, 0), &id);
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_project_close(st, &who, id, now_seconds(), &p, &err);
-		api_writer_unlock(req->api);
-	}
-	return project_answer(req, HTTP_OK, rc, &p, &err);
+	c.id = path_id(req);
+	change_answer(req, HTTP_OK, &c);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -793,25 +842,15 @@ int api_project_close(struct http_request *req)
 int api_institutions_list(struct http_request *req)
 {
 	struct org_filter f = {.kinds = 1u << ORG_INSTITUTION};
-	struct walk w = {req, NULL, 0};
 	struct store *st;
-	struct err err;
-	int rc;
+	json_t *list;
 
-	err_clear(&err);
-	if (!(st = api_reader(req->api, &err)))
-		return http_internal(req, &err);
-	if (district_arg(req, st, &f.district) < 0)
+	if (!(st = reader(req)) || district_arg(req, st, &f.district) < 0)
 		return 0;
 	f.include_closed = closed_arg(req);
-	if (!(w.list = json_array()))
-		return no_memory(req);
-	rc = org_each(st, &f, add_org, &w, &err);
-	if (rc != 0) {
-		json_decref(w.list);
-		return walk_fail(req, rc, &err);
-	}
-	return http_json(req, HTTP_OK, json_pack("{s:o}", "institutions", w.list));
+	if (!(list = walk_list(req, st, each_org, &f)))
+		return 0;
+	return http_json(req, HTTP_OK, json_pack("{s:o}", "institutions", list));
 }
 
 /* The institution the path names (checked by its resolver): 1, or 0 after an answer. */
@@ -819,18 +858,16 @@ static int institution_of_path(struct http_request *req, struct org *o)
 {
 	struct store *st;
 	struct err err;
-	int64_t id = 0;
 	int rc;
 
+	if (!(st = reader(req)))
+		return 0;
 	err_clear(&err);
-	if (!(st = api_reader(req->api, &err)))
-		return http_internal(req, &err), 0;
-	parse_id(http_param(req, 0), &id);
-	rc = org_get(st, id, o, &err);
+	rc = org_get(st, path_id(req), o, &err);
 	if (rc < 0)
 		return http_internal(req, &err), 0;
 	if (rc == 0 || o->kind != ORG_INSTITUTION)
-		return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口"), 0;
+		return not_found(req), 0;
 	return 1;
 }
 
@@ -851,86 +888,51 @@ static const struct field institution_fields[] = {
     {"phone", "联系电话"},    {NULL, NULL},
 };
 
-static int institution_answer(struct http_request *req, unsigned status, int rc,
-                              const struct org *o, const struct err *err)
+/* POST /api/v1/institutions and /api/v1/institutions/{id}/change (the
+ * one old names). */
+static int institution_write(struct http_request *req, const struct org *old)
 {
-	if (rc < 0)
-		return org_fail(req, err);
-	return http_json(req, status, json_pack("{s:o}", "institution", org_object(req, o)));
+	const char *v[I_COUNT];
+	struct change c = {.fn = old ? institution_change : institution_add, .what = "institution"};
+	json_t *body = NULL;
+
+	if (read_body(req, institution_fields, &body, v) == 0) {
+		c.key = old ? old->name : NULL;
+		c.org_in = (struct org_input){NULL,          NULL,         v[I_NAME],
+		                              v[I_DISTRICT], v[I_CONTACT], v[I_PHONE]};
+		change_answer(req, old ? HTTP_OK : HTTP_CREATED, &c);
+	}
+	json_decref(body);
+	return 0;
 }
 
 /* POST /api/v1/institutions */
 int api_institutions_add(struct http_request *req)
 {
-	const char *v[I_COUNT];
-	struct org_input in;
-	struct actor who;
-	struct store *st;
-	struct org o;
-	struct err err;
-	json_t *body = NULL;
-	int rc = -1;
-
-	err_clear(&err);
-	if (read_body(req, institution_fields, &body, v) < 0)
-		goto out;
-	in = (struct org_input){NULL, NULL, v[I_NAME], v[I_DISTRICT], v[I_CONTACT], v[I_PHONE]};
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_institution_add(st, &who, &in, now_seconds(), &o, &err);
-		api_writer_unlock(req->api);
-	}
-	institution_answer(req, HTTP_CREATED, rc, &o, &err);
-out:
-	json_decref(body);
-	return 0;
+	return institution_write(req, NULL);
 }
 
 /* POST /api/v1/institutions/{id}/change */
 int api_institution_change(struct http_request *req)
 {
-	const char *v[I_COUNT];
-	struct org_input in;
-	struct actor who;
-	struct store *st;
-	struct org o, old;
-	struct err err;
-	json_t *body = NULL;
-	int rc = -1;
+	struct org old;
 
-	err_clear(&err);
-	if (!institution_of_path(req, &old) || read_body(req, institution_fields, &body, v) < 0)
-		goto out;
-	in = (struct org_input){NULL, NULL, v[I_NAME], v[I_DISTRICT], v[I_CONTACT], v[I_PHONE]};
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_institution_change(st, &who, old.name, &in, now_seconds(), &o, &err);
-		api_writer_unlock(req->api);
-	}
-	institution_answer(req, HTTP_OK, rc, &o, &err);
-out:
-	json_decref(body);
-	return 0;
+	if (!institution_of_path(req, &old))
+		return 0;
+	return institution_write(req, &old);
 }
 
 /* POST /api/v1/institutions/{id}/close */
 int api_institution_close(struct http_request *req)
 {
-	struct actor who;
-	struct store *st;
-	struct org o, old;
-	struct err err;
-	int rc = -1;
+	struct change c = {.fn = institution_close, .what = "institution"};
+	struct org old;
 
 	if (!institution_of_path(req, &old))
 		return 0;
-	err_clear(&err);
-	principal_actor(&req->who, req->addr, &who);
-	if ((st = api_writer_lock(req->api, &err))) {
-		rc = org_institution_close(st, &who, old.name, now_seconds(), &o, &err);
-		api_writer_unlock(req->api);
-	}
-	return institution_answer(req, HTTP_OK, rc, &o, &err);
+	c.key = old.name;
+	change_answer(req, HTTP_OK, &c);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
