@@ -218,17 +218,25 @@ int api_scope_company(struct http_request *req, struct route_object *obj, struct
 	return rc;
 }
 
+/* The reader store and the number the path names, for a resolver: 1, 0
+ * when the path names no number, -1 with err. */
+static int scope_id(struct http_request *req, struct err *err, struct store **st, int64_t *id)
+{
+	*st = api_reader(req->api, err);
+	if (!*st)
+		return -1;
+	return parse_id(http_param(req, 0), id);
+}
+
 int api_scope_project(struct http_request *req, struct route_object *obj, struct err *err)
 {
-	struct store *st = api_reader(req->api, err);
+	struct store *st;
 	struct project p;
 	int64_t id;
-	int rc;
+	int rc = scope_id(req, err, &st, &id);
 
-	if (!st)
-		return -1;
-	if (!parse_id(http_param(req, 0), &id))
-		return 0;
+	if (rc <= 0)
+		return rc;
 	rc = org_project_get(st, id, &p, err);
 	if (rc == 1) {
 		obj->district = p.district;
@@ -243,15 +251,13 @@ int api_scope_project(struct http_request *req, struct route_object *obj, struct
 
 int api_scope_institution(struct http_request *req, struct route_object *obj, struct err *err)
 {
-	struct store *st = api_reader(req->api, err);
+	struct store *st;
 	struct org o;
 	int64_t id;
-	int rc;
+	int rc = scope_id(req, err, &st, &id);
 
-	if (!st)
-		return -1;
-	if (!parse_id(http_param(req, 0), &id))
-		return 0;
+	if (rc <= 0)
+		return rc;
 	rc = org_get(st, id, &o, err);
 	if (rc == 1 && o.kind != ORG_INSTITUTION)
 		rc = 0;

@@ -356,6 +356,7 @@ union result {
 
 /* A subcommand: its syntax, the library call and what it prints. */
 struct op {
+	const char *name; /* the subcommand */
 	struct syntax syntax;
 	int flags;        /* cli_open_store's */
 	int file;         /* the operand is a file: errors name it */
@@ -395,6 +396,19 @@ static int run(int argc, char **argv, struct cli *cli, const struct op *op)
 	}
 	store_close(st);
 	return rc;
+}
+
+/* Run the subcommand argv[1] names: one of ops, or the list. */
+static int dispatch(int argc, char **argv, struct cli *cli, const struct op *ops, size_t nops,
+                    int (*list)(int argc, char **argv, struct cli *cli), const char *names)
+{
+	const struct cli_sub subs[] = {{"list", list}};
+	size_t i;
+
+	for (i = 0; argc >= 2 && i < nops; i++)
+		if (strcmp(argv[1], ops[i].name) == 0)
+			return run(argc - 1, argv + 1, cli, &ops[i]);
+	return cli_dispatch(argc, argv, cli, subs, 1, names);
 }
 
 /* A library call's 0 / -1 as run's 1 / -1. */
@@ -536,22 +550,26 @@ static void company_close_print(const struct op *op, const struct args *a, const
 }
 
 static const struct op company_ops[] = {
-    {.syntax = {.allowed = OPT(O_USCC) | OPT(O_KIND) | ORG_FIELDS,
+    {.name = "add",
+     .syntax = {.allowed = OPT(O_USCC) | OPT(O_KIND) | ORG_FIELDS,
                 .required = OPT(O_USCC) | OPT(O_NAME) | OPT(O_KIND) | OPT(O_DISTRICT),
                 .required_msg = "add 需要 --uscc、--name、--kind 和 --district"},
      .verb = "已登记",
      .call = company_add_call,
      .print = company_print},
-    {.syntax = {.operands = 1, .operand_name = "要导入的文件"},
+    {.name = "import",
+     .syntax = {.operands = 1, .operand_name = "要导入的文件"},
      .file = 1,
      .call = company_import_call,
      .print = company_import_print},
-    {.syntax = {.allowed = OPT(O_JSON), .operands = 1, .operand_name = "统一社会信用代码"},
+    {.name = "show",
+     .syntax = {.allowed = OPT(O_JSON), .operands = 1, .operand_name = "统一社会信用代码"},
      .flags = STORE_READONLY,
      .call = company_show_call,
      .print = company_show_print,
      .not_found = company_not_found},
-    {.syntax = {.allowed = ORG_FIELDS,
+    {.name = "change",
+     .syntax = {.allowed = ORG_FIELDS,
                 .operands = 1,
                 .operand_name = "统一社会信用代码",
                 .any = ORG_FIELDS,
@@ -559,35 +577,11 @@ static const struct op company_ops[] = {
      .verb = "已修改",
      .call = company_change_call,
      .print = company_print},
-    {.syntax = {.operands = 1, .operand_name = "统一社会信用代码"},
+    {.name = "close",
+     .syntax = {.operands = 1, .operand_name = "统一社会信用代码"},
      .call = company_close_call,
      .print = company_close_print},
 };
-
-static int company_add(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &company_ops[0]);
-}
-
-static int company_import(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &company_ops[1]);
-}
-
-static int company_show(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &company_ops[2]);
-}
-
-static int company_change(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &company_ops[3]);
-}
-
-static int company_close(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &company_ops[4]);
-}
 
 static const struct list_kind company_list_kind = {7, company_header, "（没有符合条件的单位）",
                                                    each_org};
@@ -619,13 +613,8 @@ static int company_list(int argc, char **argv, struct cli *cli)
 
 int cmd_company(int argc, char **argv, struct cli *cli)
 {
-	static const struct cli_sub subs[] = {
-	    {"add", company_add},   {"import", company_import}, {"list", company_list},
-	    {"show", company_show}, {"change", company_change}, {"close", company_close},
-	};
-
-	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "add、import、list、show、change、close");
+	return dispatch(argc, argv, cli, company_ops, sizeof(company_ops) / sizeof(company_ops[0]),
+	                company_list, "add、import、list、show、change、close");
 }
 
 /* ---- project ------------------------------------------------------------- */
@@ -774,22 +763,26 @@ static void project_not_found(const struct cli *cli, const struct args *a)
 }
 
 static const struct op project_ops[] = {
-    {.syntax = {.allowed = PROJ_FIELDS,
+    {.name = "add",
+     .syntax = {.allowed = PROJ_FIELDS,
                 .required = OPT(O_NAME) | OPT(O_DISTRICT) | OPT(O_BUILDER),
                 .required_msg = "add 需要 --name、--district 和 --builder"},
      .verb = "已登记",
      .call = project_add_call,
      .print = project_print},
-    {.syntax = {.operands = 1, .operand_name = "要导入的文件"},
+    {.name = "import",
+     .syntax = {.operands = 1, .operand_name = "要导入的文件"},
      .file = 1,
      .call = project_import_call,
      .print = project_import_print},
-    {.syntax = {.allowed = OPT(O_JSON), .operands = 1, .operand_name = "项目编号", .project_id = 1},
+    {.name = "show",
+     .syntax = {.allowed = OPT(O_JSON), .operands = 1, .operand_name = "项目编号", .project_id = 1},
      .flags = STORE_READONLY,
      .call = project_show_call,
      .print = project_show_print,
      .not_found = project_not_found},
-    {.syntax = {.allowed = PROJ_FIELDS | OPT(O_STATE),
+    {.name = "change",
+     .syntax = {.allowed = PROJ_FIELDS | OPT(O_STATE),
                 .operands = 1,
                 .operand_name = "项目编号",
                 .project_id = 1,
@@ -798,36 +791,12 @@ static const struct op project_ops[] = {
      .verb = "已修改",
      .call = project_change_call,
      .print = project_print},
-    {.syntax = {.operands = 1, .operand_name = "项目编号", .project_id = 1},
+    {.name = "close",
+     .syntax = {.operands = 1, .operand_name = "项目编号", .project_id = 1},
      .verb = "已关闭",
      .call = project_close_call,
      .print = project_print},
 };
-
-static int project_add(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &project_ops[0]);
-}
-
-static int project_import(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &project_ops[1]);
-}
-
-static int project_show(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &project_ops[2]);
-}
-
-static int project_change(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &project_ops[3]);
-}
-
-static int project_close(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &project_ops[4]);
-}
 
 static int each_project(struct store *st, const void *filter, struct collect *c, struct err *err)
 {
@@ -870,13 +839,8 @@ static int project_list(int argc, char **argv, struct cli *cli)
 
 int cmd_project(int argc, char **argv, struct cli *cli)
 {
-	static const struct cli_sub subs[] = {
-	    {"add", project_add},   {"import", project_import}, {"list", project_list},
-	    {"show", project_show}, {"change", project_change}, {"close", project_close},
-	};
-
-	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "add、import、list、show、change、close");
+	return dispatch(argc, argv, cli, project_ops, sizeof(project_ops) / sizeof(project_ops[0]),
+	                project_list, "add、import、list、show、change、close");
 }
 
 /* ---- institution --------------------------------------------------------- */
@@ -938,11 +902,13 @@ static void institution_close_print(const struct op *op, const struct args *a,
 }
 
 static const struct op institution_ops[] = {
-    {.syntax = {.allowed = ORG_FIELDS, .required = OPT(O_NAME), .required_msg = "add 需要 --name"},
+    {.name = "add",
+     .syntax = {.allowed = ORG_FIELDS, .required = OPT(O_NAME), .required_msg = "add 需要 --name"},
      .verb = "已登记",
      .call = institution_add_call,
      .print = institution_print},
-    {.syntax = {.allowed = ORG_FIELDS,
+    {.name = "change",
+     .syntax = {.allowed = ORG_FIELDS,
                 .operands = 1,
                 .operand_name = "机构名称",
                 .any = ORG_FIELDS,
@@ -950,25 +916,11 @@ static const struct op institution_ops[] = {
      .verb = "已修改",
      .call = institution_change_call,
      .print = institution_print},
-    {.syntax = {.operands = 1, .operand_name = "机构名称"},
+    {.name = "close",
+     .syntax = {.operands = 1, .operand_name = "机构名称"},
      .call = institution_close_call,
      .print = institution_close_print},
 };
-
-static int institution_add(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &institution_ops[0]);
-}
-
-static int institution_change(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &institution_ops[1]);
-}
-
-static int institution_close(int argc, char **argv, struct cli *cli)
-{
-	return run(argc, argv, cli, &institution_ops[2]);
-}
 
 static const struct list_kind institution_list_kind = {5, institution_header,
                                                        "（没有符合条件的培训机构）", each_org};
@@ -992,13 +944,7 @@ static int institution_list(int argc, char **argv, struct cli *cli)
 
 int cmd_institution(int argc, char **argv, struct cli *cli)
 {
-	static const struct cli_sub subs[] = {
-	    {"add", institution_add},
-	    {"list", institution_list},
-	    {"change", institution_change},
-	    {"close", institution_close},
-	};
-
-	return cli_dispatch(argc, argv, cli, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "add、list、change、close");
+	return dispatch(argc, argv, cli, institution_ops,
+	                sizeof(institution_ops) / sizeof(institution_ops[0]), institution_list,
+	                "add、list、change、close");
 }
