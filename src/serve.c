@@ -145,6 +145,7 @@ struct conn {
 	int got_file; /* a file field was seen */
 	int in_file;  /* the form part being read is that file */
 	const char *forwarded;
+	const char *forwarded_proto; /* X-Forwarded-Proto, believed only as forwarded is */
 	const char *content_length;
 	char method[8]; /* for the log: a known method or "OTHER" */
 	int begun;      /* the headers were read and request_begin ran: counted in flight */
@@ -465,6 +466,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 		c->content_length = value;
 	else if (strcasecmp(key, "X-Forwarded-For") == 0)
 		c->forwarded = value; /* the last one: what the proxy added */
+	else if (strcasecmp(key, "X-Forwarded-Proto") == 0)
+		c->forwarded_proto = value;
 	else if (strcasecmp(key, "Cookie") == 0)
 		c->req.cookie = value;
 	else if (strcasecmp(key, "Authorization") == 0)
@@ -555,6 +558,26 @@ static size_t client_key(const struct conn *c, unsigned char key[RATELIMIT_KEY_M
 	    strlen(c->forwarded) <= FORWARDED_MAX && (fn = forwarded_key(c->forwarded, key)) > 0)
 		return fn;
 	return n;
+}
+
+/*
+ * Does the client reach us over HTTPS?  Directly, when we serve TLS; or
+ * through the trusted proxy on this host that terminates it and says so
+ * in X-Forwarded-Proto (the session cookie is then Secure).
+ */
+static int client_https(const struct conn *c)
+{
+	const union MHD_ConnectionInfo *ci;
+	unsigned char key[RATELIMIT_KEY_MAX];
+	int loopback = 0;
+
+	if (c->srv->tls)
+		return 1;
+	if (!c->srv->trust_proxy || !c->forwarded_proto)
+		return 0;
+	ci = MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	addr_key(ci ? ci->client_addr : NULL, key, &loopback);
+	return loopback && strcasecmp(c->forwarded_proto, "https") == 0;
 }
 
 /* The client's address as text, for the audit trail (never the access log). */
@@ -723,7 +746,7 @@ static int request_begin(struct conn *c, const char *url)
 		}
 		return 1;
 	}
-	r->tls = c->srv->tls;
+	r->tls = client_https(c);
 	client_addr_text(c, r->addr, sizeof(r->addr));
 	/* Password guesses are limited before anything else is looked at. */
 	rl = route->rate == RATE_SIGN_IN ? c->srv->sign_in

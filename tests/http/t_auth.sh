@@ -607,6 +607,34 @@ if command -v openssl >/dev/null 2>&1; then
 	stop_server "$TLS" tls
 fi
 
+# Behind a trusted proxy on this host that terminates TLS, the proxy's
+# X-Forwarded-Proto decides; without --trust-proxy the header is ignored.
+start_server proxied --trust-proxy --sign-in-rate 0
+PROXIED=$SPID
+sign_in m.auditor "$PW" "$T/jar.proxied"
+case $(tr -d '\r' <"$T/h" | sed -n 's/^Set-Cookie: //Ip') in
+*"; Secure"*) fail "proxy: no Secure flag when the proxy forwarded plain HTTP" ;;
+*) pass ;;
+esac
+call POST /api/v1/session -H 'X-Forwarded-Proto: https' -H 'X-Forwarded-For: 203.0.113.9' \
+	-H 'Content-Type: application/json' --data-binary "$(jq -n -c --arg p "$PW" '{login: "m.auditor", password: $p}')"
+check_status 200 "proxy: sign in over the proxy's HTTPS"
+case $(tr -d '\r' <"$T/h" | sed -n 's/^Set-Cookie: //Ip') in
+*"; Secure"*) pass ;;
+*) fail "proxy: the session cookie is Secure when the proxy says https" "$(tr -d '\r' <"$T/h" | grep -i set-cookie)" ;;
+esac
+stop_server "$PROXIED" proxied
+start_server direct --sign-in-rate 0
+DIRECT=$SPID
+call POST /api/v1/session -H 'X-Forwarded-Proto: https' -H 'Content-Type: application/json' \
+	--data-binary "$(jq -n -c --arg p "$PW" '{login: "m.auditor", password: $p}')"
+check_status 200 "without --trust-proxy: sign in"
+case $(tr -d '\r' <"$T/h" | sed -n 's/^Set-Cookie: //Ip') in
+*"; Secure"*) fail "without --trust-proxy, X-Forwarded-Proto is ignored" ;;
+*) pass ;;
+esac
+stop_server "$DIRECT" direct
+
 # ---------------------------------------------------------------------------
 # No password, one-time password or token anywhere it could leak
 
