@@ -681,6 +681,7 @@ int account_change_password(struct store *st, const struct actor *who, const cha
 	a.locked_until = 0;
 	a.updated_at = now;
 	if (store_account_update(st, &a, err) < 0 ||
+	    store_session_delete_account(st, a.id, err) < 0 ||
 	    record(st, who, now, "user.password_change", object, NULL, err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;

@@ -118,7 +118,9 @@ int account_add(struct store *st, const struct actor *who, const char *login, en
  * one-time one into otp, to be changed at next sign-in). */
 int account_passwd(struct store *st, const struct actor *who, const char *login,
                    const char *password, int64_t now, char otp[ACCOUNT_OTP_SIZE], struct err *err);
-/* The holder changes their own password (first sign-in included). */
+/* The holder changes their own password (first sign-in included).  Every
+ * session of the account ends with it, so a session someone else took over
+ * does not outlive the change; the holder signs in again with the new one. */
 int account_change_password(struct store *st, const struct actor *who, const char *login,
                             const char *old_password, const char *new_password, int64_t now,
                             struct err *err);

@@ -316,6 +316,7 @@ int api_session_logout(struct http_request *req)
 int api_password(struct http_request *req)
 {
 	static const char *const secrets[] = {"old_password", "new_password", NULL};
+	char token[ACCOUNT_TOKEN_SIZE] = "", csrf[ACCOUNT_CSRF_SIZE] = "";
 	const char *old_pw, *new_pw;
 	struct actor who;
 	struct store *st;
@@ -337,10 +338,34 @@ int api_password(struct http_request *req)
 	if (st) {
 		rc = account_change_password(st, &who, req->who.login, old_pw, new_pw,
 		                             now_seconds(), &err);
+		/* The change ended every session of the account, this one too:
+		 * a browser signed in with the old password goes on in a new one. */
+		if (rc == 0 && !req->by_token) {
+			struct principal p;
+			enum account_login_result result = ACCOUNT_LOGIN_BAD;
+			int64_t retry = 0;
+
+			if (account_login(st, req->who.login, new_pw, req->addr, now_seconds(), &p,
+			                  token, csrf, &result, &retry, &err) < 0)
+				rc = -2;
+			else if (result != ACCOUNT_LOGIN_OK)
+				token[0] = csrf[0] = '\0';
+		}
 		api_writer_unlock(req->api);
 	}
 	api_body_free(body, secrets);
-	if (rc < 0)
-		return http_fail(req, HTTP_BAD_REQUEST, "bad_password", &err);
-	return http_json(req, HTTP_OK, json_pack("{s:b}", "must_change", 0));
+	if (rc == -2) {
+		rc = http_internal(req, &err);
+	} else if (rc < 0) {
+		rc = http_fail(req, HTTP_BAD_REQUEST, "bad_password", &err);
+	} else if (token[0] && set_session_cookie(req, token) < 0) {
+		rc = http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
+	} else {
+		rc = http_json(req, HTTP_OK,
+		               token[0] ? json_pack("{s:b,s:s}", "must_change", 0, "csrf", csrf)
+		                        : json_pack("{s:b}", "must_change", 0));
+	}
+	sodium_memzero(token, sizeof(token));
+	sodium_memzero(csrf, sizeof(csrf));
+	return rc;
 }

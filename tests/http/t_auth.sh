@@ -107,7 +107,7 @@ as() {
 	_am=$1
 	_ap=$2
 	shift 2
-	call "$_am" "$_ap" -b "$T/jar.$_who" -H "X-CSRF-Token: $(cat "$T/csrf.$_who")" "$@"
+	call "$_am" "$_ap" -b "$T/jar.$_who" -c "$T/jar.$_who" -H "X-CSRF-Token: $(cat "$T/csrf.$_who")" "$@"
 }
 
 # asj LOGIN METHOD PATH JSON: as, with a JSON body.
@@ -339,10 +339,15 @@ NEWPW=Fresh-pass-2026-abc
 secret "$NEWPW"
 asj m.fresh POST /api/v1/password "{\"old_password\":\"wrong-one\",\"new_password\":\"$NEWPW\"}"
 check_error 400 bad_password "password change with a wrong old password"
+cp "$T/jar.m.fresh" "$T/jar.m.fresh.before"
 asj m.fresh POST /api/v1/password "{\"old_password\":\"$OTP\",\"new_password\":\"$NEWPW\"}"
 check_status 200 "password change"
+jb '.csrf // ""' >"$T/csrf.m.fresh"
+check "the change hands out a new CSRF token" test -s "$T/csrf.m.fresh"
 as m.fresh GET /api/v1/districts
-check_status 200 "after the change the role's routes open"
+check_status 200 "after the change the role's routes open, in a new session"
+call GET /api/v1/session -b "$T/jar.m.fresh.before"
+check_eq "$(jb .signed_in)" false "the session from before the change has ended"
 sign_in m.fresh "$OTP"
 check_error 401 bad_credentials "the one-time password is spent"
 sign_in m.fresh "$NEWPW"

@@ -657,9 +657,12 @@ static void test_otp_and_change(void **state)
 	    account_change_password(f->st, &f->who, "zhou.min", otp, "short", T0, &err), -1);
 	assert_int_equal(account_change_password(f->st, &f->who, "zhou.min", otp, otp, T0, &err),
 	                 -1);
+	assert_int_equal(session_at(f, NULL, token, T0 + 1, &p), 1);
 	assert_int_equal(account_change_password(f->st, &f->who, "zhou.min", otp,
 	                                         "Shenji-Yuan-2026", T0 + 1, &err),
 	                 0);
+	/* The session opened with the old password ends with the change. */
+	assert_int_equal(session_at(f, NULL, token, T0 + 1, &p), 0);
 	assert_int_equal(account_get(f->st, "zhou.min", &info, &err), 1);
 	assert_int_equal(info.must_change, 0);
 	assert_int_equal(login_at(f, "zhou.min", otp, T0 + 2, &p, token, &retry),
