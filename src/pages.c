@@ -227,6 +227,24 @@ static const char *find_in(const char *s1, size_t n1, const char *s2, size_t n2)
 	return NULL;
 }
 
+enum token { TOKEN_UNKNOWN, TOKEN_TITLE, TOKEN_SCRIPTS, TOKEN_MAIN, TOKEN_NAV, TOKEN_END };
+
+/* What the n bytes between "{{" and "}}" at s name. */
+static enum token token_of(const char *s, size_t n)
+{
+	if (n == 5 && memcmp(s, "title", 5) == 0)
+		return TOKEN_TITLE;
+	if (n == 7 && memcmp(s, "scripts", 7) == 0)
+		return TOKEN_SCRIPTS;
+	if (n == 4 && memcmp(s, "main", 4) == 0)
+		return TOKEN_MAIN;
+	if (n > 4 && memcmp(s, "nav ", 4) == 0)
+		return TOKEN_NAV;
+	if (n == 3 && memcmp(s, "end", 3) == 0)
+		return TOKEN_END;
+	return TOKEN_UNKNOWN;
+}
+
 static struct seg *add_seg(struct layout *l, enum seg_kind kind, const char *text, size_t len)
 {
 	struct seg *s;
@@ -261,6 +279,7 @@ static int layout_parse(struct layout *l, const char *path, struct err *err)
 	const char *buf = l->buf, *s = buf, *lit, *t, *close, *ls, *le, *nl;
 	struct seg *nav = NULL, *sg;
 	int title = 0, scripts = 0, main_ = 0, navs = 0;
+	enum token tok;
 	size_t tn;
 
 	if (strncmp(s, "<!--", 4) == 0) {
@@ -283,9 +302,19 @@ static int layout_parse(struct layout *l, const char *path, struct err *err)
 		for (ls = t; ls > buf && ls[-1] != '\n'; ls--)
 			;
 		le = nl ? nl + 1 : close + 2 + strlen(close + 2);
-		if (tn == 5 && memcmp(t + 2, "title", 5) == 0) {
+		tok = token_of(t + 2, tn);
+		if (tok == TOKEN_UNKNOWN)
+			return bad_at(
+			    err, path, buf, t,
+			    "不认识“{{%.*s}}”（可用：{{title}}、{{scripts}}、{{main}}、{{nav "
+			    "名称}}、{{end}}）",
+			    (int)tn, t + 2);
+		if (tok == TOKEN_TITLE) {
 			if (nav)
-				return bad_at(err, path, buf, t, "{{title}} 不能写在导航块中");
+				return bad_at(
+				    err, path, buf, t,
+				    "{{title}} 写在了导航“%s”之中（导航块以 {{end}} 结束）",
+				    nav->name);
 			if (title++)
 				return bad_at(err, path, buf, t, "{{title}} 只能出现一次");
 			if (!add_seg(l, SEG_TEXT, lit, (size_t)(t - lit)) ||
@@ -303,21 +332,27 @@ static int layout_parse(struct layout *l, const char *path, struct err *err)
 		} else if (!add_seg(l, SEG_TEXT, lit, (size_t)(ls - lit))) {
 			return bad_at(err, path, buf, t, "外框的段落太多");
 		}
-		if (tn == 7 && memcmp(t + 2, "scripts", 7) == 0) {
+		if (tok == TOKEN_SCRIPTS) {
 			if (nav)
-				return bad_at(err, path, buf, t, "{{scripts}} 不能写在导航块中");
+				return bad_at(
+				    err, path, buf, t,
+				    "{{scripts}} 写在了导航“%s”之中（导航块以 {{end}} 结束）",
+				    nav->name);
 			if (scripts++)
 				return bad_at(err, path, buf, t, "{{scripts}} 只能出现一次");
 			if (!add_seg(l, SEG_SCRIPTS, ls, (size_t)(t - ls)))
 				return bad_at(err, path, buf, t, "外框的段落太多");
-		} else if (tn == 4 && memcmp(t + 2, "main", 4) == 0) {
+		} else if (tok == TOKEN_MAIN) {
 			if (nav)
-				return bad_at(err, path, buf, t, "{{main}} 不能写在导航块中");
+				return bad_at(
+				    err, path, buf, t,
+				    "{{main}} 写在了导航“%s”之中（导航块以 {{end}} 结束）",
+				    nav->name);
 			if (main_++)
 				return bad_at(err, path, buf, t, "{{main}} 只能出现一次");
 			if (!add_seg(l, SEG_MAIN, NULL, 0))
 				return bad_at(err, path, buf, t, "外框的段落太多");
-		} else if (tn > 4 && memcmp(t + 2, "nav ", 4) == 0) {
+		} else if (tok == TOKEN_NAV) {
 			if (!name_ok(t + 6, tn - 4))
 				return bad_at(err, path, buf, t,
 				              "导航名“%.*s”只能由小写字母、数字和连字符组成（至多 "
@@ -333,16 +368,10 @@ static int layout_parse(struct layout *l, const char *path, struct err *err)
 			sg->name[tn - 4] = '\0';
 			nav = sg;
 			navs++;
-		} else if (tn == 3 && memcmp(t + 2, "end", 3) == 0) {
+		} else {
 			if (!nav)
 				return bad_at(err, path, buf, t, "{{end}} 前面没有 {{nav 名称}}");
 			nav = NULL;
-		} else {
-			return bad_at(
-			    err, path, buf, t,
-			    "不认识“{{%.*s}}”（可用：{{title}}、{{scripts}}、{{main}}、{{nav "
-			    "名称}}、{{end}}）",
-			    (int)tn, t + 2);
 		}
 		s = lit = le;
 	}
@@ -404,7 +433,8 @@ static int page_parse(const struct layout *l, const char *path, const char *buf,
 			continue;
 		colon = memchr(line, ':', (size_t)(eol - line));
 		if (!colon)
-			return bad_at(err, path, buf, line, "页头的行应写成“名称: 值”%s",
+			return bad_at(err, path, buf, line,
+			              "页头的行应写成“名称: 值”，页头以单独一行“-->”结束%s",
 			              page_format_hint);
 		kn = (size_t)(colon - line);
 		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
