@@ -309,12 +309,11 @@ static int layout_parse(struct layout *l, const char *path, struct err *err)
 			    "不认识“{{%.*s}}”（可用：{{title}}、{{scripts}}、{{main}}、{{nav "
 			    "名称}}、{{end}}）",
 			    (int)tn, t + 2);
+		if (nav && tok != TOKEN_NAV && tok != TOKEN_END)
+			return bad_at(err, path, buf, t,
+			              "“{{%.*s}}”写在了导航“%s”之中（导航块以 {{end}} 结束）",
+			              (int)tn, t + 2, nav->name);
 		if (tok == TOKEN_TITLE) {
-			if (nav)
-				return bad_at(
-				    err, path, buf, t,
-				    "{{title}} 写在了导航“%s”之中（导航块以 {{end}} 结束）",
-				    nav->name);
 			if (title++)
 				return bad_at(err, path, buf, t, "{{title}} 只能出现一次");
 			if (!add_seg(l, SEG_TEXT, lit, (size_t)(t - lit)) ||
@@ -333,21 +332,11 @@ static int layout_parse(struct layout *l, const char *path, struct err *err)
 			return bad_at(err, path, buf, t, "外框的段落太多");
 		}
 		if (tok == TOKEN_SCRIPTS) {
-			if (nav)
-				return bad_at(
-				    err, path, buf, t,
-				    "{{scripts}} 写在了导航“%s”之中（导航块以 {{end}} 结束）",
-				    nav->name);
 			if (scripts++)
 				return bad_at(err, path, buf, t, "{{scripts}} 只能出现一次");
 			if (!add_seg(l, SEG_SCRIPTS, ls, (size_t)(t - ls)))
 				return bad_at(err, path, buf, t, "外框的段落太多");
 		} else if (tok == TOKEN_MAIN) {
-			if (nav)
-				return bad_at(
-				    err, path, buf, t,
-				    "{{main}} 写在了导航“%s”之中（导航块以 {{end}} 结束）",
-				    nav->name);
 			if (main_++)
 				return bad_at(err, path, buf, t, "{{main}} 只能出现一次");
 			if (!add_seg(l, SEG_MAIN, NULL, 0))

@@ -61,17 +61,27 @@ printf '%s\n' "$PW" >"$T/pw"
 opcert user add p.admin --role city_admin --password-stdin --db "$DB" <"$T/pw"
 check_rc 0 "user add p.admin"
 
-"$OPCERT" serve --db "$DB" --keys "$KEYS" --web "$WEB" --listen 127.0.0.1:0 --today "$TODAY" \
-	--rate-limit 0 --sign-in-rate 0 >"$T/server.out" 2>"$T/server.err" &
-SPID=$!
-_i=0
-while [ $_i -lt 300 ] && ! grep -q '已启动' "$T/server.out" 2>/dev/null; do
-	kill -0 "$SPID" 2>/dev/null || break
-	sleep 0.1
-	_i=$((_i + 1))
-done
+# start_server NAME WEB [ARGS...]: opcert serve on the web root WEB in the
+# background (SPID); 0 once it says it has started, output in $T/NAME.out/.err.
+start_server() {
+	_sn=$1
+	_sw=$2
+	shift 2
+	"$OPCERT" serve --db "$DB" --keys "$KEYS" --web "$_sw" --listen 127.0.0.1:0 --today "$TODAY" \
+		"$@" >"$T/$_sn.out" 2>"$T/$_sn.err" &
+	SPID=$!
+	_i=0
+	while [ $_i -lt 300 ] && ! grep -q '已启动' "$T/$_sn.out" 2>/dev/null; do
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep -q '已启动' "$T/$_sn.out"
+}
+
+start_server server "$WEB" --rate-limit 0 --sign-in-rate 0 ||
+	die "opcert serve did not start: $(head -c 600 "$T/server.err")"
 BASE=$(sed -n 's|.*\(http://127\.0\.0\.1:[0-9][0-9]*\)/.*|\1|p' "$T/server.out")
-[ -n "$BASE" ] || die "opcert serve did not start: $(head -c 600 "$T/server.err")"
 
 call POST /api/v1/session -c "$T/jar" -H 'Content-Type: application/json' \
 	--data-binary "$(jq -n -c --arg p "$PW" '{login: "p.admin", password: $p}')"
@@ -230,17 +240,9 @@ refuses() {
 }
 
 broken ok
-"$OPCERT" serve --db "$DB" --keys "$KEYS" --web "$BROKEN" --listen 127.0.0.1:0 --today "$TODAY" \
-	>"$T/ok.out" 2>"$T/ok.err" &
-SPID=$!
-_i=0
-while [ $_i -lt 300 ] && ! grep -q '已启动' "$T/ok.out" 2>/dev/null; do
-	kill -0 "$SPID" 2>/dev/null || break
-	sleep 0.1
-	_i=$((_i + 1))
-done
-check "a copy of the layout and pages starts (the cases below differ only in what they break)" \
-	grep -q '已启动' "$T/ok.out"
+start_server ok "$BROKEN"
+_started=$?
+check_eq "$_started" 0 "a copy of the layout and pages starts (the cases below differ only in what they break)"
 kill -TERM "$SPID"
 wait "$SPID"
 SPID=
