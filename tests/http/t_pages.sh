@@ -214,6 +214,9 @@ kill -TERM "$SPID"
 wait "$SPID"
 check_eq "$?" 0 "the server exits 0 after SIGTERM"
 SPID=
+if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/server.err"; then
+	fail "the server: sanitizer report" "$(head -c 2000 "$T/server.err")"
+fi
 
 # ---------------------------------------------------------------------------
 # Malformed layouts and pages: the server refuses to start and names the file.
