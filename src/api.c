@@ -41,6 +41,7 @@
 #include "pii.h"
 #include "ledger.h"
 #include "logcache.h"
+#include "pages.h"
 #include "roster.h"
 #include "routes.h"
 #include "scan.h"
@@ -96,6 +97,8 @@ struct api {
 	int64_t checkpoint_made;
 	struct logcache cache;
 	int64_t cache_root_size; /* the size whose root was held against a checkpoint, -1 none */
+
+	struct pages *pages; /* the pages, assembled at start (pages.h); NULL without a web root */
 };
 
 /* One thread's database connection and verifier. */
@@ -308,8 +311,14 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 	a->cfg = *cfg;
 	a->cache_root_size = -1;
 	logcache_init(&a->cache);
+	/* Every page put into its frame now: a malformed one stops the start. */
+	if (cfg->web_root && pages_load(cfg->web_root, &a->pages, err) < 0) {
+		free(a);
+		return NULL;
+	}
 	/* The database must be there and ours before anyone is told the server runs. */
 	if (store_open(cfg->db, STORE_READONLY, &st, err) < 0) {
+		pages_free(a->pages);
 		free(a);
 		return NULL;
 	}
@@ -317,12 +326,15 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 	if (api_data_key(cfg, &a->pii, err) < 0 || store_set_pii(st, a->pii, err) < 0) {
 		store_close(st);
 		pii_key_free(a->pii);
+		pages_free(a->pages);
 		free(a);
 		return NULL;
 	}
 	store_close(st);
 	if (pthread_key_create(&a->worker_key, worker_free) != 0) {
 		err_system(err, "无法创建线程数据");
+		pii_key_free(a->pii);
+		pages_free(a->pages);
 		free(a);
 		return NULL;
 	}
@@ -370,6 +382,7 @@ void api_free(struct api *a)
 	keys_close(a->keys);
 	store_close(a->writer);
 	pii_key_free(a->pii);
+	pages_free(a->pages);
 	pthread_mutex_destroy(&a->sign_mu);
 	pthread_mutex_destroy(&a->trust_mu);
 	pthread_mutex_destroy(&a->status_mu);
@@ -1275,6 +1288,24 @@ static int serve_file(struct http_request *req, const char *rel, const char *cac
 	return 0;
 }
 
+/*
+ * A page, as pages_load() assembled it when the server started (the shared
+ * frame is web/layout.html; pages.h): answered from memory with an ETag
+ * over its bytes.
+ */
+static int serve_page(struct http_request *req, const char *file)
+{
+	const struct page *pg = pages_find(req->api->pages, file);
+
+	if (!pg)
+		return file_not_found(req);
+	snprintf(req->reply.etag, sizeof(req->reply.etag), "%s", pg->etag);
+	req->reply.cache_control = "no-cache";
+	if (req->if_none_match && strstr(req->if_none_match, pg->etag))
+		return http_take(req, HTTP_NOT_MODIFIED, media_type_of(file), NULL, 0);
+	return http_text(req, HTTP_OK, media_type_of(file), pg->body, pg->len);
+}
+
 int api_page(struct http_request *req)
 {
 	static const struct {
@@ -1294,13 +1325,13 @@ int api_page(struct http_request *req)
 
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 		if (strcmp(req->path, pages[i].path) == 0)
-			return serve_file(req, pages[i].file, "no-cache");
+			return serve_page(req, pages[i].file);
 	return file_not_found(req);
 }
 
 int api_page_file(struct http_request *req, const char *file)
 {
-	return serve_file(req, file, "no-cache");
+	return serve_page(req, file);
 }
 
 int api_static(struct http_request *req)
