@@ -1,5 +1,6 @@
 /*
- * pages.h - the HTML pages of `opcert serve`, assembled once when it starts.
+ * pages.h - the HTML pages of `opcert serve`, assembled once when it starts
+ * (in the core because it parses files: fuzz/fuzz_pages.c).
  *
  * The frame every page shares (the head with its meta tags, stylesheet and
  * common.js, the site header with the brand and the main navigation, the
