@@ -1329,6 +1329,41 @@ int api_page(struct http_request *req)
 	return file_not_found(req);
 }
 
+/*
+ * The page for an object that is missing or outside the caller's scope
+ * (routes.c): web/not-found.html in the shared frame, status 404, the same
+ * bytes and headers whichever it was (not kept: no ETag, no-store).  A
+ * web root without that page (a hand-made one of stand-in pages) gets a
+ * plain page of its own that says the same.
+ */
+int api_not_found_page(struct http_request *req)
+{
+	static const char fallback[] =
+	    "<!doctype html>\n"
+	    "<html lang=\"zh-CN\">\n<head>\n"
+	    "  <meta charset=\"utf-8\">\n"
+	    "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "  <meta name=\"referrer\" content=\"no-referrer\">\n"
+	    "  <title>没有找到 · 特种作业操作证核验</title>\n"
+	    "  <link rel=\"stylesheet\" href=\"/static/css/site.css\">\n"
+	    "</head>\n<body>\n"
+	    "  <main id=\"main\" tabindex=\"-1\">\n"
+	    "    <h1 id=\"not-found\">没有找到这个页面</h1>\n"
+	    "    <p "
+	    "class=\"lead\">您要打开的单位、项目、培训机构或页面不存在，或不在您的数据范围内。</"
+	    "p>\n"
+	    "    <p><a class=\"button\" href=\"/home\">回到我的首页</a></p>\n"
+	    "  </main>\n"
+	    "</body>\n</html>\n";
+	const struct page *pg = pages_find(req->api->pages, "not-found.html");
+
+	if (pg)
+		return http_text(req, HTTP_NOT_FOUND, "text/html; charset=utf-8", pg->body,
+		                 pg->len);
+	return http_text(req, HTTP_NOT_FOUND, "text/html; charset=utf-8", fallback,
+	                 sizeof(fallback) - 1);
+}
+
 int api_page_file(struct http_request *req, const char *file)
 {
 	return serve_page(req, file);

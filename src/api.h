@@ -122,7 +122,8 @@ int api_institution_change(struct http_request *req);
 int api_institution_close(struct http_request *req);
 int api_audit_list(struct http_request *req);
 int api_audit_verify(struct http_request *req);
-/* The pages of the above: /companies[/{uscc}], /projects[/{id}], /audit. */
+/* The pages of the above: /companies[/{uscc}], /projects[/{id}],
+ * /institutions[/{id}], /audit. */
 int api_org_page(struct http_request *req);
 /* Scope resolvers (routes.h) of a path naming a company by its code, a
  * project by its number, an institution by its number. */
@@ -151,5 +152,7 @@ const char *api_body_string(struct http_request *req, json_t *o, const char *key
 void api_body_free(json_t *o, const char *const *keys);
 /* A page file under the web root (api.c), for handlers elsewhere. */
 int api_page_file(struct http_request *req, const char *file);
+/* The 404 page for an object missing or outside the caller's scope. */
+int api_not_found_page(struct http_request *req);
 
 #endif

@@ -1139,8 +1139,12 @@ int api_org_page(struct http_request *req)
 	static const struct {
 		const char *route, *file;
 	} pages[] = {
-	    {"/companies", "companies.html"}, {"/companies/{uscc}", "company.html"},
-	    {"/projects", "projects.html"},   {"/projects/{id}", "project.html"},
+	    {"/companies", "companies.html"},
+	    {"/companies/{uscc}", "company.html"},
+	    {"/projects", "projects.html"},
+	    {"/projects/{id}", "project.html"},
+	    {"/institutions", "institutions.html"},
+	    {"/institutions/{id}", "institution.html"},
 	    {"/audit", "audit.html"},
 	};
 	size_t i;

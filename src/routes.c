@@ -116,6 +116,8 @@ static const struct route routes[] = {
 	{"GET",  "/companies/{uscc}",                           0, api_org_page,          ORG_READ,       api_scope_company,  PAGE,              RATE_NONE,    0,         NULL,   0, "/companies/{uscc}"},
 	{"GET",  "/projects",                                   0, api_org_page,          ORG_READ,       NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/projects"},
 	{"GET",  "/projects/{id}",                              0, api_org_page,          ORG_READ,       api_scope_project,  PAGE,              RATE_NONE,    0,         NULL,   0, "/projects/{id}"},
+	{"GET",  "/institutions",                               0, api_org_page,          INST_READ,      NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/institutions"},
+	{"GET",  "/institutions/{id}",                          0, api_org_page,          INST_READ,      api_scope_institution, PAGE,           RATE_NONE,    0,         NULL,   0, "/institutions/{id}"},
 	{"GET",  "/certificates/{number}",                      0, api_certificate_page,  SIGNED_IN,      NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/certificates/{number}"},
 	{"GET",  "/audit",                                      0, api_org_page,          AUDIT,          NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/audit"},
 	{"GET",  "/static/",                                    1, api_static,            ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/static/*"},
@@ -237,37 +239,14 @@ static int to_login(struct http_request *req)
 
 /*
  * The answer for an object that is missing or outside the caller's scope:
- * the same bytes either way.  Pages get a page a person can read (with the
- * site's header and a way home), the API its JSON error.
+ * the same bytes either way.  Pages get a page a person can read (web/
+ * not-found.html in the shared frame, api_not_found_page), the API its
+ * JSON error.
  */
-static const char not_found_page[] =
-    "<!doctype html>\n"
-    "<html lang=\"zh-CN\">\n<head>\n"
-    "  <meta charset=\"utf-8\">\n"
-    "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    "  <meta name=\"referrer\" content=\"no-referrer\">\n"
-    "  <title>没有找到 · 特种作业操作证核验</title>\n"
-    "  <link rel=\"stylesheet\" href=\"/static/css/site.css\">\n"
-    "  <script src=\"/static/js/common.js\" defer></script>\n"
-    "</head>\n<body>\n"
-    "  <header class=\"site-header\">\n"
-    "    <a class=\"brand\" href=\"/\"><span class=\"brand-title\">特种作业操作证核验</span>"
-    "<span class=\"brand-sub\">贵阳市住房和城乡建设局</span></a>\n"
-    "    <nav class=\"site-nav\" aria-label=\"主导航\"><ul><li><a href=\"/\">证书查询</a></li>"
-    "<li><a href=\"/home\">我的首页</a></li></ul></nav>\n"
-    "  </header>\n"
-    "  <main id=\"main\">\n"
-    "    <h1 id=\"not-found\">没有找到这个页面</h1>\n"
-    "    <p class=\"lead\">您要打开的单位、项目或页面不存在，或不在您的数据范围内。</p>\n"
-    "    <p><a class=\"button\" href=\"/home\">回到我的首页</a></p>\n"
-    "  </main>\n"
-    "</body>\n</html>\n";
-
 static int not_found(struct http_request *req, int page)
 {
 	if (page)
-		return http_text(req, HTTP_NOT_FOUND, "text/html; charset=utf-8", not_found_page,
-		                 sizeof(not_found_page) - 1);
+		return api_not_found_page(req);
 	return http_error(req, HTTP_NOT_FOUND, "not_found", "没有这个页面或接口");
 }
 

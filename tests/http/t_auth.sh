@@ -481,7 +481,7 @@ matrix_request() {
 		_inst=$NEW_INSTITUTION
 		;;
 	esac
-	_path=$(printf '%s' "$_route" | sed "s|{number}|$CERTNO|; s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$([ "${_route#/api/v1/institutions}" != "$_route" ] && echo "$_inst" || echo "$_proj")|")
+	_path=$(printf '%s' "$_route" | sed "s|{number}|$CERTNO|; s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$(case $_route in /api/v1/institutions/* | /institutions/*) echo "$_inst" ;; *) echo "$_proj" ;; esac)|")
 	set --
 	case $_mm$_route in
 	GET/static/) _path=/static/css/site.css ;;

@@ -543,6 +543,17 @@ done
 get /
 check "page /: index.html" grep -q '<title>index</title>' "$T/b"
 check_eq "$(header Cache-Control)" no-cache "pages are revalidated"
+# A web root without not-found.html: an object out of scope (another
+# district for a 云岩区 officer) and a missing one still get one plain page.
+get /districts/%E5%8D%97%E6%98%8E%E5%8C%BA -H "$AUTH"
+check_status 404 "a page out of scope: 404"
+check_eq "$(header Content-Type)" "text/html; charset=utf-8" "a page out of scope: HTML"
+check "a page out of scope: the built-in not-found page" grep -q 'id="not-found"' "$T/b"
+check_eq "$(head -n 1 "$T/b")" '<!doctype html>' "the built-in not-found page is a document"
+cp "$T/b" "$T/b.nf"
+get /districts/%E4%B8%8D%E5%AD%98%E5%9C%A8%E5%8C%BA -H "$AUTH"
+check_status 404 "a page for a missing object: 404"
+check "out of scope = missing (built-in not-found page)" cmp -s "$T/b" "$T/b.nf"
 get /static/css/site.css
 check_status 200 "a stylesheet"
 check_eq "$(header Content-Type)" "text/css; charset=utf-8" "stylesheet: text/css"

@@ -56,6 +56,8 @@ new_company builder 云岩区 云岩第一建筑有限公司
 USCC=$NEW_USCC
 new_project 云岩安置房项目 云岩区 "$USCC"
 PROJECT=$NEW_PROJECT
+new_institution 云岩安全培训中心 云岩区
+INST=$NEW_INSTITUTION
 PW=Pages-test-pass-2026-xyz
 printf '%s\n' "$PW" >"$T/pw"
 opcert user add p.admin --role city_admin --password-stdin --db "$DB" <"$T/pw"
@@ -106,6 +108,8 @@ cat >"$T/expect" <<'EOF'
 /companies/{uscc} 单位 org - org.js,company.js
 /projects 项目 org /projects org.js,projects.js
 /projects/{id} 项目 org - org.js,project.js
+/institutions 培训机构 inst /institutions org.js,institutions.js
+/institutions/{id} 培训机构 inst - org.js,institution.js
 /certificates/{number} 证书登记记录 public - certificate.js
 /audit 审计记录 home - audit.js
 EOF
@@ -114,6 +118,7 @@ nav_links() {
 	case $1 in
 	public) echo '/ /scan /batch /help' ;;
 	org) echo '/home /companies /projects' ;;
+	inst) echo '/home /institutions' ;;
 	home) echo '/home' ;;
 	esac
 }
@@ -121,7 +126,7 @@ nav_links() {
 # The GET routes flagged PAGE in the route table.
 sed -n 's/^[[:space:]]*{"GET",[[:space:]]*"\([^"]*\)",.*[[:space:]|]PAGE[[:space:]|,].*/\1/p' \
 	"$OPCERT_SRC/src/routes.c" >"$T/routes"
-[ "$(wc -l <"$T/routes")" -ge 16 ] || die "could not read the page routes of src/routes.c"
+[ "$(wc -l <"$T/routes")" -ge 18 ] || die "could not read the page routes of src/routes.c"
 
 ETAGS=
 while read -r _route; do
@@ -135,8 +140,12 @@ while read -r _route; do
 	_nav=$3
 	_cur=$4
 	_scripts=$5
+	case $_route in
+	/institutions/*) _id=$INST ;;
+	*) _id=$PROJECT ;;
+	esac
 	_path=$(printf '%s' "$_route" | sed -e 's|{name}|%E4%BA%91%E5%B2%A9%E5%8C%BA|' \
-		-e "s|{uscc}|$USCC|" -e "s|{id}|$PROJECT|" -e 's|{number}|%E9%BB%94A012018000123|')
+		-e "s|{uscc}|$USCC|" -e "s|{id}|$_id|" -e 's|{number}|%E9%BB%94A012018000123|')
 
 	call GET "$_path" -b "$T/jar"
 	check_status 200 "page $_route"
@@ -197,7 +206,7 @@ while read -r _route; do
 	check_eq "$(header ETag)" "$_etag" "page $_route: HEAD has the same ETag"
 done <"$T/routes"
 # Pages sharing a file share an ETag (/companies/{uscc} is one file for every code); others differ.
-check_eq "$(printf '%s\n' $ETAGS | sort -u | wc -l | tr -d ' ')" 16 "every page file has its own ETag"
+check_eq "$(printf '%s\n' $ETAGS | sort -u | wc -l | tr -d ' ')" 18 "every page file has its own ETag"
 
 # A page route signed out goes to the sign-in page; one out of scope gets the HTML not-found page.
 call GET /home
@@ -205,6 +214,32 @@ check_status 303 "signed out: /home goes to sign in"
 call GET /companies/$(uscc_make 91520102MA9999999) -b "$T/jar"
 check_status 404 "a company that does not exist: 404"
 check_eq "$(count '没有找到这个页面')" 1 "the not-found page is a page"
+# ...in the shared frame (web/not-found.html): head, header, navigation, footer.
+check_eq "$(header Content-Type)" "text/html; charset=utf-8" "the not-found page: HTML"
+check_eq "$(head -n 1 "$T/b")" '<!doctype html>' "the not-found page: begins with the doctype"
+check_eq "$(tail -n 1 "$T/b")" '</html>' "the not-found page: ends with </html>"
+check_eq "$(count '<title>没有找到 · 特种作业操作证核验</title>')" 1 "the not-found page: its title"
+check_eq "$(count '<meta name="theme-color" content="#0b4ea2">')" 1 "the not-found page: the shared head"
+check_eq "$(count '<header class="site-header">')" 1 "the not-found page: the site header"
+_links=$(sed -n '/<nav class="site-nav"/,/<\/nav>/p' "$T/b" | grep -o 'href="[^"]*"' |
+	sed 's/href="\(.*\)"/\1/' | tr '\n' ' ')
+check_eq "$_links" "$(nav_links public) " "the not-found page: the public navigation"
+check_eq "$(count '<main id="main" tabindex="-1">')" 1 "the not-found page: one main"
+check_eq "$(count '<h1 id="not-found">')" 1 "the not-found page: its heading"
+check_eq "$(count '<footer class="site-footer">')" 1 "the not-found page: the footer"
+check_eq "$(grep -c -e '{{' -e '<!--' -e '^title:' -e '^nav:' "$T/b")" 0 \
+	"the not-found page: no placeholder, comment or page header left"
+check_eq "$(header ETag)" "" "the not-found page: no ETag"
+cp "$T/b" "$T/b.nf"
+# The same bytes for whatever is missing: a project, an institution.
+for _p in /projects/999999 /institutions/999999; do
+	call GET "$_p" -b "$T/jar"
+	check_status 404 "$_p: 404"
+	check "$_p: the same not-found page" cmp -s "$T/b" "$T/b.nf"
+done
+call GET /not-found -b "$T/jar"
+check_status 404 "the not-found page file is not served by a name of its own"
+check "... only the JSON error" grep -q '"not_found"' "$T/b"
 call GET /index.html
 check_status 404 "a page file is not served by its name"
 call GET /layout.html

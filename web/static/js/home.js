@@ -15,21 +15,23 @@
   var PASSWORD = { href: '/password', text: '修改密码', note: '' };
   var COMPANIES = { href: '/companies', text: '单位', note: '施工和监理单位：登记、修改、注销' };
   var PROJECTS = { href: '/projects', text: '项目', note: '在建项目：登记、修改、关闭' };
+  var INSTITUTIONS = { href: '/institutions', text: '培训机构', note: '特种作业培训机构：登记、修改、注销' };
   var AUDIT = { href: '/audit', text: '审计记录', note: '谁在何时做了什么；核查记录是否被篡改' };
 
   function actionsFor(p) {
     var a = COMMON.slice();
     switch (p.role) {
       case 'city_admin':
-        a.push(BATCH, COMPANIES, PROJECTS, { href: '/accounts', text: '账号管理', note: '创建账号、停用、重置密码、分配角色和范围' },
+        a.push(BATCH, COMPANIES, PROJECTS, INSTITUTIONS, { href: '/accounts', text: '账号管理', note: '创建账号、停用、重置密码、分配角色和范围' },
           AUDIT, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
         break;
       case 'city_officer':
-        a.push(BATCH, COMPANIES, PROJECTS, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+        a.push(BATCH, COMPANIES, PROJECTS, INSTITUTIONS, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
         break;
       case 'district_officer':
         a.push(BATCH, { href: '/companies', text: '本区单位', note: p.org_name + '的施工和监理单位' },
           { href: '/projects', text: '本区项目', note: p.org_name + '的在建项目' },
+          { href: '/institutions', text: '本区培训机构', note: p.org_name + '的培训机构' },
           { href: '/districts/' + encodeURIComponent(p.org_name), text: p.org_name + '数据', note: '本区（市、县）的账号' });
         break;
       case 'company_user':
@@ -38,9 +40,11 @@
         break;
       case 'training_user':
         a[0] = { href: '/', text: '证书查询', note: '受理复审或延期前先核验证书真伪' };
+        a.push({ ownInstitution: true, href: '/institutions', text: '本机构', note: '本机构的登记信息' });
         break;
       case 'auditor':
         a.push(AUDIT, { href: '/companies', text: '单位', note: '只读' }, { href: '/projects', text: '项目', note: '只读' },
+          { href: '/institutions', text: '培训机构', note: '只读' },
           { districts: true, text: '各区数据', note: '只读：查看各区数据（不含完整身份证号码）' });
         break;
     }
@@ -76,6 +80,15 @@
     who.textContent = p.login + '，您好。您的角色：' + p.role_label + (p.org_name ? '（' + p.org_name + '）' : '') + '。';
     document.body.setAttribute('data-role', p.role);
     for (var a of actionsFor(p)) {
+      if (a.ownInstitution) {
+        /* Straight to its page when the list (which holds only its own) names it. */
+        try {
+          var own = await O.getJSON('/api/v1/institutions');
+          if (own.institutions.length === 1) a.href = '/institutions/' + encodeURIComponent(String(own.institutions[0].id));
+        } catch (e) {
+          /* the list page then */
+        }
+      }
       if (!a.districts) {
         list.appendChild(item(a));
         continue;

@@ -1,6 +1,7 @@
 /*
- * org.js - what the pages of companies and projects share (/companies,
- * /companies/USCC, /projects, /projects/ID): who may do what (only to show
+ * org.js - what the pages of companies, projects and training institutions
+ * share (/companies, /companies/USCC, /projects, /projects/ID,
+ * /institutions, /institutions/ID): who may do what (only to show
  * the right forms: the server decides, src/routes.c and src/api_org.c),
  * the district names for typing, errors that point at the field they name,
  * and table cells that read well on a phone.
@@ -75,6 +76,11 @@
     return O.el('a', { href: '/companies/' + encodeURIComponent(c.uscc), text: c.name });
   }
 
+  function institutionLink(i) {
+    if (!i) return null;
+    return O.el('a', { href: '/institutions/' + encodeURIComponent(String(i.id)), text: i.name });
+  }
+
   /* The company a company user belongs to (its list holds only that one). */
   async function ownCompany() {
     try {
@@ -104,6 +110,7 @@
     cell: cell,
     details: details,
     companyLink: companyLink,
+    institutionLink: institutionLink,
     ownCompany: ownCompany,
     query: query
   };
