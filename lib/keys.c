@@ -1560,8 +1560,52 @@ static int ar_add(struct archive *a, const char *name, const void *data, size_t 
 	return 0;
 }
 
+int keys_index_absent(const char *dir)
+{
+	char path[4096];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, INDEX_NAME);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	return lstat(path, &st) != 0 && errno == ENOENT;
+}
+
+/* The backup of keys_backup and keys_backup_data: signing 0 writes the
+ * data key alone (a key directory without signing keys yet). */
+static int backup(struct keys *ks, int signing, const char *path,
+                  const char *backup_passphrase_file, struct err *e);
+
 int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase_file,
                 struct err *e)
+{
+	return backup(ks, 1, path, backup_passphrase_file, e);
+}
+
+int keys_backup_data(const char *dir, const char *path, const char *backup_passphrase_file,
+                     struct err *e)
+{
+	struct keys *ks = store_new(dir, NULL, e);
+	int rc;
+
+	if (!ks)
+		return -1;
+	ks->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ks->dirfd < 0) {
+		if (errno == ENOENT)
+			err_input(e, "密钥目录 %s 不存在", dir);
+		else
+			err_system(e, "无法打开密钥目录 %s：%s", dir, strerror(errno));
+		keys_close(ks);
+		return -1;
+	}
+	rc = backup(ks, 0, path, backup_passphrase_file, e);
+	keys_close(ks);
+	return rc;
+}
+
+static int backup(struct keys *ks, int signing, const char *path,
+                  const char *backup_passphrase_file, struct err *e)
 {
 	struct archive a = {NULL, 0, 0};
 	unsigned char *bp = NULL, *key = NULL, *out = NULL, *kbuf = NULL;
@@ -1581,22 +1625,24 @@ int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase
 		goto out;
 	}
 	locked = 1;
-	if (store_load(ks, 1, e) != 0)
-		goto out;
-	index = index_json(ks);
-	if (!index) {
-		err_system(e, "内存不足");
-		goto out;
+	if (signing) {
+		if (store_load(ks, 1, e) != 0)
+			goto out;
+		index = index_json(ks);
+		if (!index) {
+			err_system(e, "内存不足");
+			goto out;
+		}
 	}
-	a.cap = 8 + 1 + sizeof(INDEX_NAME) + 4 + strlen(index) + ks->n * (1 + 32 + 4 + KF_SIZE) +
-	        1 + sizeof(KEYS_DATA_FILE) + 4 + DK_SIZE;
+	a.cap = 8 + 1 + sizeof(INDEX_NAME) + 4 + (index ? strlen(index) : 0) +
+	        ks->n * (1 + 32 + 4 + KF_SIZE) + 1 + sizeof(KEYS_DATA_FILE) + 4 + DK_SIZE;
 	a.p = smalloc(a.cap, e);
 	kbuf = a.p ? smalloc(KF_SIZE > DK_SIZE ? KF_SIZE : DK_SIZE, e) : NULL;
 	if (!kbuf)
 		goto out;
 	memcpy(a.p, AR_MAGIC, 8);
 	a.len = 8;
-	if (ar_add(&a, INDEX_NAME, index, strlen(index)) != 0)
+	if (index && ar_add(&a, INDEX_NAME, index, strlen(index)) != 0)
 		goto overflow;
 	for (i = 0; i < ks->n; i++) {
 		const struct keys_info *ki = &ks->info[i];
@@ -1627,6 +1673,11 @@ int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase
 	r = dk_read(ks, kbuf, e);
 	if (r < 0)
 		goto out;
+	if (r == 1 && !signing) {
+		err_input(e, "密钥目录 %s 中既没有签名密钥（keys.json）也没有数据密钥（%s）",
+		          ks->dir, KEYS_DATA_FILE);
+		goto out;
+	}
 	if (r == 0 && ar_add(&a, KEYS_DATA_FILE, kbuf, DK_SIZE) != 0)
 		goto overflow;
 	olen = BK_HDR + crypto_secretbox_MACBYTES + a.len;
@@ -1832,14 +1883,17 @@ int keys_restore(const char *backup_path, const char *backup_passphrase_file, co
 			used++;
 		}
 	}
-	if (!index) {
+	/* A backup of the data key alone (made before any signing key) holds
+	 * no keys.json; anything else without it is damaged. */
+	if (!index && !(used == 1 && nent == 1)) {
 		err_input(e, "备份文件已损坏：缺少 keys.json");
 		goto out;
 	}
-	if (index_parse(ks, (const char *)index->data, index->len, 1, e) != 0)
+	if (index && index_parse(ks, (const char *)index->data, index->len, 1, e) != 0)
 		goto out;
-	used++;
-	for (i = 0; i < ks->n; i++) {
+	if (index)
+		used++;
+	for (i = 0; index && i < ks->n; i++) {
 		struct keys_info *ki = &ks->info[i];
 		const struct ar_entry *en = NULL;
 		struct kf_hdr h;

@@ -195,6 +195,12 @@ int keys_data_pii(const char *dir, const char *passphrase_file, struct pii_key *
  * exists), encrypted under the passphrase in backup_passphrase_file, which
  * is required, with a fresh salt and the store's pwhash limits.
  */
+/* 1 when dir has no signing keys yet (no keys.json), else 0. */
+int keys_index_absent(const char *dir);
+/* The same for a key directory that holds only the data key (a register
+ * that signs nothing yet); keys_restore restores it like any backup. */
+int keys_backup_data(const char *dir, const char *path, const char *backup_passphrase_file,
+                     struct err *e);
 int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase_file,
                 struct err *e);
 /*

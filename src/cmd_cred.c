@@ -201,6 +201,20 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 		printf("已从 %s 恢复密钥到 %s\n", argv[optind], dir);
 		return cli_finish_stdout(cli, EXIT_ALL_VALID);
 	}
+	if (strcmp(sub, "backup") == 0 && keys_index_absent(dir)) {
+		/* No signing keys yet: the data key alone still needs its backup. */
+		if (optind + 1 != argc)
+			return cli_usage(
+			    cli, "用法：opcert key backup FILE --backup-passphrase-file FILE");
+		if (!backup_pass)
+			return cli_usage(cli, "缺少 --backup-passphrase-file：备份必须加密");
+		if (keys_backup_data(dir, argv[optind], backup_pass, &err) < 0)
+			return cli_fail(cli, &err, argv[optind]);
+		printf(
+		    "已把 %s 中的数据密钥加密备份到 %s（尚无签名密钥；恢复：opcert key restore）\n",
+		    dir, argv[optind]);
+		return cli_finish_stdout(cli, EXIT_ALL_VALID);
+	}
 	ks = keys_open(dir, cli->passphrase_file, NULL, &err);
 	if (!ks)
 		return cli_fail(cli, &err, NULL);

@@ -179,7 +179,7 @@ static const struct command commands[] = {
      "  rotate            启用新的签发密钥，停用当前的；已签发的凭证仍然有效\n"
      "  list              列出全部密钥（标识、用途、有效期）\n"
      "  backup FILE       把全部密钥（含数据密钥 data.key）加密备份到 FILE（必须给出\n"
-     "                    --backup-passphrase-file）\n"
+     "                    --backup-passphrase-file）；尚未创建签名密钥时只备份数据密钥\n"
      "  restore FILE      从备份恢复到空的密钥目录\n"
      "\n密钥目录默认为数据库旁的 keys/。私钥文件权限为 0600；给出 --passphrase-file 时\n"
      "私钥用口令加密（Argon2id + XSalsa20-Poly1305）。恢复步骤见 "

@@ -120,6 +120,32 @@ opcert verify --number "$enum" --name "$ename" --today "$TODAY" --db "$T/moved/d
 	--keys "$T/restored"
 check_rc 0 "the database reads with the restored key directory"
 
+# A register that signs nothing yet: its key directory holds the data key
+# alone, and `key backup` backs that up too.
+mkdir "$T/dataonly"
+opcert init --db "$T/dataonly/r.db"
+opcert import "$DEMO/register.csv" --db "$T/dataonly/r.db"
+check_rc 0 "a register without signing keys imports"
+check "its key directory has no signing keys" test ! -e "$T/dataonly/keys/keys.json"
+opcert key backup "$T/data-only.bak" --backup-passphrase-file "$T/bpass.txt" --db "$T/dataonly/r.db"
+check_rc 0 "key backup of the data key alone exits 0"
+check_out_has "数据密钥" "it says the data key was backed up"
+mkdir "$T/restored-data"
+opcert key restore "$T/data-only.bak" --backup-passphrase-file "$T/bpass.txt" \
+	--keys "$T/restored-data" --db "$T/dataonly/r.db"
+check_rc 0 "key restore of a data-key backup exits 0"
+check_eq "$(ls "$T/restored-data")" data.key "the restored directory holds the data key alone"
+check_files_same "$T/dataonly/keys/data.key" "$T/restored-data/data.key" "the same data key"
+rm "$T/dataonly/keys/data.key"
+opcert verify --number "$enum" --name "$ename" --today "$TODAY" --db "$T/dataonly/r.db" \
+	--keys "$T/restored-data"
+check_rc 0 "the register reads with the restored data key"
+mkdir "$T/nokeys"
+opcert key backup "$T/none.bak" --backup-passphrase-file "$T/bpass.txt" --keys "$T/nokeys" \
+	--db "$T/dataonly/r.db"
+check_rc 2 "a key directory with neither kind of key has nothing to back up"
+check "and no backup file is written" test ! -e "$T/none.bak"
+
 # ---------------------------------------------------------------------------
 # A database of the earlier form: ID numbers as a tagged plain copy, the
 # emergency-management number in clear in every table that holds it.
