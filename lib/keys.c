@@ -942,6 +942,24 @@ static int store_attach(struct keys *ks, const char *passphrase_file, struct err
 	return 0;
 }
 
+/*
+ * Create the key directory when it is missing (mode 0700), attach to it
+ * and take its lock for writing: how keys_init and keys_data_init begin.
+ */
+static int store_create_locked(struct keys *ks, const char *passphrase_file, struct err *e)
+{
+	if (mkdir(ks->dir, 0700) != 0 && errno != EEXIST) {
+		if (errno == ENOENT)
+			return err_input(e, "无法创建密钥目录 %s：上级目录不存在", ks->dir);
+		return err_system(e, "无法创建密钥目录 %s：%s", ks->dir, strerror(errno));
+	}
+	if (store_attach(ks, passphrase_file, e) != 0)
+		return -1;
+	if (flock(ks->dirfd, LOCK_EX) != 0)
+		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
+	return 0;
+}
+
 struct keys *keys_open(const char *dir, const char *passphrase_file, const struct keys_options *opt,
                        struct err *e)
 {
@@ -1045,20 +1063,8 @@ int keys_init(const char *dir, const char *passphrase_file, const struct keys_op
 	ks = store_new(dir, opt, e);
 	if (!ks)
 		return -1;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		int en = errno;
-
-		keys_close(ks);
-		if (en == ENOENT)
-			return err_input(e, "无法创建密钥目录 %s：上级目录不存在", dir);
-		return err_system(e, "无法创建密钥目录 %s：%s", dir, strerror(en));
-	}
-	if (store_attach(ks, passphrase_file, e) != 0)
+	if (store_create_locked(ks, passphrase_file, e) != 0)
 		goto fail;
-	if (flock(ks->dirfd, LOCK_EX) != 0) {
-		err_system(e, "无法锁定密钥目录 %s：%s", dir, strerror(errno));
-		goto fail;
-	}
 	rc = store_load(ks, 0, e);
 	if (rc < 0)
 		goto fail;
@@ -1395,20 +1401,8 @@ int keys_data_init(const char *dir, const char *passphrase_file, const struct ke
 
 	if (!ks)
 		return -1;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		int en = errno;
-
-		keys_close(ks);
-		if (en == ENOENT)
-			return err_input(e, "无法创建密钥目录 %s：上级目录不存在", dir);
-		return err_system(e, "无法创建密钥目录 %s：%s", dir, strerror(en));
-	}
-	if (store_attach(ks, passphrase_file, e) != 0)
+	if (store_create_locked(ks, passphrase_file, e) != 0)
 		goto out;
-	if (flock(ks->dirfd, LOCK_EX) != 0) {
-		err_system(e, "无法锁定密钥目录 %s：%s", dir, strerror(errno));
-		goto out;
-	}
 	if (fstatat(ks->dirfd, KEYS_DATA_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		rc = 0;
 		goto out;
@@ -1590,16 +1584,7 @@ int keys_backup_data(const char *dir, const char *path, const char *backup_passp
 
 	if (!ks)
 		return -1;
-	ks->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (ks->dirfd < 0) {
-		if (errno == ENOENT)
-			err_input(e, "密钥目录 %s 不存在", dir);
-		else
-			err_system(e, "无法打开密钥目录 %s：%s", dir, strerror(errno));
-		keys_close(ks);
-		return -1;
-	}
-	rc = backup(ks, 0, path, backup_passphrase_file, e);
+	rc = store_attach(ks, NULL, e) == 0 ? backup(ks, 0, path, backup_passphrase_file, e) : -1;
 	keys_close(ks);
 	return rc;
 }
