@@ -55,49 +55,19 @@
     ev.preventDefault();
     G.showError('change-error', '');
     G.showStatus('change-done', '');
-    var body = {};
-    [['name', 'change-name'], ['district', 'change-district'], ['contact', 'change-contact'], ['phone', 'change-phone']].forEach(function (f) {
-      var input = document.getElementById(f[1]);
-      if (input.closest('.field').hidden) return;
-      var v = input.value.trim();
-      if (v !== input.getAttribute('data-was')) body[f[0]] = v;
-    });
-    if (!Object.keys(body).length) {
-      G.showError('change-error', '没有要修改的内容。');
-      return;
-    }
-    try {
-      await O.postJSON('/api/v1/companies/' + encodeURIComponent(uscc) + '/change', body);
-      G.markFields(FIELDS, '');
-      G.showStatus('change-done', '已保存。');
-      await load();
-      fillForm();
-    } catch (e) {
-      G.showError('change-error', e.message);
-      G.markFields(FIELDS, e.message);
-    }
+    var body = G.edited([['name', 'change-name'], ['district', 'change-district'], ['contact', 'change-contact'],
+      ['phone', 'change-phone']]);
+    await G.saveChange('/api/v1/companies/' + encodeURIComponent(uscc) + '/change', body, FIELDS, load, fillForm);
   }
 
   function fillForm() {
-    [['change-name', current.name], ['change-district', current.district || ''], ['change-contact', current.contact],
-      ['change-phone', current.phone]].forEach(function (f) {
-      var input = document.getElementById(f[0]);
-      input.value = f[1];
-      input.setAttribute('data-was', f[1]);
-    });
+    G.fillForm([['change-name', current.name], ['change-district', current.district || ''],
+      ['change-contact', current.contact], ['change-phone', current.phone]]);
   }
 
   async function close() {
-    if (!confirm('注销单位“' + current.name + '”？记录保留，但不能再登记新项目。')) return;
-    G.showError('close-error', '');
-    try {
-      await O.postJSON('/api/v1/companies/' + encodeURIComponent(uscc) + '/close', {});
-      await load();
-      document.getElementById('company-change-form').hidden = true;
-      document.getElementById('company-close-box').hidden = true;
-    } catch (e) {
-      G.showError('close-error', e.message);
-    }
+    await G.closeRecord('注销单位“' + current.name + '”？记录保留，但不能再登记新项目。',
+      '/api/v1/companies/' + encodeURIComponent(uscc) + '/close', load, ['company-change-form', 'company-close-box']);
   }
 
   async function init() {

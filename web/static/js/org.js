@@ -99,7 +99,66 @@
     return q ? '?' + q : '';
   }
 
+  // The change form of a record page: each input (id) gets the record's
+  // value and remembers it, so that only what the user edited is sent.
+  function fillForm(pairs) {
+    pairs.forEach(function (f) {
+      var input = document.getElementById(f[0]);
+      input.value = f[1];
+      input.setAttribute('data-was', f[1]);
+    });
+  }
+
+  // {key: value} of the shown inputs ([key, id] pairs) the user edited.
+  function edited(pairs) {
+    var body = {};
+    pairs.forEach(function (f) {
+      var input = document.getElementById(f[1]);
+      var field = input.closest('.field');
+      if (field && field.hidden) return;
+      var v = input.value.trim();
+      if (v !== input.getAttribute('data-was')) body[f[0]] = v;
+    });
+    return body;
+  }
+
+  // Send a change (body) to url; mark the fields the server's message
+  // names; on success reload the record (reload() returns true) and refill.
+  async function saveChange(url, body, fields, reload, refill) {
+    if (!Object.keys(body).length) {
+      showError('change-error', '没有要修改的内容。');
+      return;
+    }
+    try {
+      await window.Opcert.postJSON(url, body);
+      markFields(fields, '');
+      showStatus('change-done', '已保存。');
+      await reload();
+      refill();
+    } catch (e) {
+      showError('change-error', e.message);
+      markFields(fields, e.message);
+    }
+  }
+
+  // Close a record after the user confirms question; hide the forms (ids).
+  async function closeRecord(question, url, reload, hide) {
+    if (!confirm(question)) return;
+    showError('close-error', '');
+    try {
+      await window.Opcert.postJSON(url, {});
+      await reload();
+      hide.forEach(function (id) { document.getElementById(id).hidden = true; });
+    } catch (e) {
+      showError('close-error', e.message);
+    }
+  }
+
   window.OpcertOrg = {
+    fillForm: fillForm,
+    edited: edited,
+    saveChange: saveChange,
+    closeRecord: closeRecord,
     role: role,
     isCity: isCity,
     showError: showError,

@@ -37,13 +37,9 @@
   }
 
   function fillForm() {
-    [['change-name', current.name], ['change-district', current.district], ['change-address', current.address],
+    G.fillForm([['change-name', current.name], ['change-district', current.district], ['change-address', current.address],
       ['change-supervisor', current.supervisor ? current.supervisor.uscc : ''], ['change-start', current.start_on || ''],
-      ['change-end', current.end_on || '']].forEach(function (f) {
-      var input = document.getElementById(f[0]);
-      input.value = f[1];
-      input.setAttribute('data-was', f[1]);
-    });
+      ['change-end', current.end_on || '']]);
     document.getElementById('change-state').value = '';
   }
 
@@ -51,45 +47,20 @@
     ev.preventDefault();
     G.showError('change-error', '');
     G.showStatus('change-done', '');
-    var body = {};
-    [['name', 'change-name'], ['district', 'change-district'], ['address', 'change-address'],
-      ['supervisor', 'change-supervisor'], ['start', 'change-start'], ['end', 'change-end']].forEach(function (f) {
-      var input = document.getElementById(f[1]);
-      var v = input.value.trim();
-      if (v !== input.getAttribute('data-was')) body[f[0]] = v === '' ? '无' : v;
-    });
+    var body = G.edited([['name', 'change-name'], ['district', 'change-district'], ['address', 'change-address'],
+      ['supervisor', 'change-supervisor'], ['start', 'change-start'], ['end', 'change-end']]);
+    Object.keys(body).forEach(function (k) { if (body[k] === '') body[k] = '无'; });
     if (body.name === '无') body.name = '';
     if (body.district === '无') body.district = '';
     if (body.address === '无') body.address = '';
     var state = document.getElementById('change-state').value;
     if (state) body.state = state;
-    if (!Object.keys(body).length) {
-      G.showError('change-error', '没有要修改的内容。');
-      return;
-    }
-    try {
-      await O.postJSON('/api/v1/projects/' + encodeURIComponent(id) + '/change', body);
-      G.markFields(FIELDS, '');
-      G.showStatus('change-done', '已保存。');
-      await load();
-      fillForm();
-    } catch (e) {
-      G.showError('change-error', e.message);
-      G.markFields(FIELDS, e.message);
-    }
+    await G.saveChange('/api/v1/projects/' + encodeURIComponent(id) + '/change', body, FIELDS, load, fillForm);
   }
 
   async function close() {
-    if (!confirm('关闭项目“' + current.name + '”？记录保留，但不能再修改。')) return;
-    G.showError('close-error', '');
-    try {
-      await O.postJSON('/api/v1/projects/' + encodeURIComponent(id) + '/close', {});
-      await load();
-      document.getElementById('project-change-form').hidden = true;
-      document.getElementById('project-close-box').hidden = true;
-    } catch (e) {
-      G.showError('close-error', e.message);
-    }
+    await G.closeRecord('关闭项目“' + current.name + '”？记录保留，但不能再修改。',
+      '/api/v1/projects/' + encodeURIComponent(id) + '/close', load, ['project-change-form', 'project-close-box']);
   }
 
   async function init() {
