@@ -766,7 +766,12 @@ static int request_begin(struct conn *c, const char *url)
 		}
 	}
 	err_clear(&err);
-	if (route_bind(r) < 0 || api_authenticate(r, &err) < 0) {
+	/* Answers anyone may see (the public check, pages, static files) do
+	 * not depend on who asks: no session or token is looked up for them,
+	 * which keeps a signed-in browser's asset requests off the database. */
+	if (route_bind(r) < 0 ||
+	    (!(route_is_public(route) && (route->flags & ROUTE_PUBLIC_ANSWERS)) &&
+	     api_authenticate(r, &err) < 0)) {
 		if (err.kind == ERR_NONE)
 			err_system(&err, "内存不足");
 		http_internal(r, &err);
