@@ -236,6 +236,7 @@ static int run(struct tabfile *t, struct verifier *v, roster_cb cb, void *arg,
 		res.row = t->row;
 		res.line = tabfile_line(t);
 		memcpy(res.project, r.project, sizeof(res.project));
+		res.claim = &r.claim;
 		if (verify_claim(v, &r.claim, &res.v, err) < 0)
 			goto out;
 		if (res.v.number[0] && !(res.v.findings & VMASK(V_INVALID_NUMBER))) {

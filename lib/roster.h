@@ -22,6 +22,7 @@ struct roster_result {
 	long row;  /* data row, 1 for the first */
 	long line; /* physical line in the file */
 	char project[CERT_TEXT_SIZE];
+	const struct claim *claim; /* the row as presented */
 	struct vresult v;
 };
 

@@ -100,6 +100,8 @@ static const char *const migrations[] = {
     store_sqlite_schema_account,
     /* 5: the audit trail (store_sqlite_trail.c) */
     store_sqlite_schema_trail,
+    /* 6: workers registered on projects (store_sqlite_worker.c) */
+    store_sqlite_schema_worker,
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -463,7 +465,7 @@ static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size)
 #define PII_CHECK_KEY  "pii-check"
 
 /* The data key, or NULL and err saying how to get it. */
-static const struct pii_key *key_of(struct store *st, struct err *err)
+const struct pii_key *store_sqlite_key(struct store *st, struct err *err)
 {
 	if (st->pii)
 		return st->pii;
@@ -474,8 +476,8 @@ static const struct pii_key *key_of(struct store *st, struct err *err)
 }
 
 /* Bind a certificate number as it is stored: a personal one sealed. */
-static int bind_number(struct store *st, sqlite3_stmt *q, int col, const char *number,
-                       struct err *err)
+int store_sqlite_bind_number(struct store *st, sqlite3_stmt *q, int col, const char *number,
+                             struct err *err)
 {
 	const struct pii_key *k;
 	char sealed[PII_NUMBER_MAX];
@@ -484,7 +486,7 @@ static int bind_number(struct store *st, sqlite3_stmt *q, int col, const char *n
 		sqlite3_bind_text(q, col, number, -1, SQLITE_STATIC);
 		return 0;
 	}
-	k = key_of(st, err);
+	k = store_sqlite_key(st, err);
 	if (!k)
 		return -1;
 	if (!pii_number_seal(k, number, sealed))
@@ -494,8 +496,8 @@ static int bind_number(struct store *st, sqlite3_stmt *q, int col, const char *n
 }
 
 /* A number column back to the number. */
-static int read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, size_t size,
-                       struct err *err)
+int store_sqlite_read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, size_t size,
+                             struct err *err)
 {
 	const char *p = (const char *)sqlite3_column_text(q, col);
 	size_t n = (size_t)sqlite3_column_bytes(q, col);
@@ -505,7 +507,7 @@ static int read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, si
 		copy_column(q, col, dst, size);
 		return 0;
 	}
-	k = key_of(st, err);
+	k = store_sqlite_key(st, err);
 	if (!k)
 		return -1;
 	if (pii_number_open(k, p, n, dst, size) < 0)
@@ -517,10 +519,10 @@ static int read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, si
 /* The columns of ST_GET / ST_EACH into c. */
 static int read_cert(struct store *st, sqlite3_stmt *q, struct cert *c, struct err *err)
 {
-	const struct pii_key *k = key_of(st, err);
+	const struct pii_key *k = store_sqlite_key(st, err);
 
 	memset(c, 0, sizeof(*c));
-	if (!k || read_number(st, q, 12, c->number, sizeof(c->number), err) < 0)
+	if (!k || store_sqlite_read_number(st, q, 12, c->number, sizeof(c->number), err) < 0)
 		return -1;
 	c->system = (enum cert_system)sqlite3_column_int(q, 0);
 	copy_column(q, 1, c->name, sizeof(c->name));
@@ -554,7 +556,7 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 	sqlite3_stmt *q = s->stmt[ST_GET];
 	int rc, found = 0;
 
-	if (!key_of(st, err) || bind_number(st, q, 1, number, err) < 0) {
+	if (!store_sqlite_key(st, err) || store_sqlite_bind_number(st, q, 1, number, err) < 0) {
 		sqlite3_clear_bindings(q);
 		return -1;
 	}
@@ -578,11 +580,11 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 static int bind_cert(struct store *st, sqlite3_stmt *q, const struct cert *c, sqlite3_int64 now,
                      struct err *err)
 {
-	const struct pii_key *k = key_of(st, err);
+	const struct pii_key *k = store_sqlite_key(st, err);
 	unsigned char sealed[PII_SEALED_MAX], index[PII_INDEX_MAX];
 	size_t sealed_len, index_len;
 
-	if (!k || bind_number(st, q, 1, c->number, err) < 0)
+	if (!k || store_sqlite_bind_number(st, q, 1, c->number, err) < 0)
 		return -1;
 	sealed_len = pii_seal(k, c->id_number, sealed);
 	index_len = pii_index(k, c->id_number, index);
@@ -648,7 +650,7 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	if (!change)
 		return 0;
 	q = s->stmt[ST_CHANGE];
-	if (bind_number(st, q, 1, after->number, err) < 0)
+	if (store_sqlite_bind_number(st, q, 1, after->number, err) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 2, now);
 	sqlite3_bind_text(q, 3, change, -1, SQLITE_STATIC);
@@ -729,7 +731,7 @@ static int sq_cert_each(struct store *st, store_cert_fn fn, void *arg, struct er
 	struct cert c;
 	int rc, stop = 0;
 
-	if (!key_of(st, err))
+	if (!store_sqlite_key(st, err))
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (read_cert(st, q, &c, err) < 0) {
@@ -836,7 +838,7 @@ static int sq_slot_get(struct store *st, const char *number, uint32_t *slot, str
 	sqlite3_stmt *q = s->stmt[ST_SLOT_GET];
 	int rc, found = 0;
 
-	if (bind_number(st, q, 1, number, err) < 0)
+	if (store_sqlite_bind_number(st, q, 1, number, err) < 0)
 		return -1;
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -856,7 +858,7 @@ static int sq_slot_add(struct store *st, const char *number, uint32_t slot, stru
 	int rc;
 
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)slot);
-	if (bind_number(st, q, 2, number, err) < 0) {
+	if (store_sqlite_bind_number(st, q, 2, number, err) < 0) {
 		sqlite3_clear_bindings(q);
 		return -1;
 	}
@@ -896,7 +898,7 @@ static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg,
 	int rc, stop = 0;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (read_number(st, q, 1, number, sizeof(number), err) < 0) {
+		if (store_sqlite_read_number(st, q, 1, number, sizeof(number), err) < 0) {
 			sqlite3_reset(q);
 			return -1;
 		}
@@ -917,7 +919,7 @@ static int sq_cred_add(struct store *st, const struct store_cred *c, struct err 
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_CRED_ADD];
 
-	if (bind_number(st, q, 1, c->number, err) < 0)
+	if (store_sqlite_bind_number(st, q, 1, c->number, err) < 0)
 		return -1;
 	sqlite3_bind_blob(q, 2, c->kid, KID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, c->iat);
@@ -951,7 +953,10 @@ static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_c
 		out->iat = sqlite3_column_int64(q, 2);
 		memcpy(out->hash, hash, 32);
 		out->log_index = sqlite3_column_int64(q, 3);
-		found = read_number(st, q, 0, out->number, sizeof(out->number), err) < 0 ? -1 : 1;
+		found =
+		    store_sqlite_read_number(st, q, 0, out->number, sizeof(out->number), err) < 0
+		        ? -1
+		        : 1;
 	} else if (rc != SQLITE_DONE) {
 		found = db_error(err, s->db, "查找签发记录");
 	}
@@ -968,7 +973,7 @@ static int sq_cred_each(struct store *st, store_cred_fn fn, void *arg, struct er
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof(c));
-		if (read_number(st, q, 0, c.number, sizeof(c.number), err) < 0) {
+		if (store_sqlite_read_number(st, q, 0, c.number, sizeof(c.number), err) < 0) {
 			sqlite3_reset(q);
 			return -1;
 		}
@@ -992,7 +997,7 @@ static int sq_photo_set(struct store *st, const char *number, const char *mime, 
 	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = s->stmt[ST_PHOTO_SET];
 
-	if (bind_number(st, q, 1, number, err) < 0)
+	if (store_sqlite_bind_number(st, q, 1, number, err) < 0)
 		return -1;
 	sqlite3_bind_text(q, 2, mime, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
@@ -1008,7 +1013,7 @@ static int sq_photo_get(struct store *st, const char *number, struct store_photo
 	int rc, found = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (bind_number(st, q, 1, number, err) < 0)
+	if (store_sqlite_bind_number(st, q, 1, number, err) < 0)
 		return -1;
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -1041,7 +1046,7 @@ static int sq_log_append(struct store *st, const struct store_log_entry *e, stru
 	if (e->len > STORE_LOG_DATA_MAX)
 		return err_system(err, "日志条目过大");
 	sqlite3_bind_int64(q, 1, e->index);
-	if (bind_number(st, q, 2, e->number, err) < 0) {
+	if (store_sqlite_bind_number(st, q, 2, e->number, err) < 0) {
 		sqlite3_clear_bindings(q);
 		return -1;
 	}
@@ -1072,7 +1077,7 @@ static int read_log(struct store *st, sqlite3_stmt *q, struct store_log_entry *e
 			memcpy(e->data, data, e->len);
 		return 0;
 	}
-	if (read_number(st, q, 1, e->number, sizeof(e->number), err) < 0)
+	if (store_sqlite_read_number(st, q, 1, e->number, sizeof(e->number), err) < 0)
 		return -1;
 	if (pii_blob_open(st->pii, data, n, e->data, sizeof(e->data), &e->len) < 0)
 		return err_system(
@@ -1632,4 +1637,5 @@ const struct store_backend store_sqlite_backend = {
     .org = &store_sqlite_org,
     .account = &store_sqlite_account,
     .trail = &store_sqlite_trail,
+    .worker = &store_sqlite_worker,
 };

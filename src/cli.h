@@ -68,6 +68,7 @@ extern const char cmd_institution_help[];
 extern const char cmd_user_help[];
 extern const char cmd_token_help[];
 extern const char cmd_audit_help[];
+extern const char cmd_worker_help[];
 
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command
@@ -127,6 +128,24 @@ int cli_open_store(const struct cli *cli, int flags, struct store **st);
 /* For `opcert init`: the same, creating the database, and migrating its
  * personal data to the present sealed form (*resealed values re-sealed). */
 int cli_open_store_init(const struct cli *cli, struct store **st, long *resealed);
+/* A table: rows of cells, printed with columns aligned by display width.
+ * Start from {.ncols = N} (N up to 16); the first row is the header. */
+struct cli_table {
+	size_t ncols;
+	size_t nrows;
+	size_t cap;
+	char **cells; /* nrows * ncols, malloc'd */
+	size_t width[16];
+};
+/* Append a row of ncols cells (NULL = ""); -1 when out of memory. */
+int cli_table_row(struct cli_table *t, const char *const *cells);
+void cli_table_print(const struct cli_table *t);
+void cli_table_free(struct cli_table *t);
+struct json_t;
+/* Print j indented, then a newline, and release it; -1 when j is NULL or
+ * the write failed. */
+int cli_print_json(struct json_t *j);
+
 /* EXIT_SYSTEM when stdout could not be written (a full disk, a closed pipe). */
 int cli_finish_stdout(const struct cli *cli, int status);
 

@@ -125,77 +125,6 @@ static int parse(int argc, char **argv, struct cli *cli, const struct syntax *sy
 
 /* ---- output helpers -------------------------------------------------------- */
 
-/* A table: rows of cells, printed with columns aligned by display width. */
-struct table {
-	size_t ncols;
-	size_t nrows;
-	size_t cap;
-	char **cells; /* nrows * ncols, malloc'd */
-	size_t width[16];
-};
-
-static int table_row(struct table *t, const char *const *cells)
-{
-	size_t i;
-
-	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		char **p = realloc(t->cells, cap * t->ncols * sizeof(*p));
-
-		if (!p)
-			return -1;
-		t->cells = p;
-		t->cap = cap;
-	}
-	for (i = 0; i < t->ncols; i++) {
-		char *c = strdup(cells[i] ? cells[i] : "");
-		size_t w;
-
-		if (!c)
-			return -1;
-		t->cells[t->nrows * t->ncols + i] = c;
-		w = vout_width(c);
-		if (w > t->width[i])
-			t->width[i] = w;
-	}
-	t->nrows++;
-	return 0;
-}
-
-static void table_print(const struct table *t)
-{
-	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t i = 0; i < t->ncols; i++) {
-			const char *c = t->cells[r * t->ncols + i];
-
-			fputs(c, stdout);
-			if (i + 1 < t->ncols)
-				for (size_t w = vout_width(c); w < t->width[i] + 2; w++)
-					putchar(' ');
-		}
-		putchar('\n');
-	}
-}
-
-static void table_free(struct table *t)
-{
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
-}
-
-static int print_json(json_t *j)
-{
-	int rc;
-
-	if (!j)
-		return -1;
-	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
-	json_decref(j);
-	return rc;
-}
-
 static int64_t now_seconds(void)
 {
 	return (int64_t)time(NULL);
@@ -232,7 +161,7 @@ static int list_open(const struct cli *cli, const struct args *a, struct store *
 /* Collect the rows of a walk into a JSON array or a table. */
 struct collect {
 	json_t *array;
-	struct table table;
+	struct cli_table table;
 	int json;
 	int failed;
 };
@@ -244,7 +173,7 @@ static void collect_init(struct collect *c, int json, size_t ncols, const char *
 	c->table.ncols = ncols;
 	if (json)
 		c->array = json_array();
-	else if (table_row(&c->table, header) < 0)
+	else if (cli_table_row(&c->table, header) < 0)
 		c->failed = 1;
 }
 
@@ -257,16 +186,16 @@ static int collect_finish(const struct cli *cli, struct collect *c, const char *
 		fprintf(stderr, "opcert %s: 内存不足\n", cli->command);
 		rc = EXIT_SYSTEM;
 	} else if (c->json) {
-		if (print_json(c->array) < 0)
+		if (cli_print_json(c->array) < 0)
 			rc = EXIT_SYSTEM;
 		c->array = NULL;
 	} else if (c->table.nrows <= 1) {
 		printf("%s\n", empty);
 	} else {
-		table_print(&c->table);
+		cli_table_print(&c->table);
 	}
 	json_decref(c->array);
-	table_free(&c->table);
+	cli_table_free(&c->table);
 	return cli_finish_stdout(cli, rc);
 }
 
@@ -288,14 +217,14 @@ static int collect_org(void *arg, const struct org *o)
 		const char *cells[] = {o->name, o->district ? o->district_name : "全市", o->contact,
 		                       o->phone, open_label(o->closed_at)};
 
-		if (table_row(&c->table, cells) < 0)
+		if (cli_table_row(&c->table, cells) < 0)
 			c->failed = 1;
 	} else {
 		const char *cells[] = {
 		    o->uscc,    o->name,  org_kind_label(o->kind), o->district_name,
 		    o->contact, o->phone, open_label(o->closed_at)};
 
-		if (table_row(&c->table, cells) < 0)
+		if (cli_table_row(&c->table, cells) < 0)
 			c->failed = 1;
 	}
 	return 0;
@@ -322,7 +251,7 @@ static int list_rows(const struct cli *cli, struct store *st, const struct args 
 	err_clear(&err);
 	if (kind->each(st, filter, &c, &err) < 0) {
 		json_decref(c.array);
-		table_free(&c.table);
+		cli_table_free(&c.table);
 		rc = cli_fail(cli, &err, NULL);
 	} else {
 		rc = collect_finish(cli, &c, kind->empty);
@@ -532,7 +461,7 @@ static void company_show_print(const struct op *op, const struct args *a, const 
 {
 	(void)op;
 	if (a->v[O_JSON])
-		print_json(org_json(&r->org));
+		cli_print_json(org_json(&r->org));
 	else
 		print_org(&r->org);
 }
@@ -676,7 +605,7 @@ static int collect_project(void *arg, const struct project *p)
 		                       p->end_on == DATE_NONE ? "" : date_format(p->end_on, end),
 		                       project_state_label(p->state)};
 
-		if (table_row(&c->table, cells) < 0)
+		if (cli_table_row(&c->table, cells) < 0)
 			c->failed = 1;
 	}
 	return 0;
@@ -741,7 +670,7 @@ static void project_show_print(const struct op *op, const struct args *a, const 
 
 	(void)op;
 	if (a->v[O_JSON]) {
-		print_json(org_project_json(p));
+		cli_print_json(org_project_json(p));
 		return;
 	}
 	printf("编号：%lld\n项目名称：%s\n所在区：%s\n地址：%s\n施工单位：%s（%s）\n",

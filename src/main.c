@@ -35,6 +35,7 @@ int cmd_log(int argc, char **argv, struct cli *cli);
 int cmd_serve(int argc, char **argv, struct cli *cli);
 int cmd_company(int argc, char **argv, struct cli *cli);
 int cmd_project(int argc, char **argv, struct cli *cli);
+int cmd_worker(int argc, char **argv, struct cli *cli);
 int cmd_institution(int argc, char **argv, struct cli *cli);
 int cmd_user(int argc, char **argv, struct cli *cli);
 int cmd_token(int argc, char **argv, struct cli *cli);
@@ -213,6 +214,8 @@ static const struct command commands[] = {
      "\n官方核验网址必须是 https（localhost 和 127.0.0.1 可用 http）。\n" COMMON_HELP},
     {"company", cmd_company, "施工单位和监理单位：添加、导入、列出、修改、注销", cmd_company_help},
     {"project", cmd_project, "工程项目：添加、导入、列出、修改、关闭", cmd_project_help},
+    {"worker", cmd_worker, "项目上的特种作业人员：登记（同时核验证书）、导入、列出、离开",
+     cmd_worker_help},
     {"institution", cmd_institution, "安全培训机构：添加、列出、修改、注销", cmd_institution_help},
     {"user", cmd_user, "账号：添加、改密码、停用、列出", cmd_user_help},
     {"token", cmd_token, "接口令牌（供程序调用）：新建、吊销", cmd_token_help},

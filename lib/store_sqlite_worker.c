@@ -1,0 +1,271 @@
+/*
+ * store_sqlite_worker.c - workers registered on projects, in SQLite
+ * (store_worker.h).
+ *
+ * The ID number is kept sealed (id_sealed) with its blind index (id_index)
+ * under the same data key as the register's, so "does this registration
+ * vouch for the register's ID number" is an equality of two indexes, never
+ * a decryption.  An emergency-management certificate number is sealed in
+ * the number column exactly as the certificate table seals it, so the two
+ * join on it.
+ */
+#include "store_worker.h"
+
+#include <string.h>
+
+#include "pii.h"
+#include "store_sqlite_int.h"
+
+/* clang-format off */
+const char store_sqlite_schema_worker[] =
+    "CREATE TABLE project_worker ("
+    " id INTEGER PRIMARY KEY,"
+    " project INTEGER NOT NULL REFERENCES project (id),"
+    " number TEXT NOT NULL DEFAULT '',"
+    " name TEXT NOT NULL,"
+    " gender INTEGER NOT NULL DEFAULT 0,"
+    " id_sealed BLOB NOT NULL,"
+    " id_index BLOB NOT NULL,"
+    " post TEXT NOT NULL DEFAULT '',"
+    " findings INTEGER NOT NULL,"
+    " checked_on INTEGER NOT NULL,"
+    " added_at INTEGER NOT NULL,"
+    " removed_at INTEGER);"
+    "CREATE UNIQUE INDEX project_worker_active ON project_worker (project, id_index, number)"
+    " WHERE removed_at IS NULL;"
+    "CREATE INDEX project_worker_by_number ON project_worker (number) WHERE number <> '';";
+/* clang-format on */
+
+#define WORKER_COLUMNS                                                                             \
+	"w.id, w.project, w.number, w.name, w.gender, w.id_sealed, w.post, w.findings,"            \
+	" w.checked_on, w.added_at, w.removed_at FROM project_worker w"
+
+static const char sql_insert[] =
+    "INSERT INTO project_worker (project, number, name, gender, id_sealed, id_index, post,"
+    " findings, checked_on, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char sql_active[] = "SELECT id FROM project_worker WHERE project = ?1"
+                                 " AND id_index = ?2 AND number = ?3 AND removed_at IS NULL";
+static const char sql_get[] = "SELECT " WORKER_COLUMNS " WHERE w.id = ?1";
+static const char sql_each[] = "SELECT " WORKER_COLUMNS " WHERE w.project = ?1"
+                               " AND (?2 OR w.removed_at IS NULL) ORDER BY w.id";
+static const char sql_remove[] =
+    "UPDATE project_worker SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL";
+/* A running project: the site still has workers on it. */
+#define RUNNING "p.state IN ('planned', 'active', 'suspended')"
+static const char sql_vouched[] =
+    "SELECT 1 FROM project_worker w JOIN project p ON p.id = w.project"
+    " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
+    " WHERE w.number = ?1 AND w.removed_at IS NULL AND " RUNNING
+    " AND (?2 = 0 OR p.district = ?2) AND (?3 = 0 OR p.builder = ?3) LIMIT 1";
+static const char sql_elsewhere[] =
+    "SELECT w.project FROM project_worker w JOIN project p ON p.id = w.project"
+    " WHERE w.number = ?1 AND w.project <> ?2 AND w.removed_at IS NULL AND " RUNNING
+    " ORDER BY w.id LIMIT 1";
+
+static int read_worker(struct store *st, sqlite3_stmt *q, struct worker *w, struct err *err)
+{
+	const struct pii_key *k = store_sqlite_key(st, err);
+
+	memset(w, 0, sizeof(*w));
+	if (!k)
+		return -1;
+	w->id = sqlite3_column_int64(q, 0);
+	w->project = sqlite3_column_int64(q, 1);
+	if (store_sqlite_read_number(st, q, 2, w->number, sizeof(w->number), err) < 0)
+		return -1;
+	store_sqlite_text(q, 3, w->name, sizeof(w->name));
+	w->gender = (enum gender)sqlite3_column_int(q, 4);
+	if (pii_open(k, sqlite3_column_blob(q, 5), (size_t)sqlite3_column_bytes(q, 5),
+	             w->id_number) < 0)
+		return err_system(err,
+		                  "数据库中第 %lld 条人员登记的身份证号码无法解密（数据密钥与"
+		                  "数据库不符，或数据已损坏）",
+		                  (long long)w->id);
+	store_sqlite_text(q, 6, w->post, sizeof(w->post));
+	w->findings = (verdict_mask)sqlite3_column_int64(q, 7);
+	w->verdict = verdict_of(w->findings);
+	w->checked_on = sqlite3_column_int(q, 8);
+	w->added_at = sqlite3_column_int64(q, 9);
+	w->removed_at = sqlite3_column_int64(q, 10);
+	return 0;
+}
+
+static int sq_active(struct store *st, int64_t project, const char *id_number, const char *number,
+                     int64_t *id, struct err *err)
+{
+	const struct pii_key *k = store_sqlite_key(st, err);
+	unsigned char index[PII_INDEX_MAX];
+	size_t index_len;
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!k)
+		return -1;
+	index_len = pii_index(k, id_number, index);
+	q = store_sqlite_prepare(st, sql_active, err);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, project);
+	sqlite3_bind_blob(q, 2, index, (int)index_len, SQLITE_STATIC);
+	if (store_sqlite_bind_number(st, q, 3, number, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlite_error(st, err, "读取人员登记");
+}
+
+static int sq_insert(struct store *st, struct worker *w, struct err *err)
+{
+	const struct pii_key *k = store_sqlite_key(st, err);
+	sqlite3_stmt *q;
+	unsigned char sealed[PII_SEALED_MAX], index[PII_INDEX_MAX];
+	size_t sealed_len, index_len;
+	int rc;
+
+	if (!k)
+		return -1;
+	sealed_len = pii_seal(k, w->id_number, sealed);
+	index_len = pii_index(k, w->id_number, index);
+	q = store_sqlite_prepare(st, sql_insert, err);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, w->project);
+	if (store_sqlite_bind_number(st, q, 2, w->number, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
+	sqlite3_bind_text(q, 3, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, (int)w->gender);
+	sqlite3_bind_blob(q, 5, sealed, (int)sealed_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, index, (int)index_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, w->post, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 8, (sqlite3_int64)w->findings);
+	sqlite3_bind_int(q, 9, w->checked_on);
+	sqlite3_bind_int64(q, 10, w->added_at);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_error(st, err, "保存人员登记");
+	w->id = sqlite3_last_insert_rowid(store_sqlite_db(st));
+	return 0;
+}
+
+static int sq_get(struct store *st, int64_t id, struct worker *out, struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_get, err);
+	int rc;
+
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		rc = read_worker(st, q, out, err) < 0 ? -1 : 1;
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = store_sqlite_error(st, err, "读取人员登记");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_remove(struct store *st, int64_t id, int64_t now, struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_remove, err);
+	int rc;
+
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, now);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return store_sqlite_error(st, err, "保存人员登记");
+	return sqlite3_changes(store_sqlite_db(st)) == 1;
+}
+
+static int sq_each(struct store *st, int64_t project, int include_removed, worker_fn fn, void *arg,
+                   struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_each, err);
+	struct worker w;
+	int step, rc = 0;
+
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, project);
+	sqlite3_bind_int(q, 2, include_removed);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (read_worker(st, q, &w, err) < 0)
+			rc = -1;
+		else
+			rc = fn(arg, &w);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_sqlite_error(st, err, "读取人员登记");
+	sqlite3_reset(q);
+	memset(&w, 0, sizeof(w));
+	return rc;
+}
+
+static int sq_vouched(struct store *st, const char *number, int64_t district, int64_t builder,
+                      struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_vouched, err);
+	int rc;
+
+	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 2, district);
+	sqlite3_bind_int64(q, 3, builder);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlite_error(st, err, "读取人员登记");
+}
+
+static int sq_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
+                        struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_elsewhere, err);
+	int rc;
+
+	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 2, project);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*other = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlite_error(st, err, "读取人员登记");
+}
+
+const struct store_worker_backend store_sqlite_worker = {
+    .active = sq_active,
+    .insert = sq_insert,
+    .get = sq_get,
+    .remove = sq_remove,
+    .each = sq_each,
+    .vouched = sq_vouched,
+    .elsewhere = sq_elsewhere,
+};
