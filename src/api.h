@@ -115,6 +115,10 @@ int api_project_get(struct http_request *req);
 int api_projects_add(struct http_request *req);
 int api_project_change(struct http_request *req);
 int api_project_close(struct http_request *req);
+int api_project_workers(struct http_request *req);
+int api_project_worker_add(struct http_request *req);
+int api_project_workers_import(struct http_request *req);
+int api_worker_remove(struct http_request *req);
 int api_institutions_list(struct http_request *req);
 int api_institution_get(struct http_request *req);
 int api_institutions_add(struct http_request *req);
@@ -130,6 +134,7 @@ int api_org_page(struct http_request *req);
 int api_scope_company(struct http_request *req, struct route_object *obj, struct err *err);
 int api_scope_project(struct http_request *req, struct route_object *obj, struct err *err);
 int api_scope_institution(struct http_request *req, struct route_object *obj, struct err *err);
+int api_scope_worker(struct http_request *req, struct route_object *obj, struct err *err);
 
 /* "Today" as the server sees it (--today, else the date in China). */
 int32_t api_today(const struct api *a);

@@ -45,7 +45,9 @@
  * registers and closes companies); the auditor reads.  Training
  * institutions have no business with them.  Where the body names a
  * district or a builder, api_org.c holds a district officer to their own
- * district and a company user to its own company.
+ * district and a company user to its own company.  The workers on a
+ * project follow the project's rule; a company user registers them only on
+ * the projects it builds (api_org.c).
  */
 #define ORG_READ                                                                                   \
 	(CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER) |                    \
@@ -94,6 +96,10 @@ static const struct route routes[] = {
 	{"GET",  "/api/v1/projects/{id}",                       0, api_project_get,       ORG_READ,       api_scope_project,  0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/projects/{id}"},
 	{"POST", "/api/v1/projects/{id}/change",                0, api_project_change,    PROJECT_WRITE,  api_scope_project,  0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/projects/{id}/change"},
 	{"POST", "/api/v1/projects/{id}/close",                 0, api_project_close,     ORG_CLOSE,      api_scope_project,  0,                 RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/projects/{id}/close"},
+	{"GET",  "/api/v1/projects/{id}/workers",               0, api_project_workers,   ORG_READ,       api_scope_project,  0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/projects/{id}/workers"},
+	{"POST", "/api/v1/projects/{id}/workers",               0, api_project_worker_add, PROJECT_WRITE, api_scope_project,  0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/projects/{id}/workers"},
+	{"POST", "/api/v1/projects/{id}/workers/import",        0, api_project_workers_import, PROJECT_WRITE, api_scope_project, 0,             RATE_NONE,    8 * MiB,   ROSTER, 1, "/api/v1/projects/{id}/workers/import"},
+	{"POST", "/api/v1/workers/{id}/remove",                 0, api_worker_remove,     PROJECT_WRITE,  api_scope_worker,   0,                 RATE_NONE,    1 * KiB,   JSON "|", 0, "/api/v1/workers/{id}/remove"},
 	{"GET",  "/api/v1/institutions",                        0, api_institutions_list, INST_READ,      NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/institutions"},
 	{"POST", "/api/v1/institutions",                        0, api_institutions_add,  CITY,           NULL,               0,                 RATE_NONE,    4 * KiB,   JSON,   0, "/api/v1/institutions"},
 	{"GET",  "/api/v1/institutions/{id}",                   0, api_institution_get,   INST_READ,      api_scope_institution, 0,              RATE_NONE,    0,         NULL,   0, "/api/v1/institutions/{id}"},

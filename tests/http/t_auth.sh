@@ -185,6 +185,7 @@ add_user m.auditor auditor
 add_user m.target district_officer --district "$OTHER"
 add_user m.admin2 city_admin
 add_user m.lockme city_officer
+add_user m.nanming district_officer --district "$OTHER"
 
 # ---------------------------------------------------------------------------
 # The main server: no sign-in limit (the per-account lock is tested alone)
@@ -448,6 +449,25 @@ done <"$T/matrix"
 ROSTER=$DEMO/roster-clean.csv
 NEWN=0
 
+# fresh_id: a new valid ID number each call, in $FRESH_ID (born 1990-01-01
+# in 云岩区; the sequence from a counter, the check character computed here).
+FRESH_ID_N=100
+fresh_id() {
+	FRESH_ID_N=$((FRESH_ID_N + 1))
+	_f17=$(printf '52010319900101%03d' "$FRESH_ID_N")
+	FRESH_ID=$_f17$(id_check_char "$_f17")
+}
+
+# new_worker PROJECT: a worker without a certificate registered on the
+# project by the command line; the registration's number in $NEW_WORKER.
+new_worker() {
+	fresh_id
+	opcert worker add --project "$1" --name "矩阵工人$FRESH_ID_N" --id "$FRESH_ID" --db "$DB"
+	[ "$RC" -eq 1 ] || die "cannot register a worker on $1: $(cat "$T/err")"
+	NEW_WORKER=$(sed -n 's/^已登记：登记编号 \([0-9][0-9]*\)，.*/\1/p' "$T/out")
+	[ -n "$NEW_WORKER" ] || die "worker add did not print the number: $(cat "$T/out")"
+}
+
 # matrix_request ROLE METHOD ROUTE CASE: the request, well-formed for a
 # role the route admits; status in $STATUS.
 matrix_request() {
@@ -480,6 +500,10 @@ matrix_request() {
 		new_institution "矩阵关闭机构$NEWN" "$_name"
 		_inst=$NEW_INSTITUTION
 		;;
+	POST/api/v1/workers/*/remove)
+		new_worker "$_proj"
+		_proj=$NEW_WORKER
+		;;
 	esac
 	_path=$(printf '%s' "$_route" | sed "s|{number}|$CERTNO|; s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$(case $_route in /api/v1/institutions/* | /institutions/*) echo "$_inst" ;; *) echo "$_proj" ;; esac)|")
 	set --
@@ -501,6 +525,15 @@ matrix_request() {
 	POST/api/v1/companies/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"contact\":\"联系人$NEWN\"}" ;;
 	POST/api/v1/projects) set -- -H 'Content-Type: application/json' --data-binary "{\"name\":\"矩阵项目$NEWN\",\"district\":\"$OWN\",\"builder\":\"$USCC\"}" ;;
 	POST/api/v1/projects/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"address\":\"观山湖路$NEWN号\"}" ;;
+	POST/api/v1/projects/*/workers)
+		fresh_id
+		set -- -H 'Content-Type: application/json' --data-binary "{\"name\":\"矩阵工人$FRESH_ID_N\",\"id_number\":\"$FRESH_ID\",\"post\":\"建筑电工\"}"
+		;;
+	POST/api/v1/projects/*/workers/import)
+		fresh_id
+		printf '姓名,身份证号码,工种,证书编号\n矩阵工人%s,%s,建筑电工,\n' "$FRESH_ID_N" "$FRESH_ID" >"$T/workers.csv"
+		set -- -H 'Content-Type: text/csv' --data-binary "@$T/workers.csv"
+		;;
 	POST/api/v1/institutions) set -- -H 'Content-Type: application/json' --data-binary "{\"name\":\"矩阵培训机构$NEWN\",\"district\":\"$OWN\"}" ;;
 	POST/api/v1/institutions/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"contact\":\"联系人$NEWN\"}" ;;
 	esac
@@ -558,6 +591,56 @@ check_eq "$(sqlite3 "$DB" "select login || ' ' || object from trail where action
 	"m.city_officer cert:$(printf '%s' "$CERTROW" | cut -d, -f1)" "the view is in the trail with who and what"
 as m.city_officer GET "/api/v1/certificates/$CERTNO?full_id=2"
 check_status 400 "full_id is 0 or 1"
+
+# The holder registered on a running project: the district officer of the
+# project's district and the company that builds it may see the full ID
+# number; an officer of another district, the training user and the
+# auditor may not.  Only a registration that presented the register's own
+# ID number counts, and only while the worker is on the project.
+CERTRAW=$(printf '%s' "$CERTROW" | cut -d, -f1)
+CERTNAME=$(printf '%s' "$CERTROW" | cut -d, -f2)
+sign_in m.nanming "$PW"
+check_status 200 "the 南明区 officer signs in"
+fresh_id
+opcert worker add --project "$PROJ_OWN" --name "$CERTNAME" --id "$FRESH_ID" --number "$CERTRAW" --db "$DB"
+check_rc 1 "a registration with another ID number is made, as a mismatch"
+for _r in district_officer company_user; do
+	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
+	check_status 403 "$_r: a registration with another ID number vouches for nothing"
+done
+opcert worker add --project "$PROJ_OWN" --name "$CERTNAME" --id "$CERTID" --number "$CERTRAW" --post 建筑电工 --db "$DB"
+case $RC in 0 | 1) pass ;; *) fail "the holder is registered on the 云岩区 project" "$(cat "$T/err")" ;; esac
+HOLDER=$(sed -n 's/^已登记：登记编号 \([0-9][0-9]*\)，.*/\1/p' "$T/out")
+VIEWS0=$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")
+for _r in district_officer company_user; do
+	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
+	check_status 200 "$_r sees the full record of a worker registered in scope"
+	check_eq "$(jb .certificate.id_number)" "$CERTID" "$_r: the full ID number"
+	check_eq "$(sqlite3 "$DB" "select login from trail where action = 'id.view' order by seq desc limit 1")" \
+		"m.$_r" "$_r: the view is in the trail"
+done
+check_eq "$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")" "$((VIEWS0 + 2))" \
+	"each full view is recorded once"
+for _r in nanming training_user auditor; do
+	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
+	check_status 403 "$_r: not their worker, no full ID number"
+done
+as m.company_user GET "/api/v1/projects/$PROJ_OWN/workers"
+check_status 200 "the company lists the workers of its project"
+check "the worker list masks ID numbers" sh -c "! grep -q '$CERTID' '$T/b'"
+check_eq "$(jb "[.workers[] | select(.id == $HOLDER)] | length")" 1 "the holder is in the list"
+as m.company_user POST "/api/v1/workers/$HOLDER/remove"
+check_status 200 "the company marks the worker off the project"
+check_eq "$(jb '.worker.removed_at != null')" true "the answer says when"
+for _r in district_officer company_user; do
+	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
+	check_status 403 "$_r: a worker who left is no longer theirs"
+done
+as m.company_user POST "/api/v1/workers/$HOLDER/remove"
+check_error 400 invalid "a worker cannot leave twice"
+as m.company_user GET "/api/v1/projects/$PROJ_OWN/workers?all=1"
+check_eq "$(jb "[.workers[] | select(.id == $HOLDER and .removed_at != null)] | length")" 1 \
+	"the registration stays, marked as left"
 as m.city_officer GET "/api/v1/certificates/%E9%BB%94A012018999998"
 check_status 404 "a number absent from the register"
 as m.city_officer GET "/api/v1/certificates/not-a-number"
