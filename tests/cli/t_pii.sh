@@ -1,7 +1,7 @@
 # t_pii.sh - personal data at rest: no ID number of the demo register and no
 # emergency-management number ("T" + ID) is readable in any database file
-# (the database, its -wal and -shm), after the import, a roster check and an
-# issuance; without the data key nothing is read; a database of the earlier
+# (the database, its -wal and -shm), after the import, a roster check, the
+# registration of workers on projects and an issuance; without the data key nothing is read; a database of the earlier
 # plaintext form is refused until `opcert init` migrates it, after which
 # its files hold no ID number either; `key backup` / `key restore` carry the
 # data key, and the database reads with the restored directory.
@@ -50,6 +50,19 @@ scan "after demo --import" "$DB"
 opcert verify-roster "$DEMO/roster-violations.csv" --db "$DB" --today "$TODAY" --format jsonl
 check "verify-roster ran (exit 0 or 1)" test "$RC" -le 1
 scan "after verify-roster" "$DB"
+
+# Workers registered on the demo projects: the ID numbers they were
+# registered with are sealed as well (the roster's own, added to the needles).
+strip "$DEMO/roster-clean.csv" | awk -F, 'NR > 1 { print $4; print toupper($4) }' >>"$T/needles.txt"
+sort -u -o "$T/needles.txt" "$T/needles.txt"
+opcert worker import "$DEMO/roster-clean.csv" --db "$DB" --today "$TODAY"
+check_rc 0 "worker import of the clean roster (every row to the project it names) exits 0"
+NROSTER=$(strip "$DEMO/roster-clean.csv" | awk 'NR > 1' | wc -l | tr -d ' ')
+check_out_has "新登记 $NROSTER 人" "worker import registers every row of the clean roster"
+scan "after worker import" "$DB"
+opcert worker list --project 1 --json --db "$DB"
+check_rc 0 "worker list reads the sealed ID numbers back"
+check "worker list shows masked ID numbers only" sh -c "! grep -q -F -f '$T/needles.txt' '$T/out'"
 
 # The register still reads back: a valid emergency-management certificate
 # is found by its number, with its holder's full ID checked.
