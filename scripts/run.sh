@@ -28,6 +28,10 @@ else
 fi
 
 echo
+echo "== 登记项目上的特种作业人员：花名册每行登记到“项目名称”列所写的项目 =="
+"$OPCERT" worker import "$DIR/roster-clean.csv" --db "$DB"
+
+echo
 echo "== 签名凭证：创建密钥，为一本有效证书签发二维码凭证并核验 =="
 "$OPCERT" key init --db "$DB" >/dev/null
 row=$(sed -n 2p "$DIR/roster-clean.csv" | tr -d '\r')
