@@ -62,6 +62,23 @@ static const char sql_elsewhere[] =
     " WHERE w.number = ?1 AND w.project <> ?2 AND w.removed_at IS NULL AND " RUNNING
     " ORDER BY w.id LIMIT 1";
 
+/* Step a look-up of one row: 1 and its first column in *first (when not
+ * NULL), 0 none, -1 error. */
+static int step_one(struct store *st, sqlite3_stmt *q, int64_t *first, struct err *err)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc == SQLITE_ROW && first)
+		*first = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_sqlite_error(st, err, "读取人员登记");
+}
+
 static int read_worker(struct store *st, sqlite3_stmt *q, struct worker *w, struct err *err)
 {
 	const struct pii_key *k = store_sqlite_key(st, err);
@@ -97,7 +114,6 @@ static int sq_active(struct store *st, int64_t project, const char *id_number, c
 	unsigned char index[PII_INDEX_MAX];
 	size_t index_len;
 	sqlite3_stmt *q;
-	int rc;
 
 	if (!k)
 		return -1;
@@ -111,16 +127,7 @@ static int sq_active(struct store *st, int64_t project, const char *id_number, c
 		sqlite3_clear_bindings(q);
 		return -1;
 	}
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_sqlite_error(st, err, "读取人员登记");
+	return step_one(st, q, id, err);
 }
 
 static int sq_insert(struct store *st, struct worker *w, struct err *err)
@@ -225,39 +232,23 @@ static int sq_vouched(struct store *st, const char *number, int64_t district, in
                       struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_vouched, err);
-	int rc;
 
 	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 2, district);
 	sqlite3_bind_int64(q, 3, builder);
-	rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_sqlite_error(st, err, "读取人员登记");
+	return step_one(st, q, NULL, err);
 }
 
 static int sq_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
                         struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_elsewhere, err);
-	int rc;
 
 	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 2, project);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*other = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return store_sqlite_error(st, err, "读取人员登记");
+	return step_one(st, q, other, err);
 }
 
 const struct store_worker_backend store_sqlite_worker = {

@@ -190,6 +190,21 @@ static int check_person(const struct worker_input *in, int32_t today, struct wor
 	return 0;
 }
 
+/* Commit when rc is 0 (else, or when the commit fails, roll back), hand w
+ * out, and wipe the caller's copy of it. */
+static int finish(struct store *st, int rc, struct worker *w, struct worker *out, struct err *err)
+{
+	if (rc == 0 && store_commit(st, err) == 0) {
+		if (out)
+			*out = *w;
+	} else {
+		store_rollback(st);
+		rc = -1;
+	}
+	memset(w, 0, sizeof(*w));
+	return rc;
+}
+
 int worker_add(struct store *st, const struct actor *who, int64_t project,
                const struct worker_input *in, int32_t today, int64_t now, struct worker *out,
                struct err *err)
@@ -222,15 +237,7 @@ int worker_add(struct store *st, const struct actor *who, int64_t project,
 		take_result(&w, &r);
 		rc = insert(st, &v, &r, &w, who, now, NULL, 0, err);
 	}
-	if (rc == 0 && store_commit(st, err) == 0) {
-		if (out)
-			*out = w;
-		memset(&w, 0, sizeof(w));
-		return 0;
-	}
-	store_rollback(st);
-	memset(&w, 0, sizeof(w));
-	return -1;
+	return finish(st, rc, &w, out, err);
 }
 
 /* ---- import: the rows are checked by the roster module, then inserted
@@ -456,21 +463,15 @@ int worker_remove(struct store *st, const struct actor *who, int64_t id, int64_t
 		rc = err_input(err, "人员登记编号 %lld 不存在", (long long)id);
 	else if (rc == 1 && w.removed_at)
 		rc = err_input(err, "人员登记编号 %lld（%s）已离开项目", (long long)id, w.name);
+	else if (rc == 1 && (rc = store_worker_remove(st, id, now, err)) == 0)
+		rc = err_system(err, "人员登记编号 %lld 未能标记离开", (long long)id);
 	else if (rc == 1)
-		rc = store_worker_remove(st, id, now, err) == 1 ? 0 : -1;
+		rc = 0;
 	if (rc == 0) {
 		w.removed_at = now;
 		rc = record(st, who, now, "worker.remove", &w, NULL, 0, err);
 	}
-	if (rc == 0 && store_commit(st, err) == 0) {
-		if (out)
-			*out = w;
-		memset(&w, 0, sizeof(w));
-		return 0;
-	}
-	store_rollback(st);
-	memset(&w, 0, sizeof(w));
-	return -1;
+	return finish(st, rc, &w, out, err);
 }
 
 int worker_get(struct store *st, int64_t id, struct worker *out, struct err *err)
