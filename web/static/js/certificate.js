@@ -1,7 +1,10 @@
 /*
  * certificate.js - one register record (/certificates/NUMBER): masked by
  * default; roles that may see full ID numbers get a button that asks for
- * them (the server records each such view in the audit trail).
+ * them (the server records each such view in the audit trail).  The city
+ * roles always may; a district officer or a company user only for a holder
+ * registered with that ID number on a running project of their district, or
+ * built by their company (worker.h): the server decides and refuses the rest.
  */
 (function () {
   'use strict';
@@ -14,7 +17,9 @@
   ];
   var SYSTEMS = { construction: '住房城乡建设', emergency: '应急管理' };
   var STATUS = { valid: '有效', suspended: '暂扣', revoked: '注销/吊销' };
-  var FULL_ROLES = ['city_admin', 'city_officer'];
+  var FULL_ROLES = ['city_admin', 'city_officer', 'district_officer', 'company_user'];
+  var refused = false;
+  var REFUSED = '只有本区项目或本单位施工项目上登记的人员，才能查看完整身份证号码（人员须仍在项目上，登记时所填身份证号码须与登记库一致，项目未竣工或关闭）。';
 
   function show(rec) {
     var dl = document.getElementById('cert-fields');
@@ -37,7 +42,8 @@
       show(d.certificate);
       return d;
     } catch (e) {
-      error.textContent = e.message;
+      refused = full && e.status === 403;
+      error.textContent = refused ? REFUSED : e.message;
       error.hidden = false;
       return null;
     }
@@ -54,7 +60,7 @@
     } catch (e) { /* not signed in: the page itself redirected already */ }
     button.addEventListener('click', async function () {
       var d = await load(number, true);
-      if (d) button.hidden = true;
+      if (d || refused) button.hidden = true;
     });
   }
 
