@@ -175,7 +175,16 @@ describe('companies, projects and the audit trail', () => {
     await Promise.all([page.waitForURL(/\/audit$/), page.locator('#home-actions a', { hasText: '审计记录' }).click()]);
     await page.locator('#audit-table tbody tr').first().waitFor();
     await page.locator('#audit-user').fill('b.officer');
-    await page.locator('#audit-filter button[type="submit"]').click();
+    // Wait for the filtered answer itself: the unfiltered table shown before
+    // may already hold rows that match what is looked for next.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('user=b.officer')),
+      page.locator('#audit-filter button[type="submit"]').click()
+    ]);
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('#audit-table tbody td[data-label="账号"]')];
+      return cells.length > 0 && cells.every((td) => td.textContent === 'b.officer');
+    });
     await page.locator('#audit-table tbody tr td[data-label="操作"]', { hasText: 'company.add' }).first().waitFor();
     const logins = await page.locator('#audit-table tbody td[data-label="账号"]').allTextContents();
     assert.deepEqual([...new Set(logins)], ['b.officer'], 'the filter keeps one account');
