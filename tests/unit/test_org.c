@@ -25,25 +25,10 @@
 #include "store.h"
 #include "trail.h"
 #include "uscc.h"
+#include "testdata.h"
 
 #define NOW        1780000000
 #define D(y, m, d) date_from_ymd(y, m, d)
-
-/* Codes valid by their check character (computed here by the test's own
- * implementation of GB 32100, not the library's). */
-static void code(const char *first17, char out[USCC_SIZE])
-{
-	static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-	static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-	int sum = 0, v;
-
-	for (int i = 0; i < 17; i++)
-		sum += (int)(strchr(alphabet, first17[i]) - alphabet) * w[i];
-	v = 31 - sum % 31;
-	memcpy(out, first17, 17);
-	out[17] = alphabet[v == 31 ? 0 : v];
-	out[18] = '\0';
-}
 
 struct fixture {
 	char dir[64];
@@ -69,9 +54,9 @@ static int setup(void **state)
 	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0)
 		return -1;
 	actor_cli(&f->who);
-	code("91520103MA6TXT001", f->builder);
-	code("91520102MA6TXT002", f->builder2);
-	code("91520115MA6TXT003", f->supervisor);
+	test_uscc("91520103MA6TXT001", f->builder);
+	test_uscc("91520102MA6TXT002", f->builder2);
+	test_uscc("91520115MA6TXT003", f->supervisor);
 	*state = f;
 	return 0;
 }

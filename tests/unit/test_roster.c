@@ -21,6 +21,7 @@
 #include "store.h"
 #include "lifecycle.h"
 #include "verify.h"
+#include "testdata.h"
 #include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
@@ -57,22 +58,9 @@ static struct cert make_cert(const char *number, enum cert_system sys, const cha
                              enum gender g, const char *id, const char *trade, int32_t issued,
                              int32_t valid_until, enum cert_status status)
 {
-	struct cert c;
-
-	memset(&c, 0, sizeof(c));
-	snprintf(c.number, sizeof(c.number), "%s", number);
-	c.system = sys;
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.gender = g;
-	snprintf(c.id_number, sizeof(c.id_number), "%s", id);
-	snprintf(c.trade, sizeof(c.trade), "%s", trade);
-	snprintf(c.issuer, sizeof(c.issuer), "%s",
-	         sys == SYS_EMERGENCY ? "贵阳市应急管理局" : "贵阳市住房和城乡建设局");
-	c.issued_on = issued;
-	c.valid_until = valid_until;
-	c.review_due = NONE;
-	c.status = status;
-	return c;
+	return test_cert(number, sys, name, g, id, trade,
+	                 sys == SYS_EMERGENCY ? "贵阳市应急管理局" : "贵阳市住房和城乡建设局",
+	                 issued, valid_until, NONE, status);
 }
 
 static int setup(void **state)

@@ -21,6 +21,7 @@
 #include "text.h"
 #include "lifecycle.h"
 #include "verify.h"
+#include "testdata.h"
 #include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
@@ -70,28 +71,6 @@ static enum verdict most_serious(verdict_mask m)
 static struct store *g_store;
 static int32_t g_today;
 
-static struct cert make_cert(const char *number, enum cert_system sys, const char *name,
-                             enum gender g, const char *id, const char *trade, const char *issuer,
-                             int32_t issued, int32_t valid_until, int32_t review_due,
-                             enum cert_status status)
-{
-	struct cert c;
-
-	memset(&c, 0, sizeof(c));
-	snprintf(c.number, sizeof(c.number), "%s", number);
-	c.system = sys;
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.gender = g;
-	snprintf(c.id_number, sizeof(c.id_number), "%s", id);
-	snprintf(c.trade, sizeof(c.trade), "%s", trade);
-	snprintf(c.issuer, sizeof(c.issuer), "%s", issuer);
-	c.issued_on = issued;
-	c.valid_until = valid_until;
-	c.review_due = review_due;
-	c.status = status;
-	return c;
-}
-
 static int setup(void **state)
 {
 	struct err err;
@@ -100,23 +79,23 @@ static int setup(void **state)
 
 	(void)state;
 	g_today = D(2019, 6, 1);
-	certs[0] = make_cert(C1, SYS_CONSTRUCTION, "张三", GENDER_MALE, ID1, "01", ISSUER,
+	certs[0] = test_cert(C1, SYS_CONSTRUCTION, "张三", GENDER_MALE, ID1, "01", ISSUER,
 	                     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_VALID);
-	certs[1] = make_cert(C2, SYS_CONSTRUCTION, "李四", GENDER_FEMALE, ID2, "02", ISSUER,
+	certs[1] = test_cert(C2, SYS_CONSTRUCTION, "李四", GENDER_FEMALE, ID2, "02", ISSUER,
 	                     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_SUSPENDED);
-	certs[2] = make_cert(C3, SYS_CONSTRUCTION, "王五", GENDER_MALE, ID3, "05", ISSUER,
+	certs[2] = test_cert(C3, SYS_CONSTRUCTION, "王五", GENDER_MALE, ID3, "05", ISSUER,
 	                     D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_REVOKED);
-	certs[3] = make_cert(C4, SYS_CONSTRUCTION, "赵六", GENDER_FEMALE, ID4, "01", ISSUER,
+	certs[3] = test_cert(C4, SYS_CONSTRUCTION, "赵六", GENDER_FEMALE, ID4, "01", ISSUER,
 	                     D(2017, 6, 1), D(2019, 5, 31), NONE, CERT_VALID);
-	certs[4] = make_cert(C5, SYS_EMERGENCY, "孙七", GENDER_MALE, ID5, "2.1", EISSUER,
+	certs[4] = test_cert(C5, SYS_EMERGENCY, "孙七", GENDER_MALE, ID5, "2.1", EISSUER,
 	                     D(2016, 1, 10), D(2022, 1, 9), D(2019, 1, 10), CERT_VALID);
-	certs[5] = make_cert(C6, SYS_EMERGENCY, "周八", GENDER_FEMALE, ID6, "1.2", EISSUER,
+	certs[5] = test_cert(C6, SYS_EMERGENCY, "周八", GENDER_FEMALE, ID6, "1.2", EISSUER,
 	                     D(2018, 3, 1), D(2024, 2, 29), NONE, CERT_VALID);
-	certs[6] = make_cert(C7, SYS_CONSTRUCTION, "阿依古丽·买买提", GENDER_FEMALE, ID7, "11",
+	certs[6] = test_cert(C7, SYS_CONSTRUCTION, "阿依古丽·买买提", GENDER_FEMALE, ID7, "11",
 	                     "贵阳市住建局", D(2018, 8, 9), D(2020, 8, 8), NONE, CERT_VALID);
 	/* a register row the import would refuse, for precedence only:
 	 * invalid_id without mismatch, next to expired and review_overdue */
-	certs[7] = make_cert(C8, SYS_CONSTRUCTION, "吴十", GENDER_MALE, ID7, "01", ISSUER,
+	certs[7] = test_cert(C8, SYS_CONSTRUCTION, "吴十", GENDER_MALE, ID7, "01", ISSUER,
 	                     D(2016, 1, 1), D(2018, 1, 1), D(2017, 1, 1), CERT_VALID);
 	memset(&err, 0, sizeof(err));
 	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0 ||

@@ -28,6 +28,7 @@
 #include "store.h"
 #include "trail.h"
 #include "worker.h"
+#include "testdata.h"
 #include "testkey.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -42,21 +43,6 @@
 #define ID6 "520111197806150066"
 #define IDX "520112199211200074" /* not in the register */
 
-/* Codes valid by their check character (the test's own GB 32100). */
-static void code(const char *first17, char out[USCC_SIZE])
-{
-	static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-	static const int w[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-	int sum = 0, v;
-
-	for (int i = 0; i < 17; i++)
-		sum += (int)(strchr(alphabet, first17[i]) - alphabet) * w[i];
-	v = 31 - sum % 31;
-	memcpy(out, first17, 17);
-	out[17] = alphabet[v == 31 ? 0 : v];
-	out[18] = '\0';
-}
-
 struct fixture {
 	char dir[64];
 	struct store *st;
@@ -69,21 +55,11 @@ struct fixture {
 static struct cert make_cert(const char *number, enum cert_system sys, const char *name,
                              enum gender g, const char *id, const char *trade)
 {
-	struct cert c;
+	struct cert c = test_cert(
+	    number, sys, name, g, id, trade,
+	    sys == SYS_EMERGENCY ? "贵阳市应急管理局" : "贵阳市住房和城乡建设局", D(2018, 8, 9),
+	    sys == SYS_EMERGENCY ? D(2024, 8, 8) : D(2020, 8, 8), DATE_NONE, CERT_VALID);
 
-	memset(&c, 0, sizeof(c));
-	snprintf(c.number, sizeof(c.number), "%s", number);
-	c.system = sys;
-	snprintf(c.name, sizeof(c.name), "%s", name);
-	c.gender = g;
-	snprintf(c.id_number, sizeof(c.id_number), "%s", id);
-	snprintf(c.trade, sizeof(c.trade), "%s", trade);
-	snprintf(c.issuer, sizeof(c.issuer), "%s",
-	         sys == SYS_EMERGENCY ? "贵阳市应急管理局" : "贵阳市住房和城乡建设局");
-	c.issued_on = D(2018, 8, 9);
-	c.valid_until = sys == SYS_EMERGENCY ? D(2024, 8, 8) : D(2020, 8, 8);
-	c.review_due = DATE_NONE;
-	c.status = CERT_VALID;
 	c.ledger_index = -1;
 	return c;
 }
@@ -133,9 +109,9 @@ static int setup(void **state)
 	if (lifecycle_backfill(f->st, NOW, NULL, &err) < 0 ||
 	    store_prefix_add(f->st, "黔A", &err) < 0)
 		return -1;
-	code("91520103MA6WKR001", f->builder);
-	code("91520102MA6WKR002", f->builder2);
-	code("91520115MA6WKR003", f->supervisor);
+	test_uscc("91520103MA6WKR001", f->builder);
+	test_uscc("91520102MA6WKR002", f->builder2);
+	test_uscc("91520115MA6WKR003", f->supervisor);
 	if (add_company(f, f->builder, "云岩测试建设有限公司", "builder", &f->b) < 0 ||
 	    add_company(f, f->builder2, "南明测试建设有限公司", "builder", &f->b2) < 0 ||
 	    add_company(f, f->supervisor, "测试监理有限公司", "supervisor", &f->s) < 0 ||
