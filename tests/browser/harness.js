@@ -270,4 +270,10 @@ async function screenshot(page, name) {
   return file;
 }
 
-module.exports = { SRC, ARTIFACTS, setup, launch, openPage, screenshot, credUrl, opcertJson, get, signIn, signOut };
+/* Run the opcert command line on the fixture's database; its stdout. */
+function cli(fx, args, input) {
+  return execFileSync(OPCERT, args.concat(['--db', path.join(fx.dir, 'opcert.db')]),
+    { input: input || '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+module.exports = { SRC, ARTIFACTS, setup, launch, openPage, screenshot, credUrl, opcertJson, get, signIn, signOut, cli };

@@ -16,10 +16,7 @@ const { describe, it, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const H = require('./harness');
-
-const OPCERT = process.env.OPCERT || path.join(H.SRC, 'build', 'opcert');
 
 let fx;
 let browser;
@@ -33,8 +30,7 @@ async function fresh() {
 }
 
 function cli(args, input) {
-  return execFileSync(OPCERT, args.concat(['--db', path.join(fx.dir, 'opcert.db')]),
-    { input: input || '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  return H.cli(fx, args, input);
 }
 
 /* A valid ID number (GB 11643-1999) from its first 17 digits. */
