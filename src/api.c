@@ -148,7 +148,7 @@ static struct worker *worker_get(struct api *a, struct err *err)
 			err_system(err, "内存不足");
 			return NULL;
 		}
-		if (store_open(a->cfg.db, STORE_READONLY, &w->st, err) < 0) {
+		if (store_open(a->cfg.db, STORE_READONLY | STORE_SERVING, &w->st, err) < 0) {
 			free(w);
 			return NULL;
 		}
