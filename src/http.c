@@ -37,6 +37,17 @@ const char *http_arg(const struct http_request *r, const char *key, size_t *len)
 	return NULL;
 }
 
+const char *http_client_addr(struct http_request *r)
+{
+	if (!r->addr_done) {
+		r->addr[0] = '\0';
+		if (r->addr_fill)
+			r->addr_fill(r);
+		r->addr_done = 1;
+	}
+	return r->addr;
+}
+
 const char *http_param(const struct http_request *r, size_t i)
 {
 	return i < r->nparams ? r->params[i] : NULL;
