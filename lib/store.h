@@ -26,6 +26,9 @@ struct pii_key;
 enum store_flags {
 	STORE_CREATE = 1 << 0,   /* create the database when missing */
 	STORE_READONLY = 1 << 1, /* open for reading only */
+	/* A long-lived reader of a server (one a thread): the backend may
+	 * keep more of the database in memory than a short command would. */
+	STORE_SERVING = 1 << 2,
 };
 
 enum store_txn {

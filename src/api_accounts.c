@@ -113,7 +113,7 @@ int api_accounts_add(struct http_request *req)
 		json_decref(body);
 		return 0;
 	}
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
@@ -168,7 +168,7 @@ static int set_disabled(struct http_request *req, int disable)
 	if (disable && strcmp(info.login, req->who.login) == 0)
 		return http_error(req, HTTP_BAD_REQUEST, "own_account",
 		                  "不能停用自己正在使用的账号");
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
@@ -206,7 +206,7 @@ int api_accounts_reset(struct http_request *req)
 
 	if (account_of_path(req, &info) <= 0)
 		return 0;
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
@@ -250,7 +250,7 @@ int api_accounts_scope(struct http_request *req)
 	if (strcmp(info.login, req->who.login) == 0 && role != ROLE_CITY_ADMIN)
 		return http_error(req, HTTP_BAD_REQUEST, "own_account",
 		                  "不能取消自己的管理员角色（请由另一位管理员操作）");
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {

@@ -245,8 +245,8 @@ int api_session_new(struct http_request *req)
 	memset(&p, 0, sizeof(p));
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_login(st, login, password, req->addr, now_seconds(), &p, token, csrf,
-		                   &result, &retry, &err);
+		rc = account_login(st, login, password, http_client_addr(req), now_seconds(), &p,
+		                   token, csrf, &result, &retry, &err);
 		api_writer_unlock(req->api);
 	} else {
 		rc = -1;
@@ -296,7 +296,7 @@ int api_session_logout(struct http_request *req)
 		return http_error(
 		    req, HTTP_BAD_REQUEST, "not_a_session",
 		    "API 令牌无需退出登录；不再使用时请由管理员吊销（opcert token revoke）");
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
@@ -332,7 +332,7 @@ int api_password(struct http_request *req)
 		api_body_free(body, secrets);
 		return 0;
 	}
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
@@ -345,8 +345,9 @@ int api_password(struct http_request *req)
 			enum account_login_result result = ACCOUNT_LOGIN_BAD;
 			int64_t retry = 0;
 
-			if (account_login(st, req->who.login, new_pw, req->addr, now_seconds(), &p,
-			                  token, csrf, &result, &retry, &err) < 0)
+			if (account_login(st, req->who.login, new_pw, http_client_addr(req),
+			                  now_seconds(), &p, token, csrf, &result, &retry,
+			                  &err) < 0)
 				rc = -2;
 			else if (result != ACCOUNT_LOGIN_OK)
 				token[0] = csrf[0] = '\0';

@@ -28,7 +28,7 @@ static int log_view(struct http_request *req, const struct cert *c, struct err *
 	struct store *w;
 	int rc;
 
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	certno_mask(c->number, masked);
 	snprintf(object, sizeof(object), "cert:%s", masked);
 	w = api_writer_lock(req->api, err);

@@ -500,7 +500,7 @@ static void change_answer(struct http_request *req, unsigned status, struct chan
 	int rc = -1;
 
 	err_clear(&err);
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	if ((st = api_writer_lock(req->api, &err))) {
 		rc = c->fn(st, &who, c, now_seconds(), &err);
 		api_writer_unlock(req->api);
@@ -953,7 +953,7 @@ int api_project_worker_add(struct http_request *req)
 	in.gender = v[W_GENDER];
 	in.post = v[W_POST];
 	err_clear(&err);
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	if ((st = api_writer_lock(req->api, &err))) {
 		rc = worker_add(st, &who, p.id, &in, api_today(req->api), now_seconds(), &w, &err);
 		api_writer_unlock(req->api);
@@ -985,7 +985,7 @@ int api_project_workers_import(struct http_request *req)
 	if (!(st = reader(req)) || !worker_project(req, st, path_id(req), &p))
 		return 0;
 	err_clear(&err);
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	if ((st = api_writer_lock(req->api, &err))) {
 		rc = worker_import_memory(st, &who, p.id, "upload", req->body, req->body_len,
 		                          api_today(req->api), now_seconds(), &s, &err);
@@ -1024,7 +1024,7 @@ int api_worker_remove(struct http_request *req)
 		return not_found(req);
 	if (!worker_project(req, st, w.project, &p))
 		return 0;
-	principal_actor(&req->who, req->addr, &who);
+	principal_actor(&req->who, http_client_addr(req), &who);
 	rc = -1;
 	if ((st = api_writer_lock(req->api, &err))) {
 		rc = worker_remove(st, &who, w.id, now_seconds(), &w, &err);

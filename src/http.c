@@ -37,6 +37,17 @@ const char *http_arg(const struct http_request *r, const char *key, size_t *len)
 	return NULL;
 }
 
+const char *http_client_addr(struct http_request *r)
+{
+	if (!r->addr_done) {
+		r->addr[0] = '\0';
+		if (r->addr_fill)
+			r->addr_fill(r);
+		r->addr_done = 1;
+	}
+	return r->addr;
+}
+
 const char *http_param(const struct http_request *r, size_t i)
 {
 	return i < r->nparams ? r->params[i] : NULL;
@@ -162,14 +173,29 @@ int http_printable(const char *s, size_t len)
 
 void http_time_iso(char out[32])
 {
+	/* Every request's log line asks: the date and time of day are made
+	 * once a second (a thread), only the milliseconds every time. */
+	static _Thread_local time_t second = -1;
+	static _Thread_local char text[32];
+	static _Thread_local size_t n;
 	struct timespec ts;
 	struct tm tm;
-	size_t n;
+	int ms;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 32 - n, ".%03dZ", (int)(ts.tv_nsec / 1000000) % 1000);
+	if (ts.tv_sec != second) {
+		gmtime_r(&ts.tv_sec, &tm);
+		n = strftime(text, 26, "%Y-%m-%dT%H:%M:%S", &tm);
+		second = ts.tv_sec;
+	}
+	ms = (int)(ts.tv_nsec / 1000000) % 1000;
+	memcpy(out, text, n);
+	out[n] = '.';
+	out[n + 1] = (char)('0' + ms / 100);
+	out[n + 2] = (char)('0' + ms / 10 % 10);
+	out[n + 3] = (char)('0' + ms % 10);
+	out[n + 4] = 'Z';
+	out[n + 5] = '\0';
 }
 
 void http_log(const char *level, const char *fmt, ...)

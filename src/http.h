@@ -94,8 +94,10 @@ struct http_request {
 	const char *csrf_header;   /* X-CSRF-Token, or NULL */
 	const char *origin;        /* Origin, or NULL */
 	const char *host;          /* Host, or NULL */
-	char addr[64];             /* the client's address as text */
-	int tls;                   /* the connection is HTTPS */
+	char addr[64];             /* read it with http_client_addr(), never directly */
+	int addr_done;             /* addr is written */
+	void (*addr_fill)(struct http_request *r); /* serve.c: writes addr */
+	int tls;                                   /* the connection is HTTPS */
 
 	/* Who is asking (api_authenticate): signed_in 0 for the public. */
 	int signed_in;
@@ -110,6 +112,10 @@ struct http_request {
 
 /* The argument named key (its length in *len, may be NULL), or NULL. */
 const char *http_arg(const struct http_request *r, const char *key, size_t *len);
+
+/* The client's address as text, for the audit trail: made on first use
+ * (most requests never write to the trail), "" when unknown. */
+const char *http_client_addr(struct http_request *r);
 
 /* Path parameter i ("{name}" segments of the route, in order), or NULL. */
 const char *http_param(const struct http_request *r, size_t i);

@@ -150,6 +150,7 @@ struct conn {
 	char method[8]; /* for the log: a known method or "OTHER" */
 	int begun;      /* the headers were read and request_begin ran: counted in flight */
 	int path_nul;   /* the path held "%00" */
+	struct sockaddr_storage peer; /* the client's address (family AF_UNSPEC: unknown) */
 	unsigned sent_status;
 	uint64_t sent_bytes;
 	struct conn *next; /* on the job queue */
@@ -580,12 +581,28 @@ static int client_https(const struct conn *c)
 	return loopback && strcasecmp(c->forwarded_proto, "https") == 0;
 }
 
-/* The client's address as text, for the audit trail (never the access log). */
-static void client_addr_text(const struct conn *c, char *out, size_t size)
+/* The client's address kept with the request, for client_addr_text. */
+static void client_addr_keep(struct conn *c)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	if (sa && sa->sa_family == AF_INET)
+		memcpy(&c->peer, sa, sizeof(struct sockaddr_in));
+	else if (sa && sa->sa_family == AF_INET6)
+		memcpy(&c->peer, sa, sizeof(struct sockaddr_in6));
+	else
+		c->peer.ss_family = AF_UNSPEC;
+}
+
+/* The client's address as text, for the audit trail (never the access
+ * log): made only when a handler asks (http_client_addr), which may be on
+ * a job thread, so from the copy client_addr_keep made. */
+static void client_addr_text(const struct conn *c, char *out, size_t size)
+{
+	const struct sockaddr *sa =
+	    c->peer.ss_family == AF_UNSPEC ? NULL : (const struct sockaddr *)(const void *)&c->peer;
 	unsigned char key[RATELIMIT_KEY_MAX];
 	int loopback = 0;
 
@@ -607,6 +624,14 @@ static void client_addr_text(const struct conn *c, char *out, size_t size)
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		          out, (socklen_t)size);
+}
+
+static void client_addr_fill(struct http_request *r)
+{
+	/* The request is the first member of its connection's state. */
+	const struct conn *c = (const struct conn *)(const void *)r;
+
+	client_addr_text(c, r->addr, sizeof(r->addr));
 }
 
 /* 1 when the request's media type (without parameters) is in list ('|'-separated). */
@@ -747,7 +772,8 @@ static int request_begin(struct conn *c, const char *url)
 		return 1;
 	}
 	r->tls = client_https(c);
-	client_addr_text(c, r->addr, sizeof(r->addr));
+	client_addr_keep(c);
+	r->addr_fill = client_addr_fill;
 	/* Password guesses are limited before anything else is looked at. */
 	rl = route->rate == RATE_SIGN_IN ? c->srv->sign_in
 	     : route->rate == RATE_QUERY ? c->srv->rl
