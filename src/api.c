@@ -75,7 +75,7 @@ struct trust_snap {
 
 struct api {
 	struct api_config cfg;
-	pthread_key_t worker_key;
+	pthread_key_t thread_key;
 
 	struct pii_key *pii; /* the data key every connection gets (store_set_pii) */
 
@@ -103,7 +103,7 @@ struct api {
 };
 
 /* One thread's database connection and verifier. */
-struct worker {
+struct thread_state {
 	struct store *st;
 	struct verifier v;
 	int64_t prefixes_at;
@@ -122,9 +122,9 @@ static int64_t mono_seconds(void)
 	return (int64_t)ts.tv_sec;
 }
 
-static void worker_free(void *p)
+static void thread_state_free(void *p)
 {
-	struct worker *w = p;
+	struct thread_state *w = p;
 
 	if (w) {
 		store_close(w->st);
@@ -138,9 +138,9 @@ static int32_t today(const struct api *a)
 }
 
 /* This thread's connection, opened read-only on first use; prefixes refreshed now and then. */
-static struct worker *worker_get(struct api *a, struct err *err)
+static struct thread_state *thread_state_get(struct api *a, struct err *err)
 {
-	struct worker *w = pthread_getspecific(a->worker_key);
+	struct thread_state *w = pthread_getspecific(a->thread_key);
 	int64_t now = mono_seconds();
 
 	if (!w) {
@@ -154,11 +154,11 @@ static struct worker *worker_get(struct api *a, struct err *err)
 			return NULL;
 		}
 		if (store_set_pii(w->st, a->pii, err) < 0) {
-			worker_free(w);
+			thread_state_free(w);
 			return NULL;
 		}
-		if (pthread_setspecific(a->worker_key, w) != 0) {
-			worker_free(w);
+		if (pthread_setspecific(a->thread_key, w) != 0) {
+			thread_state_free(w);
 			err_system(err, "无法保存线程数据");
 			return NULL;
 		}
@@ -174,7 +174,7 @@ static struct worker *worker_get(struct api *a, struct err *err)
 
 struct store *api_reader(struct api *a, struct err *err)
 {
-	struct worker *w = worker_get(a, err);
+	struct thread_state *w = thread_state_get(a, err);
 
 	return w ? w->st : NULL;
 }
@@ -332,7 +332,7 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 		return NULL;
 	}
 	store_close(st);
-	if (pthread_key_create(&a->worker_key, worker_free) != 0) {
+	if (pthread_key_create(&a->thread_key, thread_state_free) != 0) {
 		err_system(err, "无法创建线程数据");
 		pii_key_free(a->pii);
 		pages_free(a->pages);
@@ -374,9 +374,9 @@ void api_free(struct api *a)
 	if (!a)
 		return;
 	/* The calling thread may have used a connection too. */
-	worker_free(pthread_getspecific(a->worker_key));
-	pthread_setspecific(a->worker_key, NULL);
-	pthread_key_delete(a->worker_key);
+	thread_state_free(pthread_getspecific(a->thread_key));
+	pthread_setspecific(a->thread_key, NULL);
+	pthread_key_delete(a->thread_key);
 	trust_release(a, a->trust);
 	free(a->status_json);
 	logcache_release(&a->cache);
@@ -558,7 +558,7 @@ static int absent_answer(struct http_request *req, struct verifier *v, const cha
 
 int api_verify(struct http_request *req)
 {
-	struct worker *w;
+	struct thread_state *w;
 	struct claim c;
 	struct vresult *r;
 	struct err err;
@@ -573,7 +573,7 @@ int api_verify(struct http_request *req)
 	r = arena_zalloc(&req->arena, sizeof(*r));
 	if (!r)
 		return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
-	if (!(w = worker_get(req->api, &err)))
+	if (!(w = thread_state_get(req->api, &err)))
 		return http_internal(req, &err);
 	memset(&c, 0, sizeof(c));
 	c.number = number;
@@ -627,7 +627,7 @@ static int trust_payload_equal(const struct trust_list *old, struct trust_list *
 }
 
 /* Under trust_mu: make a->trust current.  1 done, 0 no keys, -1 error. */
-static int trust_refresh(struct api *a, struct worker *w, struct err *err)
+static int trust_refresh(struct api *a, struct thread_state *w, struct err *err)
 {
 	struct trust_issuer *issuers = calloc(TRUST_MAX_ISSUERS, sizeof(*issuers));
 	struct trust_snap *s = calloc(1, sizeof(*s));
@@ -680,7 +680,8 @@ out:
 }
 
 /* The current trust list, held until trust_release.  1, 0 (no keys), -1. */
-static int trust_acquire(struct api *a, struct worker *w, struct trust_snap **out, struct err *err)
+static int trust_acquire(struct api *a, struct thread_state *w, struct trust_snap **out,
+                         struct err *err)
 {
 	int64_t now = now_seconds();
 	int rc = 1;
@@ -705,12 +706,12 @@ static int trust_acquire(struct api *a, struct worker *w, struct trust_snap **ou
 int api_trust_list(struct http_request *req)
 {
 	struct trust_snap *s;
-	struct worker *w;
+	struct thread_state *w;
 	struct err err;
 	int rc;
 
 	err_clear(&err);
-	if (!(w = worker_get(req->api, &err)))
+	if (!(w = thread_state_get(req->api, &err)))
 		return http_internal(req, &err);
 	rc = trust_acquire(req->api, w, &s, &err);
 	if (rc == 0)
@@ -801,7 +802,7 @@ int api_verify_credential(struct http_request *req)
 	struct scan_options o;
 	struct scan_result *r = NULL;
 	struct trust_snap *s = NULL;
-	struct worker *w;
+	struct thread_state *w;
 	struct err err;
 	json_error_t jerr;
 	json_t *body, *payload;
@@ -828,7 +829,7 @@ int api_verify_credential(struct http_request *req)
 		                  "payload 应为 1 至 %d 字节的二维码内容或网址", CRED_SCAN_MAX);
 	}
 	err_clear(&err);
-	if (!(w = worker_get(req->api, &err))) {
+	if (!(w = thread_state_get(req->api, &err))) {
 		rc = http_internal(req, &err);
 		goto out;
 	}
@@ -900,7 +901,7 @@ int api_verify_roster(struct http_request *req)
 {
 	struct roster_summary sum;
 	struct roster_out out = {NULL, 0};
-	struct worker *w;
+	struct thread_state *w;
 	struct err err;
 	char *buf = NULL;
 	size_t size = 0;
@@ -910,7 +911,7 @@ int api_verify_roster(struct http_request *req)
 		return http_error(req, HTTP_BAD_REQUEST, "empty_body",
 		                  "请上传花名册文件（CSV，UTF-8、GBK 或 UTF-16 均可）");
 	err_clear(&err);
-	if (!(w = worker_get(req->api, &err)))
+	if (!(w = thread_state_get(req->api, &err)))
 		return http_internal(req, &err);
 	out.f = open_memstream(&buf, &size);
 	if (!out.f)
@@ -934,7 +935,7 @@ int api_verify_roster(struct http_request *req)
 /* GET /api/v1/status-list */
 
 /* Under status_mu: sign a fresh list.  1 done, 0 no keys, -1 error. */
-static int status_make(struct api *a, struct worker *w, struct err *err)
+static int status_make(struct api *a, struct thread_state *w, struct err *err)
 {
 	struct statuslist sl = {0};
 	struct keys *ks;
@@ -975,13 +976,13 @@ out:
 int api_status_list(struct http_request *req)
 {
 	struct api *a = req->api;
-	struct worker *w;
+	struct thread_state *w;
 	struct err err;
 	int64_t now = now_seconds();
 	int rc = 1;
 
 	err_clear(&err);
-	if (!(w = worker_get(a, &err)))
+	if (!(w = thread_state_get(a, &err)))
 		return http_internal(req, &err);
 	pthread_mutex_lock(&a->status_mu);
 	if (!a->status_json || now - a->status_made >= REFRESH_SECONDS || now < a->status_made)
@@ -1036,7 +1037,7 @@ static int log_verifier(struct api *a, struct note_verifier *v, struct err *err)
  * first when there is none or the log grew since (at most once every
  * CHECKPOINT_SECONDS).  1, 0 no keys, -1.
  */
-static int checkpoint_current(struct api *a, struct worker *w, char *note, struct err *err)
+static int checkpoint_current(struct api *a, struct thread_state *w, char *note, struct err *err)
 {
 	uint8_t frontier[TLOG_FRONTIER_MAX_BYTES];
 	struct tlog_checkpoint cp;
@@ -1072,13 +1073,13 @@ int api_log_checkpoint(struct http_request *req)
 {
 	struct api *a = req->api;
 	struct note_verifier v;
-	struct worker *w;
+	struct thread_state *w;
 	struct err err;
 	char *note;
 	int rc;
 
 	err_clear(&err);
-	if (!(w = worker_get(a, &err)))
+	if (!(w = thread_state_get(a, &err)))
 		return http_internal(req, &err);
 	rc = log_verifier(a, &v, &err);
 	if (rc <= 0)
@@ -1137,7 +1138,7 @@ int api_log_proof(struct http_request *req)
 	struct tlog_checkpoint cp;
 	struct store_log_entry *e = NULL;
 	struct tlog_proof *proof = NULL;
-	struct worker *w;
+	struct thread_state *w;
 	struct err err;
 	uint8_t leaf[TLOG_HASH_LEN], root[TLOG_HASH_LEN];
 	const char *arg;
@@ -1154,7 +1155,7 @@ int api_log_proof(struct http_request *req)
 		return http_error(req, HTTP_BAD_REQUEST, "bad_parameter",
 		                  "参数 entry 应为非负整数（日志条目序号，从 0 起）");
 	err_clear(&err);
-	if (!(w = worker_get(a, &err)))
+	if (!(w = thread_state_get(a, &err)))
 		return http_internal(req, &err);
 	rc = log_verifier(a, &v, &err);
 	if (rc <= 0)
