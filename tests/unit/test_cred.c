@@ -238,18 +238,19 @@ struct kat_vector {
 static struct kat_vector kat[KAT_MAX_VECTORS];
 static size_t kat_n;
 
-static void kat_load(void)
+/* Load tests/data/cred/NAME into kat[]. */
+static void kat_load_file(const char *name)
 {
 	const char *dir = getenv("OPCERT_TESTDATA");
 	char path[512], line[8192];
 	FILE *f;
 
 	if (dir)
-		snprintf(path, sizeof(path), "%s/cred/kat.txt", dir);
+		snprintf(path, sizeof(path), "%s/cred/%s", dir, name);
 	else /* beside this file: tests/unit/../data */
-		snprintf(path, sizeof(path), "%.*s../data/cred/kat.txt",
+		snprintf(path, sizeof(path), "%.*s../data/cred/%s",
 		         (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') - __FILE__ + 1 : 0),
-		         __FILE__);
+		         __FILE__, name);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s (set OPCERT_TESTDATA)", path);
@@ -364,7 +365,7 @@ static void test_kat(void **state)
 	int bad = 0;
 
 	(void)state;
-	kat_load();
+	kat_load_file("kat.txt");
 	assert_true(kat_n >= 2);
 	for (i = 0; i < kat_n; i++) {
 		const struct kat_vector *v = &kat[i];
@@ -1029,6 +1030,65 @@ static void test_sm2(void **state)
 	sodium_memzero(sk, sizeof(sk));
 }
 
+/* The SM2 vector of tests/data/cred/sm2.txt. */
+static void test_sm2_vector(void **state)
+{
+	uint8_t sk[SM2_SK_LEN], pk[SM2_PK_LEN], kid[KID_LEN], want[CRED_COSE_MAX];
+	uint8_t cose[CRED_COSE_MAX], *again = NULL;
+	size_t cose_len, n, again_len = 0;
+	const struct kat_vector *v;
+	struct cose_sign1 m;
+	struct cred_check chk;
+	struct trust_list tl;
+	const char *payload;
+	struct err err;
+	int bad = 0;
+
+	(void)state;
+	kat_load_file("sm2.txt");
+	assert_int_equal(kat_n, 1);
+	v = &kat[0];
+	assert_int_equal(unhex(kat_need(v, "scalar"), sk, sizeof(sk)), SM2_SK_LEN);
+	assert_int_equal(sm2_public(sk, pk, &err), 0);
+	trust_kid(pk, SM2_PK_LEN, kid);
+	bad |= kat_expect_hex(v, "pk", pk, SM2_PK_LEN);
+	bad |= kat_expect_hex(v, "kid", kid, KID_LEN);
+	payload = kat_need(v, "payload");
+	cose_len = unwrap(payload, cose, sizeof(cose));
+	bad |= kat_expect_hex(v, "cose", cose, cose_len);
+	assert_int_equal(cose_sign1_decode(cose, cose_len, &m, &err), 0);
+	bad |= kat_expect_hex(v, "protected", m.protected_hdr, m.protected_len);
+	bad |= kat_expect_hex(v, "claims_cbor", m.payload, m.payload_len);
+	bad |= kat_expect_hex(v, "signature", m.signature, m.signature_len);
+	assert_int_equal(cose_sign1_verify_sm2(&m, pk, SM2_PK_LEN), 1);
+	assert_int_equal(cose_sign1_verify_ed25519(&m, pk + 1), 0);
+	cose_sign1_free(&m);
+
+	memset(&tl, 0, sizeof(tl));
+	memcpy(tl.keys[0].kid, kid, KID_LEN);
+	tl.keys[0].alg = ALG_SM2;
+	memcpy(tl.keys[0].pk, pk, SM2_PK_LEN);
+	tl.keys[0].pk_len = SM2_PK_LEN;
+	tl.keys[0].not_before = NOT_BEFORE;
+	tl.nkeys = 1;
+	assert_int_equal(verify_text(payload, strlen(payload), &tl, &chk), CRED_OK);
+	assert_int_equal(chk.alg_id, COSE_ALG_SM2);
+	assert_string_equal(chk.claims.number, kat_need(v, "number"));
+	bad |= kat_expect_num(v, "iat", chk.claims.iat);
+	assert_int_equal(cred_claims_encode(&chk.claims, &again, &again_len, &err), 0);
+	n = unhex(kat_need(v, "claims_cbor"), want, sizeof(want));
+	assert_int_equal(again_len, n);
+	assert_memory_equal(again, want, n);
+	free(again);
+	/* listed as Ed25519 under the same kid: forged */
+	tl.keys[0].alg = ALG_ED25519;
+	assert_int_equal(verify_text(payload, strlen(payload), &tl, &chk), CRED_BAD_SIGNATURE);
+	sodium_memzero(sk, sizeof(sk));
+	kat_free();
+	if (bad)
+		fail_msg("the SM2 vector disagrees with tests/data/cred/sm2.txt");
+}
+
 /* ---- malformed claims under a good signature --------------------------------- */
 
 struct ent {
@@ -1619,6 +1679,7 @@ int main(void)
 	    cmocka_unit_test(test_changed_cose_byte),
 	    cmocka_unit_test(test_other_keys),
 	    cmocka_unit_test(test_sm2),
+	    cmocka_unit_test(test_sm2_vector),
 	    cmocka_unit_test(test_claims_changed_without_signing),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_key_period),
