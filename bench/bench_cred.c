@@ -591,7 +591,7 @@ static void signer_open(struct signer *s, const char *dir, int64_t now)
 		die("sodium_malloc", NULL);
 	live_sk = s->sk;
 	atexit(wipe_at_exit);
-	if (keys_issuing_secret(s->ks, s->sk, s->kid, &e) < 0)
+	if (keys_issuing_secret(s->ks, s->sk, s->kid, NULL, &e) < 0)
 		die("keys_issuing_secret", &e);
 	s->tl = xcalloc(1, sizeof(*s->tl));
 }
@@ -625,7 +625,7 @@ static void status_roundtrip(const struct credset *cs, const struct signer *s,
 	char *json = NULL;
 
 	err_clear(&e);
-	if (statuslist_export(&cs->sl, s->sk, s->kid, &json, &e) < 0)
+	if (statuslist_export(&cs->sl, ALG_ED25519, s->sk, s->kid, &json, &e) < 0)
 		die("statuslist_export", &e);
 	if (statuslist_parse(json, strlen(json), s->tl, out, &e) < 0)
 		die("statuslist_parse", &e);

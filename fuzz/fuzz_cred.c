@@ -7,6 +7,7 @@
  *      claims parser (reachable only after a good signature) is reached;
  *   3  what a scanner read, through the URL classifier and on.
  * What decodes as COSE is re-signed and must decode again.
+ * The trust list holds an Ed25519 and an SM2 key.
  * Nothing may crash, leak or read out of bounds, and what is accepted must
  * be canonical: claims that verify re-encode to exactly the signed bytes,
  * Base45 that decodes re-encodes to the same text, and a URL is official
@@ -21,6 +22,7 @@
 #include "b45.h"
 #include "cose.h"
 #include "cred.h"
+#include "sm2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,7 +53,18 @@ static void init(void)
 	trust.keys[0].pk_len = 32;
 	trust.keys[0].not_before = 1700000000;
 	trust.keys[0].not_after = 1800000000;
-	trust.nkeys = 1;
+	/* the SM2 key of tests/data/cred/sm2.txt (scalar 00 01 ... 1f) */
+	{
+		struct err e;
+
+		if (sm2_public(seed, trust.keys[1].pk, &e) != 0)
+			abort();
+	}
+	trust.keys[1].alg = ALG_SM2;
+	trust.keys[1].pk_len = SM2_PK_LEN;
+	trust_kid(trust.keys[1].pk, SM2_PK_LEN, trust.keys[1].kid);
+	trust.keys[1].not_before = 1700000000;
+	trust.nkeys = 2;
 	done = 1;
 }
 

@@ -14,6 +14,8 @@
 #include <cbor.h>
 #include <sodium.h>
 
+#include "sm2.h"
+
 #define COSE_MAX_DEPTH 4
 #define HDR_ALG        1
 #define HDR_CRIT       2
@@ -321,6 +323,22 @@ int cose_sign1_encode_ed25519(const uint8_t kid[KID_LEN], const uint8_t sk[64],
 	                         out_len, err);
 }
 
+static int sign_sm2(void *ctx, const uint8_t *tbs, size_t tbs_len, uint8_t *sig, size_t *sig_len,
+                    struct err *err)
+{
+	if (sm2_sign(ctx, tbs, tbs_len, sig, err) != 0)
+		return -1;
+	*sig_len = SM2_SIG_LEN;
+	return 0;
+}
+
+int cose_sign1_encode_sm2(const uint8_t kid[KID_LEN], const uint8_t sk[32], const uint8_t *payload,
+                          size_t payload_len, uint8_t **out, size_t *out_len, struct err *err)
+{
+	return cose_sign1_encode(COSE_ALG_SM2, kid, payload, payload_len, sign_sm2, (void *)sk, out,
+	                         out_len, err);
+}
+
 /* ---- parsing ----------------------------------------------------------- */
 
 /* A label or an alg value: an integer within int64_t. */
@@ -528,4 +546,11 @@ int cose_sign1_verify_ed25519(const struct cose_sign1 *m, const uint8_t pk[32])
 	if (sodium_init() < 0)
 		return 0;
 	return crypto_sign_verify_detached(m->signature, m->tbs, m->tbs_len, pk) == 0;
+}
+
+int cose_sign1_verify_sm2(const struct cose_sign1 *m, const uint8_t *pk, size_t pk_len)
+{
+	if (!m || !m->mem_ || m->alg != COSE_ALG_SM2 || m->signature_len != SM2_SIG_LEN)
+		return 0;
+	return sm2_verify(pk, pk_len, m->tbs, m->tbs_len, m->signature, m->signature_len);
 }

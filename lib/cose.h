@@ -20,6 +20,9 @@
 #include "trust.h"
 
 #define COSE_ALG_EDDSA (-8) /* EdDSA (Ed25519 here) */
+/* SM2 with SM3, default ID, signature r || s (sm2.h).  COSE has no IANA
+ * value for it: this project's own, from the private-use range (< -65536). */
+#define COSE_ALG_SM2   (-65537)
 #define COSE_TAG_SIGN1 0xD2 /* tag 18 in one byte */
 
 #define COSE_MSG_MAX     8192 /* largest message the decoder accepts */
@@ -48,6 +51,10 @@ int cose_sign1_encode(int64_t alg, const uint8_t kid[KID_LEN], const uint8_t *pa
 int cose_sign1_encode_ed25519(const uint8_t kid[KID_LEN], const uint8_t sk[64],
                               const uint8_t *payload, size_t payload_len, uint8_t **out,
                               size_t *out_len, struct err *err);
+
+/* The same with SM2 and its 32-byte private scalar (sm2.h). */
+int cose_sign1_encode_sm2(const uint8_t kid[KID_LEN], const uint8_t sk[32], const uint8_t *payload,
+                          size_t payload_len, uint8_t **out, size_t *out_len, struct err *err);
 
 /* A decoded message.  Every pointer points into one allocation owned by
  * the struct; cose_sign1_free() releases it. */
@@ -80,6 +87,9 @@ void cose_sign1_free(struct cose_sign1 *m);
 /* 1 when m is EdDSA and its signature verifies under the 32-byte Ed25519
  * public key pk, else 0. */
 int cose_sign1_verify_ed25519(const struct cose_sign1 *m, const uint8_t pk[32]);
+/* 1 when m is COSE_ALG_SM2 and its 64-byte signature verifies under the
+ * SM2 public key pk (the 65-byte uncompressed point), else 0. */
+int cose_sign1_verify_sm2(const struct cose_sign1 *m, const uint8_t *pk, size_t pk_len);
 
 /*
  * The Sig_structure ["Signature1", protected, h'', payload], encoded

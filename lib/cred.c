@@ -22,6 +22,7 @@
 #include "b45.h"
 #include "cose.h"
 #include "date.h"
+#include "sm2.h"
 
 enum claim_key {
 	K_VERSION = 0,
@@ -395,17 +396,29 @@ int cred_encode(const struct cred_claims *c, enum sig_alg alg, const uint8_t kid
 	*out = NULL;
 	if (sodium_init() < 0)
 		return err_system(err, "libsodium 初始化失败");
-	if (alg != ALG_ED25519)
+	if (alg != ALG_ED25519 && alg != ALG_SM2)
 		return err_input(err, "凭证签名算法不受支持");
 	if (!sk || !kid)
 		return err_input(err, "缺少签名密钥");
-	/* libsodium's secret key ends with its public key: the kid must be its id */
-	crypto_hash_sha256(pk_hash, sk + 32, 32);
+	if (alg == ALG_SM2) {
+		uint8_t pk[SM2_PK_LEN];
+
+		if (sm2_public(sk, pk, err) != 0)
+			return -1;
+		crypto_hash_sha256(pk_hash, pk, sizeof(pk));
+	} else {
+		/* libsodium's secret key ends with its public key */
+		crypto_hash_sha256(pk_hash, sk + 32, 32);
+	}
+	/* the kid must be the id of the signing key */
 	if (memcmp(pk_hash, kid, KID_LEN) != 0)
 		return err_input(err, "密钥标识与签名密钥不符");
 	if (cred_claims_encode(c, &claims, &claims_len, err) != 0)
 		return -1;
-	if (cose_sign1_encode_ed25519(kid, sk, claims, claims_len, &cose, &cose_len, err) != 0)
+	if ((alg == ALG_SM2
+	         ? cose_sign1_encode_sm2(kid, sk, claims, claims_len, &cose, &cose_len, err)
+	         : cose_sign1_encode_ed25519(kid, sk, claims, claims_len, &cose, &cose_len, err)) !=
+	    0)
 		goto done;
 	if (cose_len > CRED_COSE_MAX) {
 		err_input(err, "凭证过长");
@@ -644,11 +657,17 @@ static int check_signed(const struct cose_sign1 *m, const struct trust_key *key,
                         struct cred_check *out)
 {
 	struct cred_claims c;
-	int rc;
+	int rc, ok;
 
-	if (key->alg != ALG_ED25519 || key->pk_len != crypto_sign_PUBLICKEYBYTES)
+	/* a credential whose algorithm is not its key's is forged, whatever it verifies against */
+	if (m->alg == COSE_ALG_EDDSA && key->alg == ALG_ED25519 &&
+	    key->pk_len == crypto_sign_PUBLICKEYBYTES)
+		ok = cose_sign1_verify_ed25519(m, key->pk);
+	else if (m->alg == COSE_ALG_SM2 && key->alg == ALG_SM2 && key->pk_len == SM2_PK_LEN)
+		ok = cose_sign1_verify_sm2(m, key->pk, key->pk_len);
+	else
 		return finish(out, CRED_BAD_SIGNATURE, "密钥的算法与凭证不符");
-	if (!cose_sign1_verify_ed25519(m, key->pk))
+	if (!ok)
 		return finish(out, CRED_BAD_SIGNATURE, "签名无效");
 	/* from here on the payload is the issuer's */
 	rc = parse_verified_claims(m->payload, m->payload_len, &c);
@@ -689,7 +708,7 @@ int cred_verify_cose(const uint8_t *cose, size_t len, const struct trust_list *t
 	memcpy(out->kid, m.kid, KID_LEN);
 	out->alg_id = m.alg;
 	out->key = tl ? trust_find(tl, m.kid) : NULL;
-	if (m.alg != COSE_ALG_EDDSA)
+	if (m.alg != COSE_ALG_EDDSA && m.alg != COSE_ALG_SM2)
 		rc = finish(out, CRED_UNSUPPORTED_ALG, "签名算法不受支持");
 	else if (!out->key)
 		rc = finish(out, CRED_UNKNOWN_KEY, "签名密钥不在信任列表中");

@@ -92,10 +92,10 @@ int cred_claims_encode(const struct cred_claims *c, uint8_t **out, size_t *out_l
                        struct err *err);
 
 /*
- * Sign claims with the Ed25519 secret key sk (64 bytes, libsodium form)
- * whose key id is kid, and write the payload "OC1:..." into a malloc'd
- * *out.  alg must be ALG_ED25519, and kid must be the id of sk's public
- * half.  Returns 0 or -1.
+ * Sign claims with the secret key sk of algorithm alg (ALG_ED25519: 64
+ * bytes, libsodium form; ALG_SM2: the 32-byte scalar, sm2.h) whose key id
+ * is kid, and write the payload "OC1:..." into a malloc'd *out.  kid must
+ * be the id of sk's public half.  Returns 0 or -1.
  */
 int cred_encode(const struct cred_claims *c, enum sig_alg alg, const uint8_t kid[KID_LEN],
                 const uint8_t *sk, char **out, struct err *err);
@@ -109,7 +109,7 @@ enum cred_result {
 	CRED_UNKNOWN_KEY,     /* kid not in the trust list */
 	CRED_BAD_SIGNATURE,   /* signature does not verify under the named key */
 	CRED_KEY_NOT_CURRENT, /* signed issue time outside the key's period */
-	CRED_UNSUPPORTED_ALG, /* an algorithm this verifier cannot check */
+	CRED_UNSUPPORTED_ALG, /* an algorithm this verifier cannot check (neither EdDSA nor SM2) */
 };
 
 /* "ok", "malformed", "unknown_key", "bad_signature", "key_not_current",

@@ -81,12 +81,13 @@ static int sign_claims(struct keys *ks, const struct cred_claims *claims, char *
                        uint8_t kid[KID_LEN], struct err *err)
 {
 	uint8_t *sk = sodium_malloc(KEYS_SK_LEN);
+	enum sig_alg alg = ALG_NONE;
 	int rc = -1;
 
 	if (!sk)
 		return err_system(err, "内存不足");
-	if (keys_issuing_secret(ks, sk, kid, err) == 0)
-		rc = cred_encode(claims, ALG_ED25519, kid, sk, payload, err);
+	if (keys_issuing_secret(ks, sk, kid, &alg, err) == 0)
+		rc = cred_encode(claims, alg, kid, sk, payload, err);
 	sodium_memzero(sk, KEYS_SK_LEN);
 	sodium_free(sk);
 	return rc;

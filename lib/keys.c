@@ -33,6 +33,7 @@
 #include "keys.h"
 
 #include "pii.h"
+#include "sm2.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -46,9 +47,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KF_SIZE    152 /* a private key file */
-#define KF_HDR     104 /* its public part */
-#define KF_SECRET  48  /* its secret part */
+#define KF_SIZE    152 /* an Ed25519 private key file */
+#define KF_SIZE2   185 /* an SM2 private key file (65-byte public key) */
+#define KF_MAX     KF_SIZE2
+#define KF_PK      72 /* where the public key begins */
+#define KF_SECRET  48 /* the secret part, at the end */
 #define KF_MAGIC   "OPCKEY01"
 #define BK_MAGIC   "OPCBAK01"
 #define AR_MAGIC   "OPCARC01"
@@ -85,7 +88,8 @@ struct kf_hdr {
 	unsigned long long mem;
 	uint8_t salt[crypto_pwhash_SALTBYTES];
 	uint8_t nonce[crypto_secretbox_NONCEBYTES];
-	uint8_t pk[KEYS_PK_LEN];
+	uint8_t pk[TRUST_PK_MAX];
+	size_t pk_len;
 };
 
 /* ---- small helpers ---- */
@@ -121,6 +125,23 @@ static int is_zero(const unsigned char *p, size_t n)
 static const char *role_name(enum keys_role r)
 {
 	return r == KEYS_ROOT ? "root" : r == KEYS_ISSUING ? "issuing" : "log";
+}
+
+static const char *alg_name(enum sig_alg a)
+{
+	return a == ALG_SM2 ? "SM2" : "Ed25519";
+}
+
+/* Public key bytes of an algorithm. */
+static size_t alg_pk_len(enum sig_alg a)
+{
+	return a == ALG_SM2 ? SM2_PK_LEN : KEYS_PK_LEN;
+}
+
+/* Size of a private key file of an algorithm. */
+static size_t kf_size(enum sig_alg a)
+{
+	return a == ALG_SM2 ? KF_SIZE2 : KF_SIZE;
 }
 
 static unsigned char *smalloc(size_t n, struct err *e)
@@ -313,7 +334,10 @@ static int install(struct keys *ks, const char *name, const void *data, size_t l
 
 /* ---- private key files ---- */
 
-static int kf_parse(const unsigned char *b, const char *name, struct kf_hdr *h, struct err *e)
+/* The header of a key file of size bytes (KF_SIZE or KF_SIZE2; b holds at least size - KF_SECRET).
+ */
+static int kf_parse(const unsigned char *b, size_t size, const char *name, struct kf_hdr *h,
+                    struct err *e)
 {
 	const char *why = NULL;
 
@@ -321,8 +345,12 @@ static int kf_parse(const unsigned char *b, const char *name, struct kf_hdr *h, 
 		why = "不是 opcert 密钥文件";
 	else if (b[8] < KEYS_ROOT || b[8] > KEYS_LOG)
 		why = "用途未知";
-	else if (b[9] != ALG_ED25519)
+	else if (b[9] != ALG_ED25519 && b[9] != ALG_SM2)
 		why = "算法不受支持";
+	else if (b[9] == ALG_SM2 && b[8] != KEYS_ISSUING)
+		why = "根密钥和日志密钥只能是 Ed25519";
+	else if (size != kf_size((enum sig_alg)b[9]))
+		why = "长度与算法不符";
 	else if (b[10] != ENC_CLEAR && b[10] != ENC_PWBOX)
 		why = "加密方式未知";
 	else if (!is_zero(b + 11, 5))
@@ -336,7 +364,8 @@ static int kf_parse(const unsigned char *b, const char *name, struct kf_hdr *h, 
 	h->mem = get64(b + 24);
 	memcpy(h->salt, b + 32, sizeof(h->salt));
 	memcpy(h->nonce, b + 48, sizeof(h->nonce));
-	memcpy(h->pk, b + 72, sizeof(h->pk));
+	h->pk_len = alg_pk_len((enum sig_alg)h->alg);
+	memcpy(h->pk, b + KF_PK, h->pk_len);
 	if (h->enc == ENC_CLEAR && !is_zero(b + 16, 56))
 		return err_input(e, "密钥文件 %s 已损坏：未加密却带有加密参数", name);
 	if (h->enc == ENC_PWBOX && !limits_ok(h->ops, h->mem))
@@ -347,16 +376,18 @@ static int kf_parse(const unsigned char *b, const char *name, struct kf_hdr *h, 
 /* The header must be the one keys.json describes for ki. */
 static int kf_match(const struct kf_hdr *h, const struct keys_info *ki, struct err *e)
 {
-	if (h->role != (int)ki->role || sodium_memcmp(h->pk, ki->pk, KEYS_PK_LEN) != 0)
+	if (h->role != (int)ki->role || h->alg != (int)ki->alg || h->pk_len != ki->pk_len ||
+	    sodium_memcmp(h->pk, ki->pk, h->pk_len) != 0)
 		return err_input(e, "密钥文件 %s 已损坏：与 keys.json 记录的密钥不符", ki->file);
 	return 0;
 }
 
 /*
  * Open a private key file: regular, not a link, mode 0600 or narrower,
- * KF_SIZE bytes.  Returns 0 with *fd, 1 when absent, -1 on error.
+ * KF_SIZE or KF_SIZE2 bytes (in *size).  Returns 0 with *fd, 1 when
+ * absent, -1 on error.
  */
-static int kf_open(const struct keys *ks, const char *name, int *fd, struct err *e)
+static int kf_open(const struct keys *ks, const char *name, int *fd, size_t *size, struct err *e)
 {
 	struct stat st;
 
@@ -378,52 +409,56 @@ static int kf_open(const struct keys *ks, const char *name, int *fd, struct err 
 		                 "密钥文件 %s/%s 的权限为 %04o，过于宽松；请执行：chmod 600 %s/%s",
 		                 ks->dir, name, (unsigned)(st.st_mode & 07777), ks->dir, name);
 	}
-	if (st.st_size != KF_SIZE) {
+	if (st.st_size != KF_SIZE && st.st_size != KF_SIZE2) {
 		close(*fd);
 		return err_input(e, "密钥文件 %s/%s 已损坏：长度不对", ks->dir, name);
 	}
+	*size = (size_t)st.st_size;
 	return 0;
 }
 
 /*
- * The secret key of ki (libsodium's 64-byte form) into sk, which the caller
- * allocated with sodium_malloc.  Everything else secret is wiped here.
+ * The secret key of ki into sk (KEYS_SK_LEN bytes), which the caller
+ * allocated with sodium_malloc: Ed25519 in libsodium's 64-byte form, SM2
+ * the 32-byte scalar followed by 32 zero bytes.  Everything else secret is
+ * wiped here.
  */
 static int load_sk(const struct keys *ks, const struct keys_info *ki, unsigned char *sk,
                    struct err *e)
 {
 	unsigned char *buf = NULL, *seed = NULL, *key = NULL;
-	uint8_t pk[KEYS_PK_LEN];
+	uint8_t pk[TRUST_PK_MAX];
 	struct kf_hdr h;
-	size_t got = 0;
+	size_t got = 0, size = 0, hdr;
 	int fd, rc;
 
-	rc = kf_open(ks, ki->file, &fd, e);
+	rc = kf_open(ks, ki->file, &fd, &size, e);
 	if (rc == 1)
 		return err_input(e, "密钥文件 %s/%s 缺失；请从备份恢复密钥目录", ks->dir, ki->file);
 	if (rc != 0)
 		return -1;
 	rc = -1;
-	buf = smalloc(KF_SIZE, e);
+	hdr = size - KF_SECRET;
+	buf = smalloc(KF_MAX, e);
 	seed = buf ? smalloc(SEED_LEN, e) : NULL;
 	if (!seed) {
 		close(fd);
 		goto out;
 	}
-	if (read_full(fd, buf, KF_SIZE, &got) != 0 || got != KF_SIZE) {
+	if (read_full(fd, buf, size, &got) != 0 || got != size) {
 		close(fd);
 		err_system(e, "无法读取密钥文件 %s/%s", ks->dir, ki->file);
 		goto out;
 	}
 	close(fd);
-	if (kf_parse(buf, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
+	if (kf_parse(buf, size, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
 		goto out;
 	if (h.enc == ENC_CLEAR) {
-		if (!is_zero(buf + KF_HDR + SEED_LEN, KF_SECRET - SEED_LEN)) {
+		if (!is_zero(buf + hdr + SEED_LEN, KF_SECRET - SEED_LEN)) {
 			err_input(e, "密钥文件 %s 已损坏：填充字节非零", ki->file);
 			goto out;
 		}
-		memcpy(seed, buf + KF_HDR, SEED_LEN);
+		memcpy(seed, buf + hdr, SEED_LEN);
 	} else {
 		if (!ks->pass) {
 			err_input(e,
@@ -443,13 +478,23 @@ static int load_sk(const struct keys *ks, const struct keys_info *ki, unsigned c
 			goto out;
 		}
 		rc = -1;
-		if (crypto_secretbox_open_easy(seed, buf + KF_HDR, KF_SECRET, h.nonce, key) != 0) {
+		if (crypto_secretbox_open_easy(seed, buf + hdr, KF_SECRET, h.nonce, key) != 0) {
 			err_input(e, "口令错误或密钥文件已损坏（%s/%s）", ks->dir, ki->file);
 			goto out;
 		}
 	}
-	crypto_sign_seed_keypair(pk, sk, seed);
-	if (sodium_memcmp(pk, ki->pk, KEYS_PK_LEN) != 0) {
+	if (ki->alg == ALG_SM2) {
+		memset(sk, 0, KEYS_SK_LEN);
+		memcpy(sk, seed, SM2_SK_LEN);
+		if (sm2_public(seed, pk, e) != 0) {
+			sodium_memzero(sk, KEYS_SK_LEN);
+			err_input(e, "密钥文件 %s 已损坏：SM2 私钥无效", ki->file);
+			goto out;
+		}
+	} else {
+		crypto_sign_seed_keypair(pk, sk, seed);
+	}
+	if (sodium_memcmp(pk, ki->pk, ki->pk_len) != 0) {
 		sodium_memzero(sk, KEYS_SK_LEN);
 		err_input(e, "密钥文件 %s 已损坏：私钥与公钥不符", ki->file);
 		goto out;
@@ -473,25 +518,33 @@ static void file_name(enum keys_role role, const uint8_t kid[KID_LEN], char out[
 }
 
 /* A new key pair for role, written to its file; its public facts in *ki. */
-static int kf_create(struct keys *ks, enum keys_role role, int64_t now, struct keys_info *ki,
-                     struct err *e)
+static int kf_create(struct keys *ks, enum keys_role role, enum sig_alg alg, int64_t now,
+                     struct keys_info *ki, struct err *e)
 {
 	unsigned char *seed, *sk = NULL, *buf = NULL, *key = NULL;
-	uint8_t pk[KEYS_PK_LEN];
+	uint8_t pk[TRUST_PK_MAX];
+	size_t pk_len = alg_pk_len(alg), size = kf_size(alg), hdr = size - KF_SECRET;
 	int rc = -1;
 
+	if (alg != ALG_ED25519 && (alg != ALG_SM2 || role != KEYS_ISSUING))
+		return err_input(e, "%s 密钥只能用 Ed25519", role_name(role));
 	seed = smalloc(SEED_LEN, e);
 	sk = seed ? smalloc(KEYS_SK_LEN, e) : NULL;
-	buf = sk ? smalloc(KF_SIZE, e) : NULL;
+	buf = sk ? smalloc(KF_MAX, e) : NULL;
 	if (!buf)
 		goto out;
-	randombytes_buf(seed, SEED_LEN);
-	crypto_sign_seed_keypair(pk, sk, seed);
-	memset(buf, 0, KF_SIZE);
+	if (alg == ALG_SM2) {
+		if (sm2_keygen(seed, pk, e) != 0)
+			goto out;
+	} else {
+		randombytes_buf(seed, SEED_LEN);
+		crypto_sign_seed_keypair(pk, sk, seed);
+	}
+	memset(buf, 0, KF_MAX);
 	memcpy(buf, KF_MAGIC, 8);
 	buf[8] = (unsigned char)role;
-	buf[9] = ALG_ED25519;
-	memcpy(buf + 72, pk, KEYS_PK_LEN);
+	buf[9] = (unsigned char)alg;
+	memcpy(buf + KF_PK, pk, pk_len);
 	if (ks->pass) {
 		buf[10] = ENC_PWBOX;
 		put64(buf + 16, ks->opslimit);
@@ -507,22 +560,23 @@ static int kf_create(struct keys *ks, enum keys_role role, int64_t now, struct k
 		if (rc != 0)
 			goto out;
 		rc = -1;
-		crypto_secretbox_easy(buf + KF_HDR, seed, SEED_LEN, buf + 48, key);
+		crypto_secretbox_easy(buf + hdr, seed, SEED_LEN, buf + 48, key);
 	} else {
 		buf[10] = ENC_CLEAR;
-		memcpy(buf + KF_HDR, seed, SEED_LEN);
+		memcpy(buf + hdr, seed, SEED_LEN);
 	}
 	memset(ki, 0, sizeof(*ki));
 	ki->role = role;
-	ki->alg = ALG_ED25519;
-	memcpy(ki->pk, pk, KEYS_PK_LEN);
-	trust_kid(pk, KEYS_PK_LEN, ki->kid);
+	ki->alg = alg;
+	memcpy(ki->pk, pk, pk_len);
+	ki->pk_len = pk_len;
+	trust_kid(pk, pk_len, ki->kid);
 	ki->created = now;
 	ki->not_before = now;
 	ki->has_secret = 1;
 	ki->encrypted = ks->pass != NULL;
 	file_name(role, ki->kid, ki->file);
-	rc = install(ks, ki->file, buf, KF_SIZE, 0, e);
+	rc = install(ks, ki->file, buf, size, 0, e);
 out:
 	sfree(key);
 	sfree(buf);
@@ -535,7 +589,7 @@ out:
 
 static json_t *b64_json(const uint8_t *p, size_t n)
 {
-	char buf[sodium_base64_ENCODED_LEN(KEYS_PK_LEN, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+	char buf[sodium_base64_ENCODED_LEN(TRUST_PK_MAX, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 
 	sodium_bin2base64(buf, sizeof(buf), p, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return json_string(buf);
@@ -556,8 +610,8 @@ static char *index_json(const struct keys *ks)
 		const struct keys_info *ki = &ks->info[i];
 		json_t *o =
 		    json_pack("{s:s, s:s, s:s, s:o, s:I, s:I, s:o}", "role", role_name(ki->role),
-		              "kid", trust_kid_hex(ki->kid, hex), "alg", "Ed25519", "pk",
-		              b64_json(ki->pk, KEYS_PK_LEN), "created", (json_int_t)ki->created,
+		              "kid", trust_kid_hex(ki->kid, hex), "alg", alg_name(ki->alg), "pk",
+		              b64_json(ki->pk, ki->pk_len), "created", (json_int_t)ki->created,
 		              "not_before", (json_int_t)ki->not_before, "not_after",
 		              ki->not_after ? json_integer(ki->not_after) : json_null());
 
@@ -619,17 +673,18 @@ static int parse_hex_kid(const char *s, size_t len, uint8_t kid[KID_LEN])
 	return 0;
 }
 
-static int parse_b64_pk(const json_t *v, uint8_t pk[KEYS_PK_LEN])
+/* A public key of want bytes in unpadded base64url. */
+static int parse_b64_pk(const json_t *v, uint8_t pk[TRUST_PK_MAX], size_t want)
 {
 	const char *s = json_string_value(v);
 	const char *end = NULL;
-	size_t n = 0;
+	size_t n = 0, chars = (want * 4 + 2) / 3;
 
-	if (!s || json_string_length(v) != 43)
+	if (!s || json_string_length(v) != chars)
 		return -1;
-	if (sodium_base642bin(pk, KEYS_PK_LEN, s, 43, NULL, &n, &end,
+	if (sodium_base642bin(pk, TRUST_PK_MAX, s, chars, NULL, &n, &end,
 	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n != KEYS_PK_LEN || end != s + 43)
+	    n != want || end != s + chars)
 		return -1;
 	return 0;
 }
@@ -703,20 +758,24 @@ static int index_parse(struct keys *ks, const char *text, size_t len, int comple
 			idx_err(e, "密钥用途未知");
 			goto out;
 		}
-		if (strcmp(alg, "Ed25519") != 0) {
+		if (strcmp(alg, "Ed25519") == 0) {
+			ki->alg = ALG_ED25519;
+		} else if (strcmp(alg, "SM2") == 0 && ki->role == KEYS_ISSUING) {
+			ki->alg = ALG_SM2;
+		} else {
 			idx_err(e, "密钥算法不受支持");
 			goto out;
 		}
-		ki->alg = ALG_ED25519;
+		ki->pk_len = alg_pk_len(ki->alg);
 		if (json_object_size(o) != members ||
 		    parse_hex_kid(json_string_value(kid), json_string_length(kid), ki->kid) != 0 ||
-		    parse_b64_pk(json_object_get(o, "pk"), ki->pk) != 0 ||
+		    parse_b64_pk(json_object_get(o, "pk"), ki->pk, ki->pk_len) != 0 ||
 		    get_time(json_object_get(o, "created"), &ki->created) != 0 ||
 		    get_time(json_object_get(o, "not_before"), &ki->not_before) != 0) {
 			idx_err(e, "密钥条目的字段无效");
 			goto out;
 		}
-		trust_kid(ki->pk, KEYS_PK_LEN, want);
+		trust_kid(ki->pk, ki->pk_len, want);
 		if (memcmp(want, ki->kid, KID_LEN) != 0) {
 			idx_err(e, "kid 与公钥不符");
 			goto out;
@@ -830,8 +889,8 @@ static int required(const struct keys_info *ki)
  */
 static int store_load(struct keys *ks, int complete, struct err *e)
 {
-	unsigned char hdr[KF_HDR];
-	size_t i, got = 0;
+	unsigned char hdr[KF_MAX - KF_SECRET];
+	size_t i, got = 0, size = 0;
 	int rc, fd;
 
 	rc = index_read(ks, complete, e);
@@ -841,7 +900,7 @@ static int store_load(struct keys *ks, int complete, struct err *e)
 		struct keys_info *ki = &ks->info[i];
 		struct kf_hdr h;
 
-		rc = kf_open(ks, ki->file, &fd, e);
+		rc = kf_open(ks, ki->file, &fd, &size, e);
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {
@@ -851,12 +910,12 @@ static int store_load(struct keys *ks, int complete, struct err *e)
 			ki->has_secret = 0;
 			continue;
 		}
-		if (read_full(fd, hdr, KF_HDR, &got) != 0 || got != KF_HDR) {
+		if (read_full(fd, hdr, size - KF_SECRET, &got) != 0 || got != size - KF_SECRET) {
 			close(fd);
 			return err_system(e, "无法读取密钥文件 %s/%s", ks->dir, ki->file);
 		}
 		close(fd);
-		if (kf_parse(hdr, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
+		if (kf_parse(hdr, size, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
 			return -1;
 		ki->has_secret = 1;
 		ki->encrypted = h.enc == ENC_PWBOX;
@@ -1036,13 +1095,14 @@ static int has_key_files(const struct keys *ks)
 	return found;
 }
 
-static int add_key(struct keys *ks, enum keys_role role, int64_t now, struct err *e)
+static int add_key(struct keys *ks, enum keys_role role, enum sig_alg alg, int64_t now,
+                   struct err *e)
 {
 	struct keys_info ki;
 
 	if (ks->n >= KEYS_MAX)
 		return err_input(e, "密钥数量已达上限");
-	if (kf_create(ks, role, now, &ki, e) != 0)
+	if (kf_create(ks, role, alg, now, &ki, e) != 0)
 		return -1;
 	ks->info[ks->n++] = ki;
 	return 0;
@@ -1060,6 +1120,9 @@ int keys_init(const char *dir, const char *passphrase_file, const struct keys_op
 		return err_input(e,
 		                 "日志密钥名称“%s”无效：只能用可打印的 ASCII 字符，不含空格和“+”",
 		                 opt->log_name);
+	if (opt && opt->issuing_alg != ALG_NONE && opt->issuing_alg != ALG_ED25519 &&
+	    opt->issuing_alg != ALG_SM2)
+		return err_input(e, "签发密钥的算法未知");
 	ks = store_new(dir, opt, e);
 	if (!ks)
 		return -1;
@@ -1081,19 +1144,21 @@ int keys_init(const char *dir, const char *passphrase_file, const struct keys_op
 	    check_pass_policy(ks, e) != 0)
 		goto fail;
 	if (!find_role(ks, KEYS_ROOT)) {
-		if (add_key(ks, KEYS_ROOT, now, e) != 0)
+		if (add_key(ks, KEYS_ROOT, ALG_ED25519, now, e) != 0)
 			goto fail;
 		created++;
 	}
 	if (!find_role(ks, KEYS_ISSUING)) {
-		if (add_key(ks, KEYS_ISSUING, now, e) != 0)
+		if (add_key(ks, KEYS_ISSUING,
+		            opt && opt->issuing_alg == ALG_SM2 ? ALG_SM2 : ALG_ED25519, now,
+		            e) != 0)
 			goto fail;
 		created++;
 	}
 	if (!find_role(ks, KEYS_LOG)) {
 		char hex[2 * KID_LEN + 1];
 
-		if (add_key(ks, KEYS_LOG, now, e) != 0)
+		if (add_key(ks, KEYS_LOG, ALG_ED25519, now, e) != 0)
 			goto fail;
 		if (opt && opt->log_name)
 			snprintf(ks->log_name, sizeof(ks->log_name), "%s", opt->log_name);
@@ -1114,12 +1179,15 @@ fail:
 	return -1;
 }
 
-int keys_rotate(struct keys *ks, int64_t now, uint8_t new_kid[KID_LEN], struct err *e)
+int keys_rotate(struct keys *ks, enum sig_alg alg, int64_t now, uint8_t new_kid[KID_LEN],
+                struct err *e)
 {
 	struct keys_info *cur;
 	size_t i, nissuing = 0;
 	int rc = -1;
 
+	if (alg != ALG_NONE && alg != ALG_ED25519 && alg != ALG_SM2)
+		return err_input(e, "签发密钥的算法未知");
 	if (flock(ks->dirfd, LOCK_EX) != 0)
 		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
 	if (store_load(ks, 1, e) != 0) /* another process may have rotated since opening */
@@ -1135,7 +1203,9 @@ int keys_rotate(struct keys *ks, int64_t now, uint8_t new_kid[KID_LEN], struct e
 		err_input(e, "签发密钥已达上限 %d 个，无法再轮换", TRUST_MAX_KEYS);
 		goto out;
 	}
-	if (check_pass_policy(ks, e) != 0 || add_key(ks, KEYS_ISSUING, now, e) != 0)
+	if (alg == ALG_NONE)
+		alg = cur->alg;
+	if (check_pass_policy(ks, e) != 0 || add_key(ks, KEYS_ISSUING, alg, now, e) != 0)
 		goto out;
 	cur->not_after = now;
 	if (index_write(ks, e) != 0) {
@@ -1185,7 +1255,9 @@ static int sign_with(struct keys *ks, const struct keys_info *ki, const uint8_t 
 	if (!sk)
 		return -1;
 	rc = load_sk(ks, ki, sk, e);
-	if (rc == 0)
+	if (rc == 0 && ki->alg == ALG_SM2)
+		rc = sm2_sign(sk, msg, len, sig, e);
+	else if (rc == 0)
 		crypto_sign_detached(sig, NULL, msg, len, sk);
 	sfree(sk);
 	return rc;
@@ -1212,7 +1284,7 @@ int keys_sign_log(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[K
 }
 
 int keys_issuing_secret(struct keys *ks, uint8_t sk[KEYS_SK_LEN], uint8_t kid[KID_LEN],
-                        struct err *e)
+                        enum sig_alg *alg, struct err *e)
 {
 	const struct keys_info *ki = find_role(ks, KEYS_ISSUING);
 	unsigned char *tmp;
@@ -1228,6 +1300,8 @@ int keys_issuing_secret(struct keys *ks, uint8_t sk[KEYS_SK_LEN], uint8_t kid[KI
 		memcpy(sk, tmp, KEYS_SK_LEN);
 		if (kid)
 			memcpy(kid, ki->kid, KID_LEN);
+		if (alg)
+			*alg = ki->alg;
 	}
 	sfree(tmp);
 	return rc;
@@ -1240,8 +1314,8 @@ static void to_trust_key(const struct keys_info *ki, struct trust_key *k)
 	memset(k, 0, sizeof(*k));
 	memcpy(k->kid, ki->kid, KID_LEN);
 	k->alg = ki->alg;
-	memcpy(k->pk, ki->pk, KEYS_PK_LEN);
-	k->pk_len = KEYS_PK_LEN;
+	memcpy(k->pk, ki->pk, ki->pk_len);
+	k->pk_len = ki->pk_len;
 	k->not_before = ki->not_before;
 	k->not_after = ki->not_after;
 }
@@ -1594,7 +1668,7 @@ static int backup(struct keys *ks, int signing, const char *path,
 {
 	struct archive a = {NULL, 0, 0};
 	unsigned char *bp = NULL, *key = NULL, *out = NULL, *kbuf = NULL;
-	size_t bplen = 0, i, olen = 0, got = 0;
+	size_t bplen = 0, i, olen = 0, got = 0, ksize = 0;
 	char *index = NULL;
 	struct stat st;
 	int fd = -1, rc = -1, locked = 0, r;
@@ -1620,9 +1694,9 @@ static int backup(struct keys *ks, int signing, const char *path,
 		}
 	}
 	a.cap = 8 + 1 + sizeof(INDEX_NAME) + 4 + (index ? strlen(index) : 0) +
-	        ks->n * (1 + 32 + 4 + KF_SIZE) + 1 + sizeof(KEYS_DATA_FILE) + 4 + DK_SIZE;
+	        ks->n * (1 + 32 + 4 + KF_MAX) + 1 + sizeof(KEYS_DATA_FILE) + 4 + DK_SIZE;
 	a.p = smalloc(a.cap, e);
-	kbuf = a.p ? smalloc(KF_SIZE > DK_SIZE ? KF_SIZE : DK_SIZE, e) : NULL;
+	kbuf = a.p ? smalloc(KF_MAX > DK_SIZE ? KF_MAX : DK_SIZE, e) : NULL;
 	if (!kbuf)
 		goto out;
 	memcpy(a.p, AR_MAGIC, 8);
@@ -1635,22 +1709,22 @@ static int backup(struct keys *ks, int signing, const char *path,
 
 		if (!ki->has_secret)
 			continue;
-		r = kf_open(ks, ki->file, &fd, e);
+		r = kf_open(ks, ki->file, &fd, &ksize, e);
 		if (r != 0) {
 			if (r == 1)
 				err_input(e, "密钥文件 %s/%s 缺失", ks->dir, ki->file);
 			fd = -1;
 			goto out;
 		}
-		if (read_full(fd, kbuf, KF_SIZE, &got) != 0 || got != KF_SIZE) {
+		if (read_full(fd, kbuf, ksize, &got) != 0 || got != ksize) {
 			err_system(e, "无法读取密钥文件 %s/%s", ks->dir, ki->file);
 			goto out;
 		}
 		close(fd);
 		fd = -1;
-		if (kf_parse(kbuf, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
+		if (kf_parse(kbuf, ksize, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
 			goto out;
-		if (ar_add(&a, ki->file, kbuf, KF_SIZE) != 0)
+		if (ar_add(&a, ki->file, kbuf, ksize) != 0)
 			goto overflow;
 	}
 	/* The data key travels with the signing keys: without it the ID
@@ -1893,11 +1967,11 @@ int keys_restore(const char *backup_path, const char *backup_passphrase_file, co
 			}
 			continue;
 		}
-		if (en->len != KF_SIZE) {
+		if (en->len != kf_size(ki->alg)) {
 			err_input(e, "备份文件已损坏：%s 长度不对", ki->file);
 			goto out;
 		}
-		if (kf_parse(en->data, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
+		if (kf_parse(en->data, en->len, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
 			goto out;
 		used++;
 	}

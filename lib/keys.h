@@ -2,17 +2,19 @@
  * keys.h - the key store: the private keys that sign credentials, the
  * trust list and transparency-log checkpoints, kept in one directory.
  *
- * Roles (all Ed25519, libsodium crypto_sign; key id = trust_kid(pk)):
- *   root     the city bureau; signs the trust list only
+ * Roles (key id = trust_kid(pk)):
+ *   root     the city bureau; signs the trust list only (Ed25519)
  *   issuing  signs credentials (and the status list); exactly one is
- *            current, the older ones are retired
- *   log      signs transparency-log checkpoints (C2SP signed notes)
+ *            current, the older ones are retired.  Ed25519, or SM2 with
+ *            SM3 (sm2.h) when made with ALG_SM2; each key keeps its own
+ *   log      signs transparency-log checkpoints (C2SP signed notes; Ed25519)
  *
  * Directory layout (mode 0700; every file 0600, written to a temporary
  * file, fsync'd and then linked or renamed into place):
  *   keys.json               public index: {"version": 1, "keys": [{"role":
  *                           "root"|"issuing"|"log", "kid": hex, "alg":
- *                           "Ed25519", "pk": base64url, "created": s,
+ *                           "Ed25519"|"SM2", "pk": base64url (32 bytes;
+ *                           SM2: the 65-byte point), "created": s,
  *                           "not_before": s, "not_after": s|null}, ...]},
  *                           the log entry also has "name" (its C2SP key name)
  *   root.key                the root private key
@@ -22,19 +24,21 @@
  *   data.key                the data key: personal data in the database is
  *                           sealed under it (pii.h); not in keys.json
  *
- * A private key file is 152 bytes, integers little-endian:
+ * A private key file is 152 bytes (Ed25519) or 185 bytes (SM2), integers
+ * little-endian:
  *     0   8  magic "OPCKEY01"
  *     8   1  role: 1 root, 2 issuing, 3 log
- *     9   1  alg: 1 Ed25519
+ *     9   1  alg: 1 Ed25519, 2 SM2 (issuing keys only)
  *    10   1  enc: 0 clear, 1 Argon2id13 + XSalsa20-Poly1305
  *    11   5  zero
  *    16   8  pwhash opslimit (0 when clear)
  *    24   8  pwhash memlimit in bytes (0 when clear)
  *    32  16  pwhash salt (zero when clear)
  *    48  24  secretbox nonce (zero when clear)
- *    72  32  public key
+ *    72  32  public key (SM2: 65 bytes, the uncompressed point)
  *   104  48  clear: the 32-byte seed then 16 zero bytes; encrypted:
  *            crypto_secretbox_easy(seed) under crypto_pwhash(passphrase, salt)
+ *            (SM2: at 137, the 32-byte private scalar in the same way)
  * A loaded key is checked against its file name, its role and the public
  * key in the index (the seed must derive that public key).
  *
@@ -104,6 +108,7 @@ struct keys_options {
 	unsigned long long opslimit; /* new files; 0 = crypto_pwhash_OPSLIMIT_INTERACTIVE */
 	size_t memlimit;             /* new files; 0 = crypto_pwhash_MEMLIMIT_INTERACTIVE */
 	const char *log_name;        /* keys_init: log key name; NULL = "opcert-log-<kidhex>" */
+	enum sig_alg issuing_alg;    /* keys_init: the first issuing key's; ALG_NONE = Ed25519 */
 };
 
 /* Public facts about one key. */
@@ -111,7 +116,8 @@ struct keys_info {
 	enum keys_role role;
 	enum sig_alg alg;
 	uint8_t kid[KID_LEN];
-	uint8_t pk[KEYS_PK_LEN];
+	uint8_t pk[TRUST_PK_MAX];
+	size_t pk_len; /* KEYS_PK_LEN; SM2: SM2_PK_LEN (65) */
 	int64_t created;
 	int64_t not_before;
 	int64_t not_after; /* 0 = current (issuing) or without end (root, log) */
@@ -139,11 +145,12 @@ void keys_close(struct keys *ks);
 
 /*
  * Retire the current issuing key (not_after = now, its private key file
- * deleted) and make a new one current (not_before = now).  What the old key
- * signed stays valid: it stays on the trust list with its period.  new_kid
- * may be NULL.
+ * deleted) and make a new one of algorithm alg current (not_before = now;
+ * ALG_NONE = the retired key's algorithm).  What the old key signed stays
+ * valid: it stays on the trust list with its period.  new_kid may be NULL.
  */
-int keys_rotate(struct keys *ks, int64_t now, uint8_t new_kid[KID_LEN], struct err *e);
+int keys_rotate(struct keys *ks, enum sig_alg alg, int64_t now, uint8_t new_kid[KID_LEN],
+                struct err *e);
 
 /* Every key, root first, then log, then the issuing keys by not_before; *n their number. */
 const struct keys_info *keys_list(const struct keys *ks, size_t *n);
@@ -152,21 +159,22 @@ const struct keys_info *keys_get(const struct keys *ks, enum keys_role role);
 /* The log key's C2SP signed-note key name. */
 const char *keys_log_name(const struct keys *ks);
 
-/* Sign with the current issuing key; its key id and algorithm in kid and alg (either may be NULL).
- */
+/* Sign with the current issuing key (Ed25519, or SM2's r || s: both 64 bytes); its key id and
+ * algorithm in kid and alg (either may be NULL). */
 int keys_sign(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
               uint8_t kid[KID_LEN], enum sig_alg *alg, struct err *e);
 /* Sign with the log key (checkpoints). */
 int keys_sign_log(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
                   struct err *e);
 /*
- * A copy of the current issuing secret key (libsodium's 64-byte form) for
- * bulk signing with crypto_sign_detached, and its key id (may be NULL).
- * Wipe it: put sk in sodium_malloc'd memory and sodium_memzero / sodium_free
- * it as soon as the batch is signed.
+ * A copy of the current issuing secret key for bulk signing, its key id and
+ * its algorithm (either may be NULL): Ed25519 in libsodium's 64-byte form
+ * (crypto_sign_detached), SM2 the 32-byte scalar (sm2_sign) then 32 zero
+ * bytes.  Wipe it: put sk in sodium_malloc'd memory and sodium_memzero /
+ * sodium_free it as soon as the batch is signed.
  */
 int keys_issuing_secret(struct keys *ks, uint8_t sk[KEYS_SK_LEN], uint8_t kid[KID_LEN],
-                        struct err *e);
+                        enum sig_alg *alg, struct err *e);
 
 /* The trust list of this store: root, log key, every issuing key with its period, issuers. */
 int keys_trust_list(const struct keys *ks, const struct trust_issuer *issuers, size_t nissuers,

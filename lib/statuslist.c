@@ -11,6 +11,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "sm2.h"
+
 #define ENVELOPE_MAX (8u << 20)
 
 uint32_t statuslist_size_for(uint64_t credentials)
@@ -94,16 +96,20 @@ static uint8_t *unb64url(const char *s, size_t max, size_t *n)
 	return p;
 }
 
-int statuslist_export(const struct statuslist *sl, const uint8_t *sk, const uint8_t kid[KID_LEN],
-                      char **json, struct err *err)
+int statuslist_export(const struct statuslist *sl, enum sig_alg alg, const uint8_t *sk,
+                      const uint8_t kid[KID_LEN], char **json, struct err *err)
 {
 	uLongf zlen = compressBound(sl->size / 4);
-	uint8_t *z = malloc(zlen), sig[crypto_sign_BYTES];
+	uint8_t *z = malloc(zlen), sig[crypto_sign_BYTES]; /* SM2's r || s is as long */
 	char *bits = NULL, *payload = NULL, *payload_b64 = NULL, *sig_b64 = NULL, kidhex[17];
 	json_t *inner = NULL, *outer = NULL;
 	int ret = -1;
 
 	*json = NULL;
+	if (alg != ALG_ED25519 && alg != ALG_SM2) {
+		free(z);
+		return err_input(err, "状态列表的签名算法不受支持");
+	}
 	if (!z || compress2(z, &zlen, sl->bits, sl->size / 4, 9) != Z_OK) {
 		err_system(err, "压缩状态列表失败");
 		goto out;
@@ -117,12 +123,18 @@ int statuslist_export(const struct statuslist *sl, const uint8_t *sk, const uint
 		err_system(err, "内存不足");
 		goto out;
 	}
-	crypto_sign_detached(sig, NULL, (const uint8_t *)payload, strlen(payload), sk);
+	if (alg == ALG_SM2) {
+		if (sm2_sign(sk, (const uint8_t *)payload, strlen(payload), sig, err) != 0)
+			goto out;
+	} else {
+		crypto_sign_detached(sig, NULL, (const uint8_t *)payload, strlen(payload), sk);
+	}
 	payload_b64 = b64url((const uint8_t *)payload, strlen(payload));
 	sig_b64 = b64url(sig, sizeof(sig));
 	sodium_bin2hex(kidhex, sizeof(kidhex), kid, KID_LEN);
 	outer = json_pack("{s:s, s:s, s:s, s:s}", "payload", payload_b64 ? payload_b64 : "", "kid",
-	                  kidhex, "alg", "Ed25519", "signature", sig_b64 ? sig_b64 : "");
+	                  kidhex, "alg", alg == ALG_SM2 ? "SM2" : "Ed25519", "signature",
+	                  sig_b64 ? sig_b64 : "");
 	*json = outer ? json_dumps(outer, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
 	if (!payload_b64 || !sig_b64 || !*json) {
 		err_system(err, "内存不足");
@@ -162,7 +174,7 @@ int statuslist_parse(const char *json, size_t len, const struct trust_list *tl,
 		err_input(err, "不是有效的状态列表文件");
 		goto out;
 	}
-	if (strcmp(alg, "Ed25519") != 0) {
+	if (strcmp(alg, "Ed25519") != 0 && strcmp(alg, "SM2") != 0) {
 		err_input(err, "状态列表的签名算法“%s”不受支持", alg);
 		goto out;
 	}
@@ -172,14 +184,21 @@ int statuslist_parse(const char *json, size_t len, const struct trust_list *tl,
 		goto out;
 	}
 	key = trust_find(tl, kid);
-	if (!key || key->alg != ALG_ED25519 || key->pk_len != crypto_sign_PUBLICKEYBYTES) {
+	if (!key) {
 		err_input(err, "状态列表由不在信任列表中的密钥签名");
+		goto out;
+	}
+	if (key->alg != (strcmp(alg, "SM2") == 0 ? ALG_SM2 : ALG_ED25519)) {
+		err_input(err, "状态列表的签名算法与签名密钥不符");
 		goto out;
 	}
 	payload = unb64url(payload_b64, ENVELOPE_MAX, &payload_len);
 	sig = unb64url(sig_b64, 128, &sig_len);
-	if (!payload || !sig || sig_len != crypto_sign_BYTES ||
-	    crypto_sign_verify_detached(sig, payload, payload_len, key->pk) != 0) {
+	if (!payload || !sig ||
+	    (key->alg == ALG_SM2
+	         ? !sm2_verify(key->pk, key->pk_len, payload, payload_len, sig, sig_len)
+	         : (sig_len != crypto_sign_BYTES || key->pk_len != crypto_sign_PUBLICKEYBYTES ||
+	            crypto_sign_verify_detached(sig, payload, payload_len, key->pk) != 0))) {
 		err_input(err, "状态列表签名无效");
 		goto out;
 	}

@@ -10,8 +10,9 @@
  * of byte i/4 (least significant first).
  *
  * Signed form (JSON, the same envelope as the trust list):
- *   {"payload": base64url(JSON), "kid": hex, "alg": "Ed25519",
- *    "signature": base64url(Ed25519 over the decoded payload bytes)}
+ *   {"payload": base64url(JSON), "kid": hex, "alg": "Ed25519" | "SM2",
+ *    "signature": base64url(the signature over the decoded payload bytes:
+ *    Ed25519, or SM2 with SM3 as r || s, sm2.h)}
  * with payload {"version": 1, "type": "opcert-status", "issued_at": unix
  * seconds, "size": entries, "bits": base64url(zlib(bitstring))}.
  * It is signed by an issuing key on the trust list.
@@ -44,9 +45,10 @@ void statuslist_set(struct statuslist *sl, uint32_t slot, enum cert_status statu
 /* The status at slot; CERT_VALID for slots beyond the list. */
 enum cert_status statuslist_get(const struct statuslist *sl, uint32_t slot);
 
-/* Sign with an Ed25519 issuing key: 64-byte secret key, its key id. */
-int statuslist_export(const struct statuslist *sl, const uint8_t *sk, const uint8_t kid[KID_LEN],
-                      char **json, struct err *err);
+/* Sign with an issuing key: its algorithm, its secret key as keys_issuing_secret gives it
+ * (Ed25519: 64 bytes; SM2: the 32-byte scalar), its key id. */
+int statuslist_export(const struct statuslist *sl, enum sig_alg alg, const uint8_t *sk,
+                      const uint8_t kid[KID_LEN], char **json, struct err *err);
 /* Parse and verify against a trust list (the signing key must be on it
  * and current at issued_at). */
 int statuslist_parse(const char *json, size_t len, const struct trust_list *tl,

@@ -2,7 +2,8 @@
  * trust.c - key ids, look-ups in a trust list, and the signed trust list
  * file: writing its payload and envelope, and parsing and verifying it
  * (see trust.h).  The parser is strict: exactly the members the format
- * names, Ed25519 only, lowercase hex key ids, unpadded base64url, every key
+ * names, Ed25519 for the root, the log key and the envelope (issuing keys
+ * may be SM2 too, with their 65-byte point), lowercase hex key ids, unpadded base64url, every key
  * id checked against its public key, no duplicate key ids or issuer codes,
  * and the signature verified before the payload is read.
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #define ED25519_PK 32
+#define SM2_PK     65
 #define JS_INT_MAX 9007199254740991LL /* 2^53 - 1: what JavaScript holds exactly */
 
 void trust_kid(const uint8_t *pk, size_t pk_len, uint8_t kid[KID_LEN])
@@ -98,10 +100,11 @@ static json_t *key_object(const struct trust_key *k, int with_period)
 	char hex[2 * KID_LEN + 1];
 	json_t *o;
 
-	if (k->alg != ALG_ED25519 || k->pk_len != ED25519_PK)
+	if (!(k->alg == ALG_ED25519 && k->pk_len == ED25519_PK) &&
+	    !(with_period && k->alg == ALG_SM2 && k->pk_len == SM2_PK))
 		return NULL;
-	o = json_pack("{s:s, s:s, s:o}", "kid", trust_kid_hex(k->kid, hex), "alg", "Ed25519", "pk",
-	              b64_value(k->pk, k->pk_len));
+	o = json_pack("{s:s, s:s, s:o}", "kid", trust_kid_hex(k->kid, hex), "alg",
+	              k->alg == ALG_SM2 ? "SM2" : "Ed25519", "pk", b64_value(k->pk, k->pk_len));
 	if (o && with_period &&
 	    (json_object_set_new(o, "not_before", json_integer(k->not_before)) != 0 ||
 	     json_object_set_new(o, "not_after",
@@ -296,26 +299,33 @@ static int get_time(const json_t *v, int64_t *t, const char *what, struct err *e
 	return 0;
 }
 
-static int get_alg(const json_t *v, const char *what, struct err *e)
+/* "Ed25519", or "SM2" when sm2 allows it: the algorithm, or -1. */
+static int get_alg(const json_t *v, int sm2, enum sig_alg *alg, const char *what, struct err *e)
 {
 	const char *s = json_string_value(v);
 
-	if (!s || strcmp(s, "Ed25519") != 0 || json_string_length(v) != 7)
+	if (s && strcmp(s, "Ed25519") == 0 && json_string_length(v) == 7)
+		*alg = ALG_ED25519;
+	else if (sm2 && s && strcmp(s, "SM2") == 0 && json_string_length(v) == 3)
+		*alg = ALG_SM2;
+	else
 		return err_input(e, "信任列表中 %s 的算法“%s”不受支持", what, s ? s : "?");
 	return 0;
 }
 
-/* A key object: kid, alg, pk, the kid checked against the key. */
-static int get_key(const json_t *o, struct trust_key *k, const char *what, struct err *e)
+/* A key object: kid, alg (SM2 only when sm2), pk, the kid checked against the key. */
+static int get_key(const json_t *o, int sm2, struct trust_key *k, const char *what, struct err *e)
 {
 	uint8_t want[KID_LEN];
+	enum sig_alg alg = ALG_NONE;
 
-	if (get_alg(json_object_get(o, "alg"), what, e) != 0 ||
+	if (get_alg(json_object_get(o, "alg"), sm2, &alg, what, e) != 0 ||
 	    get_hex_kid(json_object_get(o, "kid"), k->kid, what, e) != 0 ||
-	    get_b64(json_object_get(o, "pk"), k->pk, ED25519_PK, what, e) != 0)
+	    get_b64(json_object_get(o, "pk"), k->pk, alg == ALG_SM2 ? SM2_PK : ED25519_PK, what,
+	            e) != 0)
 		return -1;
-	k->alg = ALG_ED25519;
-	k->pk_len = ED25519_PK;
+	k->alg = alg;
+	k->pk_len = alg == ALG_SM2 ? SM2_PK : ED25519_PK;
 	trust_kid(k->pk, k->pk_len, want);
 	if (memcmp(want, k->kid, KID_LEN) != 0)
 		return err_input(e, "信任列表中 %s 的 kid 与其公钥不符", what);
@@ -356,14 +366,14 @@ static int parse_payload(const json_t *p, struct trust_list *tl, struct err *e)
 		return -1;
 
 	v = json_object_get(p, "root");
-	if (exact_members(v, root_names, 3, "root", e) != 0 || get_key(v, &rk, "root", e) != 0)
+	if (exact_members(v, root_names, 3, "root", e) != 0 || get_key(v, 0, &rk, "root", e) != 0)
 		return -1;
 	memcpy(tl->root_kid, rk.kid, KID_LEN);
 	memcpy(tl->root_pk, rk.pk, ED25519_PK);
 
 	v = json_object_get(p, "log_key");
 	if (exact_members(v, log_names, 4, "log_key", e) != 0 ||
-	    get_key(v, &tl->log_key, "log_key", e) != 0)
+	    get_key(v, 0, &tl->log_key, "log_key", e) != 0)
 		return -1;
 	if (memcmp(tl->log_key.kid, tl->root_kid, KID_LEN) == 0)
 		return err_input(e, "信任列表中的 kid 重复");
@@ -387,7 +397,8 @@ static int parse_payload(const json_t *p, struct trust_list *tl, struct err *e)
 
 		v = json_array_get(arr, i);
 		snprintf(what, sizeof(what), "keys[%zu]", i);
-		if (exact_members(v, key_names, 5, what, e) != 0 || get_key(v, k, what, e) != 0 ||
+		if (exact_members(v, key_names, 5, what, e) != 0 ||
+		    get_key(v, 1, k, what, e) != 0 ||
 		    get_time(json_object_get(v, "not_before"), &k->not_before, what, e) != 0)
 			return -1;
 		na = json_object_get(v, "not_after");
@@ -442,6 +453,7 @@ int trust_parse(const char *text, size_t len, const uint8_t *pinned_root, struct
 	uint8_t kid[KID_LEN], want[KID_LEN], sig[TRUST_SIG_MAX], pk[ED25519_PK];
 	uint8_t *payload = NULL;
 	const json_t *pv;
+	enum sig_alg env_alg = ALG_NONE;
 	size_t plen = 0, maxp;
 	const char *end = NULL;
 	int rc = -1;
@@ -460,7 +472,7 @@ int trust_parse(const char *text, size_t len, const uint8_t *pinned_root, struct
 		return -1;
 	}
 	if (exact_members(env, env_names, 4, "信任列表文件", e) != 0 ||
-	    get_alg(json_object_get(env, "alg"), "签名", e) != 0 ||
+	    get_alg(json_object_get(env, "alg"), 0, &env_alg, "签名", e) != 0 ||
 	    get_hex_kid(json_object_get(env, "kid"), kid, "签名", e) != 0 ||
 	    get_b64(json_object_get(env, "signature"), sig, TRUST_SIG_MAX, "签名", e) != 0)
 		goto out;

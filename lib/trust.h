@@ -26,7 +26,7 @@
 enum sig_alg {
 	ALG_NONE = 0,
 	ALG_ED25519 = 1, /* COSE alg -8 (EdDSA) */
-	ALG_SM2 = 2,     /* SM2 with SM3 (optional) */
+	ALG_SM2 = 2,     /* SM2 with SM3, issuing keys only: COSE alg -65537 (cose.h) */
 };
 
 struct trust_key {
@@ -86,6 +86,8 @@ int trust_log_name_ok(const char *name);
  *    "keys": [{"kid", "alg", "pk", "not_before", "not_after" (S or null)}],
  *    "issuers": [{"code", "name"}]}
  * base64url without padding, key ids in lowercase hex, times in unix seconds.
+ * "alg" is "Ed25519" (32-byte pk) everywhere but an issuing key, which may
+ * be "SM2" (pk: the 65-byte uncompressed point, sm2.h).
  */
 /* The inner JSON of tl, compact: malloc'd, NUL-terminated, its length in *len; NULL on error. */
 char *trust_payload_json(const struct trust_list *tl, size_t *len, struct err *e);

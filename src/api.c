@@ -940,6 +940,7 @@ static int status_make(struct api *a, struct thread_state *w, struct err *err)
 	struct statuslist sl = {0};
 	struct keys *ks;
 	uint8_t *sk = sodium_malloc(KEYS_SK_LEN), kid[KID_LEN];
+	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
 	int64_t now = now_seconds();
 	int rc = -1;
@@ -952,13 +953,13 @@ static int status_make(struct api *a, struct thread_state *w, struct err *err)
 		goto out;
 	pthread_mutex_lock(&a->sign_mu);
 	ks = keys_now(a, err);
-	if (ks && keys_issuing_secret(ks, sk, kid, err) == 0)
+	if (ks && keys_issuing_secret(ks, sk, kid, &alg, err) == 0)
 		rc = 1;
 	else if (!ks && err->kind == ERR_NONE)
 		rc = 0;
 	pthread_mutex_unlock(&a->sign_mu);
 	if (rc == 1) {
-		rc = statuslist_export(&sl, sk, kid, &json, err) < 0 ? -1 : 1;
+		rc = statuslist_export(&sl, alg, sk, kid, &json, err) < 0 ? -1 : 1;
 		if (rc == 1) {
 			free(a->status_json);
 			a->status_json = json;

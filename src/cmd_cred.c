@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,7 +115,7 @@ static int key_list(struct cli *cli, struct keys *ks)
 	       "私钥");
 	for (i = 0; i < n; i++) {
 		printf("%-10s %-17s %-8s ", role_label(k[i].role), trust_kid_hex(k[i].kid, hex),
-		       "Ed25519");
+		       k[i].alg == ALG_SM2 ? "SM2" : "Ed25519");
 		print_time(k[i].not_before);
 		fputs("  ", stdout);
 		if (k[i].not_after)
@@ -133,6 +134,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
 	    {"backup-passphrase-file", required_argument, NULL, 'b'},
+	    {"alg", required_argument, NULL, 'a'},
 	    CLI_COMMON_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0}};
 	const char *sub, *dir, *backup_pass = NULL;
@@ -141,7 +143,8 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	int64_t now = (int64_t)time(NULL);
 	char detail[128], hex[2 * KID_LEN + 1];
 	uint8_t kid[KID_LEN];
-	int opt, rc;
+	struct keys_options kopt = {0};
+	int opt, rc, alg_given = 0;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		rc = cli_common_options(argc, argv, cli);
@@ -157,6 +160,17 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 			backup_pass = optarg;
 			continue;
 		}
+		if (opt == 'a') {
+			if (strcasecmp(optarg, "sm2") == 0)
+				kopt.issuing_alg = ALG_SM2;
+			else if (strcasecmp(optarg, "ed25519") == 0)
+				kopt.issuing_alg = ALG_ED25519;
+			else
+				return cli_usage(cli, "--alg 只能是 ed25519 或 sm2，而不是“%s”",
+				                 optarg);
+			alg_given = 1;
+			continue;
+		}
 		rc = cli_common_option(cli, opt, optarg);
 		if (rc >= 0)
 			return rc;
@@ -165,10 +179,12 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	}
 	dir = cli_keys_dir(cli);
 	err_clear(&err);
+	if (alg_given && strcmp(sub, "init") != 0 && strcmp(sub, "rotate") != 0)
+		return cli_usage(cli, "--alg 只用于 key init 和 key rotate");
 	if (strcmp(sub, "init") == 0) {
 		if (optind < argc)
 			return cli_usage(cli, "多余的参数“%s”", argv[optind]);
-		rc = keys_init(dir, cli->passphrase_file, NULL, now, &err);
+		rc = keys_init(dir, cli->passphrase_file, &kopt, now, &err);
 		if (rc < 0)
 			return cli_fail(cli, &err, NULL);
 		if (rc == 0) {
@@ -224,14 +240,17 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	} else if (strcmp(sub, "rotate") == 0) {
 		if (optind < argc) {
 			rc = cli_usage(cli, "多余的参数“%s”", argv[optind]);
-		} else if (keys_rotate(ks, now, kid, &err) < 0) {
+		} else if (keys_rotate(ks, kopt.issuing_alg, now, kid, &err) < 0) {
 			rc = cli_fail(cli, &err, NULL);
 		} else {
-			snprintf(detail, sizeof(detail), "rotate issuing %s",
-			         trust_kid_hex(kid, hex));
-			printf(
-			    "已启用新的签发密钥 %s；原签发密钥已停用，它此前签发的凭证仍然有效\n",
-			    hex);
+			const struct keys_info *cur = keys_get(ks, KEYS_ISSUING);
+			const char *an = cur && cur->alg == ALG_SM2 ? "SM2" : "Ed25519";
+
+			snprintf(detail, sizeof(detail), "rotate issuing %s %s",
+			         trust_kid_hex(kid, hex), an);
+			printf("已启用新的签发密钥 %s（%s）；原签发密钥已停用，它此前签发的凭证仍然"
+			       "有效\n",
+			       hex, an);
 			printf("请重新导出信任列表：opcert trust export FILE\n");
 			rc = log_key_event(cli, "key.rotate", detail, now);
 			if (rc == 0)
@@ -891,6 +910,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	struct keys *ks = NULL;
 	struct err err;
 	uint8_t *sk = NULL, kid[KID_LEN];
+	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
 	long count = 0;
 	int rc;
@@ -913,8 +933,8 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	sk = sodium_malloc(KEYS_SK_LEN);
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
 	if (!sk || !ks || issue_status_list(st, (int64_t)time(NULL), &sl, &count, &err) < 0 ||
-	    keys_issuing_secret(ks, sk, kid, &err) < 0 ||
-	    statuslist_export(&sl, sk, kid, &json, &err) < 0)
+	    keys_issuing_secret(ks, sk, kid, &alg, &err) < 0 ||
+	    statuslist_export(&sl, alg, sk, kid, &json, &err) < 0)
 		goto fail;
 	rc = write_text_file(cli, argv[optind], json);
 	if (rc == 0 && strcmp(argv[optind], "-") != 0)

@@ -174,10 +174,14 @@ static const struct command commands[] = {
      "keys/。\n" COMMON_HELP},
     {"key", cmd_key, "签名密钥：init、rotate、list、backup、restore",
      "用法：opcert key init | rotate | list | backup FILE | restore FILE [--keys DIR]\n"
-     "                [--passphrase-file FILE] [--backup-passphrase-file FILE]\n"
+     "                [--alg ed25519|sm2] [--passphrase-file FILE]\n"
+     "                [--backup-passphrase-file FILE]\n"
      "\n  init              "
      "创建根密钥（市住建局）、第一把签发密钥和日志密钥；已存在时不做任何改动\n"
      "  rotate            启用新的签发密钥，停用当前的；已签发的凭证仍然有效\n"
+     "  --alg ALG         （init、rotate）新签发密钥的算法：ed25519，或 sm2（国密 SM2/SM3）；\n"
+     "                    rotate 不给出时沿用当前签发密钥的算法。根密钥和日志密钥总是\n"
+     "                    Ed25519；浏览器只在本机核验 Ed25519，SM2 凭证由服务器核验\n"
      "  list              列出全部密钥（标识、用途、有效期）\n"
      "  backup FILE       把全部密钥（含数据密钥 data.key）加密备份到 FILE（必须给出\n"
      "                    --backup-passphrase-file）；尚未创建签名密钥时只备份数据密钥\n"

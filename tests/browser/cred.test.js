@@ -294,6 +294,49 @@ test('a trust list with a changed payload or signature is refused', async () => 
   await assert.rejects(C.verifyTrustList(wrongKid), /无效/);
 });
 
+// The SM2 vector of tests/data/cred/sm2.txt: listed with its algorithm, it is
+// the server's to check; listed under another algorithm it is forged.
+function readSm2() {
+  const v = {};
+  for (const line of fs.readFileSync(path.join(SRC, 'tests/data/cred/sm2.txt'), 'utf8').split('\n')) {
+    const m = /^([a-z_.]+) = (.*)$/.exec(line);
+    if (m) v[m[1]] = m[2];
+  }
+  return v;
+}
+
+test('an SM2 credential is left to the server, unless its key is of another algorithm', async () => {
+  const s = readSm2();
+  assert.equal(s.kid.length, 16);
+  const env = await makeTrustList((inner) => {
+    inner.keys.push({ kid: s.kid, alg: 'SM2', pk: b64url(C.fromHex(s.pk)), not_before: 1700000000, not_after: null });
+  });
+  const tl = await C.verifyTrustList(env);
+  assert.equal(tl.keys.length, 2);
+  assert.equal(tl.keys[1].alg, 'SM2');
+  assert.equal(tl.keys[1].pk.length, 65);
+  // the Ed25519 credentials still verify here with SM2 keys on the list
+  assert.equal((await C.verifyCredential(KAT[0].payload, tl)).result, 'ok');
+  const r = await C.verifyCredential(s.payload, tl);
+  assert.equal(r.result, 'unsupported_alg');
+  assert.equal(r.alg, C.ALG_SM2);
+  assert.equal(r.alg, -65537);
+  assert.equal(r.kid, s.kid);
+  assert.equal(r.claims, undefined);
+  // its kid listed as an Ed25519 key, or not listed
+  const asEd = { keys: [{ kid: s.kid, alg: 'Ed25519', pk: C.fromHex(s.pk).subarray(1, 33), not_before: 0, not_after: null }] };
+  assert.equal((await C.verifyCredential(s.payload, asEd)).result, 'bad_signature');
+  assert.equal((await C.verifyCredential(s.payload, trustFor(KAT[0]))).result, 'unknown_key');
+  // an Ed25519 credential under a kid listed as SM2
+  const edAsSm2 = { keys: [{ kid: KAT[0].kid, alg: 'SM2', pk: C.fromHex(s.pk), not_before: 0, not_after: null }] };
+  assert.equal((await C.verifyCredential(KAT[0].payload, edAsSm2)).result, 'bad_signature');
+  // a trust list whose SM2 key is not a 65-byte point is refused
+  const bad = await makeTrustList((inner) => {
+    inner.keys.push({ kid: s.kid, alg: 'SM2', pk: b64url(C.fromHex(s.pk).subarray(0, 64)), not_before: 1, not_after: null });
+  });
+  await assert.rejects(C.verifyTrustList(bad), /无效/);
+});
+
 test('Ed25519 is detected in this runtime', async () => {
   assert.equal(await C.ed25519Supported(), true);
 });

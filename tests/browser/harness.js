@@ -156,6 +156,11 @@ async function build(dir) {
   const payloads = {};
   payloads.genuine = opcert(['cred', 'issue', valid.number, '--png', files.qr, '--jpeg', files.card,
     '--db', db, '--keys', keys, '--today', today]).trim().split('\n').find((l) => l.startsWith('OC1:'));
+  // Then an SM2 issuing key (which browsers leave to the server) and a credential signed with it;
+  // the one above stays valid under the retired Ed25519 key.
+  opcert(['key', 'rotate', '--alg', 'sm2', '--db', db, '--keys', keys]);
+  payloads.sm2 = opcert(['cred', 'issue', valid.number, '--db', db, '--keys', keys, '--today', today])
+    .trim().split('\n').find((l) => l.startsWith('OC1:'));
 
   // A counterfeiter's copy: the same register and card layout, the genuine
   // site's address in the QR, signed with a key that is not on the trust list.

@@ -263,6 +263,26 @@ describe('opcert pages in Chromium', () => {
       await H.screenshot(page, 'v-valid');
     });
 
+    it('asks the server about an SM2 credential: 有效, and 伪造 when changed', async () => {
+      let page = await open(H.credUrl('', fx.payloads.sm2));
+      let v = await verdict(page);
+      assert.equal(v.code, 'valid', v.text);
+      assert.equal(v.colour, GREEN);
+      assert.match(v.text, /国密 SM2/);
+      assert.match(v.text, /已改由官方服务器核验/);
+      assert.ok(v.text.includes(fx.valid.name));
+      assert.ok(current.requests.some((r) => r.includes('/api/v1/verify/credential')), 'the server was asked');
+      await H.screenshot(page, 'v-sm2');
+      assert.deepEqual(current.problems, [], 'no script errors, CSP violations or outside requests');
+      await page.close();
+      current = null;
+      const p = fx.payloads.sm2;
+      const tampered = p.slice(0, 60) + (p[60] === 'A' ? 'B' : 'A') + p.slice(61);
+      page = await open(H.credUrl('', tampered));
+      v = await verdict(page);
+      assert.equal(v.code, 'forged', v.text);
+    });
+
     it('shows 伪造 for a changed character', async () => {
       const p = fx.payloads.genuine;
       const at = 40;

@@ -24,6 +24,7 @@
 #include "cose.h"
 #include "cred.h"
 #include "date.h"
+#include "sm2.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -237,18 +238,19 @@ struct kat_vector {
 static struct kat_vector kat[KAT_MAX_VECTORS];
 static size_t kat_n;
 
-static void kat_load(void)
+/* Load tests/data/cred/NAME into kat[]. */
+static void kat_load_file(const char *name)
 {
 	const char *dir = getenv("OPCERT_TESTDATA");
 	char path[512], line[8192];
 	FILE *f;
 
 	if (dir)
-		snprintf(path, sizeof(path), "%s/cred/kat.txt", dir);
+		snprintf(path, sizeof(path), "%s/cred/%s", dir, name);
 	else /* beside this file: tests/unit/../data */
-		snprintf(path, sizeof(path), "%.*s../data/cred/kat.txt",
+		snprintf(path, sizeof(path), "%.*s../data/cred/%s",
 		         (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') - __FILE__ + 1 : 0),
-		         __FILE__);
+		         __FILE__, name);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s (set OPCERT_TESTDATA)", path);
@@ -363,7 +365,7 @@ static void test_kat(void **state)
 	int bad = 0;
 
 	(void)state;
-	kat_load();
+	kat_load_file("kat.txt");
 	assert_true(kat_n >= 2);
 	for (i = 0; i < kat_n; i++) {
 		const struct kat_vector *v = &kat[i];
@@ -934,6 +936,157 @@ static void test_unsupported_alg(void **state)
 	assert_int_equal(verify_cose_wrapped(cose, cose_len, &trust, &chk), CRED_UNSUPPORTED_ALG);
 	free(cose);
 	free(claims);
+}
+
+/* ---- SM2 credentials ------------------------------------------------------- */
+
+static void test_sm2(void **state)
+{
+	static const uint8_t hdr_head[] = {0xa2, 0x01, 0x3a, 0x00, 0x01, 0x00, 0x00, 0x04, 0x48};
+	uint8_t sk[SM2_SK_LEN], pk[SM2_PK_LEN], kid[KID_LEN], cose[CRED_COSE_MAX],
+	    bad[CRED_COSE_MAX];
+	uint8_t *claims = NULL, *c2 = NULL;
+	size_t cose_len, claims_len, c2_len, i;
+	struct cred_claims c;
+	struct cred_check chk;
+	struct trust_list tl;
+	struct cose_sign1 m;
+	struct err err;
+	char *text = NULL;
+
+	(void)state;
+	sample_claims(&c, 1);
+	assert_int_equal(sm2_keygen(sk, pk, &err), 0);
+	trust_kid(pk, SM2_PK_LEN, kid);
+	tl = trust;
+	tl.keys[tl.nkeys].alg = ALG_SM2;
+	memcpy(tl.keys[tl.nkeys].kid, kid, KID_LEN);
+	memcpy(tl.keys[tl.nkeys].pk, pk, SM2_PK_LEN);
+	tl.keys[tl.nkeys].pk_len = SM2_PK_LEN;
+	tl.keys[tl.nkeys].not_before = NOT_BEFORE;
+	tl.nkeys++;
+
+	/* a kid that is not the key's is refused when signing */
+	assert_int_equal(cred_encode(&c, ALG_SM2, issuer.kid, sk, &text, &err), -1);
+	assert_null(text);
+	if (cred_encode(&c, ALG_SM2, kid, sk, &text, &err) != 0)
+		fail_msg("cred_encode SM2: %s", err.msg);
+	assert_int_equal(verify_text(text, strlen(text), &tl, &chk), CRED_OK);
+	assert_int_equal(chk.alg_id, COSE_ALG_SM2);
+	assert_memory_equal(chk.kid, kid, KID_LEN);
+	assert_ptr_equal(chk.key, &tl.keys[1]);
+	assert_claims_equal(&chk.claims, &c);
+	/* the protected header {1: -65537, 4: kid} and a 64-byte r || s */
+	cose_len = unwrap(text, cose, sizeof(cose));
+	assert_int_equal(cose_sign1_decode(cose, cose_len, &m, &err), 0);
+	assert_int_equal(m.alg, COSE_ALG_SM2);
+	assert_int_equal(m.protected_len, sizeof(hdr_head) + KID_LEN);
+	assert_memory_equal(m.protected_hdr, hdr_head, sizeof(hdr_head));
+	assert_int_equal(m.signature_len, 64);
+	assert_int_equal(sm2_verify(pk, SM2_PK_LEN, m.tbs, m.tbs_len, m.signature, 64), 1);
+	cose_sign1_free(&m);
+	/* a trust list without the key */
+	assert_int_equal(verify_text(text, strlen(text), &trust, &chk), CRED_UNKNOWN_KEY);
+
+	/* every changed byte of the COSE message fails */
+	for (i = 0; i < cose_len; i++) {
+		memcpy(bad, cose, cose_len);
+		bad[i] ^= 0x01;
+		assert_int_not_equal(verify_cose_wrapped(bad, cose_len, &tl, &chk), CRED_OK);
+		assert_int_equal(chk.have_claims, 0);
+	}
+	/* the same bytes with the key listed as Ed25519, or with another SM2 point */
+	tl.keys[1].alg = ALG_ED25519;
+	assert_int_equal(verify_text(text, strlen(text), &tl, &chk), CRED_BAD_SIGNATURE);
+	tl.keys[1].alg = ALG_SM2;
+	{
+		uint8_t sk2[SM2_SK_LEN];
+
+		assert_int_equal(sm2_keygen(sk2, tl.keys[1].pk, &err), 0);
+		assert_int_equal(verify_text(text, strlen(text), &tl, &chk), CRED_BAD_SIGNATURE);
+		memcpy(tl.keys[1].pk, pk, SM2_PK_LEN);
+		sodium_memzero(sk2, sizeof(sk2));
+	}
+	free(text);
+
+	/* an algorithm that is not its key's: EdDSA under the SM2 kid, SM2 under an Ed25519 kid */
+	assert_int_equal(cred_claims_encode(&c, &claims, &claims_len, &err), 0);
+	assert_int_equal(cose_sign1_encode(COSE_ALG_EDDSA, kid, claims, claims_len, sign_ed25519_as,
+	                                   &issuer, &c2, &c2_len, &err),
+	                 0);
+	assert_int_equal(verify_cose_wrapped(c2, c2_len, &tl, &chk), CRED_BAD_SIGNATURE);
+	free(c2);
+	assert_int_equal(
+	    cose_sign1_encode_sm2(issuer.kid, sk, claims, claims_len, &c2, &c2_len, &err), 0);
+	assert_int_equal(verify_cose_wrapped(c2, c2_len, &tl, &chk), CRED_BAD_SIGNATURE);
+	free(c2);
+	/* a signature of the wrong length under the SM2 alg */
+	assert_int_equal(cose_sign1_encode(COSE_ALG_SM2, kid, claims, claims_len, sign_ed25519_as,
+	                                   &issuer, &c2, &c2_len, &err),
+	                 0);
+	assert_int_equal(verify_cose_wrapped(c2, c2_len, &tl, &chk), CRED_BAD_SIGNATURE);
+	free(c2);
+	free(claims);
+	sodium_memzero(sk, sizeof(sk));
+}
+
+/* The SM2 vector of tests/data/cred/sm2.txt. */
+static void test_sm2_vector(void **state)
+{
+	uint8_t sk[SM2_SK_LEN], pk[SM2_PK_LEN], kid[KID_LEN], want[CRED_COSE_MAX];
+	uint8_t cose[CRED_COSE_MAX], *again = NULL;
+	size_t cose_len, n, again_len = 0;
+	const struct kat_vector *v;
+	struct cose_sign1 m;
+	struct cred_check chk;
+	struct trust_list tl;
+	const char *payload;
+	struct err err;
+	int bad = 0;
+
+	(void)state;
+	kat_load_file("sm2.txt");
+	assert_int_equal(kat_n, 1);
+	v = &kat[0];
+	assert_int_equal(unhex(kat_need(v, "scalar"), sk, sizeof(sk)), SM2_SK_LEN);
+	assert_int_equal(sm2_public(sk, pk, &err), 0);
+	trust_kid(pk, SM2_PK_LEN, kid);
+	bad |= kat_expect_hex(v, "pk", pk, SM2_PK_LEN);
+	bad |= kat_expect_hex(v, "kid", kid, KID_LEN);
+	payload = kat_need(v, "payload");
+	cose_len = unwrap(payload, cose, sizeof(cose));
+	bad |= kat_expect_hex(v, "cose", cose, cose_len);
+	assert_int_equal(cose_sign1_decode(cose, cose_len, &m, &err), 0);
+	bad |= kat_expect_hex(v, "protected", m.protected_hdr, m.protected_len);
+	bad |= kat_expect_hex(v, "claims_cbor", m.payload, m.payload_len);
+	bad |= kat_expect_hex(v, "signature", m.signature, m.signature_len);
+	assert_int_equal(cose_sign1_verify_sm2(&m, pk, SM2_PK_LEN), 1);
+	assert_int_equal(cose_sign1_verify_ed25519(&m, pk + 1), 0);
+	cose_sign1_free(&m);
+
+	memset(&tl, 0, sizeof(tl));
+	memcpy(tl.keys[0].kid, kid, KID_LEN);
+	tl.keys[0].alg = ALG_SM2;
+	memcpy(tl.keys[0].pk, pk, SM2_PK_LEN);
+	tl.keys[0].pk_len = SM2_PK_LEN;
+	tl.keys[0].not_before = NOT_BEFORE;
+	tl.nkeys = 1;
+	assert_int_equal(verify_text(payload, strlen(payload), &tl, &chk), CRED_OK);
+	assert_int_equal(chk.alg_id, COSE_ALG_SM2);
+	assert_string_equal(chk.claims.number, kat_need(v, "number"));
+	bad |= kat_expect_num(v, "iat", chk.claims.iat);
+	assert_int_equal(cred_claims_encode(&chk.claims, &again, &again_len, &err), 0);
+	n = unhex(kat_need(v, "claims_cbor"), want, sizeof(want));
+	assert_int_equal(again_len, n);
+	assert_memory_equal(again, want, n);
+	free(again);
+	/* listed as Ed25519 under the same kid: forged */
+	tl.keys[0].alg = ALG_ED25519;
+	assert_int_equal(verify_text(payload, strlen(payload), &tl, &chk), CRED_BAD_SIGNATURE);
+	sodium_memzero(sk, sizeof(sk));
+	kat_free();
+	if (bad)
+		fail_msg("the SM2 vector disagrees with tests/data/cred/sm2.txt");
 }
 
 /* ---- malformed claims under a good signature --------------------------------- */
@@ -1525,6 +1678,8 @@ int main(void)
 	    cmocka_unit_test(test_changed_character),
 	    cmocka_unit_test(test_changed_cose_byte),
 	    cmocka_unit_test(test_other_keys),
+	    cmocka_unit_test(test_sm2),
+	    cmocka_unit_test(test_sm2_vector),
 	    cmocka_unit_test(test_claims_changed_without_signing),
 	    cmocka_unit_test(test_truncated),
 	    cmocka_unit_test(test_key_period),

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "keys.h"
+#include "sm2.h"
 #include "trust.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -32,7 +33,7 @@
 #define KF_SIZE  152
 
 static const struct keys_options FAST = {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN,
-                                         NULL};
+                                         NULL, ALG_NONE};
 static const char PASS[] = "正确的口令 correct horse";
 
 struct fx {
@@ -622,7 +623,7 @@ static void test_encrypted_store(void **state)
 	expect_input_error(&e, "口令错误或密钥文件已损坏");
 	/* and never encrypts a new key */
 	err_clear(&e);
-	assert_int_equal(keys_rotate(ks, T0 + 60, NULL, &e), -1);
+	assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 60, NULL, &e), -1);
 	expect_input_error(&e, "口令错误或密钥文件已损坏");
 	keys_close(ks);
 
@@ -632,7 +633,7 @@ static void test_encrypted_store(void **state)
 	assert_int_equal(keys_sign(ks, msg, sizeof(msg), sig, NULL, NULL, &e), -1);
 	expect_input_error(&e, "--passphrase-file");
 	err_clear(&e);
-	assert_int_equal(keys_rotate(ks, T0 + 60, NULL, &e), -1);
+	assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 60, NULL, &e), -1);
 	expect_input_error(&e, "--passphrase-file");
 	keys_close(ks);
 
@@ -643,7 +644,7 @@ static void test_encrypted_store(void **state)
 
 	/* no file holds its 32-byte seed in clear: compare with the decrypted key */
 	err_clear(&e);
-	assert_int_equal(keys_issuing_secret(ks, sk, NULL, &e), 0);
+	assert_int_equal(keys_issuing_secret(ks, sk, NULL, NULL, &e), 0);
 	issuing_file(ks, f->dir, p, sizeof(p));
 	file_seed(p, PASS, seed);
 	assert_memory_equal(seed, sk, 32);
@@ -695,11 +696,11 @@ static void test_rotate_keeps_old_keys(void **state)
 	issuing_file(ks, f->dir, p, sizeof(p));
 
 	/* a clock before the current key's start is refused */
-	assert_int_equal(keys_rotate(ks, T0 - 1, NULL, &e), -1);
+	assert_int_equal(keys_rotate(ks, ALG_NONE, T0 - 1, NULL, &e), -1);
 	expect_input_error(&e, "系统时钟");
 
 	err_clear(&e);
-	if (keys_rotate(ks, T0 + 3600, kid1, &e) != 0)
+	if (keys_rotate(ks, ALG_NONE, T0 + 3600, kid1, &e) != 0)
 		fail_msg("rotate: %s", e.msg);
 	assert_memory_not_equal(kid0, kid1, KID_LEN);
 	assert_int_equal(access(p, F_OK), -1); /* the retired private key is gone */
@@ -717,7 +718,7 @@ static void test_rotate_keeps_old_keys(void **state)
 	/* reopened from disk, and rotated once more */
 	ks = open_ok(f->dir, f->pass);
 	err_clear(&e);
-	assert_int_equal(keys_rotate(ks, T0 + 7200, kid2, &e), 0);
+	assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 7200, kid2, &e), 0);
 	keys_list(ks, &n);
 	assert_int_equal(n, 5);
 	{
@@ -781,7 +782,7 @@ static void test_backup_restore(void **state)
 		init_ok(f->dir, pass, 3);
 		ks = open_ok(f->dir, pass);
 		err_clear(&e);
-		assert_int_equal(keys_rotate(ks, T0 + 100, NULL, &e), 0);
+		assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 100, NULL, &e), 0);
 		assert_int_equal(keys_sign(ks, msg, sizeof(msg), s1, NULL, NULL, &e), 0);
 		assert_int_equal(keys_sign_log(ks, msg, sizeof(msg), s2, &e), 0);
 
@@ -934,7 +935,7 @@ static void test_no_secret_left_in_store(void **state)
 
 		/* the bulk-signing copy is the current issuing key, and only in the caller's
 		 * buffer */
-		assert_int_equal(keys_issuing_secret(ks, sk, NULL, &e), 0);
+		assert_int_equal(keys_issuing_secret(ks, sk, NULL, NULL, &e), 0);
 		assert_memory_equal(sk, seeds[2], 32);
 		assert_memory_equal(sk + 32, keys_get(ks, KEYS_ISSUING)->pk, 32);
 		assert_false(keys_memscan(ks, seeds[2], 32));
@@ -942,6 +943,140 @@ static void test_no_secret_left_in_store(void **state)
 		sodium_memzero(sk2, sizeof(sk2));
 		sodium_memzero(seeds, sizeof(seeds));
 		keys_close(ks);
+	}
+}
+
+/* ---- SM2 issuing keys ---- */
+
+/* Flip one byte of a file at off. */
+static void flip_byte(const char *path, long off)
+{
+	FILE *fp = fopen(path, "r+b");
+	int c;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, off, SEEK_SET), 0);
+	c = fgetc(fp);
+	assert_int_equal(fseek(fp, off, SEEK_SET), 0);
+	fputc(c ^ 1, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void test_sm2_issuing_key(void **state)
+{
+	struct fx *f = *state;
+	size_t c;
+
+	for (c = 0; c < 2; c++) {
+		const char *pass = c ? f->pass : NULL;
+		struct keys_options o = FAST;
+		const struct keys_info *ki, *list;
+		uint8_t sig[64], kid[KID_LEN], pk[SM2_PK_LEN], scalar[32], sm2pk[SM2_PK_LEN];
+		uint8_t sk[KEYS_SK_LEN], zeros[32] = {0};
+		unsigned char b[256];
+		const uint8_t msg[] = "SM2 签发密钥";
+		enum sig_alg alg = ALG_NONE;
+		char p[256], q[256];
+		struct keys *ks, *rs;
+		struct err e;
+		size_t n;
+
+		rm_rf(f->dir);
+		rm_rf(f->restore);
+		unlink(f->backup);
+		o.issuing_alg = ALG_SM2;
+		err_clear(&e);
+		assert_int_equal(keys_init(f->dir, pass, &o, T0, &e), 3);
+		ks = open_ok(f->dir, pass);
+		ki = keys_get(ks, KEYS_ISSUING);
+		assert_int_equal(ki->alg, ALG_SM2);
+		assert_int_equal(ki->pk_len, SM2_PK_LEN);
+		assert_int_equal(ki->pk[0], 0x04);
+		assert_int_equal(keys_get(ks, KEYS_ROOT)->alg, ALG_ED25519);
+		assert_int_equal(keys_get(ks, KEYS_LOG)->alg, ALG_ED25519);
+		memcpy(sm2pk, ki->pk, SM2_PK_LEN);
+
+		/* the file by its documented layout: 185 bytes, alg 2, the point at 72, the
+		 * scalar (clear or sealed) at 137 */
+		issuing_file(ks, f->dir, p, sizeof(p));
+		assert_int_equal(read_bytes(p, b, sizeof(b)), 185);
+		assert_memory_equal(b, "OPCKEY01", 8);
+		assert_int_equal(b[8], KEYS_ISSUING);
+		assert_int_equal(b[9], 2);
+		assert_memory_equal(b + 72, sm2pk, SM2_PK_LEN);
+		if (!pass) {
+			memcpy(scalar, b + 137, 32);
+			assert_memory_equal(b + 169, zeros, 16);
+		} else {
+			uint8_t key[32];
+
+			assert_int_equal(b[10], 1);
+			assert_int_equal(crypto_pwhash(key, sizeof(key), PASS, strlen(PASS), b + 32,
+			                               get64(b + 16), (size_t)get64(b + 24),
+			                               crypto_pwhash_ALG_ARGON2ID13),
+			                 0);
+			assert_int_equal(
+			    crypto_secretbox_open_easy(scalar, b + 137, 48, b + 48, key), 0);
+		}
+		assert_int_equal(sm2_public(scalar, pk, &e), 0);
+		assert_memory_equal(pk, sm2pk, SM2_PK_LEN);
+
+		/* signing with it: SM2 r || s that verifies under the listed point */
+		err_clear(&e);
+		assert_int_equal(keys_sign(ks, msg, sizeof(msg), sig, kid, &alg, &e), 0);
+		assert_int_equal(alg, ALG_SM2);
+		assert_memory_equal(kid, ki->kid, KID_LEN);
+		assert_int_equal(sm2_verify(sm2pk, SM2_PK_LEN, msg, sizeof(msg), sig, 64), 1);
+		assert_int_equal(sm2_verify(sm2pk, SM2_PK_LEN, msg, sizeof(msg) - 1, sig, 64), 0);
+		alg = ALG_NONE;
+		assert_int_equal(keys_issuing_secret(ks, sk, kid, &alg, &e), 0);
+		assert_int_equal(alg, ALG_SM2);
+		assert_memory_equal(sk, scalar, 32);
+		assert_memory_equal(sk + 32, zeros, 32);
+		assert_false(keys_memscan(ks, scalar, 32));
+		sodium_memzero(sk, sizeof(sk));
+
+		/* backup and restore keep it */
+		write_text(f->bpass, "备份口令\n");
+		assert_int_equal(keys_backup(ks, f->backup, f->bpass, &e), 0);
+		if (keys_restore(f->backup, f->bpass, f->restore, &e) != 0)
+			fail_msg("restore: %s", e.msg);
+		rs = open_ok(f->restore, pass);
+		assert_int_equal(keys_get(rs, KEYS_ISSUING)->alg, ALG_SM2);
+		assert_memory_equal(keys_get(rs, KEYS_ISSUING)->pk, sm2pk, SM2_PK_LEN);
+		assert_int_equal(keys_sign(rs, msg, sizeof(msg), sig, NULL, NULL, &e), 0);
+		assert_int_equal(sm2_verify(sm2pk, SM2_PK_LEN, msg, sizeof(msg), sig, 64), 1);
+		keys_close(rs);
+
+		/* a damaged SM2 file is refused: its point, its algorithm byte */
+		path_in(q, sizeof(q), f->restore, keys_get(ks, KEYS_ISSUING)->file);
+		flip_byte(q, 100);
+		assert_null(keys_open(f->restore, pass, &FAST, &e));
+		expect_input_error(&e, "已损坏");
+		flip_byte(q, 100);
+		flip_byte(q, 9); /* 2 -> 3 */
+		assert_null(keys_open(f->restore, pass, &FAST, &e));
+		expect_input_error(&e, "已损坏");
+
+		/* rotating back to Ed25519: the SM2 key stays listed, retired */
+		assert_int_equal(keys_rotate(ks, ALG_ED25519, T0 + 60, NULL, &e), 0);
+		assert_int_equal(keys_get(ks, KEYS_ISSUING)->alg, ALG_ED25519);
+		assert_int_equal(keys_get(ks, KEYS_ISSUING)->pk_len, 32);
+		list = keys_list(ks, &n);
+		assert_int_equal(n, 4);
+		assert_int_equal(list[2].alg, ALG_SM2);
+		assert_int_equal(list[2].not_after, T0 + 60);
+		assert_false(list[2].has_secret);
+		keys_close(ks);
+		ks = open_ok(f->dir, pass);
+		list = keys_list(ks, &n);
+		assert_int_equal(list[2].alg, ALG_SM2);
+		assert_memory_equal(list[2].pk, sm2pk, SM2_PK_LEN);
+		/* an unknown algorithm is refused */
+		assert_int_equal(keys_rotate(ks, (enum sig_alg)7, T0 + 70, NULL, &e), -1);
+		expect_input_error(&e, "算法");
+		keys_close(ks);
+		sodium_memzero(scalar, sizeof(scalar));
 	}
 }
 
@@ -957,6 +1092,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rotate_keeps_old_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup_restore, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_secret_left_in_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sm2_issuing_key, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

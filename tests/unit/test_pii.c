@@ -426,7 +426,7 @@ static void write_file(const char *path, const char *text)
 static void test_data_key_file(void **state)
 {
 	static const struct keys_options fast = {crypto_pwhash_OPSLIMIT_MIN,
-	                                         crypto_pwhash_MEMLIMIT_MIN, NULL};
+	                                         crypto_pwhash_MEMLIMIT_MIN, NULL, ALG_NONE};
 	struct fx *f = *state;
 	char dir[128], enc[128], pass[128], wrong[128], bpass[128], bak[128], rest[128], file[160];
 	unsigned char *k1 = sodium_malloc(KEYS_DATA_LEN), *k2 = sodium_malloc(KEYS_DATA_LEN);

@@ -40,7 +40,7 @@ struct fixture {
 };
 
 static const struct keys_options FAST = {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN,
-                                         "opcert-test-log"};
+                                         "opcert-test-log", ALG_NONE};
 
 /* --- plain SQL on the file, as someone with the database would --- */
 

@@ -587,11 +587,15 @@ static void test_payload_refused(void **state)
 	     "{\"version\":1,\"issued_at\":9007199254740992," ROOTJ "," LOGJ ",\"keys\":[]," ISJ
 	     "}",
 	     "issued_at"},
-	    {"key alg SM2",
+	    {"key alg SM2 with an Ed25519-sized key",
 	     HEAD ROOTJ
 	     "," LOGJ
 	     ",\"keys\":[{\"kid\":\"{1K}\",\"alg\":\"SM2\",\"pk\":\"{1P}\",\"not_before\":1,"
 	     "\"not_after\":null}]," ISJ "}",
+	     "长度不对"},
+	    {"log alg SM2",
+	     HEAD ROOTJ ",\"log_key\":{\"kid\":\"{LK}\",\"alg\":\"SM2\",\"pk\":\"{LP}\","
+	                "\"name\":\"gy/log\"},\"keys\":[]," ISJ "}",
 	     "不受支持"},
 	    {"log alg unknown",
 	     HEAD ROOTJ ",\"log_key\":{\"kid\":\"{LK}\",\"alg\":\"Ed448\",\"pk\":\"{LP}\","
@@ -820,8 +824,8 @@ static void rm_rf(const char *path)
 
 static void test_export_from_store(void **state)
 {
-	static const struct keys_options fast = {crypto_pwhash_OPSLIMIT_MIN,
-	                                         crypto_pwhash_MEMLIMIT_MIN, "gy.example/log"};
+	static const struct keys_options fast = {
+	    crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN, "gy.example/log", ALG_NONE};
 	static const struct trust_issuer issuers[] = {
 	    {"I1", "贵阳市住房和城乡建设局"},
 	    {"I2", "贵州省住房和城乡建设厅"},
@@ -845,7 +849,7 @@ static void test_export_from_store(void **state)
 	assert_int_equal(keys_init(dir, NULL, &fast, T0, &e), 3);
 	ks = keys_open(dir, NULL, &fast, &e);
 	assert_non_null(ks);
-	assert_int_equal(keys_rotate(ks, T0 + 60, NULL, &e), 0);
+	assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 60, NULL, &e), 0);
 	text = keys_trust_export(ks, issuers, COUNT(issuers), T0 + 120, &e);
 	if (!text)
 		fail_msg("export: %s", e.msg);
@@ -879,6 +883,37 @@ static void test_export_from_store(void **state)
 	assert_int_equal(e.kind, ERR_INPUT);
 	assert_null(keys_trust_export(ks, empty, COUNT(empty), T0, &e));
 	assert_int_equal(e.kind, ERR_INPUT);
+
+	/* an SM2 issuing key is listed with its algorithm and 65-byte point; a rotation
+	 * without an algorithm keeps it */
+	assert_int_equal(keys_rotate(ks, ALG_SM2, T0 + 90, NULL, &e), 0);
+	assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 100, NULL, &e), 0);
+	text = keys_trust_export(ks, issuers, COUNT(issuers), T0 + 120, &e);
+	if (!text)
+		fail_msg("export: %s", e.msg);
+	assert_non_null(strstr(text, "\"alg\": \"Ed25519\""));
+	if (parse(text, strlen(text), keys_get(ks, KEYS_ROOT)->pk, tl, &pinned, &e) != 0)
+		fail_msg("parse: %s", e.msg);
+	free(text);
+	assert_int_equal(tl->nkeys, 4);
+	assert_int_equal(tl->keys[1].alg, ALG_ED25519);
+	assert_int_equal(tl->keys[1].not_after, T0 + 90);
+	assert_int_equal(tl->keys[2].alg, ALG_SM2);
+	assert_int_equal(tl->keys[2].pk_len, 65);
+	assert_int_equal(tl->keys[2].not_after, T0 + 100);
+	assert_int_equal(tl->keys[3].alg, ALG_SM2);
+	assert_int_equal(tl->keys[3].pk_len, 65);
+	assert_int_equal(tl->keys[3].pk[0], 0x04);
+	assert_memory_equal(tl->keys[3].pk, keys_get(ks, KEYS_ISSUING)->pk, 65);
+	assert_memory_equal(tl->keys[3].kid, keys_get(ks, KEYS_ISSUING)->kid, KID_LEN);
+	{
+		uint8_t want[KID_LEN];
+
+		trust_kid(tl->keys[3].pk, 65, want);
+		assert_memory_equal(want, tl->keys[3].kid, KID_LEN);
+	}
+	/* the root and the log key stay Ed25519 */
+	assert_int_equal(tl->log_key.alg, ALG_ED25519);
 
 	keys_close(ks);
 	rm_rf(tmp);

@@ -10,8 +10,8 @@
  *      expired ...) and gives the final verdict.
  *
  * Where the browser cannot check Ed25519 (some in-app browsers), or the
- * credential uses another algorithm, the page says so and the server checks
- * everything instead.
+ * credential uses another algorithm (SM2 with SM3), the page says so and
+ * the server checks everything instead.
  */
 (function () {
   'use strict';
@@ -144,7 +144,9 @@
       note = '此浏览器不支持在本机核验 Ed25519 签名（部分 App 内置浏览器如此），已改由官方服务器核验。';
     }
     if (local && local.result === 'unsupported_alg') {
-      note = '该凭证使用本浏览器无法核验的签名算法，已改由官方服务器核验。';
+      note = local.alg === C.ALG_SM2
+        ? '该凭证使用国密 SM2 签名，本机只核验 Ed25519，已改由官方服务器核验。'
+        : '该凭证使用本浏览器无法核验的签名算法，已改由官方服务器核验。';
       mode = 'server';
       local = null;
     }

@@ -10,6 +10,11 @@
  * verified under a key of the trust list, and the trust list itself is read
  * only after its own signature has verified under its root key.
  *
+ * SM2 credentials (COSE alg -65537, SM2 with SM3) are not checked here: a
+ * trust list may list SM2 issuing keys, and an SM2 credential whose key is
+ * on it as an SM2 key comes back as unsupported_alg, for the server to check
+ * (a key of another algorithm under its kid is bad_signature, as in C).
+ *
  * Plain functions, no dependencies: WebCrypto (Ed25519, SHA-256),
  * DecompressionStream and TextDecoder, which browsers and Node 20 both have.
  */
@@ -32,6 +37,7 @@
   var SIG_MAX = 132;
   var PAYLOAD_MAX = 4096;
   var ALG_EDDSA = -8;
+  var ALG_SM2 = -65537;    /* this project's private-use value (docs/CREDENTIAL.md) */
   var B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
   /* day numbers of 1900-01-01 and 2199-12-31 */
   var DAY_MIN = Date.UTC(1900, 0, 1) / 86400000;
@@ -516,7 +522,9 @@
     var keys = [];
     for (var i = 0; i < inner.keys.length; i++) {
       var k = normaliseKey(inner.keys[i]);
-      if (k.alg !== 'Ed25519' || k.pk.length !== 32 || (await keyId(k.pk)) !== k.kid ||
+      var pkOk = k.alg === 'Ed25519' ? k.pk.length === 32
+        : k.alg === 'SM2' && k.pk.length === 65 && k.pk[0] === 4;
+      if (!pkOk || (await keyId(k.pk)) !== k.kid ||
           !validTime(k.not_before) || (k.not_after !== null && (!validTime(k.not_after) || k.not_after < k.not_before))) {
         throw new Error('信任列表中的密钥 ' + k.kid + ' 无效');
       }
@@ -559,9 +567,13 @@
       var m = decodeCose(cose);
       out.kid = m.kid;
       out.alg = m.alg;
-      if (m.alg !== ALG_EDDSA) throw CredError('unsupported_alg', '签名算法不受支持');
+      if (m.alg !== ALG_EDDSA && m.alg !== ALG_SM2) throw CredError('unsupported_alg', '签名算法不受支持');
       var key = findKey(trustList, m.kid);
       if (!key) throw CredError('unknown_key', '签名密钥不在信任列表中');
+      if (m.alg === ALG_SM2) {
+        if (key.alg !== 'SM2' || key.pk.length !== 65) throw CredError('bad_signature', '密钥的算法与凭证不符');
+        throw CredError('unsupported_alg', 'SM2 签名由服务器核验');
+      }
       if (key.alg !== 'Ed25519' || key.pk.length !== 32) throw CredError('bad_signature', '密钥的算法与凭证不符');
       if (!(await ed25519Verify(key.pk, m.signature, m.tbs))) throw CredError('bad_signature', '签名无效');
       /* from here on the payload is the issuer's */
@@ -658,6 +670,7 @@
 
   return {
     PREFIX: PREFIX,
+    ALG_SM2: ALG_SM2,
     CredError: CredError,
     hex: hex,
     fromHex: fromHex,
