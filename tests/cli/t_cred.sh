@@ -8,6 +8,7 @@
 #
 # Needs sqlite3, jq and perl (with Compress::Zlib, to make a test photo).
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/cli/credlib.sh"
 
 HOST=127.0.0.1:8080
 KEYS=$T/keys
@@ -67,20 +68,6 @@ entries() {
 	db_count "$DB" log_entry
 }
 
-# cv ARGS...: cred verify against the demo database on $TODAY.
-cv() {
-	opcert cred verify "$@" --db "$DB" --today "$TODAY"
-}
-cvj() {
-	cv "$@" --format json
-}
-verdict() { jq -r .verdict "$T/out" 2>/dev/null; }
-
-# expect VERDICT EXIT DESCRIPTION: the last JSON verdict and exit status.
-expect() {
-	check_rc "$2" "$3: exit $2"
-	check_eq "$(verdict)" "$1" "$3: verdict $1"
-}
 # expect_text VERDICT EXIT DESCRIPTION: the same for text output.
 expect_text() {
 	check_rc "$2" "$3 (text): exit $2"

@@ -9,6 +9,7 @@
 # sign a status list with an old issue time: `opcert status export` always
 # dates a list now).
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/cli/credlib.sh"
 
 HOST=127.0.0.1:8080
 KEYS=$T/keys
@@ -44,34 +45,6 @@ name_of() {
 
 entries() {
 	db_count "$DB" log_entry
-}
-cv() {
-	opcert cred verify "$@" --db "$DB" --today "$TODAY"
-}
-cvj() {
-	cv "$@" --format json
-}
-verdict() { jq -r .verdict "$T/out" 2>/dev/null; }
-message() { jq -r .message "$T/out" 2>/dev/null; }
-
-# expect VERDICT EXIT DESCRIPTION
-expect() {
-	check_rc "$2" "$3: exit $2"
-	check_eq "$(verdict)" "$1" "$3: verdict $1"
-}
-# expect_msg TEXT DESCRIPTION: the JSON message contains TEXT.
-expect_msg() {
-	case $(message) in
-	*"$1"*) pass ;;
-	*) fail "$2" "expected the message to contain: $1" "message: $(message)" ;;
-	esac
-}
-
-# issue NUMBER [ARGS...]: cred issue; the payload in $PAYLOAD.
-issue() {
-	opcert cred issue "$@" --today "$TODAY"
-	check_rc 0 "cred issue $1 exits 0"
-	PAYLOAD=$(cat "$T/out")
 }
 
 url() {

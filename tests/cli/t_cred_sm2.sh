@@ -8,6 +8,7 @@
 #
 # Needs sqlite3, jq, perl (with Compress::Zlib) and openssl.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/cli/credlib.sh"
 
 HOST=127.0.0.1:8080
 KEYS=$T/keys
@@ -30,29 +31,6 @@ reg_valid_rows | grep -v '^T' >"$T/valid.txt"
 [ "$(wc -l <"$T/valid.txt")" -ge 4 ] || die "the demo register lacks valid certificates"
 num() {
 	field 1 "$(sed -n "$1p" "$T/valid.txt")"
-}
-cv() {
-	opcert cred verify "$@" --db "$DB" --today "$TODAY"
-}
-cvj() {
-	cv "$@" --format json
-}
-verdict() { jq -r .verdict "$T/out" 2>/dev/null; }
-message() { jq -r .message "$T/out" 2>/dev/null; }
-expect() {
-	check_rc "$2" "$3: exit $2"
-	check_eq "$(verdict)" "$1" "$3: verdict $1"
-}
-expect_msg() {
-	case $(message) in
-	*"$1"*) pass ;;
-	*) fail "$2" "expected the message to contain: $1" "message: $(message)" ;;
-	esac
-}
-issue() {
-	opcert cred issue "$@" --today "$TODAY"
-	check_rc 0 "cred issue $1 exits 0"
-	PAYLOAD=$(cat "$T/out")
 }
 
 # cose_op PAYLOAD OP: the payload with its COSE message changed and
