@@ -25,18 +25,12 @@ describe('signing in', () => {
     browser = await H.launch();
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (fx) await fx.stop();
-  });
+  after(() => H.teardown(browser, fx));
 
   afterEach(async () => {
-    if (!current) return;
-    const { page, problems } = current;
+    const c = current;
     current = null;
-    await H.signOut(page, fx.base).catch(() => {});
-    await page.close();
-    assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+    await H.endPage(c, fx, true);
   });
 
   it('sends a first sign-in to change the password, then home, then signs out', async () => {

@@ -3,6 +3,7 @@
 // Chromium driven by playwright-core (no browser is ever downloaded).
 'use strict';
 
+const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -275,10 +276,28 @@ async function screenshot(page, name) {
   return file;
 }
 
+/* After a test: sign the page's user out (when signedIn), close the page and
+ * check it saw no script error, CSP violation or outside request. */
+async function endPage(current, fx, signedIn) {
+  if (!current) return;
+  const { page, problems } = current;
+  if (signedIn) await signOut(page, fx.base).catch(() => {});
+  await page.close();
+  assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+}
+
+/* After a file: the browser and the server stopped. */
+async function teardown(browser, fx) {
+  if (browser) await browser.close();
+  if (fx) await fx.stop();
+}
+
 /* Run the opcert command line on the fixture's database; its stdout. */
 function cli(fx, args, input) {
   return execFileSync(OPCERT, args.concat(['--db', path.join(fx.dir, 'opcert.db')]),
     { input: input || '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-module.exports = { SRC, ARTIFACTS, setup, launch, openPage, screenshot, credUrl, opcertJson, get, signIn, signOut, cli };
+module.exports = {
+  SRC, ARTIFACTS, setup, launch, openPage, screenshot, credUrl, opcertJson, get, signIn, signOut, cli, endPage, teardown
+};

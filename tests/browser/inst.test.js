@@ -42,18 +42,12 @@ describe('training institutions', () => {
     cli(['user', 'add', 'b.instcity', '--role', 'city_officer', '--password-stdin'], fx.accounts.password + '\n');
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (fx) await fx.stop();
-  });
+  after(() => H.teardown(browser, fx));
 
   afterEach(async () => {
-    if (!current) return;
-    const { page, problems } = current;
+    const c = current;
     current = null;
-    await H.signOut(page, fx.base).catch(() => {});
-    await page.close();
-    assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+    await H.endPage(c, fx, true);
   });
 
   it('shows a training user their own institution, and another one as not found', async () => {

@@ -51,18 +51,12 @@ describe('companies, projects and the audit trail', () => {
     assert.ok(companies.own && companies.other, 'the demo has companies in 云岩区 and 南明区');
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (fx) await fx.stop();
-  });
+  after(() => H.teardown(browser, fx));
 
   afterEach(async () => {
-    if (!current) return;
-    const { page, problems } = current;
+    const c = current;
     current = null;
-    await H.signOut(page, fx.base).catch(() => {});
-    await page.close();
-    assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+    await H.endPage(c, fx, true);
   });
 
   it('keeps a district officer of 云岩区 to their district\'s companies', async () => {

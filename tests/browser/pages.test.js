@@ -61,17 +61,12 @@ describe('opcert pages in Chromium', () => {
     browser = await H.launch();
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (fx) await fx.stop();
-  });
+  after(() => H.teardown(browser, fx));
 
   afterEach(async () => {
-    if (!current) return;
-    const { page, problems } = current;
+    const c = current;
     current = null;
-    await page.close();
-    assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+    await H.endPage(c, fx, false);
   });
 
   describe('证书查询 (index)', () => {

@@ -94,18 +94,12 @@ describe('workers on a project', () => {
     };
   });
 
-  after(async () => {
-    if (browser) await browser.close();
-    if (fx) await fx.stop();
-  });
+  after(() => H.teardown(browser, fx));
 
   afterEach(async () => {
-    if (!current) return;
-    const { page, problems } = current;
+    const c = current;
     current = null;
-    await H.signOut(page, fx.base).catch(() => {});
-    await page.close();
-    assert.deepEqual(problems, [], 'no script errors, CSP violations or outside requests');
+    await H.endPage(c, fx, true);
   });
 
   it('lets the building company register its workers, import a roster and mark one off', async () => {
