@@ -10,6 +10,7 @@
 # routes); each is requested, and a route of the table missing from the
 # file fails the test.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/httplib.sh"
 . "$OPCERT_SRC/tests/http/routes.sh"
 . "$OPCERT_SRC/tests/http/orglib.sh"
 
@@ -28,56 +29,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_server NAME ARGS...: sets SPID and BASE; output in $T/NAME.out/.err.
-start_server() {
-	_name=$1
-	shift
-	"$OPCERT" serve --db "$DB" --keys "$KEYS" --web "$WEB" --listen 127.0.0.1:0 \
-		--today "$TODAY" "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
-	SPID=$!
-	SERVERS="$SERVERS $SPID"
-	_i=0
-	while [ $_i -lt 300 ] && ! grep -q '已启动' "$T/$_name.out" 2>/dev/null; do
-		kill -0 "$SPID" 2>/dev/null || break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	_port=$(sed -n 's|.*://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/$_name.out")
-	[ -n "$_port" ] || die "opcert serve ($_name) did not start: $(head -c 600 "$T/$_name.err")"
-	BASE=$(sed -n 's|.*\(https*://127\.0\.0\.1:[0-9][0-9]*\)/.*|\1|p' "$T/$_name.out")
-}
-
 stop_server() {
 	kill -TERM "$1"
 	wait "$1"
 	check_eq "$?" 0 "server $2 exits 0 after SIGTERM"
 	if grep -q -e 'Sanitizer' -e 'runtime error:' "$T/$2.err"; then
 		fail "server $2: sanitizer report" "$(grep -A 20 -e Sanitizer -e 'runtime error:' "$T/$2.err" | head -c 2000)"
-	fi
-}
-
-# call METHOD PATH [CURL-ARGS...]: headers in $T/h, body in $T/b, status in $STATUS.
-call() {
-	_m=$1
-	_p=$2
-	shift 2
-	LAST_CMD="curl -X $_m $BASE$_p $*"
-	STATUS=$(curl -s -k --path-as-is -X "$_m" -D "$T/h" -o "$T/b" -w '%{http_code}' --max-time 60 "$@" "$BASE$_p")
-}
-
-jb() {
-	jq -r "$1" "$T/b" 2>/dev/null
-}
-
-header() {
-	tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -n 1
-}
-
-check_status() {
-	if [ "$STATUS" = "$1" ]; then
-		pass
-	else
-		fail "$2" "expected HTTP $1, got $STATUS" "body: $(head -c 400 "$T/b")"
 	fi
 }
 

@@ -11,6 +11,7 @@
 # --timeout while others are served, TLS, a server without keys, and
 # SIGTERM during a roster upload: the upload completes and the server exits 0.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/httplib.sh"
 . "$OPCERT_SRC/tests/http/routes.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (scripts/deps.sh)"
@@ -31,33 +32,6 @@ trap cleanup EXIT
 
 # ---------------------------------------------------------------------------
 # Helpers
-
-# start_server NAME ARGS...: `opcert serve` on a free port with the test's
-# database, keys and web root; sets SPID and BASE.  Output in $T/NAME.out/.err.
-start_server() {
-	_name=$1
-	shift
-	"$OPCERT" serve --db "$DB" --keys "$KEYS" --web "$WEB" --listen 127.0.0.1:0 \
-		--today "$TODAY" "$@" >"$T/$_name.out" 2>"$T/$_name.err" &
-	SPID=$!
-	SERVERS="$SERVERS $SPID"
-	_i=0
-	while [ $_i -lt 300 ] && ! grep -q '已启动' "$T/$_name.out" 2>/dev/null; do
-		kill -0 "$SPID" 2>/dev/null || break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	_port=$(sed -n 's|.*://127\.0\.0\.1:\([0-9][0-9]*\)/.*|\1|p' "$T/$_name.out")
-	[ -n "$_port" ] || die "opcert serve ($_name) did not start: $(head -c 600 "$T/$_name.err")"
-	BASE=http://127.0.0.1:$_port
-	_i=0
-	while [ $_i -lt 100 ]; do
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	die "opcert serve ($_name) does not answer /healthz"
-}
 
 # stop_server PID NAME: SIGTERM, then the exit status must be 0 and stderr clean.
 stop_server() {
@@ -117,19 +91,6 @@ verify $1: security headers"
 credential() {
 	req POST /api/v1/verify/credential -H 'Content-Type: application/json' \
 		--data-binary "$(jq -n -c --arg p "$1" '{payload: $p}')"
-}
-
-check_status() {
-	if [ "$STATUS" = "$1" ]; then
-		pass
-	else
-		fail "$2" "expected HTTP $1, got $STATUS" "body: $(head -c 400 "$T/b")"
-	fi
-}
-
-# jb FILTER: jq -r on the last body.
-jb() {
-	jq -r "$1" "$T/b" 2>/dev/null
 }
 
 # check_error STATUS CODE DESCRIPTION: a JSON error with a Chinese message.

@@ -6,6 +6,7 @@
 # under the signed-in login, the auditor refused on every POST, CSRF on
 # cookie POSTs, and the audit trail's list and tamper check over HTTP.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/httplib.sh"
 . "$OPCERT_SRC/tests/http/routes.sh"
 . "$OPCERT_SRC/tests/http/orglib.sh"
 
@@ -20,27 +21,6 @@ cleanup() {
 	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
 }
 trap cleanup EXIT
-
-# call METHOD PATH [CURL-ARGS...]: headers in $T/h, body in $T/b, status in $STATUS.
-call() {
-	LAST_CMD="curl -X $1 $BASE$2"
-	_cm=$1
-	_cp=$2
-	shift 2
-	STATUS=$(curl -s --path-as-is -X "$_cm" -D "$T/h" -o "$T/b" -w '%{http_code}' --max-time 60 "$@" "$BASE$_cp")
-}
-
-jb() {
-	jq -r "$1" "$T/b" 2>/dev/null
-}
-
-check_status() {
-	if [ "$STATUS" = "$1" ]; then
-		pass
-	else
-		fail "$2" "expected HTTP $1, got $STATUS" "body: $(head -c 400 "$T/b")"
-	fi
-}
 
 check_error() {
 	check_status "$1" "$3: HTTP $1"

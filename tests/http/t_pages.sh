@@ -5,6 +5,7 @@
 # malformed layout or page stops the server from starting with an error that
 # names the file (and the line), instead of serving a broken page.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/httplib.sh"
 . "$OPCERT_SRC/tests/http/orglib.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (scripts/deps.sh)"
@@ -17,27 +18,6 @@ cleanup() {
 	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
 }
 trap cleanup EXIT
-
-call() {
-	LAST_CMD="curl -X $1 $BASE$2"
-	_cm=$1
-	_cp=$2
-	shift 2
-	rm -f "$T/b"
-	STATUS=$(curl -s --path-as-is -X "$_cm" -D "$T/h" -o "$T/b" -w '%{http_code}' --max-time 60 "$@" "$BASE$_cp")
-}
-
-header() {
-	tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -n 1
-}
-
-check_status() {
-	if [ "$STATUS" = "$1" ]; then
-		pass
-	else
-		fail "$2" "expected HTTP $1, got $STATUS" "body: $(head -c 400 "$T/b")"
-	fi
-}
 
 # count PATTERN: lines of the body matching the fixed string.
 count() {
@@ -63,9 +43,9 @@ printf '%s\n' "$PW" >"$T/pw"
 opcert user add p.admin --role city_admin --password-stdin --db "$DB" <"$T/pw"
 check_rc 0 "user add p.admin"
 
-# start_server NAME WEB [ARGS...]: opcert serve on the web root WEB in the
+# start_web_server NAME WEB [ARGS...]: opcert serve on the web root WEB in the
 # background (SPID); 0 once it says it has started, output in $T/NAME.out/.err.
-start_server() {
+start_web_server() {
 	_sn=$1
 	_sw=$2
 	shift 2
@@ -81,7 +61,7 @@ start_server() {
 	grep -q '已启动' "$T/$_sn.out"
 }
 
-start_server server "$WEB" --rate-limit 0 --sign-in-rate 0 ||
+start_web_server server "$WEB" --rate-limit 0 --sign-in-rate 0 ||
 	die "opcert serve did not start: $(head -c 600 "$T/server.err")"
 BASE=$(sed -n 's|.*\(http://127\.0\.0\.1:[0-9][0-9]*\)/.*|\1|p' "$T/server.out")
 
@@ -278,7 +258,7 @@ refuses() {
 }
 
 broken ok
-start_server ok "$BROKEN"
+start_web_server ok "$BROKEN"
 _started=$?
 check_eq "$_started" 0 "a copy of the layout and pages starts (the cases below differ only in what they break)"
 kill -TERM "$SPID"

@@ -4,6 +4,7 @@
 # SM2 credential with a changed character; the trust list served names the
 # SM2 key with its 65-byte point and the status list is signed with it.
 . "$OPCERT_SRC/tests/cli/lib.sh"
+. "$OPCERT_SRC/tests/http/httplib.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || die "curl and jq are needed (scripts/deps.sh)"
 
@@ -36,7 +37,6 @@ credential() {
 get() {
 	STATUS=$(curl -s -o "$T/b" -w '%{http_code}' --max-time 60 "$BASE$1")
 }
-jb() { jq -r "$1" "$T/b" 2>/dev/null; }
 
 opcert init --db "$DB" --official-host "$OFFICIAL"
 check_rc 0 "init with an official host"
