@@ -43,21 +43,12 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t len)
 	w->len += len;
 }
 
-void jsonw_string(struct jsonw *w, const char *s)
+size_t jsonw_escape(char *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n, i, run;
-	char *o;
+	size_t i, run;
+	char *o = out;
 
-	if (!s || !utf8_valid(s, n = strlen(s), NULL)) {
-		w->failed = 1;
-		return;
-	}
-	/* At most 6 bytes for each byte ("\u001F"), and the quotes. */
-	if (reserve(w, n * 6 + 2) < 0)
-		return;
-	o = w->buf + w->len;
-	*o++ = '"';
 	for (i = run = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -96,8 +87,23 @@ void jsonw_string(struct jsonw *w, const char *s)
 	}
 	memcpy(o, s + run, n - run);
 	o += n - run;
-	*o++ = '"';
-	w->len = (size_t)(o - w->buf);
+	return (size_t)(o - out);
+}
+
+void jsonw_string(struct jsonw *w, const char *s)
+{
+	size_t n;
+
+	if (!s || !utf8_valid(s, n = strlen(s), NULL)) {
+		w->failed = 1;
+		return;
+	}
+	/* At most 6 bytes for each byte ("\u001F"), and the quotes. */
+	if (reserve(w, n * JSONW_ESCAPE_MAX + 2) < 0)
+		return;
+	w->buf[w->len++] = '"';
+	w->len += jsonw_escape(w->buf + w->len, s, n);
+	w->buf[w->len++] = '"';
 }
 
 char *jsonw_finish(struct jsonw *w, size_t *len)

@@ -28,6 +28,12 @@ void jsonw_raw(struct jsonw *w, const char *s, size_t len);
 #define jsonw_lit(w, s) jsonw_raw((w), (s), sizeof(s) - 1)
 /* s as a JSON string; NULL or invalid UTF-8 fails the writer. */
 void jsonw_string(struct jsonw *w, const char *s);
+/* The body of s[0..n) as a JSON string without its quotes, escaped as
+ * above, into out, which has room for n * JSONW_ESCAPE_MAX bytes; the
+ * bytes written.  (Other writers of JSON text share it; it does not check
+ * UTF-8.) */
+#define JSONW_ESCAPE_MAX 6 /* "\u001F" */
+size_t jsonw_escape(char *out, const char *s, size_t n);
 /* The text (malloc'd, NUL-terminated, length in *len), or NULL when the
  * writer failed (its buffer is freed either way). */
 char *jsonw_finish(struct jsonw *w, size_t *len);

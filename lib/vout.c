@@ -5,6 +5,7 @@
 
 #include "date.h"
 #include "idnum.h"
+#include "jsonw.h"
 #include "trade.h"
 
 json_t *vout_json(const struct vresult *r, long row)
@@ -28,31 +29,19 @@ json_t *vout_json(const struct vresult *r, long row)
 	return o;
 }
 
-/* JSON string body of s: '"' and '\\' escaped, control characters as
- * \u00XX, the rest (valid UTF-8, as every input is checked) as is. */
+/* s as a JSON string, escaped as jansson escapes it (jsonw.h); cut short
+ * when it does not fit (the callers' buffers are sized for their fields). */
 size_t vout_json_str(char *out, size_t size, size_t n, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s);
 
-	if (n < size)
-		out[n++] = '"';
-	for (; *s && n + 8 < size; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)ch;
-		} else if (ch < 0x20) {
-			memcpy(out + n, "\\u00", 4);
-			out[n + 4] = hex[ch >> 4];
-			out[n + 5] = hex[ch & 15];
-			n += 6;
-		} else {
-			out[n++] = (char)ch;
-		}
-	}
-	if (n < size)
-		out[n++] = '"';
+	if (n + 2 >= size)
+		return n;
+	if (len * JSONW_ESCAPE_MAX > size - n - 2)
+		len = (size - n - 2) / JSONW_ESCAPE_MAX;
+	out[n++] = '"';
+	n += jsonw_escape(out + n, s, len);
+	out[n++] = '"';
 	return n;
 }
 

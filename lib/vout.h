@@ -31,9 +31,10 @@ void vout_text(FILE *f, const struct vresult *r);
 
 /*
  * Building JSON text by hand where a tree would cost too much: append the
- * quoted, escaped string s (valid UTF-8) or the literal text s to out at
- * offset n; returns the new offset.  Nothing is written past size; a caller
- * sizes out for the worst case (every byte escaped to six).
+ * quoted string s (valid UTF-8), escaped byte for byte as jansson escapes
+ * it (jsonw_escape), or the literal text s to out at offset n; returns the
+ * new offset.  Nothing is written past size; a caller sizes out for the
+ * worst case (every byte escaped to six).
  */
 size_t vout_json_str(char *out, size_t size, size_t n, const char *s);
 size_t vout_json_lit(char *out, size_t size, size_t n, const char *s);

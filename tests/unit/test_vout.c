@@ -131,9 +131,20 @@ static void check_line(const char *what, const struct vresult *r, long row, char
 			goto out;
 		}
 	}
-	if (k != COUNT(keys))
+	if (k != COUNT(keys)) {
 		snprintf(why, sizeof(why), "%s: %zu keys, want %zu", what, k - (row > 0 ? 0 : 1),
 		         COUNT(keys) - (row > 0 ? 0 : 1));
+		goto out;
+	}
+	/* byte for byte what jansson writes for the same object */
+	{
+		char *w = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		if (!w || strlen(w) != len - 1 || memcmp(w, line, len - 1) != 0)
+			snprintf(why, sizeof(why), "%s: jsonl %s is not jansson's %s", what, line,
+			         w ? w : "(none)");
+		free(w);
+	}
 out:
 	json_decref(got);
 	json_decref(want);
