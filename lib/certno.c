@@ -12,45 +12,7 @@
 #include <string.h>
 
 #include "date.h"
-
-static int is_ascii_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* U+3000 ideographic space, typed by Chinese input methods. */
-static int is_ideo_space(const unsigned char *p, size_t avail)
-{
-	return avail >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80;
-}
-
-static void trim(const char **s, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)*s;
-	size_t n = *len;
-
-	for (;;) {
-		if (n >= 1 && is_ascii_space(p[0])) {
-			p++;
-			n--;
-		} else if (is_ideo_space(p, n)) {
-			p += 3;
-			n -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (n >= 1 && is_ascii_space(p[n - 1]))
-			n--;
-		else if (n >= 3 && is_ideo_space(p + n - 3, 3))
-			n -= 3;
-		else
-			break;
-	}
-	*s = (const char *)p;
-	*len = n;
-}
+#include "text.h"
 
 /* The 31 mainland provincial abbreviations, each one 3-byte UTF-8 character. */
 static const char PROVINCES[] = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新";
@@ -162,7 +124,7 @@ int certno_parse(const char *s, size_t len, struct certno *out)
 	out->system = SYS_NONE;
 	if (!s)
 		return -1;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	p = (const unsigned char *)s;
 	if (len == 0)
 		return -1;
@@ -196,7 +158,7 @@ void certno_mask(const char *number, char out[CERTNO_SIZE])
 		return;
 	}
 	len = strlen(s);
-	trim(&s, &len);
+	text_trim(&s, &len);
 	/*
 	 * Mask anything shaped like "T" + 18 characters, valid or not: an ID
 	 * number with a typo in it still identifies its holder.

@@ -11,6 +11,8 @@
 
 #include <time.h>
 
+#include "text.h"
+
 /* Ideographic space U+3000, which Chinese input methods type for a space. */
 #define IDEO_SPACE_0 0xe3
 #define IDEO_SPACE_1 0x80
@@ -24,34 +26,6 @@ static int is_ascii_space(unsigned char c)
 static int is_ideo_space(const unsigned char *p, size_t avail)
 {
 	return avail >= 3 && p[0] == IDEO_SPACE_0 && p[1] == IDEO_SPACE_1 && p[2] == IDEO_SPACE_2;
-}
-
-static void trim(const char **s, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)*s;
-	size_t n = *len;
-
-	for (;;) {
-		if (n >= 1 && is_ascii_space(p[0])) {
-			p++;
-			n--;
-		} else if (is_ideo_space(p, n)) {
-			p += 3;
-			n -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (n >= 1 && is_ascii_space(p[n - 1]))
-			n--;
-		else if (n >= 3 && is_ideo_space(p + n - 3, 3))
-			n -= 3;
-		else
-			break;
-	}
-	*s = (const char *)p;
-	*len = n;
 }
 
 static int is_leap(int64_t y)
@@ -323,7 +297,7 @@ int date_parse(const char *s, size_t len, int32_t *out)
 
 	if (!s)
 		return -1;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	c.p = (const unsigned char *)s;
 	c.n = len;
 

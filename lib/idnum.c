@@ -13,45 +13,7 @@
 #include <string.h>
 
 #include "date.h"
-
-static int is_ascii_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* U+3000 ideographic space, typed by Chinese input methods. */
-static int is_ideo_space(const unsigned char *p, size_t avail)
-{
-	return avail >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80;
-}
-
-static void trim(const char **s, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)*s;
-	size_t n = *len;
-
-	for (;;) {
-		if (n >= 1 && is_ascii_space(p[0])) {
-			p++;
-			n--;
-		} else if (is_ideo_space(p, n)) {
-			p += 3;
-			n -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (n >= 1 && is_ascii_space(p[n - 1]))
-			n--;
-		else if (n >= 3 && is_ideo_space(p + n - 3, 3))
-			n -= 3;
-		else
-			break;
-	}
-	*s = (const char *)p;
-	*len = n;
-}
+#include "text.h"
 
 static int is_digit(unsigned char c)
 {
@@ -112,7 +74,7 @@ enum idnum_error idnum_check(const char *s, size_t len, int32_t today, char out[
 		out[0] = '\0';
 	if (!s)
 		return IDNUM_EMPTY;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	if (len == 0)
 		return IDNUM_EMPTY;
 	p = (const unsigned char *)s;
@@ -246,7 +208,7 @@ int idnum_excel_mangled(const char *s, size_t len)
 
 	if (!s)
 		return 0;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	p = (const unsigned char *)s;
 
 	/*
