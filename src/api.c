@@ -1255,6 +1255,7 @@ static const struct {
     {".js", "text/javascript; charset=utf-8"},
     {".mjs", "text/javascript; charset=utf-8"},
     {".json", "application/json; charset=utf-8"},
+    {".webmanifest", "application/manifest+json; charset=utf-8"},
     {".map", "application/json; charset=utf-8"},
     {".txt", "text/plain; charset=utf-8"},
     {".svg", "image/svg+xml"},
@@ -1442,6 +1443,13 @@ int api_page_file(struct http_request *req, const char *file)
 
 int api_static(struct http_request *req)
 {
+	/* The offline worker of /scan and /v lives here but controls the whole
+	 * site (scope "/"); it is always revalidated so that a new version
+	 * reaches phones at their next visit. */
+	if (strcmp(req->path, "/static/sw.js") == 0) {
+		req->reply.sw_allowed = "/";
+		return serve_file(req, req->path + 1, "no-cache");
+	}
 	/* "/static/x" -> "static/x" */
 	return serve_file(req, req->path + 1, "public, max-age=300");
 }

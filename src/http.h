@@ -66,6 +66,7 @@ struct http_reply {
 	char etag[48];             /* "" = none */
 	const char *location;      /* Location of a redirect (in the arena), or NULL */
 	const char *set_cookie;    /* Set-Cookie (in the arena), or NULL */
+	const char *sw_allowed;    /* Service-Worker-Allowed (a constant), or NULL */
 };
 
 struct api;

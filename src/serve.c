@@ -220,6 +220,8 @@ static enum MHD_Result send_reply(struct conn *c)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, r->location);
 	if (r->set_cookie)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+	if (r->sw_allowed)
+		MHD_add_response_header(resp, "Service-Worker-Allowed", r->sw_allowed);
 	if (r->retry_after) {
 		snprintf(num, sizeof(num), "%u", r->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);

@@ -340,3 +340,46 @@ test('an SM2 credential is left to the server, unless its key is of another algo
 test('Ed25519 is detected in this runtime', async () => {
   assert.equal(await C.ed25519Supported(), true);
 });
+
+// The revocation status list (lib/statuslist.h) as the offline pages read it.
+async function makeStatusList(opts) {
+  const o = opts || {};
+  const issuer = nodeCrypto.generateKeyPairSync('ed25519');
+  const pk = issuer.publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
+  const kid = nodeCrypto.createHash('sha256').update(pk).digest('hex').slice(0, 16);
+  const tl = await C.verifyTrustList(await makeTrustList((inner) => {
+    inner.keys.push({ kid, alg: 'Ed25519', pk: b64url(pk), not_before: 1700000000, not_after: o.notAfter || null });
+  }));
+  const size = 131072;
+  const bits = Buffer.alloc(size / 4);
+  bits[1000 >> 2] |= 2 << (2 * (1000 % 4)); // revoked
+  bits[1001 >> 2] |= 1 << (2 * (1001 % 4)); // suspended
+  const inner = { bits: b64url(zlib.deflateSync(o.bits || bits)), issued_at: o.issuedAt || 1750000000, size, type: 'opcert-status', version: 1 };
+  const payload = Buffer.from(JSON.stringify(inner));
+  const env = { payload: b64url(payload), kid, alg: 'Ed25519', signature: b64url(nodeCrypto.sign(null, payload, issuer.privateKey)) };
+  return { tl, env };
+}
+
+test('a signed status list verifies and gives each slot its status', async () => {
+  const { tl, env } = await makeStatusList();
+  const sl = await C.verifyStatusList(env, tl);
+  assert.equal(sl.issued_at, 1750000000);
+  assert.equal(sl.size, 131072);
+  assert.equal(C.statusOf(sl, 1000), 'revoked');
+  assert.equal(C.statusOf(sl, 1001), 'suspended');
+  assert.equal(C.statusOf(sl, 1002), 'valid');
+  assert.equal(C.statusOf(sl, 999), 'valid');
+  assert.equal(C.statusOf(sl, 131072), 'valid', 'a slot past the end');
+});
+
+test('a status list that is changed, unlisted, out of its key period or short is refused', async () => {
+  const { tl, env } = await makeStatusList();
+  const changed = Buffer.from(env.payload, 'base64url').toString().replace('1750000000', '1750000001');
+  await assert.rejects(C.verifyStatusList(Object.assign({}, env, { payload: b64url(Buffer.from(changed)) }), tl), /签名无效/);
+  await assert.rejects(C.verifyStatusList(Object.assign({}, env, { kid: '0000000000000000' }), tl), /不在信任列表/);
+  await assert.rejects(C.verifyStatusList(Object.assign({}, env, { alg: 'SM2' }), tl), /算法与签名密钥不符/);
+  const late = await makeStatusList({ notAfter: 1740000000 });
+  await assert.rejects(C.verifyStatusList(late.env, late.tl), /有效期/);
+  const short = await makeStatusList({ bits: Buffer.alloc(100) });
+  await assert.rejects(C.verifyStatusList(short.env, short.tl), /数据无效/);
+});

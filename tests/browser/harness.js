@@ -91,19 +91,21 @@ async function waitHealthy(base, proc, log) {
 
 /*
  * Builds the fixture and starts the server.  Returns {base, dir, today,
- * valid, revoked, files, payloads, stop()}.
+ * valid, revoked, files, payloads, stop()}.  opts.sm2 === false: the
+ * issuing key stays Ed25519 (no payloads.sm2), so that browsers can check
+ * the status list it signs.
  */
-async function setup() {
+async function setup(opts) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opcert-browser-'));
   try {
-    return await build(dir);
+    return await build(dir, opts || {});
   } catch (e) {
     if (!process.env.OPCERT_KEEP_TMP) fs.rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }
 
-async function build(dir) {
+async function build(dir, opts) {
   if (!fs.existsSync(OPCERT)) throw new Error(`${OPCERT} not found: build opcert first (or set OPCERT)`);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: scripts/deps.sh installs Debian's chromium`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -159,9 +161,11 @@ async function build(dir) {
     '--db', db, '--keys', keys, '--today', today]).trim().split('\n').find((l) => l.startsWith('OC1:'));
   // Then an SM2 issuing key (which browsers leave to the server) and a credential signed with it;
   // the one above stays valid under the retired Ed25519 key.
-  opcert(['key', 'rotate', '--alg', 'sm2', '--db', db, '--keys', keys]);
-  payloads.sm2 = opcert(['cred', 'issue', valid.number, '--db', db, '--keys', keys, '--today', today])
-    .trim().split('\n').find((l) => l.startsWith('OC1:'));
+  if (opts.sm2 !== false) {
+    opcert(['key', 'rotate', '--alg', 'sm2', '--db', db, '--keys', keys]);
+    payloads.sm2 = opcert(['cred', 'issue', valid.number, '--db', db, '--keys', keys, '--today', today])
+      .trim().split('\n').find((l) => l.startsWith('OC1:'));
+  }
 
   // A counterfeiter's copy: the same register and card layout, the genuine
   // site's address in the QR, signed with a key that is not on the trust list.
@@ -191,7 +195,10 @@ async function build(dir) {
     throw e;
   }
 
+  let stopped = false;
   async function stop() {
+    if (stopped) return; // a test may stop the server before teardown does
+    stopped = true;
     if (proc.exitCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');

@@ -32,7 +32,7 @@ mkdir -p "$OPCERT_ARTIFACTS"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT INT TERM
 status=0
-node --test --test-reporter=tap --test-concurrency=1 cred.test.js pages.test.js auth.test.js org.test.js inst.test.js workers.test.js >"$log" 2>&1 || status=$?
+node --test --test-reporter=tap --test-concurrency=1 cred.test.js pages.test.js auth.test.js org.test.js inst.test.js workers.test.js offline.test.js >"$log" 2>&1 || status=$?
 cat "$log"
 
 pass=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$log" | tail -n 1)

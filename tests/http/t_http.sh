@@ -177,6 +177,8 @@ for _page in index scan v batch help login password home accounts district; do
 done
 printf 'body { color: #222 }\n' >"$WEB/static/css/site.css"
 printf 'console.log(1);\n' >"$WEB/static/js/app.js"
+printf 'self.addEventListener("fetch", function () {});\n' >"$WEB/static/sw.js"
+printf '{"name": "x"}\n' >"$WEB/static/manifest.webmanifest"
 printf 'export {};\n' >"$WEB/static/vendor/lib/x.min.js"
 printf 'hidden\n' >"$WEB/static/.secret"
 printf 'outside the web root\n' >"$T/outside.txt"
@@ -524,6 +526,14 @@ get /static/css/site.css -H "If-None-Match: $ETAG"
 check_status 304 "If-None-Match: 304"
 get /static/js/app.js
 check_eq "$(header Content-Type)" "text/javascript; charset=utf-8" "script: text/javascript"
+check_eq "$(header Service-Worker-Allowed)" "" "only the offline worker may widen its scope"
+get /static/sw.js
+check_status 200 "the offline worker"
+check_eq "$(header Content-Type)" "text/javascript; charset=utf-8" "the offline worker: text/javascript"
+check_eq "$(header Service-Worker-Allowed)" "/" "the offline worker may control the whole site"
+check_eq "$(header Cache-Control)" "no-cache" "the offline worker is always revalidated"
+get /static/manifest.webmanifest
+check_eq "$(header Content-Type)" "application/manifest+json; charset=utf-8" "the web app manifest"
 get /static/vendor/lib/x.min.js
 check_status 200 "a vendored library"
 get /static/inside.css

@@ -12,6 +12,14 @@
  * Where the browser cannot check Ed25519 (some in-app browsers), or the
  * credential uses another algorithm (SM2 with SM3), the page says so and
  * the server checks everything instead.
+ *
+ * Without network (the server cannot be reached), step 3 is made here
+ * from the signed status list this phone saved (the offline worker,
+ * /static/sw.js, keeps the last trust list and status list it fetched):
+ * revoked, suspended, then the dates; a list signed more than 7 days ago
+ * gives status_unknown, judged by the time signed into the list, not by
+ * when it was saved.  A banner says the check was made offline and how
+ * old the lists are.
  */
 (function () {
   'use strict';
@@ -25,7 +33,16 @@
     key_not_current: '签发时间不在签名密钥的有效期内。'
   };
 
+  var STATUS_MAX_AGE = 7 * 86400; /* seconds; lib/scan.h SCAN_STATUS_MAX_AGE_DEFAULT */
+  var CLOCK_SLACK = 300;          /* a list signed this far in the future is accepted */
+  var EMERGENCY_REVIEW_YEARS = 3; /* lib/status.h STATUS_EMERGENCY_REVIEW_YEARS */
+
   var trustListPromise = null;
+
+  /* The offline worker: /scan and /v keep working without signal after one visit. */
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('/static/sw.js', { scope: '/' }).catch(function () {});
+  }
 
   /* The published trust list, its signature checked with its root key. */
   function trustList() {
@@ -100,6 +117,81 @@
       }
     });
     return form;
+  }
+
+  /* Today in China as YYYY-MM-DD (DOMAIN section 6). */
+  function chinaToday(ms) {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
+  }
+
+  /* YYYY-MM-DD plus n years; 29 February becomes 28 February (date_add_years). */
+  function addYears(date, n) {
+    var y = parseInt(date.slice(0, 4), 10) + n, m = parseInt(date.slice(5, 7), 10), d = parseInt(date.slice(8, 10), 10);
+    var last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    return new Date(Date.UTC(y, m - 1, Math.min(d, last))).toISOString().slice(0, 10);
+  }
+
+  /*
+   * The offline verdict of verified claims from a verified status list (or
+   * null), as lib/scan.c offline() and check_dates() make it.  Returns
+   * {verdict, message}.
+   */
+  function offlineVerdict(claims, list, nowMs) {
+    var now = Math.floor(nowMs / 1000);
+    var findings = [], msgs = [];
+    if (!list) {
+      findings.push('status_unknown');
+      msgs.push('签名有效，但本机没有可用的状态列表，无法确认证书是否已被注销或暂扣');
+    } else if (list.issued_at > now + CLOCK_SLACK) {
+      findings.push('status_unknown');
+      msgs.push('签名有效，但状态列表的签发时间晚于现在（手机时钟或状态列表有误），无法确认证书当前状态');
+    } else if (now - list.issued_at > STATUS_MAX_AGE) {
+      findings.push('status_unknown');
+      msgs.push('签名有效，但本机保存的状态列表已超过' + STATUS_MAX_AGE / 86400 + '天未更新，无法确认证书当前状态');
+    } else {
+      var st = C.statusOf(list, claims.status_index);
+      if (st === 'revoked') {
+        findings.push('revoked');
+        msgs.push('证书已被注销或吊销');
+      } else if (st === 'suspended') {
+        findings.push('suspended');
+        msgs.push('证书已被暂扣');
+      }
+    }
+    var today = chinaToday(nowMs);
+    if (claims.valid_until && today > claims.valid_until) {
+      findings.push('expired');
+      msgs.push('证书已过期（有效期至' + claims.valid_until + '）');
+    }
+    var due = claims.review_due ||
+      (claims.number && claims.number[0] === 'T' && claims.issued_on ? addYears(claims.issued_on, EMERGENCY_REVIEW_YEARS) : '');
+    if (due && today > due) {
+      findings.push('review_overdue');
+      msgs.push('逾期未复审（应于' + due + '前复审）');
+    }
+    var verdict = 'valid';
+    findings.forEach(function (f) {
+      if (O.severity(f) < O.severity(verdict)) verdict = f;
+    });
+    if (verdict === 'valid') msgs.push('签名有效，证书有效，有效期至' + claims.valid_until);
+    return { verdict: verdict, message: msgs.join('；') + '。' };
+  }
+
+  /* The saved status list, verified against the trust list; null when there is none or it does not verify. */
+  async function savedStatusList(tl) {
+    try {
+      return await C.verifyStatusList(await O.getJSON('/api/v1/status-list'), tl);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function offlineBanner(tl, list) {
+    var text = '当前离线：已用本机保存的信任列表（更新于 ' + iatText(tl.issued_at) + '）';
+    text += list
+      ? '和状态列表（更新于 ' + iatText(list.issued_at) + '）核验签名；吊销状态以状态列表更新时间为准。'
+      : '核验签名；本机没有可用的状态列表，无法确认吊销状态。';
+    return O.el('p', { class: 'offline-banner', role: 'note', text: text });
   }
 
   function how(mode) {
@@ -180,6 +272,19 @@
       r = await O.postJSON('/api/v1/verify/credential', { payload: payload });
     } catch (e) {
       progress('');
+      if (local && e.code === 'network') {
+        var list = await savedStatusList(tl);
+        var off = offlineVerdict(local.claims, list, Date.now());
+        O.showVerdict(box, {
+          verdict: off.verdict,
+          message: off.message,
+          details: claimDetails(local.claims, issuers),
+          note: how('browser'),
+          extra: idChecker(local.claims)
+        });
+        box.insertBefore(offlineBanner(tl, list), box.firstChild);
+        return off.verdict;
+      }
       if (local) {
         O.showVerdict(box, {
           verdict: 'status_unknown',
@@ -213,5 +318,5 @@
     return r.verdict;
   }
 
-  window.OpcertCheck = { check: check, trustList: trustList };
+  window.OpcertCheck = { check: check, trustList: trustList, offlineVerdict: offlineVerdict };
 })();

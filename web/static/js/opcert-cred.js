@@ -539,6 +539,69 @@
     return null;
   }
 
+  /* ---- the revocation status list ---------------------------------------- */
+
+  var STATUS_MAX_ENTRIES = 1 << 26; /* lib/statuslist.h STATUSLIST_MAX_ENTRIES */
+
+  /*
+   * The signed status list envelope {payload, kid, alg, signature} (lib/
+   * statuslist.h), checked as statuslist_parse() does: the signing key is
+   * on the (already verified) trust list with the envelope's algorithm, the
+   * signature holds over the payload's bytes, and only then the payload is
+   * read; its issued_at lies within the key's period.  Resolves to {kid,
+   * issued_at, size, bits}.  An SM2-signed list rejects with err.unsupported
+   * (browsers here check Ed25519 only).
+   */
+  async function verifyStatusList(envelope, trustList) {
+    if (!envelope || typeof envelope !== 'object' || typeof envelope.payload !== 'string' ||
+        typeof envelope.signature !== 'string' || !/^[0-9a-f]{16}$/.test(envelope.kid || '')) {
+      throw new Error('状态列表格式错误');
+    }
+    if (envelope.alg !== 'Ed25519' && envelope.alg !== 'SM2') throw new Error('状态列表的签名算法不受支持');
+    var key = findKey(trustList, envelope.kid);
+    if (!key) throw new Error('状态列表由不在信任列表中的密钥签名');
+    if (key.alg !== envelope.alg) throw new Error('状态列表的签名算法与签名密钥不符');
+    if (key.alg !== 'Ed25519') throw unsupported('SM2');
+    var payloadBytes = b64urlDecode(envelope.payload);
+    var sig = b64urlDecode(envelope.signature);
+    if (sig.length !== 64 || !(await ed25519Verify(key.pk, sig, payloadBytes))) throw new Error('状态列表签名无效');
+    /* verified: only now read what it says */
+    var inner;
+    try {
+      inner = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payloadBytes));
+    } catch (e) {
+      throw new Error('状态列表内容无效');
+    }
+    if (!inner || inner.version !== 1 || inner.type !== 'opcert-status' || !validTime(inner.issued_at) ||
+        typeof inner.bits !== 'string') {
+      throw new Error('状态列表内容无效');
+    }
+    if (inner.issued_at < key.not_before || (key.not_after !== null && inner.issued_at > key.not_after)) {
+      throw new Error('状态列表的签名时间不在签名密钥的有效期内');
+    }
+    var size = inner.size;
+    if (!Number.isInteger(size) || size <= 0 || size > STATUS_MAX_ENTRIES || size % 4) {
+      throw new Error('状态列表大小无效');
+    }
+    var bits;
+    try {
+      bits = await inflate(b64urlDecode(inner.bits), size / 4);
+    } catch (e) {
+      if (e && e.unsupported) throw e;
+      throw new Error('状态列表数据无效');
+    }
+    if (bits.length !== size / 4) throw new Error('状态列表数据无效');
+    return { kid: envelope.kid, issued_at: inner.issued_at, size: size, bits: bits };
+  }
+
+  /* Entry slot of a verified status list: 'valid', 'suspended' or 'revoked'
+   * (a slot past the end is valid, as statuslist_get() has it). */
+  function statusOf(list, slot) {
+    if (!Number.isInteger(slot) || slot < 0 || slot >= list.size) return 'valid';
+    var v = (list.bits[Math.floor(slot / 4)] >> (2 * (slot % 4))) & 3;
+    return v === 1 ? 'suspended' : v === 2 ? 'revoked' : 'valid';
+  }
+
   /* ---- verifying a credential ---------------------------------------------- */
 
   function trimSpace(s) {
@@ -685,6 +748,8 @@
     ed25519Supported: ed25519Supported,
     keyId: keyId,
     verifyTrustList: verifyTrustList,
+    verifyStatusList: verifyStatusList,
+    statusOf: statusOf,
     verifyCredential: verifyCredential,
     classifyLink: classifyLink,
     percentDecode: percentDecode
