@@ -31,3 +31,14 @@ issue() {
 	check_rc 0 "cred issue $1 exits 0"
 	PAYLOAD=$(cat "$T/out")
 }
+
+# valid_construction MIN: the construction certificates valid today, as
+# register rows, in $T/valid.txt (at least MIN of them); num I: the number
+# of the I-th.
+valid_construction() {
+	reg_valid_rows | grep -v '^T' >"$T/valid.txt"
+	[ "$(wc -l <"$T/valid.txt")" -ge "$1" ] || die "the demo register lacks valid certificates"
+}
+num() {
+	field 1 "$(sed -n "$1p" "$T/valid.txt")"
+}

@@ -246,6 +246,11 @@ id_valid() {
 	[ "$(id_check_char "$_id")" = "$(printf '%s' "$_id" | cut -c18)" ]
 }
 
+# field N LINE: the Nth comma-separated field of a CSV line.
+field() {
+	printf '%s\n' "$2" | cut -d, -f"$1"
+}
+
 # reg_valid_rows [DIR]: register.csv rows (plain text, no header) of certificates
 # that are valid on $TODAY by the rules themselves: status 有效, in date,
 # review (when any) not overdue.

@@ -22,9 +22,6 @@ export OPCERT_KEYS
 opcert key init --db "$DB"
 check_rc 0 "key init exits 0"
 
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
 CROW=$(reg_valid_rows | grep -v '^T' | head -1)
 CROW2=$(reg_valid_rows | grep -v '^T' | sed -n 2p)
 EROW=$(reg_valid_rows | grep '^T' | head -1)

@@ -39,9 +39,6 @@ opcert key init --db "$DB" --today "$TODAY"
 check_rc 0 "key init exits 0"
 [ -f "$KEYS/keys.json" ] || die "key init wrote no keys/keys.json beside the database"
 
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
 reg_valid_rows >"$T/valid.txt"
 # Certificates valid today, each used by one part below.
 EROW=$(grep '^T' "$T/valid.txt" | head -1)

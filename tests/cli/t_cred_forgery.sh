@@ -30,15 +30,7 @@ setup() {
 }
 setup "$DB"
 
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
-reg_valid_rows | grep -v '^T' >"$T/valid.txt"
-[ "$(wc -l <"$T/valid.txt")" -ge 8 ] || die "the demo register lacks valid certificates"
-# num I: the number of the I-th construction certificate valid today.
-num() {
-	field 1 "$(sed -n "$1p" "$T/valid.txt")"
-}
+valid_construction 8
 name_of() {
 	field 2 "$(sed -n "$1p" "$T/valid.txt")"
 }

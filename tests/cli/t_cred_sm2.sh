@@ -24,14 +24,7 @@ opcert demo --certificates 200 --roster 10 --today "$TODAY" --out "$DEMO" --db "
 opcert key init --db "$DB" --today "$TODAY"
 [ "$RC" -eq 0 ] || die "key init failed: $(head -c 300 "$T/err")"
 
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
-reg_valid_rows | grep -v '^T' >"$T/valid.txt"
-[ "$(wc -l <"$T/valid.txt")" -ge 4 ] || die "the demo register lacks valid certificates"
-num() {
-	field 1 "$(sed -n "$1p" "$T/valid.txt")"
-}
+valid_construction 4
 
 # cose_op PAYLOAD OP: the payload with its COSE message changed and
 # re-encoded (so zlib's checksum does not catch it).  OP is a byte offset

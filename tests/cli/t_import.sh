@@ -52,8 +52,8 @@ bad_copy() {
 	check_eq "$(db_count "$DB" certificate)" "$_before" "$_desc (--update): the count is unchanged"
 }
 
-# field N VALUE: $ROW with field N replaced.
-field() {
+# with_field N VALUE: $ROW with field N replaced.
+with_field() {
 	printf '%s\n' "$ROW" | awk -F, -v OFS=, -v n="$1" -v v="$2" '{ $n = v; print }'
 }
 
@@ -81,23 +81,23 @@ opcert init --db "$T/ctl.db"
 opcert import "$T/ctl.csv" --db "$T/ctl.db" --today "$TODAY"
 check_rc 0 "control: the same file with the right check character imports"
 check_eq "$(db_count "$T/ctl.db" certificate)" 200 "control: 200 certificates"
-bad_copy "an impossible date 2019-02-30" "发证日期" "2019-02-30" "$(field 7 2019-02-30)"
-bad_copy "an impossible valid-until 2027-13-01" "有效期至" "2027-13-01" "$(field 8 2027-13-01)"
-bad_copy "an unknown trade" "工种" "" "$(field 5 火箭驾驶)"
-bad_copy "a missing name" "姓名" "" "$(field 2 "")"
+bad_copy "an impossible date 2019-02-30" "发证日期" "2019-02-30" "$(with_field 7 2019-02-30)"
+bad_copy "an impossible valid-until 2027-13-01" "有效期至" "2027-13-01" "$(with_field 8 2027-13-01)"
+bad_copy "an unknown trade" "工种" "" "$(with_field 5 火箭驾驶)"
+bad_copy "a missing name" "姓名" "" "$(with_field 2 "")"
 gender=$(printf '%s\n' "$ROW" | cut -d, -f3)
 case $gender in
 男) other=女 ;;
 *) other=男 ;;
 esac
-bad_copy "a gender disagreeing with the ID" "性别" "" "$(field 3 "$other")"
+bad_copy "a gender disagreeing with the ID" "性别" "" "$(with_field 3 "$other")"
 bad_copy "a number repeated within the file" "证书编号" "" "$(strip "$REG" | sed -n 20p)"
-bad_copy "an ID turned into 5.20102E+17 by Excel" "身份证号码" "文本" "$(field 4 5.20102E+17)"
-bad_copy "an ID written back as 520102199001011234.0" "身份证号码" "文本" "$(field 4 "${first17}1.0")"
-bad_copy "a malformed certificate number" "证书编号" "" "$(field 1 黔A01201800012)"
-bad_copy "a missing ID number" "身份证号码" "" "$(field 4 "")"
-bad_copy "an unknown status" "状态" "" "$(field 10 作废了)"
-bad_copy "a valid-until before the issue date" "有效期至" "" "$(field 8 2000-01-01)"
+bad_copy "an ID turned into 5.20102E+17 by Excel" "身份证号码" "文本" "$(with_field 4 5.20102E+17)"
+bad_copy "an ID written back as 520102199001011234.0" "身份证号码" "文本" "$(with_field 4 "${first17}1.0")"
+bad_copy "a malformed certificate number" "证书编号" "" "$(with_field 1 黔A01201800012)"
+bad_copy "a missing ID number" "身份证号码" "" "$(with_field 4 "")"
+bad_copy "an unknown status" "状态" "" "$(with_field 10 作废了)"
+bad_copy "a valid-until before the issue date" "有效期至" "" "$(with_field 8 2000-01-01)"
 
 # The repeated-number case: the message should point at the earlier line too.
 awk -v n="$LINE" -v r="$(strip "$REG" | sed -n 20p)" 'NR > 201 { exit } NR == n { print r; next } { print }' "$REG" >"$T/dup.csv"

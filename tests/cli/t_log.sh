@@ -20,11 +20,6 @@ check_rc 0 "key init exits 0"
 OPCERT_KEYS=$KEYS
 export OPCERT_KEYS
 
-# field N ROW: field N of a plain CSV row (the demo writes no quoted field).
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
-
 # Certificates valid today: one construction, two emergency-management.
 CROW=$(reg_valid_rows | grep -v '^T' | head -1)
 EROW=$(reg_valid_rows | grep '^T' | head -1)

@@ -6,9 +6,6 @@ USER=clerk
 export USER
 demo_setup
 
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
 CROW=$(reg_valid_rows | grep -v '^T' | head -1)
 EROW=$(reg_valid_rows | grep '^T' | head -1)
 [ -n "$CROW" ] && [ -n "$EROW" ] || die "register.csv lacks valid rows"

@@ -123,11 +123,6 @@ header() {
 	tr -d '\r' <"$T/h" | sed -n "s/^$1: //Ip" | head -n 1
 }
 
-# field N ROW: field N of a plain CSV row (the demo writes no quoted field).
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
-
 mask_id() {
 	printf '%s' "$1" | sed 's/^\(......\)........\(....\)$/\1********\2/'
 }

@@ -17,9 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-field() {
-	printf '%s\n' "$2" | cut -d, -f"$1"
-}
 b64url_decode() {
 	_s=$(tr -d '\n' | tr '_-' '/+')
 	case $((${#_s} % 4)) in
