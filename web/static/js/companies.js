@@ -23,41 +23,17 @@
   }
 
   async function load() {
-    var tbody = document.querySelector('#companies-table tbody');
-    G.showError('companies-error', '');
-    try {
-      var res = await O.getJSON('/api/v1/companies' + G.query([['district', G.value('filter-district')],
-        ['kind', G.value('filter-kind')], ['closed', document.getElementById('filter-closed').checked ? '1' : '']]));
-      O.clear(tbody);
-      res.companies.forEach(function (c) { tbody.appendChild(row(c)); });
-      G.showStatus('companies-count', '共 ' + res.companies.length + ' 家');
-    } catch (e) {
-      G.showError('companies-error', e.message);
-    }
+    await G.loadList('companies', '/api/v1/companies' + G.query([['district', G.value('filter-district')],
+        ['kind', G.value('filter-kind')], ['closed', document.getElementById('filter-closed').checked ? '1' : '']]), row, '家');
   }
 
   async function add(ev) {
     ev.preventDefault();
-    G.showError('company-error', '');
-    G.showStatus('company-done', '');
     var body = { uscc: G.value('company-uscc'), name: G.value('company-name'), kind: G.value('company-kind'),
       district: G.value('company-district'), contact: G.value('company-contact'), phone: G.value('company-phone') };
-    var button = document.getElementById('company-submit');
-    button.disabled = true;
-    try {
-      var res = await O.postJSON('/api/v1/companies', body);
-      G.markFields(FIELDS, '');
-      G.showStatus('company-done', '已登记：' + res.company.name + '（' + res.company.uscc + '）');
-      ['company-uscc', 'company-name', 'company-contact', 'company-phone'].forEach(function (id) {
-        document.getElementById(id).value = '';
-      });
-      await load();
-    } catch (e) {
-      G.showError('company-error', e.message);
-      G.markFields(FIELDS, e.message);
-    } finally {
-      button.disabled = false;
-    }
+    await G.addRecord('company', '/api/v1/companies', body, FIELDS,
+      function (res) { return '已登记：' + res.company.name + '（' + res.company.uscc + '）'; },
+      ['company-uscc', 'company-name', 'company-contact', 'company-phone'], load);
   }
 
   async function init() {

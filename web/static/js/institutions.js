@@ -21,41 +21,17 @@
   }
 
   async function load() {
-    var tbody = document.querySelector('#institutions-table tbody');
-    G.showError('institutions-error', '');
-    try {
-      var res = await O.getJSON('/api/v1/institutions' + G.query([['district', G.value('filter-district')],
-        ['closed', document.getElementById('filter-closed').checked ? '1' : '']]));
-      O.clear(tbody);
-      res.institutions.forEach(function (i) { tbody.appendChild(row(i)); });
-      G.showStatus('institutions-count', '共 ' + res.institutions.length + ' 家');
-    } catch (e) {
-      G.showError('institutions-error', e.message);
-    }
+    await G.loadList('institutions', '/api/v1/institutions' + G.query([['district', G.value('filter-district')],
+        ['closed', document.getElementById('filter-closed').checked ? '1' : '']]), row, '家');
   }
 
   async function add(ev) {
     ev.preventDefault();
-    G.showError('institution-error', '');
-    G.showStatus('institution-done', '');
     var body = { name: G.value('institution-name'), district: G.value('institution-district'),
       contact: G.value('institution-contact'), phone: G.value('institution-phone') };
-    var button = document.getElementById('institution-submit');
-    button.disabled = true;
-    try {
-      var res = await O.postJSON('/api/v1/institutions', body);
-      G.markFields(FIELDS, '');
-      G.showStatus('institution-done', '已登记：' + res.institution.name);
-      ['institution-name', 'institution-contact', 'institution-phone'].forEach(function (id) {
-        document.getElementById(id).value = '';
-      });
-      await load();
-    } catch (e) {
-      G.showError('institution-error', e.message);
-      G.markFields(FIELDS, e.message);
-    } finally {
-      button.disabled = false;
-    }
+    await G.addRecord('institution', '/api/v1/institutions', body, FIELDS,
+      function (res) { return '已登记：' + res.institution.name; },
+      ['institution-name', 'institution-contact', 'institution-phone'], load);
   }
 
   async function init() {

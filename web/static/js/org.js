@@ -141,6 +141,45 @@
     }
   }
 
+  // A list page's table: GET url, whose answer holds the rows under key (the
+  // list's name, also the prefix of the ids KEY-table, KEY-error and
+  // KEY-count), one row(x) each, and the count with its unit.
+  async function loadList(key, url, row, unit) {
+    var tbody = document.querySelector('#' + key + '-table tbody');
+    showError(key + '-error', '');
+    try {
+      var rows = (await window.Opcert.getJSON(url))[key];
+      window.Opcert.clear(tbody);
+      rows.forEach(function (x) { tbody.appendChild(row(x)); });
+      showStatus(key + '-count', '共 ' + rows.length + ' ' + unit);
+    } catch (e) {
+      showError(key + '-error', e.message);
+    }
+  }
+
+  // Register a new record: send body to url from the form whose elements
+  // are PREFIX-submit, PREFIX-error and PREFIX-done; mark the fields the
+  // server's message names; on success show done(answer), empty the inputs
+  // listed in clear and reload the list.
+  async function addRecord(prefix, url, body, fields, done, clear, reload) {
+    var button = document.getElementById(prefix + '-submit');
+    showError(prefix + '-error', '');
+    showStatus(prefix + '-done', '');
+    button.disabled = true;
+    try {
+      var res = await window.Opcert.postJSON(url, body);
+      markFields(fields, '');
+      showStatus(prefix + '-done', done(res));
+      clear.forEach(function (id) { document.getElementById(id).value = ''; });
+      await reload();
+    } catch (e) {
+      showError(prefix + '-error', e.message);
+      markFields(fields, e.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   // Close a record after the user confirms question; hide the forms (ids).
   async function closeRecord(question, url, reload, hide) {
     if (!confirm(question)) return;
@@ -158,6 +197,8 @@
     fillForm: fillForm,
     edited: edited,
     saveChange: saveChange,
+    addRecord: addRecord,
+    loadList: loadList,
     closeRecord: closeRecord,
     role: role,
     isCity: isCity,

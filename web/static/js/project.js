@@ -152,20 +152,10 @@
       G.markFields(WORKER_FIELDS, missing);
       return;
     }
-    var submit = document.getElementById('worker-submit');
-    submit.disabled = true;
-    try {
-      var w = (await O.postJSON(workersUrl(), body)).worker;
-      G.markFields(WORKER_FIELDS, '');
-      G.showStatus('worker-done', '已登记：' + w.name + '，核验结论：' + (w.verdict_label || O.verdictInfo(w.verdict).label));
-      WORKER_FIELDS.forEach(function (f) { document.getElementById(f[0]).value = ''; });
-      await loadWorkers();
-    } catch (e) {
-      G.showError('worker-error', e.message);
-      G.markFields(WORKER_FIELDS, e.message);
-    } finally {
-      submit.disabled = false;
-    }
+    await G.addRecord('worker', workersUrl(), body, WORKER_FIELDS, function (res) {
+      var w = res.worker;
+      return '已登记：' + w.name + '，核验结论：' + (w.verdict_label || O.verdictInfo(w.verdict).label);
+    }, WORKER_FIELDS.map(function (f) { return f[0]; }), loadWorkers);
   }
 
   async function importWorkers(ev) {

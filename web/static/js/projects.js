@@ -24,45 +24,21 @@
   }
 
   async function load() {
-    var tbody = document.querySelector('#projects-table tbody');
-    G.showError('projects-error', '');
-    try {
-      var res = await O.getJSON('/api/v1/projects' + G.query([['district', G.value('filter-district')],
-        ['company', G.value('filter-company')], ['closed', document.getElementById('filter-closed').checked ? '1' : '']]));
-      O.clear(tbody);
-      res.projects.forEach(function (p) { tbody.appendChild(row(p)); });
-      G.showStatus('projects-count', '共 ' + res.projects.length + ' 个');
-    } catch (e) {
-      G.showError('projects-error', e.message);
-    }
+    await G.loadList('projects', '/api/v1/projects' + G.query([['district', G.value('filter-district')],
+        ['company', G.value('filter-company')], ['closed', document.getElementById('filter-closed').checked ? '1' : '']]), row, '个');
   }
 
   async function add(ev) {
     ev.preventDefault();
-    G.showError('project-error', '');
-    G.showStatus('project-done', '');
     var body = {};
     [['name', 'project-name'], ['district', 'project-district'], ['address', 'project-address'], ['builder', 'project-builder'],
       ['supervisor', 'project-supervisor'], ['start', 'project-start'], ['end', 'project-end']].forEach(function (f) {
       var v = G.value(f[1]);
       if (v) body[f[0]] = v;
     });
-    var button = document.getElementById('project-submit');
-    button.disabled = true;
-    try {
-      var res = await O.postJSON('/api/v1/projects', body);
-      G.markFields(FIELDS, '');
-      G.showStatus('project-done', '已登记项目 ' + res.project.id + '：' + res.project.name);
-      ['project-name', 'project-address', 'project-supervisor', 'project-start', 'project-end'].forEach(function (id) {
-        document.getElementById(id).value = '';
-      });
-      await load();
-    } catch (e) {
-      G.showError('project-error', e.message);
-      G.markFields(FIELDS, e.message);
-    } finally {
-      button.disabled = false;
-    }
+    await G.addRecord('project', '/api/v1/projects', body, FIELDS,
+      function (res) { return '已登记项目 ' + res.project.id + '：' + res.project.name; },
+      ['project-name', 'project-address', 'project-supervisor', 'project-start', 'project-end'], load);
   }
 
   async function init() {
