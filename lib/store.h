@@ -186,7 +186,8 @@ int store_cert_get(struct store *st, const char *number, struct cert *out, struc
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err);
 /* Replace before (as read) with after and record the change: change is a
  * JSON text describing it, with personal data masked (NULL: nothing to
- * record, e.g. only the row's ledger_index moves). */
+ * record, e.g. only the row's ledger_index moves).  A number the register
+ * does not hold is a system error, and nothing is recorded. */
 int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
                       const char *change, struct err *err);
 int store_cert_count(struct store *st, long *count, struct err *err);

@@ -702,6 +702,10 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return db_error(err, s->db, "更新证书");
+	/* The caller read the row: its absence is not bad input, and no change
+	 * is recorded for a certificate the register does not hold. */
+	if (sqlite3_changes(s->db) != 1)
+		return err_system(err, "更新证书: 证书不在登记库中");
 	if (!change)
 		return 0;
 	q = s->stmt[ST_CHANGE];
