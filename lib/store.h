@@ -8,6 +8,10 @@
  * file path.  Opening applies the schema migrations the file lacks.
  *
  * Functions follow err.h: 0 / -1, except the look-ups documented below.
+ * A write the schema refuses (a key or name already taken, a reference to
+ * a row that does not exist) is an input error; a write on a store opened
+ * STORE_READONLY is a system error (the caller holds the wrong store).
+ * tests/unit/store/ is the contract test every backend must pass.
  */
 #ifndef OPCERT_STORE_H
 #define OPCERT_STORE_H
@@ -176,6 +180,15 @@ int store_set_pii(struct store *st, struct pii_key *key, struct err *err);
  */
 int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, struct err *err);
 
+/*
+ * Outside a transaction each write is committed at once.  Inside one,
+ * other connections see nothing of it until store_commit; store_rollback
+ * undoes every write since store_begin (of every area).  Transactions do
+ * not nest: a begin inside one is refused (a system error) and leaves it
+ * running; commit without one is refused; rollback without one does
+ * nothing.  An answer of 1 (already there, slot taken) does not end a
+ * transaction; after an error the caller rolls back.
+ */
 int store_begin(struct store *st, enum store_txn kind, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
@@ -186,7 +199,8 @@ int store_cert_get(struct store *st, const char *number, struct cert *out, struc
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err);
 /* Replace before (as read) with after and record the change: change is a
  * JSON text describing it, with personal data masked (NULL: nothing to
- * record, e.g. only the row's ledger_index moves). */
+ * record, e.g. only the row's ledger_index moves).  A number the register
+ * does not hold is a system error, and nothing is recorded. */
 int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
                       const char *change, struct err *err);
 int store_cert_count(struct store *st, long *count, struct err *err);

@@ -67,7 +67,8 @@ struct store_account_backend {
 	                   struct err *err);
 	int (*account_get_id)(struct store *st, int64_t id, struct store_account *out,
 	                      struct err *err);
-	/* Every column but id, created_at and the organisation's. */
+	/* Every column but id, created_at and the organisation's; an id
+	 * that has no row is a system error. */
 	int (*account_update)(struct store *st, const struct store_account *a, struct err *err);
 	int (*account_each)(struct store *st, store_account_fn fn, void *arg, struct err *err);
 	int (*session_insert)(struct store *st, const struct store_session *s, struct err *err);

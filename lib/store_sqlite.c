@@ -211,12 +211,33 @@ static struct sqlite_store *impl(struct store *st)
 	return st->impl;
 }
 
+/* A row the schema refuses (a key or name taken, a reference to a row that
+ * does not exist, a value out of range): the caller's data is wrong.  A
+ * trigger's refusal is not among them: it guards against the program. */
+static int refused_row(int extended)
+{
+	switch (extended) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_ROWID:
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+	case SQLITE_CONSTRAINT_NOTNULL:
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_DATATYPE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int db_error(struct err *err, sqlite3 *db, const char *what)
 {
 	int rc = sqlite3_errcode(db);
 
 	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
 		return err_input(err, "%s: 不是有效的数据库文件（%s）", what, sqlite3_errmsg(db));
+	if (refused_row(sqlite3_extended_errcode(db)))
+		return err_input(err, "%s: %s", what, sqlite3_errmsg(db));
 	return err_system(err, "%s: %s", what, sqlite3_errmsg(db));
 }
 
@@ -471,11 +492,7 @@ sqlite3_stmt *store_sqlite_prepare(struct store *st, const char *sql, struct err
 
 int store_sqlite_error(struct store *st, struct err *err, const char *what)
 {
-	sqlite3 *db = impl(st)->db;
-
-	if ((sqlite3_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-		return err_input(err, "%s: %s", what, sqlite3_errmsg(db));
-	return db_error(err, db, what);
+	return db_error(err, impl(st)->db, what);
 }
 
 void store_sqlite_text(sqlite3_stmt *q, int col, char *dst, size_t size)
@@ -685,6 +702,10 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return db_error(err, s->db, "更新证书");
+	/* The caller read the row: its absence is not bad input, and no change
+	 * is recorded for a certificate the register does not hold. */
+	if (sqlite3_changes(s->db) != 1)
+		return err_system(err, "更新证书: 证书不在登记库中");
 	if (!change)
 		return 0;
 	q = s->stmt[ST_CHANGE];

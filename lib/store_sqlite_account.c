@@ -207,7 +207,11 @@ static int sq_account_update(struct store *st, const struct store_account *a, st
 	sqlite3_bind_int64(q, 9, a->locked_until);
 	sqlite3_bind_int64(q, 10, a->updated_at);
 	sqlite3_bind_int64(q, 11, a->last_login);
-	return step_done(st, q, err, "保存账号");
+	if (step_done(st, q, err, "保存账号") < 0)
+		return -1;
+	if (sqlite3_changes(store_sqlite_db(st)) != 1)
+		return err_system(err, "保存账号: 编号 %lld 不存在", (long long)a->id);
+	return 0;
 }
 
 static int sq_account_each(struct store *st, store_account_fn fn, void *arg, struct err *err)

@@ -25,7 +25,8 @@ sqlite3 *store_sqlite_db(struct store *st);
 sqlite3_stmt *store_sqlite_prepare(struct store *st, const char *sql, struct err *err);
 
 /* Fill err from the connection's last error ("what: message"); returns -1.
- * A constraint violation is an input error, anything else a system error. */
+ * A row the schema refuses (unique, primary or foreign key, not null,
+ * check) is an input error, anything else a system error. */
 int store_sqlite_error(struct store *st, struct err *err, const char *what);
 
 /* Copy text column col into dst (NUL-terminated, truncated to size). */
