@@ -32,6 +32,7 @@
  */
 #include "keys.h"
 
+#include "b64.h"
 #include "pii.h"
 #include "sm2.h"
 
@@ -677,14 +678,10 @@ static int parse_hex_kid(const char *s, size_t len, uint8_t kid[KID_LEN])
 static int parse_b64_pk(const json_t *v, uint8_t pk[TRUST_PK_MAX], size_t want)
 {
 	const char *s = json_string_value(v);
-	const char *end = NULL;
 	size_t n = 0, chars = (want * 4 + 2) / 3;
 
-	if (!s || json_string_length(v) != chars)
-		return -1;
-	if (sodium_base642bin(pk, TRUST_PK_MAX, s, chars, NULL, &n, &end,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n != want || end != s + chars)
+	if (!s || json_string_length(v) != chars ||
+	    b64_decode(s, chars, B64_URLSAFE, pk, TRUST_PK_MAX, &n) != 0 || n != want)
 		return -1;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "b64.h"
 #include "sm2.h"
 
 #define ENVELOPE_MAX (8u << 20)
@@ -87,9 +88,7 @@ static uint8_t *unb64url(const char *s, size_t max, size_t *n)
 	p = malloc(cap ? cap : 1);
 	if (!p)
 		return NULL;
-	if (sodium_base642bin(p, cap, s, slen, NULL, n, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    *n > max) {
+	if (b64_decode(s, slen, B64_URLSAFE, p, cap, n) != 0 || *n > max) {
 		free(p);
 		return NULL;
 	}
