@@ -16,6 +16,7 @@
 #include "certno.h"
 #include "cred.h"
 #include "date.h"
+#include "file.h"
 #include "issue.h"
 #include "keys.h"
 #include "ledger.h"
@@ -825,7 +826,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	struct ledger l;
 	struct ledger_event e;
 	struct err err;
-	unsigned char *data = NULL;
+	char *data = NULL;
 	const char *mime;
 	uint8_t hash[32];
 	char hex[65], masked[CERTNO_SIZE], object[16 + CERTNO_SIZE], detail[192];
@@ -838,16 +839,15 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	if (optind + 2 != argc)
 		return cli_usage(cli, "用法：opcert photo NUMBER FILE（JPEG 或 PNG，最大 2 MB）");
 	err_clear(&err);
-	if (render_file_load(argv[optind + 1], render_limits_photo.max_bytes, &data, &len, &err) <
-	        0 ||
-	    render_photo_check(data, len, &mime, &err) < 0) {
+	if (file_load(argv[optind + 1], render_limits_photo.max_bytes, &data, &len, &err) < 0 ||
+	    render_photo_check((const unsigned char *)data, len, &mime, &err) < 0) {
 		rc = cli_fail(cli, &err, argv[optind + 1]);
 		goto out;
 	}
 	rc = cli_open_store(cli, 0, &st);
 	if (rc)
 		goto out;
-	crypto_hash_sha256(hash, data, len);
+	crypto_hash_sha256(hash, (const unsigned char *)data, len);
 	sodium_bin2hex(hex, sizeof(hex), hash, 32);
 	if (store_begin(st, STORE_TXN_NORMAL, &err) < 0)
 		goto fail;
@@ -884,7 +884,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	snprintf(object, sizeof(object), "cert:%s", masked);
 	snprintf(detail, sizeof(detail), "{\"bytes\":%zu,\"mime\":\"%s\",\"sha256\":\"%s\"}", len,
 	         mime, hex);
-	if (store_photo_set(st, c.number, mime, data, len, hash, &err) < 0 ||
+	if (store_photo_set(st, c.number, mime, (const uint8_t *)data, len, hash, &err) < 0 ||
 	    ledger_open(&l, st, &err) < 0 || ledger_append(&l, &e, &c.ledger_index, &err) < 0 ||
 	    store_cert_update(st, &before, &c, NULL, &err) < 0 ||
 	    trail_append(st, NULL, e.time, "cert.photo", object, detail, &err) < 0 ||

@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "file.h"
 #include "issue.h"
 #include "keys.h"
 #include "ledger.h"
@@ -362,27 +363,6 @@ out:
 
 /* --- verify --- */
 
-/* A checkpoint file: small, read whole. */
-static int read_checkpoint_file(const char *path, char *buf, size_t cap, size_t *len,
-                                struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f)
-		return err_input(err, "无法打开检查点文件");
-	n = fread(buf, 1, cap, f);
-	if (ferror(f)) {
-		fclose(f);
-		return err_system(err, "读取检查点文件失败");
-	}
-	fclose(f);
-	if (n == cap)
-		return err_input(err, "检查点文件超过 %d 字节", NOTE_MAX);
-	*len = n;
-	return 0;
-}
-
 static void print_summary(const struct audit_report *r, double seconds)
 {
 	char h[TLOG_HASH_B64LEN + 1];
@@ -441,16 +421,9 @@ static int log_verify(int argc, char **argv, struct cli *cli)
 	memset(&r, 0, sizeof(r));
 	err_clear(&err);
 	if (against) {
-		cpbuf = malloc(NOTE_MAX + 1);
-		if (!cpbuf) {
-			err_system(&err, "内存不足");
-			return cli_fail(cli, &err, NULL);
-		}
-		if (read_checkpoint_file(against, cpbuf, NOTE_MAX + 1, &cplen, &err) < 0) {
-			rc = cli_fail(cli, &err, against);
-			free(cpbuf);
-			return rc;
-		}
+		/* A checkpoint is small: anything longer is not one. */
+		if (file_load(against, NOTE_MAX, &cpbuf, &cplen, &err) < 0)
+			return cli_fail(cli, &err, against);
 		o.against = cpbuf;
 		o.against_len = cplen;
 	}
