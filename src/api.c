@@ -109,11 +109,6 @@ struct thread_state {
 	int64_t prefixes_at;
 };
 
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static int64_t mono_seconds(void)
 {
 	struct timespec ts;
@@ -632,7 +627,7 @@ static int trust_refresh(struct api *a, struct thread_state *w, struct err *err)
 	struct trust_issuer *issuers = calloc(TRUST_MAX_ISSUERS, sizeof(*issuers));
 	struct trust_snap *s = calloc(1, sizeof(*s));
 	struct keys *ks;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	size_t n = 0;
 	int rc = -1;
 
@@ -683,7 +678,7 @@ out:
 static int trust_acquire(struct api *a, struct thread_state *w, struct trust_snap **out,
                          struct err *err)
 {
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc = 1;
 
 	*out = NULL;
@@ -858,7 +853,7 @@ int api_verify_credential(struct http_request *req)
 	o.official_host = host;
 	o.store = w->st;
 	o.status_max_age = SCAN_STATUS_MAX_AGE_DEFAULT;
-	o.now = now_seconds();
+	o.now = date_now_seconds();
 	o.today = w->v.today;
 	if (store_begin(w->st, STORE_TXN_READ, &err) < 0) {
 		rc = http_internal(req, &err);
@@ -942,7 +937,7 @@ static int status_make(struct api *a, struct thread_state *w, struct err *err)
 	uint8_t *sk = sodium_malloc(KEYS_SK_LEN), kid[KID_LEN];
 	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc = -1;
 
 	if (!sk)
@@ -979,7 +974,7 @@ int api_status_list(struct http_request *req)
 	struct api *a = req->api;
 	struct thread_state *w;
 	struct err err;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc = 1;
 
 	err_clear(&err);
@@ -1061,8 +1056,8 @@ static int checkpoint_current(struct api *a, struct thread_state *w, char *note,
 	ks = keys_now(a, err);
 	wr = ks ? writer(a, err) : NULL;
 	rc = ks ? -1 : err->kind == ERR_NONE ? 0 : -1;
-	if (wr && audit_checkpoint_create(wr, ks, origin, now_seconds(), &cp, note, NOTE_MAX + 1,
-	                                  err) == 0) {
+	if (wr && audit_checkpoint_create(wr, ks, origin, date_now_seconds(), &cp, note,
+	                                  NOTE_MAX + 1, err) == 0) {
 		a->checkpoint_made = now;
 		rc = 1;
 	}

@@ -141,7 +141,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	const char *sub, *dir, *backup_pass = NULL;
 	struct keys *ks = NULL;
 	struct err err;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = date_now_seconds();
 	char detail[128], hex[2 * KID_LEN + 1];
 	uint8_t kid[KID_LEN];
 	struct keys_options kopt = {0};
@@ -289,7 +289,7 @@ static int local_trust(struct cli *cli, struct store *st, struct keys *ks, struc
 	if (!issuers)
 		return EXIT_SYSTEM;
 	if ((st && store_issuer_list(st, issuers, TRUST_MAX_ISSUERS, &n, &err) < 0) ||
-	    keys_trust_list(ks, issuers, n, (int64_t)time(NULL), tl, &err) < 0)
+	    keys_trust_list(ks, issuers, n, date_now_seconds(), tl, &err) < 0)
 		rc = cli_fail(cli, &err, NULL);
 	free(issuers);
 	return rc;
@@ -325,7 +325,7 @@ int cmd_trust(int argc, char **argv, struct cli *cli)
 		goto out;
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
 	if (!ks || store_issuer_list(st, issuers, TRUST_MAX_ISSUERS, &n, &err) < 0 ||
-	    !(json = keys_trust_export(ks, issuers, n, (int64_t)time(NULL), &err))) {
+	    !(json = keys_trust_export(ks, issuers, n, date_now_seconds(), &err))) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
@@ -426,7 +426,7 @@ static int cred_issue(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
-	if (!ks || issue_credential(st, ks, argv[optind], (int64_t)time(NULL), &r, &err) < 0 ||
+	if (!ks || issue_credential(st, ks, argv[optind], date_now_seconds(), &r, &err) < 0 ||
 	    cred_qr_segments(host, r.payload, &seg, &err) < 0 ||
 	    render_qr_encode(seg.prefix, strlen(seg.prefix), seg.rest, strlen(seg.rest),
 	                     QR_MAX_VERSION, &qr, &err) < 0) {
@@ -761,7 +761,7 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 	vc.o.store = st;
 	vc.o.status = status_path ? &sl : NULL;
 	vc.o.status_max_age = max_age;
-	vc.o.now = (int64_t)time(NULL);
+	vc.o.now = date_now_seconds();
 	vc.o.today = cli->today;
 	if (image) {
 		size_t i;
@@ -874,7 +874,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	}
 	memset(&e, 0, sizeof(e));
 	e.kind = LEDGER_PHOTO;
-	e.time = (int64_t)time(NULL);
+	e.time = date_now_seconds();
 	e.number = c.number;
 	e.has_row = 1;
 	ledger_row_hash(&c, e.row_hash);
@@ -932,7 +932,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 		return rc;
 	sk = sodium_malloc(KEYS_SK_LEN);
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
-	if (!sk || !ks || issue_status_list(st, (int64_t)time(NULL), &sl, &count, &err) < 0 ||
+	if (!sk || !ks || issue_status_list(st, date_now_seconds(), &sl, &count, &err) < 0 ||
 	    keys_issuing_secret(ks, sk, kid, &alg, &err) < 0 ||
 	    statuslist_export(&sl, alg, sk, kid, &json, &err) < 0)
 		goto fail;
@@ -981,7 +981,7 @@ static int config_set_recorded(struct store *st, const char *key, const char *va
 		goto fail;
 	}
 	if (store_config_set(st, key, value, err) < 0 ||
-	    trail_append(st, NULL, (int64_t)time(NULL), "config.set", object, text, err) < 0 ||
+	    trail_append(st, NULL, date_now_seconds(), "config.set", object, text, err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	free(text);

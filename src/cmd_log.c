@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "date.h"
 #include "file.h"
 #include "issue.h"
 #include "keys.h"
@@ -123,7 +124,7 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	if (open_keys(cli, &ks, &err) < 0 ||
-	    issue_checkpoint_note(st, ks, (int64_t)time(NULL), note, NOTE_MAX + 1, &err) < 0) {
+	    issue_checkpoint_note(st, ks, date_now_seconds(), note, NOTE_MAX + 1, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
@@ -488,7 +489,7 @@ static int log_backfill(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	err_clear(&err);
-	if (lifecycle_backfill(st, (int64_t)time(NULL), &count, &err) < 0) {
+	if (lifecycle_backfill(st, date_now_seconds(), &count, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
