@@ -1,6 +1,6 @@
 /*
- * issue.c - see issue.h.  The secret key is copied into guarded memory
- * only for the signature and wiped right after.
+ * issue.c - see issue.h.  The claims are signed through a signer of the
+ * key store (keys.h): the issuing key's secret never comes here.
  */
 #include "issue.h"
 
@@ -80,16 +80,14 @@ static int assign_slot(struct store *st, const char *number, uint32_t *slot, str
 static int sign_claims(struct keys *ks, const struct cred_claims *claims, char **payload,
                        uint8_t kid[KID_LEN], struct err *err)
 {
-	uint8_t *sk = sodium_malloc(KEYS_SK_LEN);
-	enum sig_alg alg = ALG_NONE;
-	int rc = -1;
+	struct keys_signer *s = keys_signer_open(ks, KEYS_ISSUING, err);
+	int rc;
 
-	if (!sk)
-		return err_system(err, "内存不足");
-	if (keys_issuing_secret(ks, sk, kid, &alg, err) == 0)
-		rc = cred_encode(claims, alg, kid, sk, payload, err);
-	sodium_memzero(sk, KEYS_SK_LEN);
-	sodium_free(sk);
+	if (!s)
+		return -1;
+	memcpy(kid, keys_signer_info(s)->kid, KID_LEN);
+	rc = cred_sign(claims, s, payload, err);
+	keys_signer_close(s);
 	return rc;
 }
 

@@ -933,28 +933,26 @@ int api_verify_roster(struct http_request *req)
 static int status_make(struct api *a, struct thread_state *w, struct err *err)
 {
 	struct statuslist sl = {0};
+	struct keys_signer *signer = NULL;
 	struct keys *ks;
-	uint8_t *sk = sodium_malloc(KEYS_SK_LEN), kid[KID_LEN];
-	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
 	int64_t now = date_now_seconds();
 	int rc = -1;
 
-	if (!sk)
-		return err_system(err, "内存不足");
 	/* The same list as `opcert status export`: refused when a row or a
 	 * slot disagrees with the log. */
 	if (issue_status_list(w->st, now, &sl, NULL, err) < 0)
 		goto out;
+	/* The key store under sign_mu; the signer, once open, needs it no more. */
 	pthread_mutex_lock(&a->sign_mu);
 	ks = keys_now(a, err);
-	if (ks && keys_issuing_secret(ks, sk, kid, &alg, err) == 0)
+	if (ks && (signer = keys_signer_open(ks, KEYS_ISSUING, err)) != NULL)
 		rc = 1;
 	else if (!ks && err->kind == ERR_NONE)
 		rc = 0;
 	pthread_mutex_unlock(&a->sign_mu);
 	if (rc == 1) {
-		rc = statuslist_export(&sl, alg, sk, kid, &json, err) < 0 ? -1 : 1;
+		rc = statuslist_export(&sl, signer, &json, err) < 0 ? -1 : 1;
 		if (rc == 1) {
 			free(a->status_json);
 			a->status_json = json;
@@ -963,8 +961,7 @@ static int status_make(struct api *a, struct thread_state *w, struct err *err)
 		}
 	}
 out:
-	sodium_memzero(sk, KEYS_SK_LEN);
-	sodium_free(sk);
+	keys_signer_close(signer);
 	statuslist_release(&sl);
 	return rc;
 }

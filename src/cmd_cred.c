@@ -908,9 +908,8 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	struct statuslist sl = {0};
 	struct store *st = NULL;
 	struct keys *ks = NULL;
+	struct keys_signer *signer = NULL;
 	struct err err;
-	uint8_t *sk = NULL, kid[KID_LEN];
-	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
 	long count = 0;
 	int rc;
@@ -930,11 +929,10 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	rc = cli_open_store(cli, STORE_READONLY, &st);
 	if (rc)
 		return rc;
-	sk = sodium_malloc(KEYS_SK_LEN);
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
-	if (!sk || !ks || issue_status_list(st, date_now_seconds(), &sl, &count, &err) < 0 ||
-	    keys_issuing_secret(ks, sk, kid, &alg, &err) < 0 ||
-	    statuslist_export(&sl, alg, sk, kid, &json, &err) < 0)
+	if (!ks || issue_status_list(st, date_now_seconds(), &sl, &count, &err) < 0 ||
+	    !(signer = keys_signer_open(ks, KEYS_ISSUING, &err)) ||
+	    statuslist_export(&sl, signer, &json, &err) < 0)
 		goto fail;
 	rc = write_text_file(cli, argv[optind], json);
 	if (rc == 0 && strcmp(argv[optind], "-") != 0)
@@ -944,10 +942,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 fail:
 	rc = cli_fail(cli, &err, NULL);
 out:
-	if (sk) {
-		sodium_memzero(sk, KEYS_SK_LEN);
-		sodium_free(sk);
-	}
+	keys_signer_close(signer);
 	free(json);
 	statuslist_release(&sl);
 	keys_close(ks);
