@@ -27,6 +27,8 @@
 #include "store.h"
 #include "tlog.h"
 
+struct keys;
+
 enum ledger_kind {
 	LEDGER_IMPORT = 1,    /* a row imported */
 	LEDGER_UPDATE = 2,    /* a row replaced by import --update */
@@ -97,6 +99,23 @@ void ledger_root(const struct ledger *l, uint8_t out[32]);
  * audit.h: this check runs once per roster row and must stay cheap.
  */
 int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
+
+/* --- the log as a signed tree (ledger_tree.c) --- */
+
+/*
+ * Sign a checkpoint of the log as it stands and store it: the one way a
+ * checkpoint is made (`opcert log checkpoint`, every issuance, the server).
+ * In one write transaction the audit trail's head is first appended to the
+ * log when it moved since the last anchor (trail_anchor), so the signature
+ * covers it; then the checkpoint (C2SP tlog-checkpoint; origin: the
+ * official host + "/log", else "opcert.local/log") is signed with the log
+ * key of ks (its signer, keys.h) as a C2SP signed note under keys_log_name,
+ * checked against the log's public key, and stored.  note (cap bytes;
+ * NOTE_MAX + 1 always suffice) receives the note, NUL-terminated, and cp
+ * what it says; either may be NULL.
+ */
+int ledger_checkpoint_create(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
+                             struct tlog_checkpoint *cp, struct err *err);
 
 /*
  * The issuance event at log entry index, as the log (not the credential

@@ -235,8 +235,9 @@ static int body_valid(const char *body, size_t len, long *bad_line)
 	return 1;
 }
 
-int note_sign(const char *body, size_t body_len, const char *key_name,
-              const uint8_t sk[NOTE_SK_LEN], char *out, size_t cap, size_t *out_len, struct err *e)
+int note_sign_with(const char *body, size_t body_len, const char *key_name,
+                   const uint8_t pk[NOTE_PK_LEN], note_sign_fn sign, void *ctx, char *out,
+                   size_t cap, size_t *out_len, struct err *e)
 {
 	struct note_verifier v;
 	uint8_t blob[SIG_BLOB_LEN];
@@ -251,7 +252,7 @@ int note_sign(const char *body, size_t body_len, const char *key_name,
 		                 "待签名的正文无效：每行须非空、以换行结束，且为不含控制字符的 "
 		                 "UTF-8（第 %ld 行）",
 		                 bad);
-	if (note_verifier_init(&v, key_name, sk + 32, e) != 0)
+	if (note_verifier_init(&v, key_name, pk, e) != 0)
 		return -1;
 	need = body_len + 1 + SIG_PREFIX_LEN + v.name_len + 1 + SIG_B64_LEN + 1;
 	if (need > NOTE_MAX)
@@ -262,13 +263,29 @@ int note_sign(const char *body, size_t body_len, const char *key_name,
 	blob[1] = (uint8_t)(v.hash >> 16);
 	blob[2] = (uint8_t)(v.hash >> 8);
 	blob[3] = (uint8_t)v.hash;
-	if (crypto_sign_detached(blob + 4, NULL, (const uint8_t *)body, body_len, sk) != 0)
-		return err_system(e, "签名失败");
+	if (sign(ctx, (const uint8_t *)body, body_len, blob + 4, e) != 0)
+		return -1;
 	sodium_bin2base64(b64, sizeof(b64), blob, sizeof(blob), sodium_base64_VARIANT_ORIGINAL);
 	memcpy(out, body, body_len);
 	snprintf(out + body_len, cap - body_len, "\n" SIG_PREFIX "%s %s\n", v.name, b64);
 	*out_len = need;
 	return 0;
+}
+
+/* A note_sign_fn over a libsodium secret key in memory (ctx). */
+static int sign_with_sk(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[NOTE_SIG_LEN],
+                        struct err *e)
+{
+	if (crypto_sign_detached(sig, NULL, msg, len, ctx) != 0)
+		return err_system(e, "签名失败");
+	return 0;
+}
+
+int note_sign(const char *body, size_t body_len, const char *key_name,
+              const uint8_t sk[NOTE_SK_LEN], char *out, size_t cap, size_t *out_len, struct err *e)
+{
+	return note_sign_with(body, body_len, key_name, sk + 32, sign_with_sk, (void *)sk, out, cap,
+	                      out_len, e);
 }
 
 int note_open(const char *text, size_t len, const struct note_verifier *v, size_t *body_len,

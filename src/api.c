@@ -1033,10 +1033,8 @@ static int log_verifier(struct api *a, struct note_verifier *v, struct err *err)
 static int checkpoint_current(struct api *a, struct thread_state *w, char *note, struct err *err)
 {
 	uint8_t frontier[TLOG_FRONTIER_MAX_BYTES];
-	struct tlog_checkpoint cp;
 	struct store *wr;
 	struct keys *ks;
-	char origin[TLOG_ORIGIN_MAX + 1];
 	int64_t cp_size = -1, log_size = 0, now = mono_seconds();
 	size_t flen;
 	int have, rc;
@@ -1047,14 +1045,12 @@ static int checkpoint_current(struct api *a, struct thread_state *w, char *note,
 		return -1;
 	if (have && (log_size <= cp_size || now - a->checkpoint_made < CHECKPOINT_SECONDS))
 		return 1;
-	if (issue_log_origin(w->st, origin, sizeof(origin), err) < 0)
-		return -1;
 	pthread_mutex_lock(&a->sign_mu);
 	ks = keys_now(a, err);
 	wr = ks ? writer(a, err) : NULL;
 	rc = ks ? -1 : err->kind == ERR_NONE ? 0 : -1;
-	if (wr && audit_checkpoint_create(wr, ks, origin, date_now_seconds(), &cp, note,
-	                                  NOTE_MAX + 1, err) == 0) {
+	if (wr && ledger_checkpoint_create(wr, ks, date_now_seconds(), note, NOTE_MAX + 1, NULL,
+	                                   err) == 0) {
 		a->checkpoint_made = now;
 		rc = 1;
 	}

@@ -124,7 +124,8 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	if (open_keys(cli, &ks, &err) < 0 ||
-	    issue_checkpoint_note(st, ks, date_now_seconds(), note, NOTE_MAX + 1, &err) < 0) {
+	    ledger_checkpoint_create(st, ks, date_now_seconds(), note, NOTE_MAX + 1, NULL, &err) <
+	        0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
