@@ -28,6 +28,7 @@
 #include "tlog.h"
 
 struct keys;
+struct logcache;
 
 enum ledger_kind {
 	LEDGER_IMPORT = 1,    /* a row imported */
@@ -116,6 +117,36 @@ int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
  */
 int ledger_checkpoint_create(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
                              struct tlog_checkpoint *cp, struct err *err);
+
+/* The tree a proof is made in: the first size entries, whose root is root,
+ * as a signed checkpoint says (from_checkpoint = 1) or as the log's own
+ * stored state says (0; the messages name which). */
+struct ledger_tree {
+	uint64_t size;
+	uint8_t root[TLOG_HASH_LEN];
+	int from_checkpoint;
+};
+
+struct ledger_proof {
+	struct store_log_entry entry; /* the entry as stored (its data: the event) */
+	uint8_t leaf[TLOG_HASH_LEN];  /* its leaf hash, recomputed from its data */
+	struct tlog_proof proof;      /* RFC 9162, from the leaf up */
+};
+
+/*
+ * Inside the caller's read transaction: the inclusion proof of entry index
+ * in tree, the one proof of `opcert log prove` and the server's proof
+ * route.  The entry must lie in the tree (else an input error: "日志只有 N
+ * 条（第 0 至 N-1 条），没有第 M 条", or "日志是空的"), exist, and hash to its
+ * stored leaf hash; the stored leaves must make tree->root; the proof is
+ * verified against tree->root before it is returned.  Each of those
+ * failures is a system error naming the entry (run `opcert log verify`).
+ * cache: the server's proof cache (logcache.h), extended to tree->size and
+ * held against each new root once (a cache ahead of the tree, after the
+ * log was rolled back, starts again); NULL: one is made for this proof.
+ */
+int ledger_prove(struct store *st, struct logcache *cache, const struct ledger_tree *tree,
+                 uint64_t index, struct ledger_proof *out, struct err *err);
 
 /*
  * The issuance event at log entry index, as the log (not the credential

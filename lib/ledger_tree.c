@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "keys.h"
+#include "logcache.h"
 #include "note.h"
 #include "trail.h"
 
@@ -122,5 +123,83 @@ out:
 		store_rollback(st);
 	keys_signer_close(signer);
 	free(text);
+	return ret;
+}
+
+/* --- inclusion proofs --- */
+
+int ledger_prove(struct store *st, struct logcache *cache, const struct ledger_tree *tree,
+                 uint64_t index, struct ledger_proof *out, struct err *err)
+{
+	struct logcache *own = NULL, *c = cache;
+	uint8_t root[TLOG_HASH_LEN];
+	int rc, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (index >= tree->size) {
+		if (tree->size == 0)
+			return err_input(err, "日志是空的");
+		return err_input(
+		    err, "日志只有 %" PRIu64 " 条（第 0 至 %" PRIu64 " 条），没有第 %" PRIu64 " 条",
+		    tree->size, tree->size - 1, index);
+	}
+	rc = store_log_get(st, (int64_t)index, &out->entry, err);
+	if (rc <= 0) {
+		if (rc == 0)
+			err_system(err, "日志第 %" PRIu64 " 条不存在，请运行 opcert log verify",
+			           index);
+		return -1;
+	}
+	tlog_leaf_hash(out->entry.data, out->entry.len, out->leaf);
+	if (sodium_memcmp(out->leaf, out->entry.leaf, TLOG_HASH_LEN) != 0)
+		return err_system(
+		    err, "日志第 %" PRIu64 " 条的内容与其叶子哈希不符，请运行 opcert log verify",
+		    index);
+	if (!c) {
+		c = own = malloc(sizeof(*own));
+		if (!own)
+			return err_system(err, "内存不足");
+		logcache_init(own);
+	}
+	if (c->n > tree->size)
+		logcache_release(c); /* the log shrank: rolled back behind our back */
+	rc = logcache_extend(c, st, tree->size, err);
+	if (rc != 0) {
+		if (rc == 1)
+			err_system(err,
+			           "日志只有 %" PRIu64 " 条，少于%s记录的 %" PRIu64
+			           " 条，请运行 opcert log verify",
+			           c->n, tree->from_checkpoint ? "检查点" : "日志状态", tree->size);
+		goto out;
+	}
+	if (c->confirmed_size != tree->size ||
+	    sodium_memcmp(c->confirmed_root, tree->root, TLOG_HASH_LEN) != 0) {
+		if (logcache_root(c, root, err) < 0)
+			goto out;
+		if (sodium_memcmp(root, tree->root, TLOG_HASH_LEN) != 0) {
+			logcache_release(c);
+			err_system(
+			    err, "%s",
+			    tree->from_checkpoint
+			        ? "日志条目与签名的检查点不符，请运行 opcert log verify"
+			        : "日志的条目与日志状态记录的根哈希不符，请运行 opcert log verify");
+			goto out;
+		}
+		c->confirmed_size = tree->size;
+		memcpy(c->confirmed_root, tree->root, TLOG_HASH_LEN);
+	}
+	if (logcache_prove(c, st, index, &out->proof, err) < 0)
+		goto out;
+	/* Nothing is given out that the log's own verifier would refuse. */
+	if (!tlog_verify_inclusion(out->leaf, index, tree->size, &out->proof, tree->root)) {
+		err_system(err, "日志第 %" PRIu64 " 条的包含证明未通过自检", index);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (own) {
+		logcache_release(own);
+		free(own);
+	}
 	return ret;
 }

@@ -96,8 +96,7 @@ struct api {
 
 	pthread_mutex_t log_mu;
 	int64_t checkpoint_made;
-	struct logcache cache;
-	int64_t cache_root_size; /* the size whose root was held against a checkpoint, -1 none */
+	struct logcache cache; /* for ledger_prove */
 
 	struct pages *pages; /* the pages, assembled at start (pages.h); NULL without a web root */
 };
@@ -305,7 +304,6 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 		return NULL;
 	}
 	a->cfg = *cfg;
-	a->cache_root_size = -1;
 	logcache_init(&a->cache);
 	/* Every page put into its frame now: a malformed one stops the start. */
 	if (cfg->web_root && pages_load(cfg->web_root, &a->pages, err) < 0) {
@@ -1125,16 +1123,15 @@ int api_log_proof(struct http_request *req)
 	struct api *a = req->api;
 	struct note_verifier v;
 	struct tlog_checkpoint cp;
-	struct store_log_entry *e = NULL;
-	struct tlog_proof *proof = NULL;
+	struct ledger_tree tree;
+	struct ledger_proof *p = NULL;
 	struct thread_state *w;
 	struct err err;
-	uint8_t leaf[TLOG_HASH_LEN], root[TLOG_HASH_LEN];
 	const char *arg;
 	char *note;
 	uint64_t m;
 	size_t len;
-	int rc, in_txn = 0;
+	int rc;
 
 	arg = http_arg(req, "entry", &len);
 	if (!arg)
@@ -1150,9 +1147,8 @@ int api_log_proof(struct http_request *req)
 	if (rc <= 0)
 		return rc == 0 ? keys_unavailable(req) : http_internal(req, &err);
 	note = arena_alloc(&req->arena, NOTE_MAX + 1);
-	e = arena_alloc(&req->arena, sizeof(*e));
-	proof = arena_alloc(&req->arena, sizeof(*proof));
-	if (!note || !e || !proof)
+	p = arena_alloc(&req->arena, sizeof(*p));
+	if (!note || !p)
 		return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
 
 	pthread_mutex_lock(&a->log_mu);
@@ -1164,71 +1160,24 @@ int api_log_proof(struct http_request *req)
 	/* The proof is against the newest signed checkpoint: a stored one that
 	 * does not verify was not made by this server. */
 	if (tlog_checkpoint_open(note, strlen(note), &v, &cp, &err) < 0) {
-		err.kind = ERR_SYSTEM;
-		goto fail;
-	}
-	if (m >= cp.size) {
 		pthread_mutex_unlock(&a->log_mu);
-		if (cp.size == 0)
-			return http_error(req, HTTP_NOT_FOUND, "no_such_entry", "日志是空的");
-		return http_error(req, HTTP_NOT_FOUND, "no_such_entry",
-		                  "日志只有 %" PRIu64 " 条（第 0 至 %" PRIu64
-		                  " 条），没有第 %" PRIu64 " 条",
-		                  cp.size, cp.size - 1, m);
-	}
-	if (store_begin(w->st, STORE_TXN_READ, &err) < 0)
-		goto fail;
-	in_txn = 1;
-	if (a->cache.n > cp.size) {
-		/* The log shrank: the database was rolled back behind the server. */
-		logcache_release(&a->cache);
-		a->cache_root_size = -1;
-	}
-	if (logcache_extend(&a->cache, w->st, cp.size, &err) < 0)
-		goto fail;
-	if (a->cache_root_size != (int64_t)cp.size) {
-		if (logcache_root(&a->cache, root, &err) < 0)
-			goto fail;
-		if (sodium_memcmp(root, cp.root, TLOG_HASH_LEN) != 0) {
-			logcache_release(&a->cache);
-			a->cache_root_size = -1;
-			err_system(&err, "日志条目与签名的检查点不符，请运行 opcert log verify");
-			goto fail;
-		}
-		a->cache_root_size = (int64_t)cp.size;
-	}
-	rc = store_log_get(w->st, (int64_t)m, e, &err);
-	if (rc <= 0) {
-		if (rc == 0)
-			err_system(&err, "日志第 %" PRIu64 " 条不存在，请运行 opcert log verify",
-			           m);
-		goto fail;
-	}
-	tlog_leaf_hash(e->data, e->len, leaf);
-	if (sodium_memcmp(leaf, e->leaf, TLOG_HASH_LEN) != 0) {
-		err_system(&err,
-		           "日志第 %" PRIu64 " 条的内容与其叶子哈希不符，请运行 opcert log verify",
-		           m);
-		goto fail;
-	}
-	if (logcache_prove(&a->cache, w->st, m, proof, &err) < 0)
-		goto fail;
-	store_rollback(w->st);
-	in_txn = 0;
-	pthread_mutex_unlock(&a->log_mu);
-	/* Nothing leaves the server that the log's own verifier would refuse. */
-	if (!tlog_verify_inclusion(leaf, m, cp.size, proof, cp.root)) {
-		err_system(&err, "日志第 %" PRIu64 " 条的包含证明未通过自检", m);
+		err.kind = ERR_SYSTEM;
 		return http_internal(req, &err);
 	}
-	http_json(req, HTTP_OK, proof_object(m, &cp, leaf, proof, note));
+	tree.size = cp.size;
+	memcpy(tree.root, cp.root, TLOG_HASH_LEN);
+	tree.from_checkpoint = 1;
+	rc = store_begin(w->st, STORE_TXN_READ, &err);
+	if (rc == 0) {
+		rc = ledger_prove(w->st, &a->cache, &tree, m, p, &err);
+		store_rollback(w->st);
+	}
+	pthread_mutex_unlock(&a->log_mu);
+	if (rc < 0) /* input: the entry lies beyond the checkpoint */
+		return http_fail(req, HTTP_NOT_FOUND, "no_such_entry", &err);
+	http_json(req, HTTP_OK, proof_object(m, &cp, p->leaf, &p->proof, note));
 	req->reply.cache_control = CACHE_PUBLIC_MINUTE;
 	return 0;
-fail:
-	if (in_txn)
-		store_rollback(w->st);
-	pthread_mutex_unlock(&a->log_mu);
-	return http_internal(req, &err);
 }
 
 /* ------------------------------------------------------------------ */
