@@ -58,7 +58,7 @@ int ledger_checkpoint_create(struct store *st, struct keys *ks, int64_t now, cha
 	struct ledger ledger;
 	struct err perr;
 	char origin[256 + 8], body[NOTE_MAX + 1], *text = NULL;
-	size_t blen, tlen;
+	size_t olen, blen, tlen;
 	int in_txn = 0, ret = -1;
 
 	if (out)
@@ -83,7 +83,8 @@ int ledger_checkpoint_create(struct store *st, struct keys *ks, int64_t now, cha
 	in_txn = 1;
 	if (log_origin(st, origin, sizeof(origin), err) < 0)
 		goto out;
-	if (strlen(origin) > TLOG_ORIGIN_MAX || !tlog_origin_valid(origin, strlen(origin))) {
+	olen = strlen(origin);
+	if (olen > TLOG_ORIGIN_MAX || !tlog_origin_valid(origin, olen)) {
 		err_input(err, "日志来源名称“%.*s”无效", 64, origin);
 		goto out;
 	}
@@ -94,7 +95,7 @@ int ledger_checkpoint_create(struct store *st, struct keys *ks, int64_t now, cha
 	if (trail_anchor(st, &ledger, now, err) < 0 || ledger_save(&ledger, err) < 0)
 		goto out;
 	memset(&cp, 0, sizeof(cp));
-	snprintf(cp.origin, sizeof(cp.origin), "%s", origin);
+	memcpy(cp.origin, origin, olen + 1);
 	cp.size = (uint64_t)ledger_size(&ledger);
 	ledger_root(&ledger, cp.root);
 	if (tlog_checkpoint_body(&cp, body, sizeof(body), &blen, err) < 0 ||
