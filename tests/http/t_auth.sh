@@ -1,10 +1,12 @@
 # t_auth.sh - accounts over HTTP against a real `opcert serve`: signing in
-# and out, wrong passwords, the per-account lock and the per-client sign-in
-# limit (429 with Retry-After), forged, ended and idle sessions, the cookie's
-# flags (Secure over TLS), CSRF (a cookie without the token is refused, an
-# API token needs none), signing in from another site, the one-time password
-# gate, account administration, and that no password, one-time password or
-# token appears in any output of the server or in the database files.
+# and out, wrong passwords, the per-account lock (which an account, a
+# disabled account and a login that names none answer alike, failure by
+# failure) and the per-client sign-in limit (429 with Retry-After), forged,
+# ended and idle sessions, the cookie's flags (Secure over TLS), CSRF (a
+# cookie without the token is refused, an API token needs none), signing in
+# from another site, the one-time password gate, account administration, and
+# that no password, one-time password or token appears in any output of the
+# server or in the database files.
 # Then the authorisation matrix: tests/http/matrix.tsv gives, for every route
 # of src/routes.c, every role's answer (own and other scope for scoped
 # routes); each is requested, and a route of the table missing from the
@@ -145,6 +147,8 @@ ROLES="public city_admin city_officer district_officer company_user training_use
 PW=Matrix-pass-2026-xyz
 secret "$PW"
 printf '%s\n' "$PW" >"$T/pw"
+# A login that names no account may be a password typed in the wrong field.
+secret nobody.lockme
 
 # add_user LOGIN ROLE [SCOPE OPTIONS]: with the password $PW.
 add_user() {
@@ -164,6 +168,10 @@ add_user m.target district_officer --district "$OTHER"
 add_user m.admin2 city_admin
 add_user m.lockme city_officer
 add_user m.nanming district_officer --district "$OTHER"
+add_user m.lockreal city_officer
+add_user m.lockoff city_officer
+opcert user disable m.lockoff --db "$DB"
+check_rc 0 "user disable m.lockoff"
 
 # ---------------------------------------------------------------------------
 # The main server: no sign-in limit (the per-account lock is tested alone)
@@ -231,6 +239,40 @@ sign_in m.lockme "$PW"
 check_error 429 account_locked "lock: even the right password waits"
 sign_in m.auditor "$PW"
 check_status 200 "lock: other accounts are not affected"
+
+# --- the lock does not tell which logins exist ---
+
+# answer_shape: the last answer as the client sees it, but for what
+# depends on the clock (the date, and the seconds left of a lock, which
+# only must be there).
+answer_shape() {
+	printf '%s\n' "$STATUS"
+	tr -d '\r' <"$T/h" | grep -v -i -e '^date:' -e '^retry-after:' -e '^content-length:'
+	tr -d '\r' <"$T/h" | grep -i '^retry-after: [1-9][0-9]*$' | sed 's/:.*/: N/'
+	sed 's/请 [1-9][0-9]* 秒后/请 N 秒后/' "$T/b"
+}
+# Six wrong passwords in a row for an account, for a disabled account and
+# for a login that names none: the same answers, locked from the fifth on.
+for _l in m.lockreal m.lockoff nobody.lockme; do
+	: >"$T/lockseq.$_l"
+done
+for _i in 1 2 3 4 5 6; do
+	for _l in m.lockreal m.lockoff nobody.lockme; do
+		sign_in "$_l" "wrong-pass-$_i"
+		answer_shape >"$T/shape.$_l.$_i"
+		printf '%s ' "$STATUS" >>"$T/lockseq.$_l"
+	done
+	check "lock, failure $_i: an unknown login answers as an account does" \
+		cmp -s "$T/shape.m.lockreal.$_i" "$T/shape.nobody.lockme.$_i"
+	check "lock, failure $_i: a disabled account answers as an enabled one does" \
+		cmp -s "$T/shape.m.lockreal.$_i" "$T/shape.m.lockoff.$_i"
+done
+for _l in m.lockreal m.lockoff nobody.lockme; do
+	check_eq "$(cat "$T/lockseq.$_l")" "401 401 401 401 429 429 " "lock: the statuses for $_l"
+done
+check_eq "$(jb .error.code)" account_locked "lock: an unknown login is locked too"
+sign_in nobody.lockme2 "$PW"
+check_error 401 bad_credentials "lock: another unknown login is not affected"
 
 # --- forged, ended and disabled sessions ---
 
@@ -491,7 +533,8 @@ matrix_request() {
 	GET/api/v1/log/proof) _path="/api/v1/log/proof?entry=0" ;;
 	POST/api/v1/verify/credential) set -- -H 'Content-Type: application/json' --data-binary '{}' ;;
 	POST/api/v1/verify/roster) set -- -H 'Content-Type: text/csv' --data-binary "@$ROSTER" ;;
-	POST/api/v1/session) set -- -H 'Content-Type: application/json' --data-binary '{"login":"nobody.here","password":"x"}' ;;
+	# (a login of its own each time: an unknown one locks like an account)
+	POST/api/v1/session) set -- -H 'Content-Type: application/json' --data-binary "{\"login\":\"nobody.m$NEWN\",\"password\":\"x\"}" ;;
 	POST/api/v1/password) set -- -H 'Content-Type: application/json' --data-binary "{\"old_password\":\"not-it\",\"new_password\":\"$NEWPW\"}" ;;
 	POST/api/v1/accounts)
 		set -- -H 'Content-Type: application/json' --data-binary "{\"login\":\"m.new$NEWN\",\"role\":\"auditor\"}"
