@@ -57,6 +57,13 @@ static const char sql_vouched[] =
     " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
     " WHERE w.number = ?1 AND w.removed_at IS NULL AND " RUNNING
     " AND (?2 = 0 OR p.district = ?2) AND (?3 = 0 OR p.builder = ?3) LIMIT 1";
+/* A project whose workers' records its companies still read: any but a
+ * closed one (a completed project keeps its list of workers). */
+static const char sql_serves[] =
+    "SELECT 1 FROM project_worker w JOIN project p ON p.id = w.project"
+    " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
+    " WHERE w.number = ?1 AND w.removed_at IS NULL AND p.state <> 'closed'"
+    " AND (p.builder = ?2 OR p.supervisor = ?2) LIMIT 1";
 static const char sql_elsewhere[] =
     "SELECT w.project FROM project_worker w JOIN project p ON p.id = w.project"
     " WHERE w.number = ?1 AND w.project <> ?2 AND w.removed_at IS NULL AND " RUNNING
@@ -240,6 +247,16 @@ static int sq_vouched(struct store *st, const char *number, int64_t district, in
 	return step_one(st, q, NULL, err);
 }
 
+static int sq_serves(struct store *st, const char *number, int64_t company, struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_serves, err);
+
+	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 2, company);
+	return step_one(st, q, NULL, err);
+}
+
 static int sq_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
                         struct err *err)
 {
@@ -258,5 +275,6 @@ const struct store_worker_backend store_sqlite_worker = {
     .remove = sq_remove,
     .each = sq_each,
     .vouched = sq_vouched,
+    .serves = sq_serves,
     .elsewhere = sq_elsewhere,
 };

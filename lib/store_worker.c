@@ -37,6 +37,11 @@ int store_worker_vouched(struct store *st, const char *number, int64_t district,
 	return st->backend->worker->vouched(st, number, district, builder, err);
 }
 
+int store_worker_serves(struct store *st, const char *number, int64_t company, struct err *err)
+{
+	return st->backend->worker->serves(st, number, company, err);
+}
+
 int store_worker_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
                            struct err *err)
 {

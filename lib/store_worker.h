@@ -41,6 +41,12 @@ struct store_worker_backend {
 	 */
 	int (*vouched)(struct store *st, const char *number, int64_t district, int64_t builder,
 	               struct err *err);
+	/*
+	 * Whether the holder of certificate `number` works for `company`: an
+	 * active registration that presented the register's ID number, on a
+	 * project that is not closed, built or supervised by it.  1 yes, 0 no.
+	 */
+	int (*serves)(struct store *st, const char *number, int64_t company, struct err *err);
 	/* An active registration of `number` on a running project other than
 	 * `project`: 1 and that project's id in *other, 0 none. */
 	int (*elsewhere)(struct store *st, const char *number, int64_t project, int64_t *other,
@@ -56,6 +62,7 @@ int store_worker_each(struct store *st, int64_t project, int include_removed, wo
                       void *arg, struct err *err);
 int store_worker_vouched(struct store *st, const char *number, int64_t district, int64_t builder,
                          struct err *err);
+int store_worker_serves(struct store *st, const char *number, int64_t company, struct err *err);
 int store_worker_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
                            struct err *err);
 

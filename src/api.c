@@ -100,6 +100,8 @@ struct api {
 	int64_t cache_root_size; /* the size whose root was held against a checkpoint, -1 none */
 
 	struct pages *pages; /* the pages, assembled at start (pages.h); NULL without a web root */
+
+	struct account_unknown *unknown; /* failed sign-ins of logins that name no account */
 };
 
 /* One thread's database connection and verifier. */
@@ -351,7 +353,18 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 	} else {
 		snprintf(a->keys_why, sizeof(a->keys_why), "%s", keys_err->msg);
 	}
+	a->unknown = account_unknown_new(ACCOUNT_UNKNOWN_CAPACITY);
+	if (!a->unknown) {
+		err_system(err, "内存不足");
+		api_free(a);
+		return NULL;
+	}
 	return a;
+}
+
+struct account_unknown *api_unknown_logins(struct api *a)
+{
+	return a->unknown;
 }
 
 static void trust_release(struct api *a, struct trust_snap *s)
@@ -384,6 +397,7 @@ void api_free(struct api *a)
 	store_close(a->writer);
 	pii_key_free(a->pii);
 	pages_free(a->pages);
+	account_unknown_free(a->unknown);
 	pthread_mutex_destroy(&a->sign_mu);
 	pthread_mutex_destroy(&a->trust_mu);
 	pthread_mutex_destroy(&a->status_mu);
