@@ -24,38 +24,6 @@
 
 /* ---- kinds and states -------------------------------------------------- */
 
-static const char *const kind_codes[ORG_KIND_COUNT] = {
-    [ORG_CITY] = "city",       [ORG_OFFICE] = "office",         [ORG_DISTRICT] = "district",
-    [ORG_BUILDER] = "builder", [ORG_SUPERVISOR] = "supervisor", [ORG_INSTITUTION] = "institution",
-};
-
-static const char *const kind_labels[ORG_KIND_COUNT] = {
-    [ORG_CITY] = "市住建局",
-    [ORG_OFFICE] = "市住建局处室",
-    [ORG_DISTRICT] = "区（市、县）住建局",
-    [ORG_BUILDER] = "施工单位",
-    [ORG_SUPERVISOR] = "监理单位",
-    [ORG_INSTITUTION] = "培训机构",
-};
-
-const char *org_kind_code(enum org_kind k)
-{
-	return (unsigned)k < ORG_KIND_COUNT ? kind_codes[k] : "";
-}
-
-const char *org_kind_label(enum org_kind k)
-{
-	return (unsigned)k < ORG_KIND_COUNT ? kind_labels[k] : "";
-}
-
-int org_kind_from_code(const char *code)
-{
-	for (int k = 0; k < ORG_KIND_COUNT; k++)
-		if (strcmp(code, kind_codes[k]) == 0)
-			return k;
-	return -1;
-}
-
 static int equals(const char *s, size_t len, const char *word)
 {
 	return strlen(word) == len && memcmp(s, word, len) == 0;
@@ -107,27 +75,6 @@ int org_company_kind_parse(const char *s, size_t len)
 	return -1;
 }
 
-static const char *const state_codes[PROJECT_STATE_COUNT] = {
-    [PROJECT_PLANNED] = "planned",     [PROJECT_ACTIVE] = "active",
-    [PROJECT_SUSPENDED] = "suspended", [PROJECT_COMPLETED] = "completed",
-    [PROJECT_CLOSED] = "closed",
-};
-
-static const char *const state_labels[PROJECT_STATE_COUNT] = {
-    [PROJECT_PLANNED] = "未开工", [PROJECT_ACTIVE] = "在建",   [PROJECT_SUSPENDED] = "停工",
-    [PROJECT_COMPLETED] = "竣工", [PROJECT_CLOSED] = "已关闭",
-};
-
-const char *project_state_code(enum project_state s)
-{
-	return (unsigned)s < PROJECT_STATE_COUNT ? state_codes[s] : "";
-}
-
-const char *project_state_label(enum project_state s)
-{
-	return (unsigned)s < PROJECT_STATE_COUNT ? state_labels[s] : "";
-}
-
 int project_state_parse(const char *s, size_t len)
 {
 	static const char *const extra_active[] = {"已开工", "施工中", NULL};
@@ -136,7 +83,8 @@ int project_state_parse(const char *s, size_t len)
 
 	trim(&s, &len);
 	for (int i = 0; i < PROJECT_STATE_COUNT; i++)
-		if (equals(s, len, state_codes[i]) || equals(s, len, state_labels[i]))
+		if (equals(s, len, project_state_code((enum project_state)i)) ||
+		    equals(s, len, project_state_label((enum project_state)i)))
 			return i;
 	if (equals_any(s, len, extra_active))
 		return PROJECT_ACTIVE;
