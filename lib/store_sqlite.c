@@ -193,76 +193,25 @@ static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_CHECKPOINT_LATEST] = "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1",
 };
 
-#define EXTRA_STMT_MAX 96
-
-struct sqlite_store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[ST_COUNT_ALL];
-	/* Statements of the area files, prepared on first use (store_sqlite_prepare). */
-	const char *extra_sql[EXTRA_STMT_MAX];
-	sqlite3_stmt *extra[EXTRA_STMT_MAX];
-	size_t nextra;
-	int in_txn;
-	int bulk;
-};
-
-static struct sqlite_store *impl(struct store *st)
+/* A register statement.  All of them are prepared when the store is
+ * opened (the first entries of the connection's cache), so this finds one
+ * and cannot fail. */
+static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
 {
-	return st->impl;
+	struct err ignored;
+
+	return store_sqlite_prepare(st, stmt_sql[id], &ignored);
 }
 
-static int db_error(struct err *err, sqlite3 *db, const char *what)
-{
-	int rc = sqlite3_errcode(db);
-
-	if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
-		return err_input(err, "%s: 不是有效的数据库文件（%s）", what, sqlite3_errmsg(db));
-	return err_system(err, "%s: %s", what, sqlite3_errmsg(db));
-}
-
-static int exec(sqlite3 *db, const char *sql, struct err *err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int kind_input = sqlite3_errcode(db) == SQLITE_NOTADB;
-
-		if (kind_input)
-			err_input(err, "不是有效的数据库文件（%s）", msg ? msg : "?");
-		else
-			err_system(err, "数据库错误: %s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int pragma_int(sqlite3 *db, const char *sql, int *out, struct err *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_error(err, db, "读取数据库");
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return db_error(err, db, "读取数据库");
-	}
-	*out = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return 0;
-}
-
-static int migrate(sqlite3 *db, int readonly, struct err *err)
+static int migrate(struct store *st, int readonly, struct err *err)
 {
 	int version, appid, tables;
 	char sql[64];
 	size_t i;
 
-	if (pragma_int(db, "PRAGMA user_version", &version, err) < 0 ||
-	    pragma_int(db, "PRAGMA application_id", &appid, err) < 0 ||
-	    pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables, err) < 0)
+	if (store_sqlite_int(st, "PRAGMA user_version", &version, err) < 0 ||
+	    store_sqlite_int(st, "PRAGMA application_id", &appid, err) < 0 ||
+	    store_sqlite_int(st, "SELECT count(*) FROM sqlite_schema", &tables, err) < 0)
 		return -1;
 	if (appid != OPCERT_APPLICATION_ID && (appid != 0 || tables != 0))
 		return err_input(err, "这不是 opcert 数据库（文件中已有其他数据）");
@@ -273,38 +222,22 @@ static int migrate(sqlite3 *db, int readonly, struct err *err)
 		return 0;
 	if (readonly)
 		return err_input(err, "数据库需要升级，请先运行 opcert init");
-	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+	if (store_sqlite_exec(st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	for (i = (size_t)version; i < NMIGRATIONS; i++) {
-		if (exec(db, migrations[i], err) < 0)
+		if (store_sqlite_exec(st, migrations[i], err) < 0)
 			goto fail;
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", (int)NMIGRATIONS);
-	if (exec(db, sql, err) < 0)
+	if (store_sqlite_exec(st, sql, err) < 0)
 		goto fail;
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", OPCERT_APPLICATION_ID);
-	if (exec(db, sql, err) < 0)
+	if (store_sqlite_exec(st, sql, err) < 0)
 		goto fail;
-	return exec(db, "COMMIT", err);
+	return store_sqlite_exec(st, "COMMIT", err);
 fail:
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(store_sqlite_db(st), "ROLLBACK", NULL, NULL, NULL);
 	return -1;
-}
-
-static void sq_close(struct store *st)
-{
-	struct sqlite_store *s = impl(st);
-	int i;
-
-	if (!s)
-		return;
-	for (i = 0; i < ST_COUNT_ALL; i++)
-		sqlite3_finalize(s->stmt[i]);
-	for (i = 0; i < (int)s->nextra; i++)
-		sqlite3_finalize(s->extra[i]);
-	sqlite3_close(s->db);
-	free(s);
-	st->impl = NULL;
 }
 
 /* The page cache of a server's reader connection (one a thread), in KiB. */
@@ -312,191 +245,33 @@ static void sq_close(struct store *st)
 
 static int sq_open(struct store *st, const char *path, int flags, struct err *err)
 {
-	struct sqlite_store *s;
-	struct stat sb;
-	int oflags, i, readonly = (flags & STORE_READONLY) != 0;
+	int i, readonly = (flags & STORE_READONLY) != 0;
 
-	if (!(flags & STORE_CREATE) && stat(path, &sb) != 0)
-		return err_input(err, "数据库文件不存在：%s（请先运行 opcert init）", path);
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return err_system(err, "内存不足");
-	st->impl = s;
-	oflags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-	         ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		if (s->db)
-			err_system(err, "无法打开数据库 %s: %s", path, sqlite3_errmsg(s->db));
-		else
-			err_system(err, "无法打开数据库 %s", path);
-		goto fail;
-	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 5000);
-	if (exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err) < 0)
-		goto fail;
-	if (migrate(s->db, readonly, err) < 0)
+	if (store_sqlite_connect(st, path, flags, err) < 0)
+		return -1;
+	if (migrate(st, readonly, err) < 0)
 		goto fail;
 	/* Only now that the file is known to be ours: never change another's. */
-	if (!readonly && exec(s->db, "PRAGMA journal_mode = WAL", err) < 0)
+	if (!readonly && store_sqlite_exec(st, "PRAGMA journal_mode = WAL", err) < 0)
 		goto fail;
 	/* A server's readers look up rows all over the file: a page cache
 	 * larger than the default 2 MB keeps the index and table pages of the
 	 * rows asked for often, instead of reading them again from the OS. */
-	if ((flags & STORE_SERVING) && exec(s->db, SERVING_CACHE_PRAGMA, err) < 0)
+	if ((flags & STORE_SERVING) && store_sqlite_exec(st, SERVING_CACHE_PRAGMA, err) < 0)
 		goto fail;
-	for (i = 0; i < ST_COUNT_ALL; i++) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-		                       &s->stmt[i], NULL) != SQLITE_OK) {
-			db_error(err, s->db, "准备数据库语句");
+	for (i = 0; i < ST_COUNT_ALL; i++)
+		if (!store_sqlite_prepare(st, stmt_sql[i], err))
 			goto fail;
-		}
-	}
 	return 0;
 fail:
-	sq_close(st);
+	store_sqlite_disconnect(st);
 	return -1;
 }
 
-static const char sql_begin[] = "BEGIN";
-static const char sql_rollback[] = "ROLLBACK";
-
-/* Run a cached statement without results (BEGIN, ROLLBACK). */
-static int run_cached(struct store *st, const char *sql, struct err *err)
+static void sq_close(struct store *st)
 {
-	sqlite3_stmt *q = store_sqlite_prepare(st, sql, err);
-	int rc;
-
-	if (!q)
-		return -1;
-	rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return db_error(err, impl(st)->db, "数据库事务");
-	return 0;
+	store_sqlite_disconnect(st);
 }
-
-static int sq_begin(struct store *st, enum store_txn kind, struct err *err)
-{
-	struct sqlite_store *s = impl(st);
-
-	if (kind == STORE_TXN_BULK) {
-		/* A large import touches index pages all over the file; a big
-		 * page cache keeps them from being written out and re-read. */
-		if (exec(s->db, "PRAGMA cache_size = -262144", err) < 0)
-			return -1;
-		s->bulk = 1;
-	}
-	if (kind == STORE_TXN_READ) {
-		/* Read transactions are many and short (a server's look-ups):
-		 * their statements are prepared once, not parsed every time. */
-		if (run_cached(st, sql_begin, err) < 0)
-			return -1;
-		s->in_txn = 2;
-		return 0;
-	}
-	if (exec(s->db, "BEGIN IMMEDIATE", err) < 0)
-		return -1;
-	s->in_txn = 1;
-	return 0;
-}
-
-static void end_bulk(struct sqlite_store *s)
-{
-	if (s->bulk) {
-		sqlite3_exec(s->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
-		s->bulk = 0;
-	}
-}
-
-static int sq_commit(struct store *st, struct err *err)
-{
-	struct sqlite_store *s = impl(st);
-	int rc = exec(s->db, "COMMIT", err);
-
-	s->in_txn = 0;
-	end_bulk(s);
-	return rc;
-}
-
-static void sq_rollback(struct store *st)
-{
-	struct sqlite_store *s = impl(st);
-
-	struct err ignored;
-
-	if (s->in_txn == 2)
-		run_cached(st, sql_rollback, &ignored);
-	else if (s->in_txn)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->in_txn = 0;
-	end_bulk(s);
-}
-
-static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size);
-
-sqlite3 *store_sqlite_db(struct store *st)
-{
-	return impl(st)->db;
-}
-
-sqlite3_stmt *store_sqlite_prepare(struct store *st, const char *sql, struct err *err)
-{
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q;
-	size_t i;
-
-	for (i = 0; i < s->nextra; i++) {
-		if (s->extra_sql[i] == sql) {
-			sqlite3_reset(s->extra[i]);
-			sqlite3_clear_bindings(s->extra[i]);
-			return s->extra[i];
-		}
-	}
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
-		db_error(err, s->db, "准备数据库语句");
-		return NULL;
-	}
-	if (s->nextra == EXTRA_STMT_MAX) {
-		/* More statements than the cache holds: a programming error,
-		 * reported rather than leaked. */
-		sqlite3_finalize(q);
-		err_system(err, "数据库语句缓存已满");
-		return NULL;
-	}
-	s->extra_sql[s->nextra] = sql;
-	s->extra[s->nextra++] = q;
-	return q;
-}
-
-int store_sqlite_error(struct store *st, struct err *err, const char *what)
-{
-	sqlite3 *db = impl(st)->db;
-
-	if ((sqlite3_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-		return err_input(err, "%s: %s", what, sqlite3_errmsg(db));
-	return db_error(err, db, what);
-}
-
-void store_sqlite_text(sqlite3_stmt *q, int col, char *dst, size_t size)
-{
-	copy_column(q, col, dst, size);
-}
-
-static void copy_column(sqlite3_stmt *q, int col, char *dst, size_t size)
-{
-	const unsigned char *p = sqlite3_column_text(q, col);
-	size_t n = (size_t)sqlite3_column_bytes(q, col);
-
-	if (!p)
-		n = 0;
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, p, n);
-	dst[n] = '\0';
-}
-
 /* ---- personal data ---- */
 
 #define PII_FORMAT_KEY "pii-format"
@@ -542,7 +317,7 @@ int store_sqlite_read_number(struct store *st, sqlite3_stmt *q, int col, char *d
 	const struct pii_key *k;
 
 	if (!pii_number_sealed(p, n)) {
-		copy_column(q, col, dst, size);
+		store_sqlite_text(q, col, dst, size);
 		return 0;
 	}
 	k = store_sqlite_key(st, err);
@@ -563,7 +338,7 @@ static int read_cert(struct store *st, sqlite3_stmt *q, struct cert *c, struct e
 	if (!k || store_sqlite_read_number(st, q, 12, c->number, sizeof(c->number), err) < 0)
 		return -1;
 	c->system = (enum cert_system)sqlite3_column_int(q, 0);
-	copy_column(q, 1, c->name, sizeof(c->name));
+	store_sqlite_text(q, 1, c->name, sizeof(c->name));
 	c->gender = (enum gender)sqlite3_column_int(q, 2);
 	if (pii_open(k, sqlite3_column_blob(q, 3), (size_t)sqlite3_column_bytes(q, 3),
 	             c->id_number) < 0) {
@@ -575,14 +350,14 @@ static int read_cert(struct store *st, sqlite3_stmt *q, struct cert *c, struct e
 		                  "或数据已损坏）",
 		                  masked);
 	}
-	copy_column(q, 4, c->trade, sizeof(c->trade));
-	copy_column(q, 5, c->issuer, sizeof(c->issuer));
+	store_sqlite_text(q, 4, c->trade, sizeof(c->trade));
+	store_sqlite_text(q, 5, c->issuer, sizeof(c->issuer));
 	c->issued_on = sqlite3_column_int(q, 6);
 	c->valid_until = sqlite3_column_int(q, 7);
 	c->review_due =
 	    sqlite3_column_type(q, 8) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int(q, 8);
 	c->status = (enum cert_status)sqlite3_column_int(q, 9);
-	copy_column(q, 10, c->training_institution, sizeof(c->training_institution));
+	store_sqlite_text(q, 10, c->training_institution, sizeof(c->training_institution));
 	c->ledger_index =
 	    sqlite3_column_type(q, 11) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 11);
 	return 0;
@@ -590,8 +365,7 @@ static int read_cert(struct store *st, sqlite3_stmt *q, struct cert *c, struct e
 
 static int sq_cert_get(struct store *st, const char *number, struct cert *c, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_GET];
+	sqlite3_stmt *q = stmt(st, ST_GET);
 	int rc, found = 0;
 
 	if (!store_sqlite_key(st, err) || store_sqlite_bind_number(st, q, 1, number, err) < 0) {
@@ -606,7 +380,7 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 		}
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		db_error(err, s->db, "查询证书");
+		store_sqlite_system_error(st, err, "查询证书");
 		found = -1;
 	}
 	sqlite3_reset(q);
@@ -651,8 +425,7 @@ static int bind_cert(struct store *st, sqlite3_stmt *q, const struct cert *c, sq
 
 static int sq_cert_insert(struct store *st, const struct cert *c, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_INSERT];
+	sqlite3_stmt *q = stmt(st, ST_INSERT);
 	int rc, ret = 0;
 
 	if (bind_cert(st, q, c, (sqlite3_int64)time(NULL), err) < 0) {
@@ -663,7 +436,7 @@ static int sq_cert_insert(struct store *st, const struct cert *c, struct err *er
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		ret = 1;
 	else if (rc != SQLITE_DONE)
-		ret = db_error(err, s->db, "写入证书");
+		ret = store_sqlite_system_error(st, err, "写入证书");
 	sqlite3_reset(q);
 	return ret;
 }
@@ -671,8 +444,7 @@ static int sq_cert_insert(struct store *st, const struct cert *c, struct err *er
 static int sq_cert_update(struct store *st, const struct cert *before, const struct cert *after,
                           const char *change, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_UPDATE];
+	sqlite3_stmt *q = stmt(st, ST_UPDATE);
 	sqlite3_int64 now = (sqlite3_int64)time(NULL);
 	int rc;
 
@@ -684,10 +456,10 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "更新证书");
+		return store_sqlite_system_error(st, err, "更新证书");
 	if (!change)
 		return 0;
-	q = s->stmt[ST_CHANGE];
+	q = stmt(st, ST_CHANGE);
 	if (store_sqlite_bind_number(st, q, 1, after->number, err) < 0)
 		return -1;
 	sqlite3_bind_int64(q, 2, now);
@@ -695,77 +467,61 @@ static int sq_cert_update(struct store *st, const struct cert *before, const str
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "记录证书变更");
+		return store_sqlite_system_error(st, err, "记录证书变更");
 	return 0;
 }
 
 static int sq_cert_count(struct store *st, long *count, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_COUNT];
+	sqlite3_stmt *q = stmt(st, ST_COUNT);
 	int rc = sqlite3_step(q);
 
 	if (rc == SQLITE_ROW)
 		*count = (long)sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW)
-		return db_error(err, s->db, "统计证书");
+		return store_sqlite_system_error(st, err, "统计证书");
 	return 0;
 }
 
 static int sq_prefix_add(struct store *st, const char *prefix, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_PREFIX_ADD];
+	sqlite3_stmt *q = stmt(st, ST_PREFIX_ADD);
 	int rc;
 
 	sqlite3_bind_text(q, 1, prefix, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "记录发证机关代码");
+		return store_sqlite_system_error(st, err, "记录发证机关代码");
 	return 0;
 }
 
 static int sq_prefix_list(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
                           struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_PREFIX_LIST];
+	sqlite3_stmt *q = stmt(st, ST_PREFIX_LIST);
 	int rc;
 
 	*n = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (*n < max)
-			copy_column(q, 0, out[(*n)++], STORE_PREFIX_SIZE);
+			store_sqlite_text(q, 0, out[(*n)++], STORE_PREFIX_SIZE);
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取发证机关代码");
+		return store_sqlite_system_error(st, err, "读取发证机关代码");
 	return 0;
 }
 
 static int sq_schema_version(struct store *st, int *version, struct err *err)
 {
-	return pragma_int(impl(st)->db, "PRAGMA user_version", version, err);
-}
-
-/* Step a statement that returns no row; reset it either way. */
-static int step_done(struct sqlite_store *s, sqlite3_stmt *q, const char *what, struct err *err)
-{
-	int rc = sqlite3_step(q);
-
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, what);
-	return 0;
+	return store_sqlite_int(st, "PRAGMA user_version", version, err);
 }
 
 static int sq_cert_each(struct store *st, store_cert_fn fn, void *arg, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_EACH];
+	sqlite3_stmt *q = stmt(st, ST_EACH);
 	struct cert c;
 	int rc, stop = 0;
 
@@ -782,23 +538,22 @@ static int sq_cert_each(struct store *st, store_cert_fn fn, void *arg, struct er
 	}
 	sqlite3_reset(q);
 	if (!stop && rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取证书");
+		return store_sqlite_system_error(st, err, "读取证书");
 	return stop;
 }
 
 static int sq_config_get(struct store *st, const char *key, char *out, size_t size, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CONFIG_GET];
+	sqlite3_stmt *q = stmt(st, ST_CONFIG_GET);
 	int rc, found = 0;
 
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		copy_column(q, 0, out, size);
+		store_sqlite_text(q, 0, out, size);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "读取设置");
+		found = store_sqlite_system_error(st, err, "读取设置");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -806,45 +561,43 @@ static int sq_config_get(struct store *st, const char *key, char *out, size_t si
 
 static int sq_config_set(struct store *st, const char *key, const char *value, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CONFIG_SET];
+	sqlite3_stmt *q = stmt(st, ST_CONFIG_SET);
 
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
-	return step_done(s, q, "保存设置", err);
+	return store_sqlite_step_done(st, q, "保存设置", err);
 }
 
 static int sq_issuer_code(struct store *st, const char *name, int create, char code[16],
                           struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_ISSUER_GET];
+	sqlite3_stmt *q = stmt(st, ST_ISSUER_GET);
 	unsigned n = 0;
 	int rc;
 
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		copy_column(q, 0, code, 16);
+		store_sqlite_text(q, 0, code, 16);
 	sqlite3_reset(q);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取发证机关代码");
+		return store_sqlite_system_error(st, err, "读取发证机关代码");
 	if (!create)
 		return 0;
-	q = s->stmt[ST_ISSUER_COUNT];
+	q = stmt(st, ST_ISSUER_COUNT);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		n = (unsigned)sqlite3_column_int(q, 0);
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW)
-		return db_error(err, s->db, "读取发证机关代码");
+		return store_sqlite_system_error(st, err, "读取发证机关代码");
 	snprintf(code, 16, "I%u", n + 1);
-	q = s->stmt[ST_ISSUER_ADD];
+	q = stmt(st, ST_ISSUER_ADD);
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
-	if (step_done(s, q, "记录发证机关代码", err) < 0)
+	if (store_sqlite_step_done(st, q, "记录发证机关代码", err) < 0)
 		return -1;
 	return 1;
 }
@@ -852,28 +605,26 @@ static int sq_issuer_code(struct store *st, const char *name, int create, char c
 static int sq_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
                           struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_ISSUER_LIST];
+	sqlite3_stmt *q = stmt(st, ST_ISSUER_LIST);
 	int rc;
 
 	*n = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (*n < max) {
-			copy_column(q, 0, out[*n].code, sizeof(out[*n].code));
-			copy_column(q, 1, out[*n].name, sizeof(out[*n].name));
+			store_sqlite_text(q, 0, out[*n].code, sizeof(out[*n].code));
+			store_sqlite_text(q, 1, out[*n].name, sizeof(out[*n].name));
 			(*n)++;
 		}
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取发证机关代码");
+		return store_sqlite_system_error(st, err, "读取发证机关代码");
 	return 0;
 }
 
 static int sq_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_SLOT_GET];
+	sqlite3_stmt *q = stmt(st, ST_SLOT_GET);
 	int rc, found = 0;
 
 	if (store_sqlite_bind_number(st, q, 1, number, err) < 0)
@@ -883,7 +634,7 @@ static int sq_slot_get(struct store *st, const char *number, uint32_t *slot, str
 		*slot = (uint32_t)sqlite3_column_int64(q, 0);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "读取状态列表位置");
+		found = store_sqlite_system_error(st, err, "读取状态列表位置");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -891,8 +642,7 @@ static int sq_slot_get(struct store *st, const char *number, uint32_t *slot, str
 
 static int sq_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_SLOT_ADD];
+	sqlite3_stmt *q = stmt(st, ST_SLOT_ADD);
 	int rc;
 
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)slot);
@@ -906,14 +656,13 @@ static int sq_slot_add(struct store *st, const char *number, uint32_t slot, stru
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return 1;
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "分配状态列表位置");
+		return store_sqlite_system_error(st, err, "分配状态列表位置");
 	return 0;
 }
 
 static int sq_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_SLOT_EACH];
+	sqlite3_stmt *q = stmt(st, ST_SLOT_EACH);
 	int rc, stop = 0;
 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -924,14 +673,13 @@ static int sq_slot_each(struct store *st, store_slot_fn fn, void *arg, struct er
 	}
 	sqlite3_reset(q);
 	if (!stop && rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取状态列表");
+		return store_sqlite_system_error(st, err, "读取状态列表");
 	return stop;
 }
 
 static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_SLOT_RECORDS];
+	sqlite3_stmt *q = stmt(st, ST_SLOT_RECORDS);
 	char number[CERTNO_SIZE];
 	int rc, stop = 0;
 
@@ -948,14 +696,13 @@ static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg,
 	}
 	sqlite3_reset(q);
 	if (!stop && rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取状态列表");
+		return store_sqlite_system_error(st, err, "读取状态列表");
 	return stop;
 }
 
 static int sq_cred_add(struct store *st, const struct store_cred *c, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CRED_ADD];
+	sqlite3_stmt *q = stmt(st, ST_CRED_ADD);
 
 	if (store_sqlite_bind_number(st, q, 1, c->number, err) < 0)
 		return -1;
@@ -963,31 +710,20 @@ static int sq_cred_add(struct store *st, const struct store_cred *c, struct err 
 	sqlite3_bind_int64(q, 3, c->iat);
 	sqlite3_bind_blob(q, 4, c->hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 5, c->log_index);
-	return step_done(s, q, "记录签发的凭证", err);
-}
-
-static void copy_blob(sqlite3_stmt *q, int col, uint8_t *dst, size_t size)
-{
-	const void *p = sqlite3_column_blob(q, col);
-	size_t n = (size_t)sqlite3_column_bytes(q, col);
-
-	memset(dst, 0, size);
-	if (p)
-		memcpy(dst, p, n < size ? n : size);
+	return store_sqlite_step_done(st, q, "记录签发的凭证", err);
 }
 
 static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
                         struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CRED_FIND];
+	sqlite3_stmt *q = stmt(st, ST_CRED_FIND);
 	int rc, found = 0;
 
 	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		memset(out, 0, sizeof(*out));
-		copy_blob(q, 1, out->kid, KID_LEN);
+		store_sqlite_blob(q, 1, out->kid, KID_LEN);
 		out->iat = sqlite3_column_int64(q, 2);
 		memcpy(out->hash, hash, 32);
 		out->log_index = sqlite3_column_int64(q, 3);
@@ -996,7 +732,7 @@ static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_c
 		        ? -1
 		        : 1;
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "查找签发记录");
+		found = store_sqlite_system_error(st, err, "查找签发记录");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -1004,8 +740,7 @@ static int sq_cred_find(struct store *st, const uint8_t hash[32], struct store_c
 
 static int sq_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CRED_EACH];
+	sqlite3_stmt *q = stmt(st, ST_CRED_EACH);
 	struct store_cred c;
 	int rc, stop = 0;
 
@@ -1015,39 +750,37 @@ static int sq_cred_each(struct store *st, store_cred_fn fn, void *arg, struct er
 			sqlite3_reset(q);
 			return -1;
 		}
-		copy_blob(q, 1, c.kid, KID_LEN);
+		store_sqlite_blob(q, 1, c.kid, KID_LEN);
 		c.iat = sqlite3_column_int64(q, 2);
 		c.log_index = sqlite3_column_int64(q, 3);
-		copy_blob(q, 4, c.hash, 32);
+		store_sqlite_blob(q, 4, c.hash, 32);
 		stop = fn(arg, &c);
 		if (stop)
 			break;
 	}
 	sqlite3_reset(q);
 	if (!stop && rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取签发记录");
+		return store_sqlite_system_error(st, err, "读取签发记录");
 	return stop;
 }
 
 static int sq_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
                         size_t len, const uint8_t hash[32], struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_PHOTO_SET];
+	sqlite3_stmt *q = stmt(st, ST_PHOTO_SET);
 
 	if (store_sqlite_bind_number(st, q, 1, number, err) < 0)
 		return -1;
 	sqlite3_bind_text(q, 2, mime, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, hash, 32, SQLITE_STATIC);
-	return step_done(s, q, "保存照片", err);
+	return store_sqlite_step_done(st, q, "保存照片", err);
 }
 
 static int sq_photo_get(struct store *st, const char *number, struct store_photo *out,
                         struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_PHOTO_GET];
+	sqlite3_stmt *q = stmt(st, ST_PHOTO_GET);
 	int rc, found = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -1057,8 +790,8 @@ static int sq_photo_get(struct store *st, const char *number, struct store_photo
 	if (rc == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(q, 1);
 
-		copy_column(q, 0, out->mime, sizeof(out->mime));
-		copy_blob(q, 2, out->hash, 32);
+		store_sqlite_text(q, 0, out->mime, sizeof(out->mime));
+		store_sqlite_blob(q, 2, out->hash, 32);
 		out->data = malloc(n ? n : 1);
 		if (!out->data) {
 			found = err_system(err, "内存不足");
@@ -1069,7 +802,7 @@ static int sq_photo_get(struct store *st, const char *number, struct store_photo
 			found = 1;
 		}
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "读取照片");
+		found = store_sqlite_system_error(st, err, "读取照片");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -1077,8 +810,7 @@ static int sq_photo_get(struct store *st, const char *number, struct store_photo
 
 static int sq_log_append(struct store *st, const struct store_log_entry *e, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_LOG_APPEND];
+	sqlite3_stmt *q = stmt(st, ST_LOG_APPEND);
 	uint8_t sealed[STORE_LOG_DATA_MAX + PII_BLOB_OVERHEAD];
 
 	if (e->len > STORE_LOG_DATA_MAX)
@@ -1097,7 +829,7 @@ static int sq_log_append(struct store *st, const struct store_log_entry *e, stru
 	} else {
 		sqlite3_bind_blob(q, 4, e->data, (int)e->len, SQLITE_STATIC);
 	}
-	return step_done(s, q, "写入日志", err);
+	return store_sqlite_step_done(st, q, "写入日志", err);
 }
 
 static int read_log(struct store *st, sqlite3_stmt *q, struct store_log_entry *e, struct err *err)
@@ -1107,9 +839,9 @@ static int read_log(struct store *st, sqlite3_stmt *q, struct store_log_entry *e
 	const char *number = (const char *)sqlite3_column_text(q, 1);
 
 	e->index = sqlite3_column_int64(q, 0);
-	copy_blob(q, 2, e->leaf, 32);
+	store_sqlite_blob(q, 2, e->leaf, 32);
 	if (!pii_number_sealed(number, (size_t)sqlite3_column_bytes(q, 1))) {
-		copy_column(q, 1, e->number, sizeof(e->number));
+		store_sqlite_text(q, 1, e->number, sizeof(e->number));
 		e->len = n < sizeof(e->data) ? n : sizeof(e->data);
 		if (e->len)
 			memcpy(e->data, data, e->len);
@@ -1126,8 +858,7 @@ static int read_log(struct store *st, sqlite3_stmt *q, struct store_log_entry *e
 
 static int sq_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_LOG_GET];
+	sqlite3_stmt *q = stmt(st, ST_LOG_GET);
 	int rc, found = 0;
 
 	sqlite3_bind_int64(q, 1, index);
@@ -1135,7 +866,7 @@ static int sq_log_get(struct store *st, int64_t index, struct store_log_entry *o
 	if (rc == SQLITE_ROW) {
 		found = read_log(st, q, out, err) < 0 ? -1 : 1;
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "读取日志");
+		found = store_sqlite_system_error(st, err, "读取日志");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -1143,8 +874,7 @@ static int sq_log_get(struct store *st, int64_t index, struct store_log_entry *o
 
 static int sq_log_each(struct store *st, int64_t from, store_log_fn fn, void *arg, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_LOG_EACH];
+	sqlite3_stmt *q = stmt(st, ST_LOG_EACH);
 	struct store_log_entry *e = malloc(sizeof(*e));
 	int rc = SQLITE_DONE, stop = 0;
 
@@ -1163,15 +893,14 @@ static int sq_log_each(struct store *st, int64_t from, store_log_fn fn, void *ar
 	sqlite3_reset(q);
 	free(e);
 	if (!stop && rc != SQLITE_DONE)
-		return db_error(err, s->db, "读取日志");
+		return store_sqlite_system_error(st, err, "读取日志");
 	return stop;
 }
 
 static int sq_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, size_t cap,
                             size_t *len, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_LOG_STATE_GET];
+	sqlite3_stmt *q = stmt(st, ST_LOG_STATE_GET);
 	int rc, found = 0;
 
 	*size = 0;
@@ -1190,7 +919,7 @@ static int sq_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, 
 			found = 1;
 		}
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "读取日志状态");
+		found = store_sqlite_system_error(st, err, "读取日志状态");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -1199,40 +928,37 @@ static int sq_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, 
 static int sq_log_state_set(struct store *st, int64_t size, const uint8_t *frontier, size_t len,
                             struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_LOG_STATE_SET];
+	sqlite3_stmt *q = stmt(st, ST_LOG_STATE_SET);
 
 	sqlite3_bind_int64(q, 1, size);
 	sqlite3_bind_blob(q, 2, len ? frontier : (const uint8_t *)"", (int)len, SQLITE_STATIC);
-	return step_done(s, q, "保存日志状态", err);
+	return store_sqlite_step_done(st, q, "保存日志状态", err);
 }
 
 static int sq_checkpoint_add(struct store *st, int64_t size, const char *note, int64_t now,
                              struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CHECKPOINT_ADD];
+	sqlite3_stmt *q = stmt(st, ST_CHECKPOINT_ADD);
 
 	sqlite3_bind_int64(q, 1, size);
 	sqlite3_bind_text(q, 2, note, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, now);
-	return step_done(s, q, "保存检查点", err);
+	return store_sqlite_step_done(st, q, "保存检查点", err);
 }
 
 static int sq_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t cap,
                                 struct err *err)
 {
-	struct sqlite_store *s = impl(st);
-	sqlite3_stmt *q = s->stmt[ST_CHECKPOINT_LATEST];
+	sqlite3_stmt *q = stmt(st, ST_CHECKPOINT_LATEST);
 	int rc, found = 0;
 
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		*size = sqlite3_column_int64(q, 0);
-		copy_column(q, 1, note, cap);
+		store_sqlite_text(q, 1, note, cap);
 		found = 1;
 	} else if (rc != SQLITE_DONE) {
-		found = db_error(err, s->db, "读取检查点");
+		found = store_sqlite_system_error(st, err, "读取检查点");
 	}
 	sqlite3_reset(q);
 	return found;
@@ -1242,7 +968,7 @@ static int sq_checkpoint_latest(struct store *st, int64_t *size, char *note, siz
 
 /* 1 when the database holds personal data (any certificate, or a personal
  * number anywhere), 0 when not, -1 on error. */
-static int has_personal_data(struct sqlite_store *s, struct err *err)
+static int has_personal_data(struct store *st, struct err *err)
 {
 	static const char sql[] =
 	    "SELECT EXISTS (SELECT 1 FROM certificate)"
@@ -1253,7 +979,7 @@ static int has_personal_data(struct sqlite_store *s, struct err *err)
 	    " OR EXISTS (SELECT 1 FROM log_entry WHERE substr(number, 1, 1) = 'T')";
 	int v;
 
-	if (pragma_int(s->db, sql, &v, err) < 0)
+	if (store_sqlite_int(st, sql, &v, err) < 0)
 		return -1;
 	return v != 0;
 }
@@ -1283,7 +1009,6 @@ static int pii_mark(struct store *st, struct err *err)
  */
 static int pii_format(struct store *st, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
 	char value[80], check[PII_CHECK_HEX];
 	int rc;
 
@@ -1306,13 +1031,12 @@ static int pii_format(struct store *st, struct err *err)
 			         "从备份恢复");
 		return PII_VERSION;
 	}
-	rc = has_personal_data(s, err);
+	rc = has_personal_data(st, err);
 	return rc < 0 ? -1 : rc ? 0 : -2;
 }
 
 static int sq_pii_attach(struct store *st, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
 	int format = pii_format(st, err);
 
 	if (format < 0 && format != -2)
@@ -1320,7 +1044,7 @@ static int sq_pii_attach(struct store *st, struct err *err)
 	if (format == 0)
 		return err_input(err, "数据库中的个人信息仍是旧版本的明文格式，需要加密迁移："
 		                      "请先运行 opcert init");
-	if (format == -2 && !sqlite3_db_readonly(s->db, "main"))
+	if (format == -2 && !store_sqlite_readonly(st))
 		return pii_mark(st, err);
 	return 0;
 }
@@ -1331,15 +1055,15 @@ struct plain_numbers {
 	size_t n, cap;
 };
 
-static int collect_numbers(struct sqlite_store *s, const char *sql, struct plain_numbers *pn,
+static int collect_numbers(struct store *st, const char *sql, struct plain_numbers *pn,
                            struct err *err)
 {
 	sqlite3_stmt *q = NULL;
 	int rc;
 
 	pn->n = 0;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-		return db_error(err, s->db, "迁移个人信息");
+	if (sqlite3_prepare_v2(store_sqlite_db(st), sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sqlite_system_error(st, err, "迁移个人信息");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *p = (const char *)sqlite3_column_text(q, 0);
 		size_t n = (size_t)sqlite3_column_bytes(q, 0);
@@ -1367,7 +1091,7 @@ static int collect_numbers(struct sqlite_store *s, const char *sql, struct plain
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
-		return db_error(err, s->db, "迁移个人信息");
+		return store_sqlite_system_error(st, err, "迁移个人信息");
 	return 0;
 }
 
@@ -1375,18 +1099,17 @@ static int collect_numbers(struct sqlite_store *s, const char *sql, struct plain
 static int migrate_numbers(struct store *st, const char *select, const char *update,
                            struct plain_numbers *pn, long *count, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *q = NULL;
 	char sealed[PII_NUMBER_MAX];
 	size_t i;
 	int rc = 0;
 
-	if (collect_numbers(s, select, pn, err) < 0)
+	if (collect_numbers(st, select, pn, err) < 0)
 		return -1;
 	if (!pn->n)
 		return 0;
-	if (sqlite3_prepare_v2(s->db, update, -1, &q, NULL) != SQLITE_OK)
-		return db_error(err, s->db, "迁移个人信息");
+	if (sqlite3_prepare_v2(store_sqlite_db(st), update, -1, &q, NULL) != SQLITE_OK)
+		return store_sqlite_system_error(st, err, "迁移个人信息");
 	for (i = 0; i < pn->n && rc == 0; i++) {
 		if (!pii_number_seal(st->pii, pn->v[i], sealed)) {
 			rc = err_input(err, "数据库中有过长的证书编号，无法迁移");
@@ -1395,9 +1118,9 @@ static int migrate_numbers(struct store *st, const char *select, const char *upd
 		sqlite3_bind_text(q, 1, pn->v[i], -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, sealed, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
-			rc = db_error(err, s->db, "迁移个人信息");
+			rc = store_sqlite_system_error(st, err, "迁移个人信息");
 		else
-			*count += sqlite3_changes(s->db);
+			*count += sqlite3_changes(store_sqlite_db(st));
 		sqlite3_reset(q);
 	}
 	sqlite3_finalize(q);
@@ -1409,7 +1132,6 @@ static int migrate_numbers(struct store *st, const char *select, const char *upd
 /* Re-seal the ID numbers of the old form (certificate.id_sealed, id_index). */
 static int migrate_ids(struct store *st, long *count, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	sqlite3_int64 last = 0, ids[MIGRATE_BATCH];
 	char(*plain)[IDNUM_SIZE] = malloc(MIGRATE_BATCH * sizeof(*plain));
@@ -1418,14 +1140,14 @@ static int migrate_ids(struct store *st, long *count, struct err *err)
 
 	if (!plain)
 		return err_system(err, "内存不足");
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(store_sqlite_db(st),
 	                       "SELECT id, id_sealed FROM certificate WHERE id > ?1 ORDER BY id"
 	                       " LIMIT 512",
 	                       -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(store_sqlite_db(st),
 	                       "UPDATE certificate SET id_sealed = ?2, id_index = ?3 WHERE id = ?1",
 	                       -1, &upd, NULL) != SQLITE_OK) {
-		db_error(err, s->db, "迁移个人信息");
+		store_sqlite_system_error(st, err, "迁移个人信息");
 		goto out;
 	}
 	do {
@@ -1451,7 +1173,7 @@ static int migrate_ids(struct store *st, long *count, struct err *err)
 		}
 		sqlite3_reset(sel);
 		if (step != SQLITE_DONE) {
-			db_error(err, s->db, "迁移个人信息");
+			store_sqlite_system_error(st, err, "迁移个人信息");
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
@@ -1465,7 +1187,7 @@ static int migrate_ids(struct store *st, long *count, struct err *err)
 			step = sqlite3_step(upd);
 			sqlite3_reset(upd);
 			if (step != SQLITE_DONE) {
-				db_error(err, s->db, "迁移个人信息");
+				store_sqlite_system_error(st, err, "迁移个人信息");
 				goto out;
 			}
 			(*count)++;
@@ -1485,19 +1207,19 @@ out:
 /* Log entries about personal numbers: seal the number and the event. */
 static int migrate_log(struct store *st, long *count, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	sqlite3_int64 last = -1;
 	int rc = -1, step, more = 1;
 
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(store_sqlite_db(st),
 	                       "SELECT idx, number, data FROM log_entry WHERE idx > ?1"
 	                       " AND substr(number, 1, 1) = 'T' AND substr(number, 2, 1) <> '~'"
 	                       " ORDER BY idx LIMIT 512",
 	                       -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "UPDATE log_entry SET number = ?2, data = ?3 WHERE idx = ?1",
-	                       -1, &upd, NULL) != SQLITE_OK) {
-		db_error(err, s->db, "迁移个人信息");
+	    sqlite3_prepare_v2(store_sqlite_db(st),
+	                       "UPDATE log_entry SET number = ?2, data = ?3 WHERE idx = ?1", -1,
+	                       &upd, NULL) != SQLITE_OK) {
+		store_sqlite_system_error(st, err, "迁移个人信息");
 		goto out;
 	}
 	while (more) {
@@ -1518,7 +1240,7 @@ static int migrate_log(struct store *st, long *count, struct err *err)
 			size_t len = (size_t)sqlite3_column_bytes(sel, 2);
 
 			batch[n].idx = last = sqlite3_column_int64(sel, 0);
-			copy_column(sel, 1, batch[n].number, CERTNO_SIZE);
+			store_sqlite_text(sel, 1, batch[n].number, CERTNO_SIZE);
 			if (len > STORE_LOG_DATA_MAX) {
 				free(batch);
 				sqlite3_reset(sel);
@@ -1534,7 +1256,7 @@ static int migrate_log(struct store *st, long *count, struct err *err)
 		more = n == MIGRATE_BATCH;
 		if (step != SQLITE_DONE) {
 			free(batch);
-			db_error(err, s->db, "迁移个人信息");
+			store_sqlite_system_error(st, err, "迁移个人信息");
 			goto out;
 		}
 		for (i = 0; i < n; i++) {
@@ -1555,7 +1277,7 @@ static int migrate_log(struct store *st, long *count, struct err *err)
 			sqlite3_reset(upd);
 			if (step != SQLITE_DONE) {
 				free(batch);
-				db_error(err, s->db, "迁移个人信息");
+				store_sqlite_system_error(st, err, "迁移个人信息");
 				goto out;
 			}
 			(*count)++;
@@ -1587,13 +1309,12 @@ static const char *const migrate_number_sql[][2] = {
 
 static int sq_pii_migrate(struct store *st, long *resealed, struct err *err)
 {
-	struct sqlite_store *s = impl(st);
 	struct plain_numbers pn = {NULL, 0, 0};
 	size_t i;
 	int format;
 
 	*resealed = 0;
-	if (sqlite3_db_readonly(s->db, "main"))
+	if (store_sqlite_readonly(st))
 		return err_input(err, "迁移需要以可写方式打开数据库");
 	format = pii_format(st, err);
 	if (format == PII_VERSION)
@@ -1604,8 +1325,8 @@ static int sq_pii_migrate(struct store *st, long *resealed, struct err *err)
 		return -1;
 	/* Freed pages are overwritten, and the file is rebuilt afterwards, so
 	 * the old form leaves no copy behind. */
-	if (exec(s->db, "PRAGMA secure_delete = ON", err) < 0 ||
-	    exec(s->db, "BEGIN IMMEDIATE", err) < 0)
+	if (store_sqlite_exec(st, "PRAGMA secure_delete = ON", err) < 0 ||
+	    store_sqlite_exec(st, "BEGIN IMMEDIATE", err) < 0)
 		return -1;
 	if (migrate_ids(st, resealed, err) < 0)
 		goto fail;
@@ -1614,20 +1335,20 @@ static int sq_pii_migrate(struct store *st, long *resealed, struct err *err)
 		                    resealed, err) < 0)
 			goto fail;
 	if (migrate_log(st, resealed, err) < 0 || pii_mark(st, err) < 0 ||
-	    exec(s->db, "COMMIT", err) < 0)
+	    store_sqlite_exec(st, "COMMIT", err) < 0)
 		goto fail;
 	if (pn.v)
 		sodium_memzero(pn.v, pn.cap * sizeof(*pn.v));
 	free(pn.v);
 	/* Rebuild the file and empty the WAL: no page of the old form stays. */
-	if (exec(s->db, "VACUUM", err) < 0 ||
-	    exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", err) < 0 ||
-	    exec(s->db, "PRAGMA secure_delete = OFF", err) < 0)
+	if (store_sqlite_exec(st, "VACUUM", err) < 0 ||
+	    store_sqlite_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", err) < 0 ||
+	    store_sqlite_exec(st, "PRAGMA secure_delete = OFF", err) < 0)
 		return -1;
 	return 0;
 fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_exec(s->db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
+	sqlite3_exec(store_sqlite_db(st), "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(store_sqlite_db(st), "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
 	if (pn.v)
 		sodium_memzero(pn.v, pn.cap * sizeof(*pn.v));
 	free(pn.v);
@@ -1639,9 +1360,9 @@ const struct store_backend store_sqlite_backend = {
     .name = "sqlite",
     .open = sq_open,
     .close = sq_close,
-    .begin = sq_begin,
-    .commit = sq_commit,
-    .rollback = sq_rollback,
+    .begin = store_sqlite_begin,
+    .commit = store_sqlite_commit,
+    .rollback = store_sqlite_rollback,
     .cert_get = sq_cert_get,
     .cert_insert = sq_cert_insert,
     .cert_update = sq_cert_update,
