@@ -1,6 +1,8 @@
 /*
- * store.c - backend dispatch.  The wrappers exist so callers never reach
- * into the table, and so a NULL or half-open store is caught in one place.
+ * store.c - the store's front: choosing a backend, opening and closing,
+ * and the functions callers use (store.h and the area headers), which
+ * reach the backend's tables (store_backend.h) here only, so a NULL or
+ * half-open store is caught in one place.
  */
 #include "store.h"
 
@@ -8,26 +10,56 @@
 #include <string.h>
 
 #include "pii.h"
+#include "store_backend.h"
 
-static int is_postgres(const char *location)
+/* The backends, each with the locations it takes: the first entry whose
+ * prefix starts the location (NULL: any location).  A backend not built
+ * yet is listed with its name only: its locations get an error. */
+static const struct {
+	const char *prefix;
+	const char *name;
+	const struct store_backend *backend;
+} backends[] = {
+    {"postgres://", "PostgreSQL", NULL},
+    {"postgresql://", "PostgreSQL", NULL},
+    {NULL, "SQLite", &store_sqlite_backend},
+};
+
+static const struct store_backend *backend_for(const char *location, struct err *err)
 {
-	return strncmp(location, "postgres://", 11) == 0 ||
-	       strncmp(location, "postgresql://", 13) == 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		const char *p = backends[i].prefix;
+
+		if (p && strncmp(location, p, strlen(p)) != 0)
+			continue;
+		if (!backends[i].backend) {
+			err_input(err, "%s 后端尚未提供，请使用 SQLite 数据库文件",
+			          backends[i].name);
+			return NULL;
+		}
+		return backends[i].backend;
+	}
+	err_input(err, "不支持的数据库位置：%s", location);
+	return NULL;
 }
 
 int store_open(const char *location, int flags, struct store **out, struct err *err)
 {
+	const struct store_backend *backend;
 	struct store *st;
 
 	*out = NULL;
 	if (!location || !*location)
 		return err_input(err, "未指定数据库");
-	if (is_postgres(location))
-		return err_input(err, "PostgreSQL 后端尚未提供，请使用 SQLite 数据库文件");
+	backend = backend_for(location, err);
+	if (!backend)
+		return -1;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return err_system(err, "内存不足");
-	st->backend = &store_sqlite_backend;
+	st->backend = backend;
 	if (st->backend->open(st, location, flags, err) < 0) {
 		free(st);
 		return -1;
@@ -168,11 +200,6 @@ int store_slot_add(struct store *st, const char *number, uint32_t slot, struct e
 	return st->backend->slot_add(st, number, slot, err);
 }
 
-int store_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err)
-{
-	return st->backend->slot_each(st, fn, arg, err);
-}
-
 int store_cred_add(struct store *st, const struct store_cred *c, struct err *err)
 {
 	return st->backend->cred_add(st, c, err);
@@ -242,4 +269,234 @@ int store_slot_records(struct store *st, store_slot_record_fn fn, void *arg, str
 int store_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err)
 {
 	return st->backend->cred_each(st, fn, arg, err);
+}
+
+/* ---- organisations and projects (store_org.h) ---- */
+
+int store_org_get(struct store *st, int64_t id, struct org *out, struct err *err)
+{
+	return st->backend->org->org_get(st, id, out, err);
+}
+
+int store_org_by_uscc(struct store *st, const char *uscc, struct org *out, struct err *err)
+{
+	return st->backend->org->org_by_uscc(st, uscc, out, err);
+}
+
+int store_org_by_name(struct store *st, enum org_kind kind, const char *name, struct org *out,
+                      struct err *err)
+{
+	return st->backend->org->org_by_name(st, kind, name, out, err);
+}
+
+int store_org_insert(struct store *st, struct org *o, struct err *err)
+{
+	return st->backend->org->org_insert(st, o, err);
+}
+
+int store_org_update(struct store *st, const struct org *o, struct err *err)
+{
+	return st->backend->org->org_update(st, o, err);
+}
+
+int store_org_each(struct store *st, const struct org_filter *f, org_fn fn, void *arg,
+                   struct err *err)
+{
+	return st->backend->org->org_each(st, f, fn, arg, err);
+}
+
+int store_project_get(struct store *st, int64_t id, struct project *out, struct err *err)
+{
+	return st->backend->org->project_get(st, id, out, err);
+}
+
+int store_project_by_name(struct store *st, int64_t builder, const char *name, struct project *out,
+                          struct err *err)
+{
+	return st->backend->org->project_by_name(st, builder, name, out, err);
+}
+
+int store_project_insert(struct store *st, struct project *p, struct err *err)
+{
+	return st->backend->org->project_insert(st, p, err);
+}
+
+int store_project_update(struct store *st, const struct project *p, struct err *err)
+{
+	return st->backend->org->project_update(st, p, err);
+}
+
+int store_project_each(struct store *st, const struct project_filter *f, project_fn fn, void *arg,
+                       struct err *err)
+{
+	return st->backend->org->project_each(st, f, fn, arg, err);
+}
+
+/* ---- accounts, sessions and API tokens (store_account.h) ---- */
+
+int store_account_insert(struct store *st, const struct store_account *a, int64_t *id,
+                         struct err *err)
+{
+	return st->backend->account->account_insert(st, a, id, err);
+}
+
+int store_account_get(struct store *st, const char *login, struct store_account *out,
+                      struct err *err)
+{
+	return st->backend->account->account_get(st, login, out, err);
+}
+
+int store_account_get_id(struct store *st, int64_t id, struct store_account *out, struct err *err)
+{
+	return st->backend->account->account_get_id(st, id, out, err);
+}
+
+int store_account_update(struct store *st, const struct store_account *a, struct err *err)
+{
+	return st->backend->account->account_update(st, a, err);
+}
+
+int store_account_each(struct store *st, store_account_fn fn, void *arg, struct err *err)
+{
+	return st->backend->account->account_each(st, fn, arg, err);
+}
+
+int store_session_insert(struct store *st, const struct store_session *s, struct err *err)
+{
+	return st->backend->account->session_insert(st, s, err);
+}
+
+int store_session_get(struct store *st, const uint8_t hash[32], struct store_session *out,
+                      struct err *err)
+{
+	return st->backend->account->session_get(st, hash, out, err);
+}
+
+int store_session_touch(struct store *st, const uint8_t hash[32], int64_t now, struct err *err)
+{
+	return st->backend->account->session_touch(st, hash, now, err);
+}
+
+int store_session_delete(struct store *st, const uint8_t hash[32], struct err *err)
+{
+	return st->backend->account->session_delete(st, hash, err);
+}
+
+int store_session_delete_account(struct store *st, int64_t account, struct err *err)
+{
+	return st->backend->account->session_delete_account(st, account, err);
+}
+
+int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
+                        struct err *err)
+{
+	return st->backend->account->session_purge(st, idle_before, created_before, err);
+}
+
+int store_api_token_insert(struct store *st, const struct store_api_token *t, int64_t *id,
+                           struct err *err)
+{
+	return st->backend->account->token_insert(st, t, id, err);
+}
+
+int store_api_token_get(struct store *st, const uint8_t hash[32], struct store_api_token *out,
+                        struct err *err)
+{
+	return st->backend->account->token_get(st, hash, out, err);
+}
+
+int store_api_token_get_id(struct store *st, int64_t id, struct store_api_token *out,
+                           struct err *err)
+{
+	return st->backend->account->token_get_id(st, id, out, err);
+}
+
+int store_api_token_revoke(struct store *st, int64_t id, int64_t now, struct err *err)
+{
+	return st->backend->account->token_revoke(st, id, now, err);
+}
+
+int store_api_token_revoke_account(struct store *st, int64_t account, int64_t now, struct err *err)
+{
+	return st->backend->account->token_revoke_account(st, account, now, err);
+}
+
+int store_api_token_each(struct store *st, int64_t account, store_api_token_fn fn, void *arg,
+                         struct err *err)
+{
+	return st->backend->account->token_each(st, account, fn, arg, err);
+}
+
+/* ---- the audit trail (store_trail.h) ---- */
+
+int store_trail_head(struct store *st, int64_t *seq, uint8_t hash[TRAIL_HASH_LEN], struct err *err)
+{
+	return st->backend->trail->head(st, seq, hash, err);
+}
+
+int store_trail_append(struct store *st, const struct store_trail_entry *e, struct err *err)
+{
+	return st->backend->trail->append(st, e, err);
+}
+
+int store_trail_get(struct store *st, int64_t seq, struct store_trail_entry *out, struct err *err)
+{
+	return st->backend->trail->get(st, seq, out, err);
+}
+
+int store_trail_each(struct store *st, const struct store_trail_filter *f, store_trail_fn fn,
+                     void *arg, struct err *err)
+{
+	return st->backend->trail->each(st, f, fn, arg, err);
+}
+
+int store_trail_anchor_get(struct store *st, int64_t *log_index, struct err *err)
+{
+	return st->backend->trail->anchor_get(st, log_index, err);
+}
+
+int store_trail_anchor_set(struct store *st, int64_t log_index, struct err *err)
+{
+	return st->backend->trail->anchor_set(st, log_index, err);
+}
+
+/* ---- workers on projects (store_worker.h) ---- */
+
+int store_worker_active(struct store *st, int64_t project, const char *id_number,
+                        const char *number, int64_t *id, struct err *err)
+{
+	return st->backend->worker->active(st, project, id_number, number, id, err);
+}
+
+int store_worker_insert(struct store *st, struct worker *w, struct err *err)
+{
+	return st->backend->worker->insert(st, w, err);
+}
+
+int store_worker_get(struct store *st, int64_t id, struct worker *out, struct err *err)
+{
+	return st->backend->worker->get(st, id, out, err);
+}
+
+int store_worker_remove(struct store *st, int64_t id, int64_t now, struct err *err)
+{
+	return st->backend->worker->remove(st, id, now, err);
+}
+
+int store_worker_each(struct store *st, int64_t project, int include_removed, worker_fn fn,
+                      void *arg, struct err *err)
+{
+	return st->backend->worker->each(st, project, include_removed, fn, arg, err);
+}
+
+int store_worker_vouched(struct store *st, const char *number, int64_t district, int64_t builder,
+                         struct err *err)
+{
+	return st->backend->worker->vouched(st, number, district, builder, err);
+}
+
+int store_worker_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
+                           struct err *err)
+{
+	return st->backend->worker->elsewhere(st, number, project, other, err);
 }

@@ -122,7 +122,6 @@ enum stmt_id {
 	ST_ISSUER_LIST,
 	ST_SLOT_GET,
 	ST_SLOT_ADD,
-	ST_SLOT_EACH,
 	ST_SLOT_RECORDS,
 	ST_CRED_ADD,
 	ST_CRED_FIND,
@@ -168,8 +167,6 @@ static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_ISSUER_LIST] = "SELECT code, name FROM issuer ORDER BY length(code), code",
     [ST_SLOT_GET] = "SELECT slot FROM status_slot WHERE number = ?1",
     [ST_SLOT_ADD] = "INSERT INTO status_slot (slot, number) VALUES (?1, ?2)",
-    [ST_SLOT_EACH] = "SELECT s.slot, c.status FROM status_slot s"
-                     " JOIN certificate c ON c.number = s.number",
     [ST_SLOT_RECORDS] = "SELECT s.slot, s.number, (SELECT c.log_index FROM credential c"
                         " WHERE c.number = s.number ORDER BY c.log_index DESC LIMIT 1)"
                         " FROM status_slot s",
@@ -658,23 +655,6 @@ static int sq_slot_add(struct store *st, const char *number, uint32_t slot, stru
 	if (rc != SQLITE_DONE)
 		return store_sqlite_system_error(st, err, "分配状态列表位置");
 	return 0;
-}
-
-static int sq_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err)
-{
-	sqlite3_stmt *q = stmt(st, ST_SLOT_EACH);
-	int rc, stop = 0;
-
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		stop = fn(arg, (uint32_t)sqlite3_column_int64(q, 0),
-		          (enum cert_status)sqlite3_column_int(q, 1));
-		if (stop)
-			break;
-	}
-	sqlite3_reset(q);
-	if (!stop && rc != SQLITE_DONE)
-		return store_sqlite_system_error(st, err, "读取状态列表");
-	return stop;
 }
 
 static int sq_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err)
@@ -1377,7 +1357,6 @@ const struct store_backend store_sqlite_backend = {
     .issuer_list = sq_issuer_list,
     .slot_get = sq_slot_get,
     .slot_add = sq_slot_add,
-    .slot_each = sq_slot_each,
     .slot_records = sq_slot_records,
     .cred_add = sq_cred_add,
     .cred_find = sq_cred_find,

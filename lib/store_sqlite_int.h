@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "store.h"
+#include "store_backend.h"
 
 /* ---- the connection (store_sqlite_conn.c) ---- */
 
