@@ -1,11 +1,15 @@
 /*
- * store.c - the store's front: choosing a backend, opening and closing,
- * and the functions callers use (store.h and the area headers), which
- * reach the backend's tables (store_backend.h) here only, so a NULL or
- * half-open store is caught in one place.
+ * store.c - the store's front (store_backend.h has the rule of the split):
+ * choosing a backend, opening and closing, transactions, settings, issuer
+ * codes, the log's state, and the areas that hold no personal data
+ * (organisations, accounts, the audit trail), which pass straight to the
+ * backend.  The register and the workers, whose rows hold personal data,
+ * are store_cert.c's; the data key and the re-sealing migration
+ * store_pii.c's.
  */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,40 +81,6 @@ void store_close(struct store *st)
 	free(st);
 }
 
-static void attach(struct store *st, struct pii_key *key)
-{
-	pii_key_free(st->pii);
-	st->pii = key ? pii_key_ref(key) : NULL;
-}
-
-int store_set_pii(struct store *st, struct pii_key *key, struct err *err)
-{
-	attach(st, key);
-	if (key && st->backend->pii_attach(st, err) < 0) {
-		attach(st, NULL);
-		return -1;
-	}
-	return 0;
-}
-
-int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, struct err *err)
-{
-	long n = 0;
-
-	if (resealed)
-		*resealed = 0;
-	if (!key)
-		return err_input(err, "迁移需要数据密钥");
-	attach(st, key);
-	if (st->backend->pii_migrate(st, &n, err) < 0) {
-		attach(st, NULL);
-		return -1;
-	}
-	if (resealed)
-		*resealed = n;
-	return 0;
-}
-
 int store_begin(struct store *st, enum store_txn kind, struct err *err)
 {
 	return st->backend->begin(st, kind, err);
@@ -124,22 +94,6 @@ int store_commit(struct store *st, struct err *err)
 void store_rollback(struct store *st)
 {
 	st->backend->rollback(st);
-}
-
-int store_cert_get(struct store *st, const char *number, struct cert *out, struct err *err)
-{
-	return st->backend->cert_get(st, number, out, err);
-}
-
-int store_cert_insert(struct store *st, const struct cert *c, struct err *err)
-{
-	return st->backend->cert_insert(st, c, err);
-}
-
-int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
-                      const char *change, struct err *err)
-{
-	return st->backend->cert_update(st, before, after, change, err);
 }
 
 int store_cert_count(struct store *st, long *count, struct err *err)
@@ -163,11 +117,6 @@ int store_schema_version(struct store *st, int *version, struct err *err)
 	return st->backend->schema_version(st, version, err);
 }
 
-int store_cert_each(struct store *st, store_cert_fn fn, void *arg, struct err *err)
-{
-	return st->backend->cert_each(st, fn, arg, err);
-}
-
 int store_config_get(struct store *st, const char *key, char *out, size_t size, struct err *err)
 {
 	return st->backend->config_get(st, key, out, size, err);
@@ -178,63 +127,28 @@ int store_config_set(struct store *st, const char *key, const char *value, struc
 	return st->backend->config_set(st, key, value, err);
 }
 
+/* An issuer's code is "I" and its number in order of first use: the
+ * backend keeps the pairs, the rule is here. */
 int store_issuer_code(struct store *st, const char *name, int create, char code[16],
                       struct err *err)
 {
-	return st->backend->issuer_code(st, name, create, code, err);
+	long n;
+	int rc = st->backend->issuer_get(st, name, code, err);
+
+	if (rc != 0 || !create)
+		return rc;
+	if (st->backend->issuer_count(st, &n, err) < 0)
+		return -1;
+	snprintf(code, 16, "I%u", (unsigned)n + 1);
+	if (st->backend->issuer_add(st, code, name, err) < 0)
+		return -1;
+	return 1;
 }
 
 int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
                       struct err *err)
 {
 	return st->backend->issuer_list(st, out, max, n, err);
-}
-
-int store_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err)
-{
-	return st->backend->slot_get(st, number, slot, err);
-}
-
-int store_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err)
-{
-	return st->backend->slot_add(st, number, slot, err);
-}
-
-int store_cred_add(struct store *st, const struct store_cred *c, struct err *err)
-{
-	return st->backend->cred_add(st, c, err);
-}
-
-int store_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
-                    struct err *err)
-{
-	return st->backend->cred_find(st, hash, out, err);
-}
-
-int store_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
-                    size_t len, const uint8_t hash[32], struct err *err)
-{
-	return st->backend->photo_set(st, number, mime, data, len, hash, err);
-}
-
-int store_photo_get(struct store *st, const char *number, struct store_photo *out, struct err *err)
-{
-	return st->backend->photo_get(st, number, out, err);
-}
-
-int store_log_append(struct store *st, const struct store_log_entry *e, struct err *err)
-{
-	return st->backend->log_append(st, e, err);
-}
-
-int store_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err)
-{
-	return st->backend->log_get(st, index, out, err);
-}
-
-int store_log_each(struct store *st, int64_t from, store_log_fn fn, void *arg, struct err *err)
-{
-	return st->backend->log_each(st, from, fn, arg, err);
 }
 
 int store_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, size_t cap, size_t *len,
@@ -259,16 +173,6 @@ int store_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t 
                             struct err *err)
 {
 	return st->backend->checkpoint_latest(st, size, note, cap, err);
-}
-
-int store_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err)
-{
-	return st->backend->slot_records(st, fn, arg, err);
-}
-
-int store_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err)
-{
-	return st->backend->cred_each(st, fn, arg, err);
 }
 
 /* ---- organisations and projects (store_org.h) ---- */
@@ -458,45 +362,4 @@ int store_trail_anchor_get(struct store *st, int64_t *log_index, struct err *err
 int store_trail_anchor_set(struct store *st, int64_t log_index, struct err *err)
 {
 	return st->backend->trail->anchor_set(st, log_index, err);
-}
-
-/* ---- workers on projects (store_worker.h) ---- */
-
-int store_worker_active(struct store *st, int64_t project, const char *id_number,
-                        const char *number, int64_t *id, struct err *err)
-{
-	return st->backend->worker->active(st, project, id_number, number, id, err);
-}
-
-int store_worker_insert(struct store *st, struct worker *w, struct err *err)
-{
-	return st->backend->worker->insert(st, w, err);
-}
-
-int store_worker_get(struct store *st, int64_t id, struct worker *out, struct err *err)
-{
-	return st->backend->worker->get(st, id, out, err);
-}
-
-int store_worker_remove(struct store *st, int64_t id, int64_t now, struct err *err)
-{
-	return st->backend->worker->remove(st, id, now, err);
-}
-
-int store_worker_each(struct store *st, int64_t project, int include_removed, worker_fn fn,
-                      void *arg, struct err *err)
-{
-	return st->backend->worker->each(st, project, include_removed, fn, arg, err);
-}
-
-int store_worker_vouched(struct store *st, const char *number, int64_t district, int64_t builder,
-                         struct err *err)
-{
-	return st->backend->worker->vouched(st, number, district, builder, err);
-}
-
-int store_worker_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
-                           struct err *err)
-{
-	return st->backend->worker->elsewhere(st, number, project, other, err);
 }

@@ -1,10 +1,13 @@
 /*
  * store.h - the register's storage.
  *
- * Callers use the store_* functions only; struct store is opaque.  A
- * backend (store_sqlite.c today, PostgreSQL later) fills the table of
- * functions in store_backend.h, which only the store's own files include.
- * store_open() picks the backend
+ * Callers use the store_* functions only; struct store is opaque.  The
+ * store's front (store.c, store_cert.c, store_pii.c) holds the policy: it
+ * seals personal data before a backend sees it and opens it on the way
+ * back, checks the data key, re-seals an earlier version's data and makes
+ * issuer codes.  A backend (store_sqlite.c today, PostgreSQL later) only
+ * keeps rows, through the table of functions in store_backend.h, which
+ * only the store's own files include.  store_open() picks the backend
  * from the location: "postgres://..." or "postgresql://..." for PostgreSQL
  * (not built yet: an error says so), anything else is a SQLite file path.
  * Opening applies the schema migrations the file lacks.

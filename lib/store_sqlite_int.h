@@ -3,7 +3,8 @@
  * connection and its statement cache (store_sqlite_conn.c), and each area's
  * schema and table of functions (store_sqlite_org.c, store_sqlite_account.c,
  * store_sqlite_trail.c, store_sqlite_worker.c), which store_sqlite.c puts
- * together.  Not for use outside lib/store_sqlite*.c.
+ * together.  Not for use outside lib/store_sqlite*.c.  Like every backend
+ * file they see stored forms only (store_backend.h), never pii.h.
  */
 #ifndef OPCERT_STORE_SQLITE_INT_H
 #define OPCERT_STORE_SQLITE_INT_H
@@ -57,17 +58,6 @@ void store_sqlite_blob(sqlite3_stmt *q, int col, uint8_t *dst, size_t size);
 int store_sqlite_begin(struct store *st, enum store_txn kind, struct err *err);
 int store_sqlite_commit(struct store *st, struct err *err);
 void store_sqlite_rollback(struct store *st);
-
-/* ---- personal data (store_sqlite.c) ---- */
-
-/* The attached data key, or NULL and err saying how to get one; bind a
- * certificate number as it is stored (an emergency-management number
- * sealed) and read one back. */
-const struct pii_key *store_sqlite_key(struct store *st, struct err *err);
-int store_sqlite_bind_number(struct store *st, sqlite3_stmt *q, int col, const char *number,
-                             struct err *err);
-int store_sqlite_read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, size_t size,
-                             struct err *err);
 
 /* ---- the areas ---- */
 
