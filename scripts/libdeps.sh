@@ -2,25 +2,30 @@
 # libdeps.sh - the dependency graph between the object files of lib/, read
 # off the built objects with nm: A -> B when A uses a symbol that B defines.
 #
-#   scripts/libdeps.sh [--dot] [--check] [OBJDIR]
+#   scripts/libdeps.sh [--dot] [--check] [--backends] [OBJDIR]
 #
 # OBJDIR is where CMake put opcert_core's objects (default
-# build/CMakeFiles/opcert_core.dir/lib; subfolders are searched too).  The
+# build/CMakeFiles/opcert_core.dir/lib; subfolders are searched too; an
+# object whose source file is gone, left behind by CMake, is skipped).  The
 # graph is printed one edge a line ("store/store.c -> util/err.c"), or as
 # Graphviz with --dot.  With --check it prints nothing on success and exits 1
 # when the graph has a cycle (naming the files on it): lib/ is meant to be
 # layered, so no two of its files may depend on each other, directly or round
-# a loop.
+# a loop.  With --backends it exits 1 when an object of a storage backend
+# (store_sqlite*, store_pg*) uses a symbol defined in pii, org, trail or
+# verdict: a backend keeps stored forms, the policy is the store's front's.
 set -eu
 
 dot=0
 check=0
+backends=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dot) dot=1 ;;
 	--check) check=1 ;;
+	--backends) backends=1 ;;
 	-h | --help)
-		sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	-*)
@@ -46,6 +51,7 @@ find "$objdir" -name '*.o' | sort | while read -r obj; do
 	name=${obj#"$objdir"/}
 	name=${name%.o}
 	name=${name%.c}
+	[ -f "$root/lib/$name.c" ] || continue
 	nm --defined-only -g "$obj" | awk -v n="$name" 'NF >= 3 { print n "\t" $3 }' >>"$tmp/def"
 	nm -u "$obj" | awk -v n="$name" 'NF >= 2 { print n "\t" $2 }' >>"$tmp/undef"
 done
@@ -56,6 +62,7 @@ awk -F '\t' 'NR == FNR { owner[$2] = $1; next }
 	($2 in owner) && owner[$2] != $1 { print $1 " " owner[$2] }' \
 	"$tmp/def" "$tmp/undef" | sort -u >"$tmp/edges"
 
+status=0
 if [ "$check" = 1 ]; then
 	# An edge lies on a cycle when its head reaches its tail: the
 	# transitive closure (Floyd-Warshall; lib/ has about a hundred files).
@@ -78,9 +85,26 @@ if [ "$check" = 1 ]; then
 	if [ -s "$tmp/cycles" ]; then
 		echo "libdeps.sh: lib/ has dependency cycles; these edges lie on one:" >&2
 		cat "$tmp/cycles" >&2
-		exit 1
+		status=1
 	fi
-	exit 0
+fi
+if [ "$backends" = 1 ]; then
+	awk -F '\t' 'function base(n) { sub(/.*\//, "", n); return n }
+	NR == FNR { b = base($1)
+		if (b == "pii" || b == "org" || b == "trail" || b == "verdict")
+			policy[$2] = $1
+		next }
+	base($1) ~ /^store_(sqlite|pg)/ && ($2 in policy) {
+		print "  " $1 " uses " $2 " (" policy[$2] ")" }' \
+		"$tmp/def" "$tmp/undef" | sort -u >"$tmp/leaks"
+	if [ -s "$tmp/leaks" ]; then
+		echo "libdeps.sh: a storage backend uses the store front's policy modules:" >&2
+		cat "$tmp/leaks" >&2
+		status=1
+	fi
+fi
+if [ "$check" = 1 ] || [ "$backends" = 1 ]; then
+	exit "$status"
 fi
 if [ "$dot" = 1 ]; then
 	echo 'digraph lib {'
