@@ -250,9 +250,11 @@ static int keys_unavailable(struct http_request *req)
 /* The writer connection, opened on first use (under sign_mu). */
 static struct store *writer(struct api *a, struct err *err)
 {
-	if (!a->writer && store_open(a->cfg.db, 0, &a->writer, err) < 0)
+	if (a->writer)
+		return a->writer;
+	if (store_open(a->cfg.db, 0, &a->writer, err) < 0)
 		return NULL;
-	if (!a->writer->pii && store_set_pii(a->writer, a->pii, err) < 0) {
+	if (store_set_pii(a->writer, a->pii, err) < 0) {
 		store_close(a->writer);
 		a->writer = NULL;
 	}

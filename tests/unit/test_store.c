@@ -113,8 +113,8 @@ static struct store *open_ok(const char *path, int flags)
 /* Open must fail with an input error whose message holds msg_part. */
 static void open_fails(const char *path, int flags, const char *msg_part)
 {
-	static struct store sentinel;
-	struct store *st = &sentinel; /* must be reset to NULL */
+	static char sentinel;
+	struct store *st = (struct store *)&sentinel; /* must be reset to NULL */
 	struct err err;
 
 	memset(&err, 0, sizeof(err));
