@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (idnum_gender(out) != 1 && idnum_gender(out) != 2)
 		abort();
 	birth = idnum_birth(out);
-	if (birth == DATE_NONE || birth > today)
+	if (birth == DATE_NONE || birth > today || birth < date_from_ymd(IDNUM_MIN_YEAR, 1, 1))
 		abort();
 	idnum_mask(out, mask);
 	if (strlen(mask) != IDNUM_LEN || memcmp(mask + 6, "********", 8) != 0 ||

@@ -40,6 +40,12 @@ static int province_ok(int code)
 	       code == 81 || code == 82;
 }
 
+/* A birth date: a real calendar date from IDNUM_MIN_YEAR on. */
+static int birth_valid(int y, int m, int d)
+{
+	return date_valid_ymd_from(IDNUM_MIN_YEAR, y, m, d);
+}
+
 static int digits_value(const char *p, int n)
 {
 	int v = 0, i;
@@ -97,7 +103,7 @@ enum idnum_error idnum_check(const char *s, size_t len, int32_t today, char out[
 	y = digits_value(id + 6, 4);
 	m = digits_value(id + 10, 2);
 	d = digits_value(id + 12, 2);
-	if (!date_valid_ymd(y, m, d))
+	if (!birth_valid(y, m, d))
 		return IDNUM_DATE;
 	if (today != DATE_NONE && date_from_ymd(y, m, d) > today)
 		return IDNUM_FUTURE;
@@ -186,7 +192,7 @@ int32_t idnum_birth(const char *id)
 	y = digits_value(id + 6, 4);
 	m = digits_value(id + 10, 2);
 	d = digits_value(id + 12, 2);
-	if (!date_valid_ymd(y, m, d))
+	if (!birth_valid(y, m, d))
 		return DATE_NONE;
 	return date_from_ymd(y, m, d);
 }

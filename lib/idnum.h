@@ -12,6 +12,10 @@
 
 #define IDNUM_LEN  18
 #define IDNUM_SIZE 19 /* with the NUL */
+/* The earliest birth year taken: validity asks only for a real date not in
+ * the future (DOMAIN section 3), so this is earlier than DATE_MIN_YEAR,
+ * which bounds the dates users type. */
+#define IDNUM_MIN_YEAR 1800
 
 enum idnum_error {
 	IDNUM_OK = 0,
