@@ -127,6 +127,10 @@ ci 11010519491231002X0
 check_rc 1 "extra trailing digit is invalid"
 ci "１１０１０５１９４９１２３１００２Ｘ"
 check_rc 1 "full-width digits are not an ID number"
+check_out_has "含有非法字符“１”（第1位）" "the first full-width digit is named with its place"
+ci "52010219800101001０"
+check_rc 1 "a full-width last digit is invalid"
+check_out_has "含有非法字符“０”（第18位）" "the full-width last digit is named with its place"
 ci ""
 check_rc 1 "an empty argument is invalid, not a crash"
 ci 5.20102E+17

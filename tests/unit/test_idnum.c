@@ -324,6 +324,41 @@ static void test_birth_1800s(void **state)
 	assert_int_equal(date_parse("1899-12-31", 10, &(int32_t){0}), -1);
 }
 
+struct refused_case {
+	const char *in;
+	size_t at;
+	const char *name;
+};
+
+static const struct refused_case refused_cases[] = {
+    {"11010519491231002Y", 18, "“Y”"},
+    {"1101051949123100X2", 17, "“X”"},
+    {"X10105194912310022", 1, "“X”"},
+    {"  11010519491231 02X", 15, "“ ”"},
+    {"11010519491231002x", 0, ""},
+    {"52010219800101001\xef\xbc\x90", 18, "“０”"},
+    {"１１０１０５１９４９１２３１００２Ｘ", 1, "“１”"},
+    {"1101051949123\t002X", 14, "U+0009"},
+    {"110105194912310\xff"
+     "2X",
+     16, "0xFF"},
+};
+
+static void test_refused_char(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused_cases) / sizeof(refused_cases[0]); i++) {
+		const struct refused_case *c = &refused_cases[i];
+		char name[TEXT_CHAR_NAME_SIZE];
+
+		if (idnum_refused_char(c->in, strlen(c->in), name) != c->at)
+			fail_msg("case %zu \"%s\": not at %zu", i, c->in, c->at);
+		assert_string_equal(name, c->name);
+	}
+}
+
 struct mask_case {
 	const char *in;
 	const char *want;
@@ -438,7 +473,7 @@ int main(void)
 	    cmocka_unit_test(test_provinces),   cmocka_unit_test(test_reason_texts),
 	    cmocka_unit_test(test_check_char),  cmocka_unit_test(test_gender_and_birth),
 	    cmocka_unit_test(test_mask),        cmocka_unit_test(test_excel_mangled),
-	    cmocka_unit_test(test_birth_1800s),
+	    cmocka_unit_test(test_birth_1800s), cmocka_unit_test(test_refused_char),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
