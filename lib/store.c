@@ -146,10 +146,33 @@ int store_config_set(struct store *st, const char *key, const char *value, struc
 	return st->backend->config_set(st, key, value, err);
 }
 
+/*
+ * Every issuer with a code is named in the signed trust list, which holds at
+ * most TRUST_MAX_ISSUERS: a code past that is refused rather than left off
+ * the list (that many issuers means the register spells one in several ways).
+ */
 int store_issuer_code(struct store *st, const char *name, int create, char code[16],
                       struct err *err)
 {
-	return st->backend->issuer_code(st, name, create, code, err);
+	struct trust_issuer *all;
+	size_t n = 0;
+	int rc = st->backend->issuer_code(st, name, 0, code, err);
+
+	if (rc != 0 || !create)
+		return rc;
+	all = calloc(TRUST_MAX_ISSUERS, sizeof(*all));
+	if (!all)
+		return err_system(err, "内存不足");
+	rc = st->backend->issuer_list(st, all, TRUST_MAX_ISSUERS, &n, err);
+	free(all);
+	if (rc < 0)
+		return -1;
+	if (n >= TRUST_MAX_ISSUERS)
+		return err_input(err,
+		                 "发证机关“%s”无法登记：已有 %d 个发证机关，达到信任列表的上限"
+		                 "（请检查发证机关的写法是否一致）",
+		                 name, TRUST_MAX_ISSUERS);
+	return st->backend->issuer_code(st, name, 1, code, err);
 }
 
 int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
