@@ -167,22 +167,24 @@ void text_trim(const char **s, size_t *len)
 	*len = n;
 }
 
-size_t text_chars(const char *s, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* Bytes of the UTF-8 character at p[0..avail), or 0 when none starts there. */
 static size_t utf8_char_size(const unsigned char *p, size_t avail)
 {
-	size_t size = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	size_t size = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
 
+	if (p[0] < 0x80)
+		return 1;
 	return size <= avail && utf8_valid((const char *)p, size, NULL) ? size : 0;
+}
+
+size_t text_chars(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = 0, size;
+
+	for (; i < len; i += size ? size : 1, n++)
+		size = utf8_char_size(p + i, len - i);
+	return n;
 }
 
 size_t text_refused_char(const char *s, size_t len, int (*allowed)(unsigned char c, size_t index),

@@ -46,7 +46,8 @@ int utf8_valid(const char *s, size_t len, size_t *bad);
  * adjusts *s and *len. */
 void text_trim(const char **s, size_t *len);
 
-/* Characters in s[0..len): the bytes that do not continue a UTF-8 sequence. */
+/* Characters in s[0..len), each byte that starts no UTF-8 character
+ * counting as one (as text_refused_char counts them). */
 size_t text_chars(const char *s, size_t len);
 
 /* Room for what text_refused_char names: “ + 4 bytes + ” and a NUL. */

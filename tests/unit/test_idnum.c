@@ -107,6 +107,8 @@ static const struct check_case check_cases[] = {
     {"110105-1949123100X", T_FIXED, IDNUM_CHARS, "110105-1949123100X"},
     {"11010519491231002a", T_FIXED, IDNUM_CHARS, "11010519491231002A"},
     {"1.10105194912E+017", T_FIXED, IDNUM_CHARS, "1.10105194912E+017"},
+    /* 18 digits and a stray byte: 19 characters, as the refused one is counted */
+    {"520102199001201560\xb3", T_FIXED, IDNUM_LENGTH, ""},
     /* 18 full-width characters: bad characters, not a bad length */
     {"１１０１０５１９４９１２３１００２Ｘ", T_FIXED, IDNUM_CHARS, ""},
     /* province (each with a correct check character) */
