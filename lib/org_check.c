@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "date.h"
+#include "text.h"
+#include "uscc.h"
 
 #define SHOW(len) ((int)((len) > 64 ? 64 : (len)))
 
@@ -87,19 +89,10 @@ int project_state_parse(const char *s, size_t len)
 
 /* ---- field checks ------------------------------------------------------ */
 
-static size_t utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 int org_check_uscc(const char *s, size_t len, char out[USCC_SIZE], struct err *err)
 {
-	char first[USCC_SIZE], expect;
+	char first[USCC_SIZE], expect, name[TEXT_CHAR_NAME_SIZE];
+	size_t at;
 
 	org_trim(&s, &len);
 	switch (uscc_check(s, len, out)) {
@@ -109,11 +102,13 @@ int org_check_uscc(const char *s, size_t len, char out[USCC_SIZE], struct err *e
 		return err_input(err, "未填写");
 	case USCC_LENGTH:
 		return err_input(err, "“%.*s”应为18位（现为%zu位）", SHOW(len), s,
-		                 utf8_chars(s, len));
+		                 text_chars(s, len));
 	case USCC_CHARS:
+		at = uscc_refused_char(s, len, name);
 		return err_input(err,
-		                 "“%.*s”含有非法字符（只用数字和大写字母，不用 I、O、S、V、Z）",
-		                 SHOW(len), s);
+		                 "“%.*s”含有非法字符%s（第%zu位；只用数字和大写字母，不用 "
+		                 "I、O、S、V、Z）",
+		                 SHOW(len), s, name, at);
 	case USCC_REGION:
 		return err_input(err, "“%.*s”的第3至8位（行政区划码）应为数字", SHOW(len), s);
 	case USCC_CHECK:

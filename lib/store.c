@@ -127,8 +127,13 @@ int store_config_set(struct store *st, const char *key, const char *value, struc
 	return st->backend->config_set(st, key, value, err);
 }
 
-/* An issuer's code is "I" and its number in order of first use: the
- * backend keeps the pairs, the rule is here. */
+/*
+ * An issuer's code is "I" and its number in order of first use: the backend
+ * keeps the pairs, the rule is here.  Every issuer with a code is named in
+ * the signed trust list, which holds at most TRUST_MAX_ISSUERS: a code past
+ * that is refused rather than left off the list (that many issuers means the
+ * register spells one in several ways).
+ */
 int store_issuer_code(struct store *st, const char *name, int create, char code[16],
                       struct err *err)
 {
@@ -139,6 +144,11 @@ int store_issuer_code(struct store *st, const char *name, int create, char code[
 		return rc;
 	if (st->backend->issuer_count(st, &n, err) < 0)
 		return -1;
+	if (n >= TRUST_MAX_ISSUERS)
+		return err_input(err,
+		                 "发证机关“%s”无法登记：已有 %d 个发证机关，达到信任列表的上限"
+		                 "（请检查发证机关的写法是否一致）",
+		                 name, TRUST_MAX_ISSUERS);
 	snprintf(code, 16, "I%u", (unsigned)n + 1);
 	if (st->backend->issuer_add(st, code, name, err) < 0)
 		return -1;

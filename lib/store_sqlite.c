@@ -32,6 +32,10 @@
 
 #define OPCERT_APPLICATION_ID 0x4f504345 /* "OPCE" */
 
+#define STRINGIFY(x) #x
+#define TEXT_OF(x)   STRINGIFY(x)
+#define ISSUER_LIMIT TEXT_OF(TRUST_MAX_ISSUERS)
+
 static const char *const migrations[] = {
     /* 1: the register */
     "CREATE TABLE certificate ("
@@ -98,6 +102,15 @@ static const char *const migrations[] = {
     store_sqlite_schema_trail,
     /* 6: workers registered on projects (store_sqlite_worker.c) */
     store_sqlite_schema_worker,
+    /* 7: an issuer code for every issuer of a register imported while only
+     * issuance gave codes (import gives them now), in the order the issuers
+     * first appear, after the codes already given (never renumbered); no
+     * more than the trust list holds (store_issuer_code refuses the rest) */
+    "INSERT INTO issuer (code, name)"
+    " SELECT 'I' || ((SELECT count(*) FROM issuer) + row_number() OVER (ORDER BY min(id))),"
+    " issuer FROM certificate WHERE issuer NOT IN (SELECT name FROM issuer)"
+    " GROUP BY issuer ORDER BY min(id)"
+    " LIMIT max(0, " ISSUER_LIMIT " - (SELECT count(*) FROM issuer));",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
