@@ -10,11 +10,13 @@
  * verification whether or not the login exists (a dummy hash stands in), and
  * the answer is the same for an unknown login, a wrong password and a
  * disabled account.  ACCOUNT_LOCK_FAILURES failures in a row lock the
- * account for ACCOUNT_LOCK_SECONDS.  Every change, sign-in, sign-out and
- * failed sign-in is recorded in the audit trail in the same transaction;
- * no password or token ever reaches it.  The text a caller typed as a login
- * that does not exist is not recorded either: people type passwords into the
- * login field.
+ * account for ACCOUNT_LOCK_SECONDS, a disabled account too, and a login
+ * that names no account alike (its failures counted in memory,
+ * account_unknown.c): the lock answers the same for all three.  Every
+ * change, sign-in, sign-out and failed sign-in is recorded in the audit
+ * trail in the same transaction; no password or token ever reaches it.  The
+ * text a caller typed as a login that does not exist is not recorded
+ * either: people type passwords into the login field.
  *
  * Hashing is slow on purpose, so it is done before the write transaction
  * starts, never while holding the database's write lock.
@@ -797,14 +799,16 @@ int account_each(struct store *st, account_fn fn, void *arg, struct err *err)
 
 /* --- sign-in and sessions --- */
 
-/* Record a failed sign-in (its own transaction). */
+/* Record a failed sign-in (its own transaction).  A wrong password and a
+ * disabled account count towards the lock.  For a login that names no
+ * account, until is when its lock in memory ends (0 = not locked). */
 static int login_failed(struct store *st, const struct store_account *known, const char *addr,
-                        int64_t now, const char *reason, int *locked, struct err *err)
+                        int64_t now, const char *reason, int64_t until, int *locked,
+                        struct err *err)
 {
 	struct store_account a;
 	struct actor who;
 	char object[96];
-	int64_t until = 0;
 	int rc;
 
 	*locked = 0;
@@ -823,7 +827,7 @@ static int login_failed(struct store *st, const struct store_account *known, con
 		snprintf(who.login, sizeof(who.login), "%s", a.login);
 		snprintf(who.role, sizeof(who.role), "%s", a.role);
 		user_object(a.login, object);
-		if (strcmp(reason, "password") == 0) {
+		if (strcmp(reason, "password") == 0 || strcmp(reason, "disabled") == 0) {
 			*locked = count_failure(&a, now);
 			if (store_account_update(st, &a, err) < 0)
 				goto fail;
@@ -846,10 +850,10 @@ fail:
 	return -1;
 }
 
-int account_login(struct store *st, const char *login, const char *password, const char *addr,
-                  int64_t now, struct principal *p, char token[ACCOUNT_TOKEN_SIZE],
-                  char csrf[ACCOUNT_CSRF_SIZE], enum account_login_result *result,
-                  int64_t *retry_after, struct err *err)
+int account_login(struct store *st, struct account_unknown *unknown, const char *login,
+                  const char *password, const char *addr, int64_t now, struct principal *p,
+                  char token[ACCOUNT_TOKEN_SIZE], char csrf[ACCOUNT_CSRF_SIZE],
+                  enum account_login_result *result, int64_t *retry_after, struct err *err)
 {
 	struct store_account a, again;
 	struct store_session s;
@@ -876,16 +880,18 @@ int account_login(struct store *st, const char *login, const char *password, con
 		dummy_verify(password);
 		*result = ACCOUNT_LOGIN_LOCKED;
 		*retry_after = a.locked_until - now;
-		return login_failed(st, &a, addr, now, "locked", &locked, err);
+		return login_failed(st, &a, addr, now, "locked", 0, &locked, err);
 	}
 	if (!found) {
 		dummy_verify(password);
-		return login_failed(st, NULL, addr, now, "unknown", &locked, err);
+		if (unknown)
+			*result = account_unknown_fail(unknown, login, now, retry_after);
+		return login_failed(st, NULL, addr, now, "unknown",
+		                    *result == ACCOUNT_LOGIN_LOCKED ? now + *retry_after : 0,
+		                    &locked, err);
 	}
-	if (!password_matches(a.pwhash, password))
+	if (!password_matches(a.pwhash, password) || a.disabled)
 		goto bad_password;
-	if (a.disabled)
-		return login_failed(st, &a, addr, now, "disabled", &locked, err);
 	if (crypto_pwhash_str_needs_rehash(a.pwhash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                                   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0 &&
 	    hash_password(password, newhash, err) < 0)
@@ -936,9 +942,8 @@ fail_token:
 	return -1;
 
 bad_password:
-	if (a.disabled)
-		return login_failed(st, &a, addr, now, "disabled", &locked, err);
-	if (login_failed(st, &a, addr, now, "password", &locked, err) < 0)
+	if (login_failed(st, &a, addr, now, a.disabled ? "disabled" : "password", 0, &locked, err) <
+	    0)
 		return -1;
 	if (locked) {
 		*result = ACCOUNT_LOGIN_LOCKED;

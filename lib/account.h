@@ -15,7 +15,9 @@
  * session or API token is ever stored or logged in clear: sessions and
  * tokens are random, handed out once, and stored as their SHA-256.
  * Failed sign-ins lock the account for a while (per-account throttling; the
- * server adds a per-client limit).  Functions that change something run
+ * server adds a per-client limit), and a login that names no account locks
+ * the same way (struct account_unknown), so the lock does not tell which
+ * logins exist.  Functions that change something run
  * their own write transaction and record it in the audit trail (trail.h)
  * as who; they follow err.h.
  */
@@ -145,14 +147,48 @@ enum account_login_result {
 };
 
 /*
- * Sign in: on success a new session, whose token (for the cookie) and CSRF
- * token are written out, and *p filled.  Failures are counted and recorded
- * in the trail.  -1 only on a system error.
+ * The failures of logins that name no account.  An account's failures are
+ * counted in its row; a login without one would never lock, and so the
+ * lock would tell which logins exist.  This table counts them instead,
+ * exactly as an account's are counted (ACCOUNT_LOCK_FAILURES in a row lock
+ * it for ACCOUNT_LOCK_SECONDS).  It lives in memory only: nothing about an
+ * unknown login is written anywhere, and a restart forgets it (an account's
+ * own lock is in the database and survives).  Its size is fixed when it is
+ * made; when full, the login whose last failure is the oldest is
+ * forgotten.  Logins are kept as a keyed hash under a random key of the
+ * table's (people type passwords into the login field), compared byte for
+ * byte as account look-ups compare logins.  Thread-safe.
  */
-int account_login(struct store *st, const char *login, const char *password, const char *addr,
-                  int64_t now, struct principal *p, char token[ACCOUNT_TOKEN_SIZE],
-                  char csrf[ACCOUNT_CSRF_SIZE], enum account_login_result *result,
-                  int64_t *retry_after, struct err *err);
+struct account_unknown;
+
+#define ACCOUNT_UNKNOWN_CAPACITY 8192 /* the server's table: about 320 KB */
+
+/* A table of at most capacity (at least 1) logins; NULL when out of
+ * memory or when libsodium cannot start. */
+struct account_unknown *account_unknown_new(size_t capacity);
+void account_unknown_free(struct account_unknown *u);
+/*
+ * Count a failed sign-in under login (NULL as "") at now, as an account's
+ * is counted: ACCOUNT_LOGIN_LOCKED with *retry_after the seconds left when
+ * the login is locked (a failure while locked is not counted) or this
+ * failure locks it, else ACCOUNT_LOGIN_BAD.
+ */
+enum account_login_result account_unknown_fail(struct account_unknown *u, const char *login,
+                                               int64_t now, int64_t *retry_after);
+/* Logins held now (for tests). */
+size_t account_unknown_count(struct account_unknown *u);
+
+/*
+ * Sign in: on success a new session, whose token (for the cookie) and CSRF
+ * token are written out, and *p filled.  Failures are counted (a disabled
+ * account's too) and recorded in the trail; those of a login that names no
+ * account in unknown (NULL: not counted, such a login never locks).  -1
+ * only on a system error.
+ */
+int account_login(struct store *st, struct account_unknown *unknown, const char *login,
+                  const char *password, const char *addr, int64_t now, struct principal *p,
+                  char token[ACCOUNT_TOKEN_SIZE], char csrf[ACCOUNT_CSRF_SIZE],
+                  enum account_login_result *result, int64_t *retry_after, struct err *err);
 /* A session by its token (read only): 1 valid and *p, csrf and *last_seen
  * filled; 0 unknown, expired or its account disabled; -1 error. */
 int account_session(struct store *st, const char *token, int64_t now, struct principal *p,

@@ -85,7 +85,12 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 
 int date_valid_ymd(int y, int m, int d)
 {
-	if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR)
+	return date_valid_ymd_from(DATE_MIN_YEAR, y, m, d);
+}
+
+int date_valid_ymd_from(int min_year, int y, int m, int d)
+{
+	if (y < min_year || y > DATE_MAX_YEAR)
 		return 0;
 	if (m < 1 || m > 12)
 		return 0;

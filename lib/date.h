@@ -18,6 +18,9 @@
 
 /* 1 when y-m-d is a real calendar date within DATE_MIN_YEAR..DATE_MAX_YEAR. */
 int date_valid_ymd(int y, int m, int d);
+/* 1 when y-m-d is a real calendar date within min_year..DATE_MAX_YEAR: for
+ * the one caller whose dates start earlier (birth dates in ID numbers). */
+int date_valid_ymd_from(int min_year, int y, int m, int d);
 /* Day number of y-m-d; the date must be valid. */
 int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t day, int *y, int *m, int *d);

@@ -20,24 +20,18 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Characters, not bytes: a number typed with full-width digits is 18
- * characters with bad characters, not a number of the wrong length. */
-static size_t utf8_chars(const unsigned char *p, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			k++;
-	return k;
-}
-
 static int province_ok(int code)
 {
 	return (code >= 11 && code <= 15) || (code >= 21 && code <= 23) ||
 	       (code >= 31 && code <= 37) || (code >= 41 && code <= 46) ||
 	       (code >= 50 && code <= 54) || (code >= 61 && code <= 65) || code == 71 ||
 	       code == 81 || code == 82;
+}
+
+/* A birth date: a real calendar date from IDNUM_MIN_YEAR on. */
+static int birth_valid(int y, int m, int d)
+{
+	return date_valid_ymd_from(IDNUM_MIN_YEAR, y, m, d);
 }
 
 static int digits_value(const char *p, int n)
@@ -78,8 +72,10 @@ enum idnum_error idnum_check(const char *s, size_t len, int32_t today, char out[
 	if (len == 0)
 		return IDNUM_EMPTY;
 	p = (const unsigned char *)s;
+	/* Characters, not bytes: a number typed with full-width digits is 18
+	 * characters with bad characters, not a number of the wrong length. */
 	if (len != IDNUM_LEN)
-		return utf8_chars(p, len) == IDNUM_LEN ? IDNUM_CHARS : IDNUM_LENGTH;
+		return text_chars(s, len) == IDNUM_LEN ? IDNUM_CHARS : IDNUM_LENGTH;
 
 	for (i = 0; i < IDNUM_LEN; i++)
 		id[i] = (char)(p[i] >= 'a' && p[i] <= 'z' ? p[i] - 'a' + 'A' : p[i]);
@@ -97,7 +93,7 @@ enum idnum_error idnum_check(const char *s, size_t len, int32_t today, char out[
 	y = digits_value(id + 6, 4);
 	m = digits_value(id + 10, 2);
 	d = digits_value(id + 12, 2);
-	if (!date_valid_ymd(y, m, d))
+	if (!birth_valid(y, m, d))
 		return IDNUM_DATE;
 	if (today != DATE_NONE && date_from_ymd(y, m, d) > today)
 		return IDNUM_FUTURE;
@@ -127,6 +123,21 @@ const char *idnum_reason(enum idnum_error e)
 		return "校验码错误";
 	}
 	return "未知错误";
+}
+
+/* 17 digits, then a digit or X (x) */
+static int id_char_allowed(unsigned char c, size_t index)
+{
+	return is_digit(c) || (index == IDNUM_LEN - 1 && (c == 'X' || c == 'x'));
+}
+
+size_t idnum_refused_char(const char *s, size_t len, char name[TEXT_CHAR_NAME_SIZE])
+{
+	name[0] = '\0';
+	if (!s)
+		return 0;
+	text_trim(&s, &len);
+	return text_refused_char(s, len, id_char_allowed, name);
 }
 
 const char *idnum_error_code(enum idnum_error e)
@@ -186,7 +197,7 @@ int32_t idnum_birth(const char *id)
 	y = digits_value(id + 6, 4);
 	m = digits_value(id + 10, 2);
 	d = digits_value(id + 12, 2);
-	if (!date_valid_ymd(y, m, d))
+	if (!birth_valid(y, m, d))
 		return DATE_NONE;
 	return date_from_ymd(y, m, d);
 }

@@ -10,8 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "text.h"
+
 #define IDNUM_LEN  18
 #define IDNUM_SIZE 19 /* with the NUL */
+/* The earliest birth year taken: validity asks only for a real date not in
+ * the future (DOMAIN section 3), so this is earlier than DATE_MIN_YEAR,
+ * which bounds the dates users type. */
+#define IDNUM_MIN_YEAR 1800
 
 enum idnum_error {
 	IDNUM_OK = 0,
@@ -34,6 +40,12 @@ enum idnum_error idnum_check(const char *s, size_t len, int32_t today, char out[
 
 /* Reason in Chinese, e.g. "校验码错误". */
 const char *idnum_reason(enum idnum_error e);
+/*
+ * For IDNUM_CHARS: the first character of s (trimmed as idnum_check trims)
+ * that may not stand where it stands, named in name (text_refused_char);
+ * returns its position counted from 1, or 0.
+ */
+size_t idnum_refused_char(const char *s, size_t len, char name[TEXT_CHAR_NAME_SIZE]);
 /* Short English code, e.g. "check". */
 const char *idnum_error_code(enum idnum_error e);
 

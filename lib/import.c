@@ -2,7 +2,9 @@
  * import.c - register import.  Reads rows with regfile.c, keeps every
  * number seen (with its line) to catch a number used twice in one file, and
  * writes through the store inside one bulk transaction that is rolled back
- * on the first error.
+ * on the first error.  Every issuer the file names gets its issuer code
+ * (docs/CREDENTIAL.md) in the same transaction, so the signed trust list
+ * names every issuer of the register, not only those already issued for.
  */
 #include "import.h"
 
@@ -22,6 +24,7 @@
 
 #define PROGRESS_EVERY 100000
 #define MAX_PREFIXES   64
+#define ISSUER_COLUMN  "发证机关"
 
 /* The change record: what differs, personal data masked. */
 static char *change_json(const struct cert *a, const struct cert *b, const char *source, long line)
@@ -55,6 +58,20 @@ static int note_prefix(const struct cert *c, char (*prefixes)[STORE_PREFIX_SIZE]
 		                 MAX_PREFIXES);
 	snprintf(prefixes[(*n)++], STORE_PREFIX_SIZE, "%s", no.prefix);
 	return 0;
+}
+
+/* The issuer's code, given once per issuer and file. */
+static int note_issuer(struct store *st, struct strmap *issuers, const struct cert *c,
+                       struct err *err)
+{
+	char code[16];
+	int created;
+
+	if (!strmap_put(issuers, c->issuer, strlen(c->issuer), &created))
+		return err_system(err, "内存不足");
+	if (!created)
+		return 0;
+	return store_issuer_code(st, c->issuer, 1, code, err) < 0 ? -1 : 0;
 }
 
 static int log_row(struct ledger *l, const struct cert *c, enum ledger_kind kind,
@@ -134,7 +151,7 @@ int import_register(struct store *st, const char *path, const struct import_opti
                     struct import_stats *stats, struct err *err)
 {
 	struct tabfile t;
-	struct strmap seen;
+	struct strmap seen, issuers;
 	struct ledger ledger;
 	struct cert c;
 	char prefixes[MAX_PREFIXES][STORE_PREFIX_SIZE];
@@ -143,6 +160,7 @@ int import_register(struct store *st, const char *path, const struct import_opti
 
 	memset(stats, 0, sizeof(*stats));
 	strmap_init(&seen);
+	strmap_init(&issuers);
 	if (tabfile_open(&t, path, regfile_columns, regfile_ncolumns, err) < 0)
 		goto out;
 	if (store_begin(st, STORE_TXN_BULK, err) < 0)
@@ -170,6 +188,10 @@ int import_register(struct store *st, const char *path, const struct import_opti
 		e->value = line;
 		if (note_prefix(&c, prefixes, &nprefixes, err) < 0) {
 			err_at(err, line, NULL, 0);
+			goto out;
+		}
+		if (note_issuer(st, &issuers, &c, err) < 0) {
+			err_at(err, line, ISSUER_COLUMN, strlen(ISSUER_COLUMN));
 			goto out;
 		}
 		/* The entry the row will be recorded at: appended only once
@@ -220,6 +242,7 @@ out:
 	if (ret < 0)
 		memset(stats, 0, sizeof(*stats));
 	strmap_release(&seen);
+	strmap_release(&issuers);
 	tabfile_close(&t);
 	return ret;
 }

@@ -149,7 +149,7 @@ static int run_op(struct store *st, const struct actor *who, const char *number,
 {
 	struct ledger ledger;
 	struct ledger_event ev;
-	char num[CERTNO_SIZE], masked[CERTNO_SIZE], action[32], object[16 + CERTNO_SIZE];
+	char num[CERTNO_SIZE], masked[CERTNO_SIZE], action[32], object[16 + CERTNO_SIZE], code[16];
 	char *change = NULL;
 	int rc, in_txn = 0, ret = -1;
 
@@ -175,6 +175,10 @@ static int run_op(struct store *st, const struct actor *who, const char *number,
 		err_input(err, "证书 %s 没有任何改动", num);
 		goto out;
 	}
+	/* An issuer new to the register gets its code, as at import. */
+	if (strcmp(out->before.issuer, out->after.issuer) != 0 &&
+	    store_issuer_code(st, out->after.issuer, 1, code, err) < 0)
+		goto out;
 	if (ledger_open(&ledger, st, err) < 0)
 		goto out;
 	out->after.ledger_index = ledger_size(&ledger);

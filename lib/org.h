@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "org_codes.h"
 #include "store.h"
 #include "trail.h"
 #include "uscc.h"
@@ -39,23 +40,11 @@
 #define ORG_CONTACT_SIZE 96  /* 联系人 */
 #define ORG_PHONE_SIZE   32  /* 联系电话 */
 
-enum org_kind {
-	ORG_CITY = 0,    /* 市住建局 */
-	ORG_OFFICE,      /* the bureau's offices: 建管处, 安监站 */
-	ORG_DISTRICT,    /* 区（市、县）住建局: one of the 14 units */
-	ORG_BUILDER,     /* 施工单位 */
-	ORG_SUPERVISOR,  /* 监理单位 */
-	ORG_INSTITUTION, /* 培训机构 */
-	ORG_KIND_COUNT
-};
+/* The kinds and states, their codes and labels: org_codes.h. */
 
-const char *org_kind_code(enum org_kind k);  /* "builder" */
-const char *org_kind_label(enum org_kind k); /* "施工单位" */
 /* A company's kind as written: builder/supervisor, 施工/监理, 施工单位/监理单位,
  * 施工企业/监理企业; -1 otherwise. */
 int org_company_kind_parse(const char *s, size_t len);
-/* Any kind by its code; -1 when unknown. */
-int org_kind_from_code(const char *code);
 
 struct org {
 	int64_t id;
@@ -71,17 +60,6 @@ struct org {
 	int64_t updated_at;
 };
 
-enum project_state {
-	PROJECT_PLANNED = 0, /* 未开工 */
-	PROJECT_ACTIVE,      /* 在建 */
-	PROJECT_SUSPENDED,   /* 停工 */
-	PROJECT_COMPLETED,   /* 竣工 */
-	PROJECT_CLOSED,      /* 已关闭 */
-	PROJECT_STATE_COUNT
-};
-
-const char *project_state_code(enum project_state s);  /* "active" */
-const char *project_state_label(enum project_state s); /* "在建" */
 /* A code or a label (also 已开工/施工中 for active, 已竣工 for completed,
  * 关闭 for closed); -1 otherwise. */
 int project_state_parse(const char *s, size_t len);
@@ -147,10 +125,13 @@ struct project_input {
 	const char *state;      /* change only; add derives it from the start date */
 };
 
-/* ---- field checks ------------------------------------------------------
+/* ---- field checks (org_check.c) ------------------------------------------
  * Shared by the commands, the files and the forms: 0 and the normalised
  * value in out, or -1 and an input error whose message does not name the
  * field (a file error adds the column; org_check_label prefixes a label). */
+
+/* Strip spaces, tabs and U+3000 from both ends: adjusts *s and *len. */
+void org_trim(const char **s, size_t *len);
 
 /* Trimmed, uppercased; a wrong check character names the expected one. */
 int org_check_uscc(const char *s, size_t len, char out[USCC_SIZE], struct err *err);

@@ -1,6 +1,6 @@
 /*
  * orgfile.c - company and project rows (orgfile.h).  The field rules are
- * org.c's, so a row is judged exactly as the same values typed on the
+ * org_check.c's, so a row is judged exactly as the same values typed on the
  * command line would be; here they get their line and column.
  */
 #include "orgfile.h"

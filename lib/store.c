@@ -1,33 +1,69 @@
 /*
- * store.c - backend dispatch.  The wrappers exist so callers never reach
- * into the table, and so a NULL or half-open store is caught in one place.
+ * store.c - the store's front (store_backend.h has the rule of the split):
+ * choosing a backend, opening and closing, transactions, settings, issuer
+ * codes, the log's state, and the areas that hold no personal data
+ * (organisations, accounts, the audit trail), which pass straight to the
+ * backend.  The register and the workers, whose rows hold personal data,
+ * are store_cert.c's; the data key and the re-sealing migration
+ * store_pii.c's.
  */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pii.h"
+#include "store_backend.h"
 
-static int is_postgres(const char *location)
+/* The backends, each with the locations it takes: the first entry whose
+ * prefix starts the location (NULL: any location).  A backend not built
+ * yet is listed with its name only: its locations get an error. */
+static const struct {
+	const char *prefix;
+	const char *name;
+	const struct store_backend *backend;
+} backends[] = {
+    {"postgres://", "PostgreSQL", NULL},
+    {"postgresql://", "PostgreSQL", NULL},
+    {NULL, "SQLite", &store_sqlite_backend},
+};
+
+static const struct store_backend *backend_for(const char *location, struct err *err)
 {
-	return strncmp(location, "postgres://", 11) == 0 ||
-	       strncmp(location, "postgresql://", 13) == 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		const char *p = backends[i].prefix;
+
+		if (p && strncmp(location, p, strlen(p)) != 0)
+			continue;
+		if (!backends[i].backend) {
+			err_input(err, "%s 后端尚未提供，请使用 SQLite 数据库文件",
+			          backends[i].name);
+			return NULL;
+		}
+		return backends[i].backend;
+	}
+	err_input(err, "不支持的数据库位置：%s", location);
+	return NULL;
 }
 
 int store_open(const char *location, int flags, struct store **out, struct err *err)
 {
+	const struct store_backend *backend;
 	struct store *st;
 
 	*out = NULL;
 	if (!location || !*location)
 		return err_input(err, "未指定数据库");
-	if (is_postgres(location))
-		return err_input(err, "PostgreSQL 后端尚未提供，请使用 SQLite 数据库文件");
+	backend = backend_for(location, err);
+	if (!backend)
+		return -1;
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return err_system(err, "内存不足");
-	st->backend = &store_sqlite_backend;
+	st->backend = backend;
 	if (st->backend->open(st, location, flags, err) < 0) {
 		free(st);
 		return -1;
@@ -45,40 +81,6 @@ void store_close(struct store *st)
 	free(st);
 }
 
-static void attach(struct store *st, struct pii_key *key)
-{
-	pii_key_free(st->pii);
-	st->pii = key ? pii_key_ref(key) : NULL;
-}
-
-int store_set_pii(struct store *st, struct pii_key *key, struct err *err)
-{
-	attach(st, key);
-	if (key && st->backend->pii_attach(st, err) < 0) {
-		attach(st, NULL);
-		return -1;
-	}
-	return 0;
-}
-
-int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, struct err *err)
-{
-	long n = 0;
-
-	if (resealed)
-		*resealed = 0;
-	if (!key)
-		return err_input(err, "迁移需要数据密钥");
-	attach(st, key);
-	if (st->backend->pii_migrate(st, &n, err) < 0) {
-		attach(st, NULL);
-		return -1;
-	}
-	if (resealed)
-		*resealed = n;
-	return 0;
-}
-
 int store_begin(struct store *st, enum store_txn kind, struct err *err)
 {
 	return st->backend->begin(st, kind, err);
@@ -92,22 +94,6 @@ int store_commit(struct store *st, struct err *err)
 void store_rollback(struct store *st)
 {
 	st->backend->rollback(st);
-}
-
-int store_cert_get(struct store *st, const char *number, struct cert *out, struct err *err)
-{
-	return st->backend->cert_get(st, number, out, err);
-}
-
-int store_cert_insert(struct store *st, const struct cert *c, struct err *err)
-{
-	return st->backend->cert_insert(st, c, err);
-}
-
-int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
-                      const char *change, struct err *err)
-{
-	return st->backend->cert_update(st, before, after, change, err);
 }
 
 int store_cert_count(struct store *st, long *count, struct err *err)
@@ -131,11 +117,6 @@ int store_schema_version(struct store *st, int *version, struct err *err)
 	return st->backend->schema_version(st, version, err);
 }
 
-int store_cert_each(struct store *st, store_cert_fn fn, void *arg, struct err *err)
-{
-	return st->backend->cert_each(st, fn, arg, err);
-}
-
 int store_config_get(struct store *st, const char *key, char *out, size_t size, struct err *err)
 {
 	return st->backend->config_get(st, key, out, size, err);
@@ -146,68 +127,38 @@ int store_config_set(struct store *st, const char *key, const char *value, struc
 	return st->backend->config_set(st, key, value, err);
 }
 
+/*
+ * An issuer's code is "I" and its number in order of first use: the backend
+ * keeps the pairs, the rule is here.  Every issuer with a code is named in
+ * the signed trust list, which holds at most TRUST_MAX_ISSUERS: a code past
+ * that is refused rather than left off the list (that many issuers means the
+ * register spells one in several ways).
+ */
 int store_issuer_code(struct store *st, const char *name, int create, char code[16],
                       struct err *err)
 {
-	return st->backend->issuer_code(st, name, create, code, err);
+	long n;
+	int rc = st->backend->issuer_get(st, name, code, err);
+
+	if (rc != 0 || !create)
+		return rc;
+	if (st->backend->issuer_count(st, &n, err) < 0)
+		return -1;
+	if (n >= TRUST_MAX_ISSUERS)
+		return err_input(err,
+		                 "发证机关“%s”无法登记：已有 %d 个发证机关，达到信任列表的上限"
+		                 "（请检查发证机关的写法是否一致）",
+		                 name, TRUST_MAX_ISSUERS);
+	snprintf(code, 16, "I%u", (unsigned)n + 1);
+	if (st->backend->issuer_add(st, code, name, err) < 0)
+		return -1;
+	return 1;
 }
 
 int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
                       struct err *err)
 {
 	return st->backend->issuer_list(st, out, max, n, err);
-}
-
-int store_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err)
-{
-	return st->backend->slot_get(st, number, slot, err);
-}
-
-int store_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err)
-{
-	return st->backend->slot_add(st, number, slot, err);
-}
-
-int store_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err)
-{
-	return st->backend->slot_each(st, fn, arg, err);
-}
-
-int store_cred_add(struct store *st, const struct store_cred *c, struct err *err)
-{
-	return st->backend->cred_add(st, c, err);
-}
-
-int store_cred_find(struct store *st, const uint8_t hash[32], struct store_cred *out,
-                    struct err *err)
-{
-	return st->backend->cred_find(st, hash, out, err);
-}
-
-int store_photo_set(struct store *st, const char *number, const char *mime, const uint8_t *data,
-                    size_t len, const uint8_t hash[32], struct err *err)
-{
-	return st->backend->photo_set(st, number, mime, data, len, hash, err);
-}
-
-int store_photo_get(struct store *st, const char *number, struct store_photo *out, struct err *err)
-{
-	return st->backend->photo_get(st, number, out, err);
-}
-
-int store_log_append(struct store *st, const struct store_log_entry *e, struct err *err)
-{
-	return st->backend->log_append(st, e, err);
-}
-
-int store_log_get(struct store *st, int64_t index, struct store_log_entry *out, struct err *err)
-{
-	return st->backend->log_get(st, index, out, err);
-}
-
-int store_log_each(struct store *st, int64_t from, store_log_fn fn, void *arg, struct err *err)
-{
-	return st->backend->log_each(st, from, fn, arg, err);
 }
 
 int store_log_state_get(struct store *st, int64_t *size, uint8_t *frontier, size_t cap, size_t *len,
@@ -234,12 +185,191 @@ int store_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t 
 	return st->backend->checkpoint_latest(st, size, note, cap, err);
 }
 
-int store_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err)
+/* ---- organisations and projects (store_org.h) ---- */
+
+int store_org_get(struct store *st, int64_t id, struct org *out, struct err *err)
 {
-	return st->backend->slot_records(st, fn, arg, err);
+	return st->backend->org->org_get(st, id, out, err);
 }
 
-int store_cred_each(struct store *st, store_cred_fn fn, void *arg, struct err *err)
+int store_org_by_uscc(struct store *st, const char *uscc, struct org *out, struct err *err)
 {
-	return st->backend->cred_each(st, fn, arg, err);
+	return st->backend->org->org_by_uscc(st, uscc, out, err);
+}
+
+int store_org_by_name(struct store *st, enum org_kind kind, const char *name, struct org *out,
+                      struct err *err)
+{
+	return st->backend->org->org_by_name(st, kind, name, out, err);
+}
+
+int store_org_insert(struct store *st, struct org *o, struct err *err)
+{
+	return st->backend->org->org_insert(st, o, err);
+}
+
+int store_org_update(struct store *st, const struct org *o, struct err *err)
+{
+	return st->backend->org->org_update(st, o, err);
+}
+
+int store_org_each(struct store *st, const struct org_filter *f, org_fn fn, void *arg,
+                   struct err *err)
+{
+	return st->backend->org->org_each(st, f, fn, arg, err);
+}
+
+int store_project_get(struct store *st, int64_t id, struct project *out, struct err *err)
+{
+	return st->backend->org->project_get(st, id, out, err);
+}
+
+int store_project_by_name(struct store *st, int64_t builder, const char *name, struct project *out,
+                          struct err *err)
+{
+	return st->backend->org->project_by_name(st, builder, name, out, err);
+}
+
+int store_project_insert(struct store *st, struct project *p, struct err *err)
+{
+	return st->backend->org->project_insert(st, p, err);
+}
+
+int store_project_update(struct store *st, const struct project *p, struct err *err)
+{
+	return st->backend->org->project_update(st, p, err);
+}
+
+int store_project_each(struct store *st, const struct project_filter *f, project_fn fn, void *arg,
+                       struct err *err)
+{
+	return st->backend->org->project_each(st, f, fn, arg, err);
+}
+
+/* ---- accounts, sessions and API tokens (store_account.h) ---- */
+
+int store_account_insert(struct store *st, const struct store_account *a, int64_t *id,
+                         struct err *err)
+{
+	return st->backend->account->account_insert(st, a, id, err);
+}
+
+int store_account_get(struct store *st, const char *login, struct store_account *out,
+                      struct err *err)
+{
+	return st->backend->account->account_get(st, login, out, err);
+}
+
+int store_account_get_id(struct store *st, int64_t id, struct store_account *out, struct err *err)
+{
+	return st->backend->account->account_get_id(st, id, out, err);
+}
+
+int store_account_update(struct store *st, const struct store_account *a, struct err *err)
+{
+	return st->backend->account->account_update(st, a, err);
+}
+
+int store_account_each(struct store *st, store_account_fn fn, void *arg, struct err *err)
+{
+	return st->backend->account->account_each(st, fn, arg, err);
+}
+
+int store_session_insert(struct store *st, const struct store_session *s, struct err *err)
+{
+	return st->backend->account->session_insert(st, s, err);
+}
+
+int store_session_get(struct store *st, const uint8_t hash[32], struct store_session *out,
+                      struct err *err)
+{
+	return st->backend->account->session_get(st, hash, out, err);
+}
+
+int store_session_touch(struct store *st, const uint8_t hash[32], int64_t now, struct err *err)
+{
+	return st->backend->account->session_touch(st, hash, now, err);
+}
+
+int store_session_delete(struct store *st, const uint8_t hash[32], struct err *err)
+{
+	return st->backend->account->session_delete(st, hash, err);
+}
+
+int store_session_delete_account(struct store *st, int64_t account, struct err *err)
+{
+	return st->backend->account->session_delete_account(st, account, err);
+}
+
+int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
+                        struct err *err)
+{
+	return st->backend->account->session_purge(st, idle_before, created_before, err);
+}
+
+int store_api_token_insert(struct store *st, const struct store_api_token *t, int64_t *id,
+                           struct err *err)
+{
+	return st->backend->account->token_insert(st, t, id, err);
+}
+
+int store_api_token_get(struct store *st, const uint8_t hash[32], struct store_api_token *out,
+                        struct err *err)
+{
+	return st->backend->account->token_get(st, hash, out, err);
+}
+
+int store_api_token_get_id(struct store *st, int64_t id, struct store_api_token *out,
+                           struct err *err)
+{
+	return st->backend->account->token_get_id(st, id, out, err);
+}
+
+int store_api_token_revoke(struct store *st, int64_t id, int64_t now, struct err *err)
+{
+	return st->backend->account->token_revoke(st, id, now, err);
+}
+
+int store_api_token_revoke_account(struct store *st, int64_t account, int64_t now, struct err *err)
+{
+	return st->backend->account->token_revoke_account(st, account, now, err);
+}
+
+int store_api_token_each(struct store *st, int64_t account, store_api_token_fn fn, void *arg,
+                         struct err *err)
+{
+	return st->backend->account->token_each(st, account, fn, arg, err);
+}
+
+/* ---- the audit trail (store_trail.h) ---- */
+
+int store_trail_head(struct store *st, int64_t *seq, uint8_t hash[TRAIL_HASH_LEN], struct err *err)
+{
+	return st->backend->trail->head(st, seq, hash, err);
+}
+
+int store_trail_append(struct store *st, const struct store_trail_entry *e, struct err *err)
+{
+	return st->backend->trail->append(st, e, err);
+}
+
+int store_trail_get(struct store *st, int64_t seq, struct store_trail_entry *out, struct err *err)
+{
+	return st->backend->trail->get(st, seq, out, err);
+}
+
+int store_trail_each(struct store *st, const struct store_trail_filter *f, store_trail_fn fn,
+                     void *arg, struct err *err)
+{
+	return st->backend->trail->each(st, f, fn, arg, err);
+}
+
+int store_trail_anchor_get(struct store *st, int64_t *log_index, struct err *err)
+{
+	return st->backend->trail->anchor_get(st, log_index, err);
+}
+
+int store_trail_anchor_set(struct store *st, int64_t log_index, struct err *err)
+{
+	return st->backend->trail->anchor_set(st, log_index, err);
 }

@@ -1,11 +1,16 @@
 /*
- * store.h - the register's storage, behind a table of functions.
+ * store.h - the register's storage.
  *
- * Callers use the store_* functions only; a backend (store_sqlite.c today,
- * PostgreSQL later) fills a struct store_backend.  store_open() picks the
- * backend from the location: "postgres://..." or "postgresql://..." for
- * PostgreSQL (not built yet: an error says so), anything else is a SQLite
- * file path.  Opening applies the schema migrations the file lacks.
+ * Callers use the store_* functions only; struct store is opaque.  The
+ * store's front (store.c, store_cert.c, store_pii.c) holds the policy: it
+ * seals personal data before a backend sees it and opens it on the way
+ * back, checks the data key, re-seals an earlier version's data and makes
+ * issuer codes.  A backend (store_sqlite.c today, PostgreSQL later) only
+ * keeps rows, through the table of functions in store_backend.h, which
+ * only the store's own files include.  store_open() picks the backend
+ * from the location: "postgres://..." or "postgresql://..." for PostgreSQL
+ * (not built yet: an error says so), anything else is a SQLite file path.
+ * Opening applies the schema migrations the file lacks.
  *
  * Functions follow err.h: 0 / -1, except the look-ups documented below.
  * A write the schema refuses (a key or name already taken, a reference to
@@ -71,90 +76,18 @@ struct store_log_entry {
 	size_t len;
 };
 
-/* The areas that grew later keep their own tables of functions, each in its
- * own header: store_org.h (organisations and projects), store_account.h
- * (accounts, sessions, API tokens), store_trail.h (the audit trail) and
- * store_worker.h (workers registered on projects). */
-struct store_org_backend;
-struct store_account_backend;
-struct store_trail_backend;
-struct store_worker_backend;
+/* The areas that grew later have their own headers: store_org.h
+ * (organisations and projects), store_account.h (accounts, sessions, API
+ * tokens), store_trail.h (the audit trail) and store_worker.h (workers
+ * registered on projects). */
 
 typedef int (*store_cert_fn)(void *arg, const struct cert *c);
-typedef int (*store_slot_fn)(void *arg, uint32_t slot, enum cert_status status);
 typedef int (*store_log_fn)(void *arg, const struct store_log_entry *e);
 typedef int (*store_cred_fn)(void *arg, const struct store_cred *c);
 /* A status slot with its certificate and the log entry of that certificate's
  * newest issuance (-1 when the credential table has none). */
 typedef int (*store_slot_record_fn)(void *arg, uint32_t slot, const char *number,
                                     int64_t issue_index);
-
-struct store_backend {
-	const char *name;
-	int (*open)(struct store *st, const char *location, int flags, struct err *err);
-	void (*close)(struct store *st);
-	int (*begin)(struct store *st, enum store_txn kind, struct err *err);
-	int (*commit)(struct store *st, struct err *err);
-	void (*rollback)(struct store *st);
-	int (*cert_get)(struct store *st, const char *number, struct cert *out, struct err *err);
-	int (*cert_insert)(struct store *st, const struct cert *c, struct err *err);
-	int (*cert_update)(struct store *st, const struct cert *before, const struct cert *after,
-	                   const char *change, struct err *err);
-	int (*cert_count)(struct store *st, long *count, struct err *err);
-	int (*prefix_add)(struct store *st, const char *prefix, struct err *err);
-	int (*prefix_list)(struct store *st, char (*out)[STORE_PREFIX_SIZE], size_t max, size_t *n,
-	                   struct err *err);
-	int (*schema_version)(struct store *st, int *version, struct err *err);
-	int (*cert_each)(struct store *st, store_cert_fn fn, void *arg, struct err *err);
-	int (*config_get)(struct store *st, const char *key, char *out, size_t size,
-	                  struct err *err);
-	int (*config_set)(struct store *st, const char *key, const char *value, struct err *err);
-	int (*issuer_code)(struct store *st, const char *name, int create, char code[16],
-	                   struct err *err);
-	int (*issuer_list)(struct store *st, struct trust_issuer *out, size_t max, size_t *n,
-	                   struct err *err);
-	int (*slot_get)(struct store *st, const char *number, uint32_t *slot, struct err *err);
-	int (*slot_add)(struct store *st, const char *number, uint32_t slot, struct err *err);
-	int (*slot_each)(struct store *st, store_slot_fn fn, void *arg, struct err *err);
-	int (*slot_records)(struct store *st, store_slot_record_fn fn, void *arg, struct err *err);
-	int (*cred_add)(struct store *st, const struct store_cred *c, struct err *err);
-	int (*cred_find)(struct store *st, const uint8_t hash[32], struct store_cred *out,
-	                 struct err *err);
-	int (*cred_each)(struct store *st, store_cred_fn fn, void *arg, struct err *err);
-	int (*photo_set)(struct store *st, const char *number, const char *mime,
-	                 const uint8_t *data, size_t len, const uint8_t hash[32], struct err *err);
-	int (*photo_get)(struct store *st, const char *number, struct store_photo *out,
-	                 struct err *err);
-	int (*log_append)(struct store *st, const struct store_log_entry *e, struct err *err);
-	int (*log_get)(struct store *st, int64_t index, struct store_log_entry *out,
-	               struct err *err);
-	int (*log_each)(struct store *st, int64_t from, store_log_fn fn, void *arg,
-	                struct err *err);
-	int (*log_state_get)(struct store *st, int64_t *size, uint8_t *frontier, size_t cap,
-	                     size_t *len, struct err *err);
-	int (*log_state_set)(struct store *st, int64_t size, const uint8_t *frontier, size_t len,
-	                     struct err *err);
-	int (*checkpoint_add)(struct store *st, int64_t size, const char *note, int64_t now,
-	                      struct err *err);
-	int (*checkpoint_latest)(struct store *st, int64_t *size, char *note, size_t cap,
-	                         struct err *err);
-	/* The data key was attached (st->pii): check it against the database.
-	 * A database holding personal data in the old form is refused. */
-	int (*pii_attach)(struct store *st, struct err *err);
-	/* Re-seal personal data of the old form under st->pii, then leave no
-	 * copy of it in the files; *resealed the number of values re-sealed. */
-	int (*pii_migrate)(struct store *st, long *resealed, struct err *err);
-	const struct store_org_backend *org;
-	const struct store_account_backend *account;
-	const struct store_trail_backend *trail;
-	const struct store_worker_backend *worker;
-};
-
-struct store {
-	const struct store_backend *backend;
-	void *impl;
-	struct pii_key *pii; /* the data key (pii.h), a reference of the store's own; NULL: none */
-};
 
 int store_open(const char *location, int flags, struct store **out, struct err *err);
 void store_close(struct store *st);
@@ -233,7 +166,6 @@ int store_issuer_list(struct store *st, struct trust_issuer *out, size_t max, si
  * get: 1 found, 0 none.  add: 0 added, 1 the slot is taken, -1 error. */
 int store_slot_get(struct store *st, const char *number, uint32_t *slot, struct err *err);
 int store_slot_add(struct store *st, const char *number, uint32_t slot, struct err *err);
-int store_slot_each(struct store *st, store_slot_fn fn, void *arg, struct err *err);
 int store_slot_records(struct store *st, store_slot_record_fn fn, void *arg, struct err *err);
 
 /* Issued credentials.  find: 1 found, 0 not issued here, -1 error. */
@@ -262,7 +194,5 @@ int store_checkpoint_add(struct store *st, int64_t size, const char *note, int64
 /* 1 and the newest checkpoint, 0 when none was made. */
 int store_checkpoint_latest(struct store *st, int64_t *size, char *note, size_t cap,
                             struct err *err);
-
-extern const struct store_backend store_sqlite_backend;
 
 #endif

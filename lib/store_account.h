@@ -60,48 +60,12 @@ struct store_api_token {
 typedef int (*store_account_fn)(void *arg, const struct store_account *a);
 typedef int (*store_api_token_fn)(void *arg, const struct store_api_token *t);
 
-struct store_account_backend {
-	int (*account_insert)(struct store *st, const struct store_account *a, int64_t *id,
-	                      struct err *err);
-	int (*account_get)(struct store *st, const char *login, struct store_account *out,
-	                   struct err *err);
-	int (*account_get_id)(struct store *st, int64_t id, struct store_account *out,
-	                      struct err *err);
-	/* Every column but id, created_at and the organisation's; an id
-	 * that has no row is a system error. */
-	int (*account_update)(struct store *st, const struct store_account *a, struct err *err);
-	int (*account_each)(struct store *st, store_account_fn fn, void *arg, struct err *err);
-	int (*session_insert)(struct store *st, const struct store_session *s, struct err *err);
-	int (*session_get)(struct store *st, const uint8_t hash[32], struct store_session *out,
-	                   struct err *err);
-	int (*session_touch)(struct store *st, const uint8_t hash[32], int64_t now,
-	                     struct err *err);
-	int (*session_delete)(struct store *st, const uint8_t hash[32], struct err *err);
-	int (*session_delete_account)(struct store *st, int64_t account, struct err *err);
-	/* Remove sessions last seen at or before idle_before or made at or
-	 * before created_before. */
-	int (*session_purge)(struct store *st, int64_t idle_before, int64_t created_before,
-	                     struct err *err);
-	int (*token_insert)(struct store *st, const struct store_api_token *t, int64_t *id,
-	                    struct err *err);
-	int (*token_get)(struct store *st, const uint8_t hash[32], struct store_api_token *out,
-	                 struct err *err);
-	int (*token_get_id)(struct store *st, int64_t id, struct store_api_token *out,
-	                    struct err *err);
-	/* Revoke one token, or every token of an account still in force. */
-	int (*token_revoke)(struct store *st, int64_t id, int64_t now, struct err *err);
-	int (*token_revoke_account)(struct store *st, int64_t account, int64_t now,
-	                            struct err *err);
-	/* account 0: every token. */
-	int (*token_each)(struct store *st, int64_t account, store_api_token_fn fn, void *arg,
-	                  struct err *err);
-};
-
 int store_account_insert(struct store *st, const struct store_account *a, int64_t *id,
                          struct err *err);
 int store_account_get(struct store *st, const char *login, struct store_account *out,
                       struct err *err);
 int store_account_get_id(struct store *st, int64_t id, struct store_account *out, struct err *err);
+/* Every column but id, created_at and the organisation's. */
 int store_account_update(struct store *st, const struct store_account *a, struct err *err);
 int store_account_each(struct store *st, store_account_fn fn, void *arg, struct err *err);
 
@@ -111,6 +75,8 @@ int store_session_get(struct store *st, const uint8_t hash[32], struct store_ses
 int store_session_touch(struct store *st, const uint8_t hash[32], int64_t now, struct err *err);
 int store_session_delete(struct store *st, const uint8_t hash[32], struct err *err);
 int store_session_delete_account(struct store *st, int64_t account, struct err *err);
+/* Remove sessions last seen at or before idle_before or made at or before
+ * created_before. */
 int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
                         struct err *err);
 
@@ -120,8 +86,10 @@ int store_api_token_get(struct store *st, const uint8_t hash[32], struct store_a
                         struct err *err);
 int store_api_token_get_id(struct store *st, int64_t id, struct store_api_token *out,
                            struct err *err);
+/* Revoke one token, or every token of an account still in force. */
 int store_api_token_revoke(struct store *st, int64_t id, int64_t now, struct err *err);
 int store_api_token_revoke_account(struct store *st, int64_t account, int64_t now, struct err *err);
+/* account 0: every token. */
 int store_api_token_each(struct store *st, int64_t account, store_api_token_fn fn, void *arg,
                          struct err *err);
 

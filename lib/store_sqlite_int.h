@@ -1,20 +1,31 @@
 /*
- * store_sqlite_int.h - what the SQLite backend's area files share
- * (store_sqlite_org.c, store_sqlite_account.c, store_sqlite_trail.c,
- * store_sqlite_worker.c): the
- * connection, a cache of prepared statements, the error helper and each
- * area's schema migration.  Not for use outside lib/store_sqlite*.c.
+ * store_sqlite_int.h - what the parts of the SQLite backend share: the
+ * connection and its statement cache (store_sqlite_conn.c), and each area's
+ * schema and table of functions (store_sqlite_org.c, store_sqlite_account.c,
+ * store_sqlite_trail.c, store_sqlite_worker.c), which store_sqlite.c puts
+ * together.  Not for use outside lib/store_sqlite*.c.  Like every backend
+ * file they see stored forms only (store_backend.h), never pii.h.
  */
 #ifndef OPCERT_STORE_SQLITE_INT_H
 #define OPCERT_STORE_SQLITE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "err.h"
-#include "store.h"
+#include "store_backend.h"
 
+/* ---- the connection (store_sqlite_conn.c) ---- */
+
+/* Open the file at path (flags: enum store_flags) into st->impl, without
+ * looking at its schema.  On error nothing stays open. */
+int store_sqlite_connect(struct store *st, const char *path, int flags, struct err *err);
+/* Finalize every cached statement and close; st->impl becomes NULL. */
+void store_sqlite_disconnect(struct store *st);
 /* The connection of an open SQLite store. */
 sqlite3 *store_sqlite_db(struct store *st);
+/* 1 when the file was opened read-only. */
+int store_sqlite_readonly(struct store *st);
 
 /*
  * The prepared statement for sql, prepared once per connection and cached
@@ -26,20 +37,31 @@ sqlite3_stmt *store_sqlite_prepare(struct store *st, const char *sql, struct err
 
 /* Fill err from the connection's last error ("what: message"); returns -1.
  * A row the schema refuses (unique, primary or foreign key, not null,
- * check) is an input error, anything else a system error. */
+ * check) or a file that is not a database is an input error, anything
+ * else (a trigger's refusal among them) a system error. */
 int store_sqlite_error(struct store *st, struct err *err, const char *what);
+/* The same, but a constraint violation is a system error too; a file that
+ * is not a database is an input error. */
+int store_sqlite_system_error(struct store *st, struct err *err, const char *what);
+
+/* Run SQL without results (pragmas, schema); -1 and err on failure. */
+int store_sqlite_exec(struct store *st, const char *sql, struct err *err);
+/* The first column of the first row of sql, as an int. */
+int store_sqlite_int(struct store *st, const char *sql, int *out, struct err *err);
+/* Step a statement that returns no row, then reset it and clear its
+ * bindings; a failure is a system error. */
+int store_sqlite_step_done(struct store *st, sqlite3_stmt *q, const char *what, struct err *err);
 
 /* Copy text column col into dst (NUL-terminated, truncated to size). */
 void store_sqlite_text(sqlite3_stmt *q, int col, char *dst, size_t size);
+/* Copy blob column col into dst, zero-filled to size and truncated to it. */
+void store_sqlite_blob(sqlite3_stmt *q, int col, uint8_t *dst, size_t size);
 
-/* Personal data (pii.h): the attached data key, or NULL and err saying
- * how to get one; bind a certificate number as it is stored (an
- * emergency-management number sealed) and read one back. */
-const struct pii_key *store_sqlite_key(struct store *st, struct err *err);
-int store_sqlite_bind_number(struct store *st, sqlite3_stmt *q, int col, const char *number,
-                             struct err *err);
-int store_sqlite_read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, size_t size,
-                             struct err *err);
+int store_sqlite_begin(struct store *st, enum store_txn kind, struct err *err);
+int store_sqlite_commit(struct store *st, struct err *err);
+void store_sqlite_rollback(struct store *st);
+
+/* ---- the areas ---- */
 
 /* The area schemas, applied in this order as migrations 3 to 6. */
 extern const char store_sqlite_schema_org[];

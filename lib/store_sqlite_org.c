@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "org_codes.h"
 #include "store_sqlite_int.h"
 
 /* clang-format off */
@@ -177,7 +178,7 @@ static void read_project(sqlite3_stmt *q, struct project *p)
 	p->start_on = column_date(q, 11);
 	p->end_on = column_date(q, 12);
 	store_sqlite_text(q, 13, state, sizeof(state));
-	s = project_state_parse(state, strlen(state));
+	s = project_state_from_code(state);
 	p->state = s < 0 ? PROJECT_CLOSED : (enum project_state)s;
 	p->created_at = sqlite3_column_int64(q, 14);
 	p->updated_at = sqlite3_column_int64(q, 15);

@@ -1,19 +1,18 @@
 /*
  * store_sqlite_worker.c - workers registered on projects, in SQLite
- * (store_worker.h).
+ * (store_worker.h, store_backend.h).
  *
- * The ID number is kept sealed (id_sealed) with its blind index (id_index)
- * under the same data key as the register's, so "does this registration
- * vouch for the register's ID number" is an equality of two indexes, never
- * a decryption.  An emergency-management certificate number is sealed in
- * the number column exactly as the certificate table seals it, so the two
- * join on it.
+ * The ID number arrives sealed (id_sealed) with its blind index (id_index),
+ * made by the store's front under the same data key as the register's, so
+ * "does this registration vouch for the register's ID number" is an
+ * equality of two indexes, never a decryption.  A personal certificate
+ * number arrives sealed exactly as the certificate table holds it, so the
+ * two join on it.
  */
 #include "store_worker.h"
 
 #include <string.h>
 
-#include "pii.h"
 #include "store_sqlite_int.h"
 
 /* clang-format off */
@@ -57,6 +56,13 @@ static const char sql_vouched[] =
     " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
     " WHERE w.number = ?1 AND w.removed_at IS NULL AND " RUNNING
     " AND (?2 = 0 OR p.district = ?2) AND (?3 = 0 OR p.builder = ?3) LIMIT 1";
+/* A project whose workers' records its companies still read: any but a
+ * closed one (a completed project keeps its list of workers). */
+static const char sql_serves[] =
+    "SELECT 1 FROM project_worker w JOIN project p ON p.id = w.project"
+    " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
+    " WHERE w.number = ?1 AND w.removed_at IS NULL AND p.state <> 'closed'"
+    " AND (p.builder = ?2 OR p.supervisor = ?2) LIMIT 1";
 static const char sql_elsewhere[] =
     "SELECT w.project FROM project_worker w JOIN project p ON p.id = w.project"
     " WHERE w.number = ?1 AND w.project <> ?2 AND w.removed_at IS NULL AND " RUNNING
@@ -79,81 +85,54 @@ static int step_one(struct store *st, sqlite3_stmt *q, int64_t *first, struct er
 	return store_sqlite_error(st, err, "读取人员登记");
 }
 
-static int read_worker(struct store *st, sqlite3_stmt *q, struct worker *w, struct err *err)
+static void read_worker(sqlite3_stmt *q, struct store_worker_row *r)
 {
-	const struct pii_key *k = store_sqlite_key(st, err);
+	struct worker *w = &r->worker;
+	size_t n = (size_t)sqlite3_column_bytes(q, 5);
 
-	memset(w, 0, sizeof(*w));
-	if (!k)
-		return -1;
+	memset(r, 0, sizeof(*r));
 	w->id = sqlite3_column_int64(q, 0);
 	w->project = sqlite3_column_int64(q, 1);
-	if (store_sqlite_read_number(st, q, 2, w->number, sizeof(w->number), err) < 0)
-		return -1;
+	store_sqlite_text(q, 2, r->number, sizeof(r->number));
 	store_sqlite_text(q, 3, w->name, sizeof(w->name));
 	w->gender = (enum gender)sqlite3_column_int(q, 4);
-	if (pii_open(k, sqlite3_column_blob(q, 5), (size_t)sqlite3_column_bytes(q, 5),
-	             w->id_number) < 0)
-		return err_system(err,
-		                  "数据库中第 %lld 条人员登记的身份证号码无法解密（数据密钥与"
-		                  "数据库不符，或数据已损坏）",
-		                  (long long)w->id);
+	store_sqlite_blob(q, 5, r->id_sealed, sizeof(r->id_sealed));
+	r->id_sealed_len = n < sizeof(r->id_sealed) ? n : sizeof(r->id_sealed);
 	store_sqlite_text(q, 6, w->post, sizeof(w->post));
 	w->findings = (verdict_mask)sqlite3_column_int64(q, 7);
-	w->verdict = verdict_of(w->findings);
 	w->checked_on = sqlite3_column_int(q, 8);
 	w->added_at = sqlite3_column_int64(q, 9);
 	w->removed_at = sqlite3_column_int64(q, 10);
-	return 0;
 }
 
-static int sq_active(struct store *st, int64_t project, const char *id_number, const char *number,
-                     int64_t *id, struct err *err)
+static int sq_active(struct store *st, int64_t project, const uint8_t *id_index,
+                     size_t id_index_len, const char *number, int64_t *id, struct err *err)
 {
-	const struct pii_key *k = store_sqlite_key(st, err);
-	unsigned char index[PII_INDEX_MAX];
-	size_t index_len;
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_active, err);
 
-	if (!k)
-		return -1;
-	index_len = pii_index(k, id_number, index);
-	q = store_sqlite_prepare(st, sql_active, err);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, project);
-	sqlite3_bind_blob(q, 2, index, (int)index_len, SQLITE_STATIC);
-	if (store_sqlite_bind_number(st, q, 3, number, err) < 0) {
-		sqlite3_clear_bindings(q);
-		return -1;
-	}
+	sqlite3_bind_blob(q, 2, id_index, (int)id_index_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, number, -1, SQLITE_STATIC);
 	return step_one(st, q, id, err);
 }
 
-static int sq_insert(struct store *st, struct worker *w, struct err *err)
+static int sq_insert(struct store *st, const struct store_worker_row *r, int64_t *id,
+                     struct err *err)
 {
-	const struct pii_key *k = store_sqlite_key(st, err);
-	sqlite3_stmt *q;
-	unsigned char sealed[PII_SEALED_MAX], index[PII_INDEX_MAX];
-	size_t sealed_len, index_len;
+	const struct worker *w = &r->worker;
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_insert, err);
 	int rc;
 
-	if (!k)
-		return -1;
-	sealed_len = pii_seal(k, w->id_number, sealed);
-	index_len = pii_index(k, w->id_number, index);
-	q = store_sqlite_prepare(st, sql_insert, err);
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, w->project);
-	if (store_sqlite_bind_number(st, q, 2, w->number, err) < 0) {
-		sqlite3_clear_bindings(q);
-		return -1;
-	}
+	sqlite3_bind_text(q, 2, r->number, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, w->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, (int)w->gender);
-	sqlite3_bind_blob(q, 5, sealed, (int)sealed_len, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 6, index, (int)index_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, r->id_sealed, (int)r->id_sealed_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, r->id_index, (int)r->id_index_len, SQLITE_STATIC);
 	sqlite3_bind_text(q, 7, w->post, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 8, (sqlite3_int64)w->findings);
 	sqlite3_bind_int(q, 9, w->checked_on);
@@ -163,11 +142,11 @@ static int sq_insert(struct store *st, struct worker *w, struct err *err)
 	sqlite3_clear_bindings(q);
 	if (rc != SQLITE_DONE)
 		return store_sqlite_error(st, err, "保存人员登记");
-	w->id = sqlite3_last_insert_rowid(store_sqlite_db(st));
+	*id = sqlite3_last_insert_rowid(store_sqlite_db(st));
 	return 0;
 }
 
-static int sq_get(struct store *st, int64_t id, struct worker *out, struct err *err)
+static int sq_get(struct store *st, int64_t id, struct store_worker_row *out, struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_get, err);
 	int rc;
@@ -176,12 +155,14 @@ static int sq_get(struct store *st, int64_t id, struct worker *out, struct err *
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		rc = read_worker(st, q, out, err) < 0 ? -1 : 1;
-	else if (rc == SQLITE_DONE)
+	if (rc == SQLITE_ROW) {
+		read_worker(q, out);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
 		rc = 0;
-	else
+	} else {
 		rc = store_sqlite_error(st, err, "读取人员登记");
+	}
 	sqlite3_reset(q);
 	return rc;
 }
@@ -202,11 +183,11 @@ static int sq_remove(struct store *st, int64_t id, int64_t now, struct err *err)
 	return sqlite3_changes(store_sqlite_db(st)) == 1;
 }
 
-static int sq_each(struct store *st, int64_t project, int include_removed, worker_fn fn, void *arg,
-                   struct err *err)
+static int sq_each(struct store *st, int64_t project, int include_removed, store_worker_row_fn fn,
+                   void *arg, struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_each, err);
-	struct worker w;
+	struct store_worker_row r;
 	int step, rc = 0;
 
 	if (!q)
@@ -214,17 +195,14 @@ static int sq_each(struct store *st, int64_t project, int include_removed, worke
 	sqlite3_bind_int64(q, 1, project);
 	sqlite3_bind_int(q, 2, include_removed);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (read_worker(st, q, &w, err) < 0)
-			rc = -1;
-		else
-			rc = fn(arg, &w);
+		read_worker(q, &r);
+		rc = fn(arg, &r);
 		if (rc)
 			break;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = store_sqlite_error(st, err, "读取人员登记");
 	sqlite3_reset(q);
-	memset(&w, 0, sizeof(w));
 	return rc;
 }
 
@@ -233,10 +211,22 @@ static int sq_vouched(struct store *st, const char *number, int64_t district, in
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_vouched, err);
 
-	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
+	if (!q)
 		return -1;
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, district);
 	sqlite3_bind_int64(q, 3, builder);
+	return step_one(st, q, NULL, err);
+}
+
+static int sq_serves(struct store *st, const char *number, int64_t company, struct err *err)
+{
+	sqlite3_stmt *q = store_sqlite_prepare(st, sql_serves, err);
+
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, company);
 	return step_one(st, q, NULL, err);
 }
 
@@ -245,8 +235,9 @@ static int sq_elsewhere(struct store *st, const char *number, int64_t project, i
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_elsewhere, err);
 
-	if (!q || store_sqlite_bind_number(st, q, 1, number, err) < 0)
+	if (!q)
 		return -1;
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, project);
 	return step_one(st, q, other, err);
 }
@@ -258,5 +249,6 @@ const struct store_worker_backend store_sqlite_worker = {
     .remove = sq_remove,
     .each = sq_each,
     .vouched = sq_vouched,
+    .serves = sq_serves,
     .elsewhere = sq_elsewhere,
 };

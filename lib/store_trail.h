@@ -54,25 +54,15 @@ struct store_trail_filter {
 /* Return non-zero to stop the walk (that value is returned). */
 typedef int (*store_trail_fn)(void *arg, const struct store_trail_entry *e);
 
-struct store_trail_backend {
-	/* 1 and the newest entry's seq and hash, 0 when the trail is empty. */
-	int (*head)(struct store *st, int64_t *seq, uint8_t hash[TRAIL_HASH_LEN], struct err *err);
-	int (*append)(struct store *st, const struct store_trail_entry *e, struct err *err);
-	/* 1 found, 0 no entry with that seq. */
-	int (*get)(struct store *st, int64_t seq, struct store_trail_entry *out, struct err *err);
-	/* In seq order. */
-	int (*each)(struct store *st, const struct store_trail_filter *f, store_trail_fn fn,
-	            void *arg, struct err *err);
-	/* The log entry of the newest anchor: 1 found, 0 none recorded. */
-	int (*anchor_get)(struct store *st, int64_t *log_index, struct err *err);
-	int (*anchor_set)(struct store *st, int64_t log_index, struct err *err);
-};
-
+/* 1 and the newest entry's seq and hash, 0 when the trail is empty. */
 int store_trail_head(struct store *st, int64_t *seq, uint8_t hash[TRAIL_HASH_LEN], struct err *err);
 int store_trail_append(struct store *st, const struct store_trail_entry *e, struct err *err);
+/* 1 found, 0 no entry with that seq. */
 int store_trail_get(struct store *st, int64_t seq, struct store_trail_entry *out, struct err *err);
+/* In seq order. */
 int store_trail_each(struct store *st, const struct store_trail_filter *f, store_trail_fn fn,
                      void *arg, struct err *err);
+/* The log entry of the newest anchor: 1 found, 0 none recorded. */
 int store_trail_anchor_get(struct store *st, int64_t *log_index, struct err *err);
 int store_trail_anchor_set(struct store *st, int64_t log_index, struct err *err);
 

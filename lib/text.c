@@ -146,6 +146,48 @@ void text_trim(const char **s, size_t *len)
 	*len = n;
 }
 
+/* Bytes of the UTF-8 character at p[0..avail), or 0 when none starts there. */
+static size_t utf8_char_size(const unsigned char *p, size_t avail)
+{
+	size_t size = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+
+	if (p[0] < 0x80)
+		return 1;
+	return size <= avail && utf8_valid((const char *)p, size, NULL) ? size : 0;
+}
+
+size_t text_chars(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = 0, size;
+
+	for (; i < len; i += size ? size : 1, n++)
+		size = utf8_char_size(p + i, len - i);
+	return n;
+}
+
+size_t text_refused_char(const char *s, size_t len, int (*allowed)(unsigned char c, size_t index),
+                         char name[TEXT_CHAR_NAME_SIZE])
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, index = 0, size;
+
+	name[0] = '\0';
+	for (; i < len; i += size ? size : 1, index++) {
+		size = utf8_char_size(p + i, len - i);
+		if (allowed(p[i], index))
+			continue;
+		if (!size)
+			snprintf(name, TEXT_CHAR_NAME_SIZE, "0x%02X", p[i]);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			snprintf(name, TEXT_CHAR_NAME_SIZE, "U+%04X", p[i]);
+		else
+			snprintf(name, TEXT_CHAR_NAME_SIZE, "“%.*s”", (int)size, s + i);
+		return index + 1;
+	}
+	return 0;
+}
+
 const char *text_encoding_name(enum text_encoding e)
 {
 	switch (e) {

@@ -46,4 +46,23 @@ int utf8_valid(const char *s, size_t len, size_t *bad);
  * adjusts *s and *len. */
 void text_trim(const char **s, size_t *len);
 
+/* Characters in s[0..len), each byte that starts no UTF-8 character
+ * counting as one (as text_refused_char counts them). */
+size_t text_chars(const char *s, size_t len);
+
+/* Room for what text_refused_char names: “ + 4 bytes + ” and a NUL. */
+#define TEXT_CHAR_NAME_SIZE 16
+
+/*
+ * The first character of s[0..len) that allowed() refuses, for messages
+ * such as 含有非法字符“０”（第7位）.  allowed() sees each character's first
+ * byte (0x80 or more for every non-ASCII character) and its index counted in
+ * characters from 0.  The character is named in name: itself in quotes
+ * (“０”), U+0009 for a control character, 0xFF for a byte that starts no
+ * UTF-8 character.  Returns its position counted from 1, or 0 (name "")
+ * when allowed() takes every character.
+ */
+size_t text_refused_char(const char *s, size_t len, int (*allowed)(unsigned char c, size_t index),
+                         char name[TEXT_CHAR_NAME_SIZE]);
+
 #endif

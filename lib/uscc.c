@@ -69,8 +69,10 @@ enum uscc_error uscc_check(const char *s, size_t len, char out[USCC_SIZE])
 	trim(&s, &len);
 	if (len == 0)
 		return USCC_EMPTY;
+	/* Characters, not bytes: a full-width digit makes a wrong character,
+	 * not a wrong length. */
 	if (len != USCC_LEN)
-		return USCC_LENGTH;
+		return text_chars(s, len) == USCC_LEN ? USCC_CHARS : USCC_LENGTH;
 	for (i = 0; i < USCC_LEN; i++) {
 		int v = value_of(s[i]);
 
@@ -87,6 +89,21 @@ enum uscc_error uscc_check(const char *s, size_t len, char out[USCC_SIZE])
 	if (out)
 		memcpy(out, code, USCC_SIZE);
 	return USCC_OK;
+}
+
+static int uscc_char_allowed(unsigned char c, size_t index)
+{
+	(void)index;
+	return value_of((char)c) >= 0;
+}
+
+size_t uscc_refused_char(const char *s, size_t len, char name[TEXT_CHAR_NAME_SIZE])
+{
+	name[0] = '\0';
+	if (!s)
+		return 0;
+	trim(&s, &len);
+	return text_refused_char(s, len, uscc_char_allowed, name);
 }
 
 const char *uscc_reason(enum uscc_error e)

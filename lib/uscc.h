@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "text.h"
+
 #define USCC_LEN  18
 #define USCC_SIZE 19
 
@@ -30,6 +32,12 @@ enum uscc_error {
 enum uscc_error uscc_check(const char *s, size_t len, char out[USCC_SIZE]);
 /* Reason in Chinese, e.g. "校验码错误". */
 const char *uscc_reason(enum uscc_error e);
+/*
+ * For USCC_CHARS: the first character of s (trimmed as uscc_check trims)
+ * outside the alphabet, named in name (text_refused_char); returns its
+ * position counted from 1, or 0.
+ */
+size_t uscc_refused_char(const char *s, size_t len, char name[TEXT_CHAR_NAME_SIZE]);
 /* The check character for 17 characters of the alphabet, or '\0'. */
 char uscc_check_char(const char *first17);
 

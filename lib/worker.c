@@ -498,3 +498,44 @@ int worker_sees_full_id(struct store *st, const struct principal *p, const char 
 		return store_worker_vouched(st, number, 0, p->org, err);
 	return 0;
 }
+
+/* Does the register record of `number` name p's institution as where the
+ * holder trained (the institution's registered name, as written)? */
+static int trained_at(struct store *st, const struct principal *p, const char *number,
+                      struct err *err)
+{
+	struct org inst;
+	struct cert c;
+	int rc;
+
+	rc = org_get(st, p->org, &inst, err);
+	if (rc <= 0)
+		return rc;
+	if (inst.kind != ORG_INSTITUTION || !inst.name[0])
+		return 0;
+	rc = store_cert_get(st, number, &c, err);
+	if (rc == 1)
+		rc = strcmp(c.training_institution, inst.name) == 0;
+	memset(&c, 0, sizeof(c));
+	return rc;
+}
+
+int worker_sees_record(struct store *st, const struct principal *p, const char *number,
+                       struct err *err)
+{
+	if (!p)
+		return 0;
+	switch (p->role) {
+	case ROLE_CITY_ADMIN:
+	case ROLE_CITY_OFFICER:
+	case ROLE_DISTRICT_OFFICER:
+	case ROLE_AUDITOR:
+		return 1;
+	case ROLE_COMPANY_USER:
+		return p->org ? store_worker_serves(st, number, p->org, err) : 0;
+	case ROLE_TRAINING_USER:
+		return p->org ? trained_at(st, p, number, err) : 0;
+	default:
+		return 0;
+	}
+}

@@ -20,6 +20,14 @@
  * registration is the one the register holds: registering a card never
  * reveals an ID number the registrant did not give.
  *
+ * Reading a register record at all (masked) follows the same idea
+ * (worker_sees_record): a company reads the records of the holders it has
+ * registered, with the register's own ID number, on a project it builds or
+ * supervises that is not closed, and only while they are on it; a training
+ * institution the records that name it as where the holder trained.  So
+ * numbers are not walked one by one: registering a number with any other ID
+ * number opens nothing.
+ *
  * Callers pass text as typed; a wrong value is an input error naming the
  * field.  Functions follow err.h; look-ups return 1 found, 0 not found.
  */
@@ -115,6 +123,16 @@ struct principal;
  * vouches for it (above); nobody else.  1 yes, 0 no, -1 error. */
 int worker_sees_full_id(struct store *st, const struct principal *p, const char *number,
                         struct err *err);
+
+/* May p read the register record of certificate `number` (masked)?  The
+ * city roles, district officers and auditors read every record; a company
+ * user the records of the holders working for its company (above); a
+ * training user the records whose training institution is its
+ * institution's registered name; nobody else.  1 yes, 0 no (also when
+ * there is no such record, for the roles that read only some), -1 error.
+ * A caller answers "no" exactly as it answers a missing number. */
+int worker_sees_record(struct store *st, const struct principal *p, const char *number,
+                       struct err *err);
 
 struct json_t;
 /* {"id", "project", "number", "name", "id_number" (masked), "gender",

@@ -99,6 +99,8 @@ struct api {
 	struct logcache cache; /* for ledger_prove */
 
 	struct pages *pages; /* the pages, assembled at start (pages.h); NULL without a web root */
+
+	struct account_unknown *unknown; /* failed sign-ins of logins that name no account */
 };
 
 /* One thread's database connection and verifier. */
@@ -242,9 +244,11 @@ static int keys_unavailable(struct http_request *req)
 /* The writer connection, opened on first use (under sign_mu). */
 static struct store *writer(struct api *a, struct err *err)
 {
-	if (!a->writer && store_open(a->cfg.db, 0, &a->writer, err) < 0)
+	if (a->writer)
+		return a->writer;
+	if (store_open(a->cfg.db, 0, &a->writer, err) < 0)
 		return NULL;
-	if (!a->writer->pii && store_set_pii(a->writer, a->pii, err) < 0) {
+	if (store_set_pii(a->writer, a->pii, err) < 0) {
 		store_close(a->writer);
 		a->writer = NULL;
 	}
@@ -344,7 +348,18 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 	} else {
 		snprintf(a->keys_why, sizeof(a->keys_why), "%s", keys_err->msg);
 	}
+	a->unknown = account_unknown_new(ACCOUNT_UNKNOWN_CAPACITY);
+	if (!a->unknown) {
+		err_system(err, "内存不足");
+		api_free(a);
+		return NULL;
+	}
 	return a;
+}
+
+struct account_unknown *api_unknown_logins(struct api *a)
+{
+	return a->unknown;
 }
 
 static void trust_release(struct api *a, struct trust_snap *s)
@@ -377,6 +392,7 @@ void api_free(struct api *a)
 	store_close(a->writer);
 	pii_key_free(a->pii);
 	pages_free(a->pages);
+	account_unknown_free(a->unknown);
 	pthread_mutex_destroy(&a->sign_mu);
 	pthread_mutex_destroy(&a->trust_mu);
 	pthread_mutex_destroy(&a->status_mu);

@@ -51,6 +51,9 @@ struct store *api_reader(struct api *a, struct err *err);
  */
 struct store *api_writer_lock(struct api *a, struct err *err);
 void api_writer_unlock(struct api *a);
+/* The server's failed sign-ins of logins that name no account (account.h:
+ * they lock like an account's; in memory, forgotten at a restart). */
+struct account_unknown *api_unknown_logins(struct api *a);
 
 /*
  * Who sent req (api_auth.c): an API token (Authorization: Bearer) or the

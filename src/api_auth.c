@@ -6,7 +6,9 @@
  * the accounts library's (account.h); this file carries them over HTTP.
  *
  * Threat model: clients that guess passwords (the library locks an
- * account after failures, serve.c limits sign-ins per client), that steal
+ * account after failures, serve.c limits sign-ins per client) or logins
+ * (a login that names no account locks the same way, counted in the
+ * server's memory, so 401 and 429 tell nothing about which exist), that steal
  * or forge cookies (a session token is 256 random bits, stored hashed, in
  * an HttpOnly, SameSite=Strict cookie, Secure over TLS, that idles out),
  * that make a signed-in browser send requests (every POST authenticated
@@ -240,8 +242,9 @@ int api_session_new(struct http_request *req)
 	memset(&p, 0, sizeof(p));
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_login(st, login, password, http_client_addr(req), date_now_seconds(),
-		                   &p, token, csrf, &result, &retry, &err);
+		rc = account_login(st, api_unknown_logins(req->api), login, password,
+		                   http_client_addr(req), date_now_seconds(), &p, token, csrf,
+		                   &result, &retry, &err);
 		api_writer_unlock(req->api);
 	} else {
 		rc = -1;
@@ -340,9 +343,9 @@ int api_password(struct http_request *req)
 			enum account_login_result result = ACCOUNT_LOGIN_BAD;
 			int64_t retry = 0;
 
-			if (account_login(st, req->who.login, new_pw, http_client_addr(req),
-			                  date_now_seconds(), &p, token, csrf, &result, &retry,
-			                  &err) < 0)
+			if (account_login(st, api_unknown_logins(req->api), req->who.login, new_pw,
+			                  http_client_addr(req), date_now_seconds(), &p, token,
+			                  csrf, &result, &retry, &err) < 0)
 				rc = -2;
 			else if (result != ACCOUNT_LOGIN_OK)
 				token[0] = csrf[0] = '\0';

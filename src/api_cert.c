@@ -9,6 +9,13 @@
  * a running project of their district or one the company builds) gets the
  * full record, and the view is recorded in the audit trail before the
  * answer leaves; anyone else asking for it gets 403.
+ *
+ * Numbers are sequential, so who may read which record at all is a rule
+ * too (worker_sees_record: a company the holders working on its projects,
+ * a training institution those trained there).  A record outside the
+ * caller's scope answers exactly as a missing number does, the API and the
+ * page alike, and before anything else is said about it (so ?full_id=1 on
+ * it gets that 404, not a 403).
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +46,20 @@ static int log_view(struct http_request *req, const struct cert *c, struct err *
 	return rc;
 }
 
+/* The record of number into *c when there is one and the caller may read
+ * it: 1; 0 when either is not so (one answer for both); -1 error. */
+static int visible_record(struct store *st, struct http_request *req, const char *number,
+                          struct cert *c, struct err *err)
+{
+	int rc = store_cert_get(st, number, c, err);
+
+	if (rc == 1)
+		rc = worker_sees_record(st, &req->who, number, err);
+	if (rc != 1)
+		memset(c, 0, sizeof(*c));
+	return rc;
+}
+
 int api_certificate(struct http_request *req)
 {
 	const char *number = http_param(req, 0), *full_arg;
@@ -63,18 +84,20 @@ int api_certificate(struct http_request *req)
 	st = api_reader(req->api, &err);
 	if (!st)
 		return http_internal(req, &err);
-	rc = full ? worker_sees_full_id(st, &req->who, no.text, &err) : 1;
-	if (rc < 0)
-		return http_internal(req, &err);
-	if (rc == 0)
-		return http_error(req, HTTP_FORBIDDEN, "forbidden", "无权查看完整身份证号码");
-	rc = store_cert_get(st, no.text, &c, &err);
+	rc = visible_record(st, req, no.text, &c, &err);
 	if (rc < 0)
 		return http_internal(req, &err);
 	if (rc == 0)
 		return http_error(req, HTTP_NOT_FOUND, "not_found", "登记库中没有这本证书");
-	if (full && log_view(req, &c, &err) < 0)
-		return http_internal(req, &err);
+	rc = full ? worker_sees_full_id(st, &req->who, no.text, &err) : 1;
+	if (rc == 1 && full && log_view(req, &c, &err) < 0)
+		rc = -1;
+	if (rc <= 0) {
+		memset(&c, 0, sizeof(c));
+		if (rc < 0)
+			return http_internal(req, &err);
+		return http_error(req, HTTP_FORBIDDEN, "forbidden", "无权查看完整身份证号码");
+	}
 	rec = cert_record_json(&c, full);
 	memset(&c, 0, sizeof(c));
 	if (!rec)
@@ -82,8 +105,29 @@ int api_certificate(struct http_request *req)
 	return http_json(req, HTTP_OK, json_pack("{s:o,s:b}", "certificate", rec, "full_id", full));
 }
 
-/* GET /certificates/{number}: the page (its script asks the API above). */
+/* GET /certificates/{number}: the page (its script asks the API above),
+ * or the not-found page when there is no record the caller may read under
+ * that number (a malformed one included). */
 int api_certificate_page(struct http_request *req)
 {
+	const char *number = http_param(req, 0);
+	struct certno no;
+	struct cert c;
+	struct store *st;
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	if (!number || certno_parse(number, strlen(number), &no) < 0)
+		return api_not_found_page(req);
+	st = api_reader(req->api, &err);
+	if (!st)
+		return http_internal(req, &err);
+	rc = visible_record(st, req, no.text, &c, &err);
+	memset(&c, 0, sizeof(c));
+	if (rc < 0)
+		return http_internal(req, &err);
+	if (rc == 0)
+		return api_not_found_page(req);
 	return api_page_file(req, "certificate.html");
 }

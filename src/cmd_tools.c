@@ -19,6 +19,16 @@
 int cmd_check_id(int argc, char **argv, struct cli *cli);
 int cmd_demo(int argc, char **argv, struct cli *cli);
 
+/* Which character is not allowed, and where: “０”（第18位） */
+static void print_refused_char(const char *id)
+{
+	char name[TEXT_CHAR_NAME_SIZE];
+	size_t at = idnum_refused_char(id, strlen(id), name);
+
+	if (at)
+		printf("%s（第%zu位）", name, at);
+}
+
 int cmd_check_id(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
@@ -42,10 +52,12 @@ int cmd_check_id(int argc, char **argv, struct cli *cli)
 			       idnum_gender(id) == 1 ? "男" : "女",
 			       date_format(idnum_birth(id), birth));
 		} else {
-			printf("%s：无效：%s%s\n", argv[i], idnum_reason(e),
-			       idnum_excel_mangled(argv[i], strlen(argv[i]))
-			           ? "（疑似被 Excel 转换为数字，请将该列设为文本格式）"
-			           : "");
+			printf("%s：无效：%s", argv[i], idnum_reason(e));
+			if (e == IDNUM_CHARS)
+				print_refused_char(argv[i]);
+			printf("%s\n", idnum_excel_mangled(argv[i], strlen(argv[i]))
+			                   ? "（疑似被 Excel 转换为数字，请将该列设为文本格式）"
+			                   : "");
 			status = EXIT_FINDINGS;
 		}
 	}

@@ -99,6 +99,42 @@ describe('signing in', () => {
     assert.equal(admin.status(), 403, 'no account management for a district officer');
   });
 
+  // ?next= after signing in stays on this site.  Browsers drop tabs and line
+  // breaks from a URL and read '\' as '/', so '/<TAB>/evil.example' is
+  // '//evil.example', another site; any such value lands on the home page.
+  it('keeps ?next= on this site after signing in', async () => {
+    const page = await fresh();
+    // were the page to leave, the other site answers here instead of the network
+    await page.route((u) => u.hostname === 'evil.example', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<p>evil</p>' }));
+    const hostile = ['/\t/evil.example', '/\n/evil.example', '/\r\\evil.example', '//evil.example', '/\\evil.example',
+      'https://evil.example/', 'javascript:alert(1)'];
+    const home = new URL('/home', fx.base).href;
+    for (const next of hostile) {
+      await H.signIn(page, fx.base, 'b.officer', fx.accounts.password, next);
+      assert.equal(page.url(), home, `next=${JSON.stringify(next)} lands on the home page`);
+      await H.signOut(page, fx.base);
+    }
+    // a path that only resolves to '//evil.example' stays a path of this site
+    await H.signIn(page, fx.base, 'b.officer', fx.accounts.password, '/.//evil.example');
+    assert.equal(new URL(page.url()).origin, new URL(fx.base).origin, 'next=/.//evil.example stays on this site');
+    await H.signOut(page, fx.base);
+    await H.signIn(page, fx.base, 'b.officer', fx.accounts.password, '/projects');
+    assert.equal(page.url(), new URL('/projects', fx.base).href, 'a path on this site is kept');
+    await H.signOut(page, fx.base);
+
+    // the same through the first sign-in, which passes next on to /password
+    const otp = H.cli(fx, ['user', 'add', 'b.next', '--role', 'city_officer']).trim().split('\n').pop().trim();
+    await page.goto(fx.base + '/login?next=' + encodeURIComponent('/\t/evil.example'));
+    await page.locator('#login').fill('b.next');
+    await page.locator('#password').fill(otp);
+    await Promise.all([page.waitForURL(/\/password/), page.locator('#login-submit').click()]);
+    await page.locator('#old-password').fill(otp);
+    await page.locator('#new-password').fill('Next-browser-2026x');
+    await page.locator('#new-password2').fill('Next-browser-2026x');
+    await Promise.all([page.waitForURL((u) => u.pathname !== '/password'), page.locator('#password-submit').click()]);
+    assert.equal(page.url(), home, 'after the password change too');
+  });
+
   it('lets an administrator create an account and shows its one-time password once', async () => {
     const page = await fresh();
     await H.signIn(page, fx.base, 'b.admin', fx.accounts.password, '/accounts');

@@ -5,6 +5,10 @@
 # when node_modules is missing (never a browser) and the pages' vendored
 # front-end files when they are missing (scripts/web-vendor.sh).
 #
+# Usage: run.sh [--setup] [FILE.test.js ...]: the named test files (default:
+# every *.test.js here); --setup only installs what the tests need (ctest runs
+# it once before the per-file entries).
+#
 # Environment: OPCERT (the binary, default build/opcert), OPCERT_ARTIFACTS
 # (screenshots, default build/test-artifacts), OPCERT_CHROMIUM (default
 # /usr/bin/chromium).  Ends with a line "N passed, M failed".
@@ -28,11 +32,17 @@ if [ ! -d node_modules/playwright-core ]; then
 fi
 "$root/scripts/web-vendor.sh" --check 2>/dev/null || "$root/scripts/web-vendor.sh"
 mkdir -p "$OPCERT_ARTIFACTS"
+if [ "${1:-}" = "--setup" ]; then
+	exit 0
+fi
+if [ $# -eq 0 ]; then
+	set -- *.test.js
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT INT TERM
 status=0
-node --test --test-reporter=tap --test-concurrency=1 cred.test.js pages.test.js auth.test.js org.test.js inst.test.js workers.test.js offline.test.js >"$log" 2>&1 || status=$?
+node --test --test-reporter=tap --test-concurrency=1 "$@" >"$log" 2>&1 || status=$?
 cat "$log"
 
 pass=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$log" | tail -n 1)

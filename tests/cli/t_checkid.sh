@@ -68,6 +68,33 @@ ci "$(mkid 52010219900100001)"
 check_rc 1 "birth day 00 is invalid"
 ci "$(mkid 52010219000229001)"
 check_rc 1 "1900-02-29 is invalid (1900 is not a leap year)"
+
+# Birth years from 1800: DOMAIN asks only for a real date not in the future.
+old1899=$(mkid 52010218991231002)
+ci "$old1899"
+check_rc 0 "a birth date of 1899-12-31 is valid ($old1899)"
+check_out_has "1899-12-31" "the 1899 birth date is read from the number"
+check_out_has "女" "the 1899 number's gender is read from its sequence digit"
+ci "$(mkid 52010218000101001)"
+check_rc 0 "a birth date of 1800-01-01 is valid"
+check_out_has "1800-01-01" "the 1800 birth date is read from the number"
+ci "$(mkid 52010217991231001)"
+check_rc 1 "a birth date of 1799-12-31 is refused"
+check_out_has "出生日期无效" "1799: the reason is the birth date"
+ci "$(mkid 52010218000229001)"
+check_rc 1 "1800-02-29 is invalid (1800 is not a leap year)"
+# ... and such a number is as valid in the register and in a verification,
+# while dates typed by users keep their bounds
+printf '证书编号,姓名,性别,身份证号码,工种,发证机关,发证日期,有效期至,复审日期,状态,培训机构\n%s\n' \
+	"黔A012025000001,老寿星,女,$old1899,01,贵阳市住房和城乡建设局,2025-09-15,2027-09-14,,有效,贵阳示例建设职业培训学校" \
+	>"$T/old.csv"
+opcert init --db "$T/old.db"
+opcert import "$T/old.csv" --today "$TODAY" --db "$T/old.db"
+check_rc 0 "a register row with an 1899 birth date is imported"
+opcert verify --number 黔A012025000001 --name 老寿星 --id "$old1899" --today "$TODAY" --db "$T/old.db"
+check_rc 0 "a certificate whose holder was born in 1899 verifies as valid with the ID number"
+opcert verify --number 黔A012025000001 --name 老寿星 --today 1899-12-31 --db "$T/old.db"
+check_rc 2 "--today 1899-12-31 is still out of range"
 ci "$(mkid 52010220000229001)"
 check_rc 0 "2000-02-29 is valid (2000 is a leap year)"
 ci "$(mkid 52010219960229001)"
@@ -100,6 +127,10 @@ ci 11010519491231002X0
 check_rc 1 "extra trailing digit is invalid"
 ci "１１０１０５１９４９１２３１００２Ｘ"
 check_rc 1 "full-width digits are not an ID number"
+check_out_has "含有非法字符“１”（第1位）" "the first full-width digit is named with its place"
+ci "52010219800101001０"
+check_rc 1 "a full-width last digit is invalid"
+check_out_has "含有非法字符“０”（第18位）" "the full-width last digit is named with its place"
 ci ""
 check_rc 1 "an empty argument is invalid, not a crash"
 ci 5.20102E+17

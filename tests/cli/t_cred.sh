@@ -39,6 +39,19 @@ opcert key init --db "$DB" --today "$TODAY"
 check_rc 0 "key init exits 0"
 [ -f "$KEYS/keys.json" ] || die "key init wrote no keys/keys.json beside the database"
 
+# The signed trust list names every issuer of the register from the import
+# on, not only those a credential was issued for: a list exported before the
+# first issuance (as an offline device gets it) names the issuers too.
+opcert trust export "$T/trust0.json" --db "$DB" --today "$TODAY"
+check_rc 0 "trust export before the first issuance exits 0"
+jq -r .payload "$T/trust0.json" | perl -MMIME::Base64 -ne 'chomp; tr{-_}{+/}; print decode_base64($_)' \
+	>"$T/trust0-inner.json"
+check_eq "$(jq -r '[.issuers[].name] | sort | join(",")' "$T/trust0-inner.json")" \
+	"$(strip "$DEMO/register.csv" | sed 1d | cut -d, -f6 | LC_ALL=C sort -u | paste -sd, -)" \
+	"the trust list exported after the import names every issuer of the register"
+check_eq "$(jq -r '[.issuers[].code] | join(",")' "$T/trust0-inner.json")" "I1,I2" \
+	"the issuers have the codes I1 and I2"
+
 reg_valid_rows >"$T/valid.txt"
 # Certificates valid today, each used by one part below.
 EROW=$(grep '^T' "$T/valid.txt" | head -1)
@@ -221,6 +234,22 @@ expect_text valid 0 "offline, the URL form"
 cvj "$P1" --offline --trust "$T/trust.json"
 expect status_unknown 1 "offline without a status list"
 check_eq "$(jq -r .claims.number "$T/out")" "$C1" "status_unknown still shows the signed claims"
+# With the list exported before the first issuance, the offline check names
+# each credential's issuer as the online check does, not by its code.
+# issuer_named PAYLOAD ROW: offline and online, the issuer of ROW is named.
+issuer_named() {
+	cvj "$1" --offline --trust "$T/trust0.json" --status "$T/status.json"
+	expect valid 0 "offline with the trust list exported before issuance ($(field 1 "$2"))"
+	check_eq "$(jq -r .claims.issuer "$T/out")" "$(field 6 "$2")" \
+		"offline, $(field 1 "$2"): the issuer is named"
+	cv "$1" --offline --trust "$T/trust0.json" --status "$T/status.json"
+	check_out_has "发证机关：$(field 6 "$2")" "offline text, $(field 1 "$2"): 发证机关 names the issuer"
+	cvj "$1"
+	check_eq "$(jq -r .claims.issuer "$T/out")" "$(field 6 "$2")" \
+		"online, $(field 1 "$2"): the same issuer name"
+}
+issuer_named "$P1" "$C1ROW"
+issuer_named "$PE" "$EROW"
 # Offline on a device with no register and no keys: only the files.
 opcert cred verify "$P1" --offline --trust "$T/trust.json" --status "$T/status.json" \
 	--official-host "$HOST" --db "$T/none.db" --keys "$T/nokeys" --today "$TODAY" --format json

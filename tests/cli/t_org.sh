@@ -63,6 +63,21 @@ opcert company add --db "$DB" --uscc "$BAD1" --name 甲 --kind builder --distric
 check_rc 2 "a wrong check character exits 2"
 check_err_has "校验位应为 $GOOD_CHECK" "the error names the expected check character"
 
+# A full-width digit: 18 characters, one not allowed, named with its place
+# (not "应为18位（现为18位）").
+opcert company add --db "$DB" --uscc '125270０039LA1N14C9' --name 甲 --kind builder --district 云岩区
+check_rc 2 "a code with a full-width digit exits 2"
+check_err_has "含有非法字符“０”（第7位" "the error names the full-width digit and its place"
+if grep -q "应为18位" "$T/err"; then
+	fail "a full-width digit is a character not allowed, not a wrong length: $(cat "$T/err")"
+else
+	pass "a full-width digit is not called a wrong length"
+fi
+opcert company add --db "$DB" --uscc "$(printf '%s' "$B2" | cut -c1-8)I$(printf '%s' "$B2" | cut -c10-18)" \
+	--name 甲 --kind builder --district 云岩区
+check_rc 2 "a code with an I exits 2"
+check_err_has "含有非法字符“I”（第9位" "the error names the I and its place"
+
 opcert company add --db "$DB" --uscc "$B2" --name 甲 --kind builder --district 朝阳区
 check_rc 2 "an unknown district exits 2"
 check_err_has "不是本市的区" "the error says the district is not one of the city's"

@@ -1,14 +1,18 @@
 # t_auth.sh - accounts over HTTP against a real `opcert serve`: signing in
-# and out, wrong passwords, the per-account lock and the per-client sign-in
-# limit (429 with Retry-After), forged, ended and idle sessions, the cookie's
-# flags (Secure over TLS), CSRF (a cookie without the token is refused, an
-# API token needs none), signing in from another site, the one-time password
-# gate, account administration, and that no password, one-time password or
-# token appears in any output of the server or in the database files.
+# and out, wrong passwords, the per-account lock (which an account, a
+# disabled account and a login that names none answer alike, failure by
+# failure) and the per-client sign-in limit (429 with Retry-After), forged,
+# ended and idle sessions, the cookie's flags (Secure over TLS), CSRF (a
+# cookie without the token is refused, an API token needs none), signing in
+# from another site, the one-time password gate, account administration, and
+# that no password, one-time password or token appears in any output of the
+# server or in the database files.
 # Then the authorisation matrix: tests/http/matrix.tsv gives, for every route
 # of src/routes.c, every role's answer (own and other scope for scoped
 # routes); each is requested, and a route of the table missing from the
-# file fails the test.
+# file fails the test.  Then the register record routes: who reads which
+# record at all, and a record out of scope answering exactly as a missing
+# number does.
 . "$OPCERT_SRC/tests/cli/lib.sh"
 . "$OPCERT_SRC/tests/http/httplib.sh"
 . "$OPCERT_SRC/tests/http/routes.sh"
@@ -81,16 +85,31 @@ check_rc 0 "init"
 demo_setup
 opcert key init --keys "$KEYS" --db "$DB"
 check_rc 0 "key init"
-# A construction certificate and its holder's ID number, for the record routes.
-CERTROW=$(grep '^黔A' "$DEMO/register.csv" | head -n 1)
-CERTID=$(printf '%s' "$CERTROW" | cut -d, -f4)
-CERTNO=$(printf '%s' "$CERTROW" | cut -d, -f1 | jq -s -R -r @uri)
-[ -n "$CERTID" ] && [ -n "$CERTNO" ] || die "register.csv lacks a construction row"
-
 OWN=云岩区
 OTHER=南明区
 USCC=91350100M000100Y43
-INST=贵阳市建筑安全培训中心
+# The training user's institution: one the demo register names as where
+# holders trained.
+INST=贵阳示例建设职业培训学校
+
+# reg_row AWK-CONDITION: the first construction row of the demo register
+# whose fields meet the condition (i is $INST).
+reg_row() {
+	strip "$DEMO/register.csv" | awk -F, -v i="$INST" "/^黔A/ && ($1) { print; exit }"
+}
+# Construction certificates and their holders' ID numbers, for the record
+# routes: CERTROW trained elsewhere and its holder on no project (until the
+# full-ID tests register them), so outside the company user's and the
+# training user's scope; OWNROW trained at $INST, its holder registered on
+# the company user's project below, so inside both.
+CERTROW=$(reg_row '$11 != i')
+CERTID=$(field 4 "$CERTROW")
+CERTNO=$(field 1 "$CERTROW" | jq -s -R -r @uri)
+OWNROW=$(reg_row '$11 == i')
+OWNID=$(field 4 "$OWNROW")
+OWNNO=$(field 1 "$OWNROW" | jq -s -R -r @uri)
+[ -n "$CERTID" ] && [ -n "$CERTNO" ] && [ -n "$OWNID" ] && [ -n "$OWNNO" ] ||
+	die "register.csv lacks construction rows of $INST and of another institution"
 # add_org KIND NAME [USCC]: a company or an institution in $OWN, by the
 # command line where it has the command, else straight into the schema's
 # organisation table (only the fixture: no route under test writes there).
@@ -117,6 +136,10 @@ PROJ_OWN=$NEW_PROJECT
 new_project 南明矩阵项目 "$OTHER" "$USCC_OTHER"
 PROJ_OTHER=$NEW_PROJECT
 INST_OWN=$(institution_id "$INST")
+# OWNROW's holder, with the register's ID number, on the own project.
+opcert worker add --project "$PROJ_OWN" --name "$(field 2 "$OWNROW")" --id "$OWNID" \
+	--number "$(field 1 "$OWNROW")" --db "$DB"
+case $RC in 0 | 1) ;; *) die "cannot register OWNROW's holder on $PROJ_OWN: $(cat "$T/err")" ;; esac
 new_institution 南明职业技能培训学校 "$OTHER"
 INST_OTHER=$NEW_INSTITUTION
 
@@ -124,6 +147,8 @@ ROLES="public city_admin city_officer district_officer company_user training_use
 PW=Matrix-pass-2026-xyz
 secret "$PW"
 printf '%s\n' "$PW" >"$T/pw"
+# A login that names no account may be a password typed in the wrong field.
+secret nobody.lockme
 
 # add_user LOGIN ROLE [SCOPE OPTIONS]: with the password $PW.
 add_user() {
@@ -143,6 +168,10 @@ add_user m.target district_officer --district "$OTHER"
 add_user m.admin2 city_admin
 add_user m.lockme city_officer
 add_user m.nanming district_officer --district "$OTHER"
+add_user m.lockreal city_officer
+add_user m.lockoff city_officer
+opcert user disable m.lockoff --db "$DB"
+check_rc 0 "user disable m.lockoff"
 
 # ---------------------------------------------------------------------------
 # The main server: no sign-in limit (the per-account lock is tested alone)
@@ -210,6 +239,40 @@ sign_in m.lockme "$PW"
 check_error 429 account_locked "lock: even the right password waits"
 sign_in m.auditor "$PW"
 check_status 200 "lock: other accounts are not affected"
+
+# --- the lock does not tell which logins exist ---
+
+# answer_shape: the last answer as the client sees it, but for what
+# depends on the clock (the date, and the seconds left of a lock, which
+# only must be there).
+answer_shape() {
+	printf '%s\n' "$STATUS"
+	tr -d '\r' <"$T/h" | grep -v -i -e '^date:' -e '^retry-after:' -e '^content-length:'
+	tr -d '\r' <"$T/h" | grep -i '^retry-after: [1-9][0-9]*$' | sed 's/:.*/: N/'
+	sed 's/请 [1-9][0-9]* 秒后/请 N 秒后/' "$T/b"
+}
+# Six wrong passwords in a row for an account, for a disabled account and
+# for a login that names none: the same answers, locked from the fifth on.
+for _l in m.lockreal m.lockoff nobody.lockme; do
+	: >"$T/lockseq.$_l"
+done
+for _i in 1 2 3 4 5 6; do
+	for _l in m.lockreal m.lockoff nobody.lockme; do
+		sign_in "$_l" "wrong-pass-$_i"
+		answer_shape >"$T/shape.$_l.$_i"
+		printf '%s ' "$STATUS" >>"$T/lockseq.$_l"
+	done
+	check "lock, failure $_i: an unknown login answers as an account does" \
+		cmp -s "$T/shape.m.lockreal.$_i" "$T/shape.nobody.lockme.$_i"
+	check "lock, failure $_i: a disabled account answers as an enabled one does" \
+		cmp -s "$T/shape.m.lockreal.$_i" "$T/shape.m.lockoff.$_i"
+done
+for _l in m.lockreal m.lockoff nobody.lockme; do
+	check_eq "$(cat "$T/lockseq.$_l")" "401 401 401 401 429 429 " "lock: the statuses for $_l"
+done
+check_eq "$(jb .error.code)" account_locked "lock: an unknown login is locked too"
+sign_in nobody.lockme2 "$PW"
+check_error 401 bad_credentials "lock: another unknown login is not affected"
 
 # --- forged, ended and disabled sessions ---
 
@@ -437,8 +500,8 @@ matrix_request() {
 	*) _name=$OTHER ;;
 	esac
 	case $_case in
-	own) _uscc=$USCC _proj=$PROJ_OWN _inst=$INST_OWN ;;
-	*) _uscc=$USCC_OTHER _proj=$PROJ_OTHER _inst=$INST_OTHER ;;
+	own) _uscc=$USCC _proj=$PROJ_OWN _inst=$INST_OWN _cert=$OWNNO ;;
+	*) _uscc=$USCC_OTHER _proj=$PROJ_OTHER _inst=$INST_OTHER _cert=$CERTNO ;;
 	esac
 	NEWN=$((NEWN + 1))
 	# Closing is done once: each request closes an object of its own, in
@@ -462,7 +525,7 @@ matrix_request() {
 		_proj=$NEW_WORKER
 		;;
 	esac
-	_path=$(printf '%s' "$_route" | sed "s|{number}|$CERTNO|; s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$(case $_route in /api/v1/institutions/* | /institutions/*) echo "$_inst" ;; *) echo "$_proj" ;; esac)|")
+	_path=$(printf '%s' "$_route" | sed "s|{number}|$_cert|; s|{login}|m.target|; s|{name}|$(printf '%s' "$_name" | jq -s -R -r @uri)|; s|{uscc}|$_uscc|; s|{id}|$(case $_route in /api/v1/institutions/* | /institutions/*) echo "$_inst" ;; *) echo "$_proj" ;; esac)|")
 	set --
 	case $_mm$_route in
 	GET/static/) _path=/static/css/site.css ;;
@@ -470,7 +533,8 @@ matrix_request() {
 	GET/api/v1/log/proof) _path="/api/v1/log/proof?entry=0" ;;
 	POST/api/v1/verify/credential) set -- -H 'Content-Type: application/json' --data-binary '{}' ;;
 	POST/api/v1/verify/roster) set -- -H 'Content-Type: text/csv' --data-binary "@$ROSTER" ;;
-	POST/api/v1/session) set -- -H 'Content-Type: application/json' --data-binary '{"login":"nobody.here","password":"x"}' ;;
+	# (a login of its own each time: an unknown one locks like an account)
+	POST/api/v1/session) set -- -H 'Content-Type: application/json' --data-binary "{\"login\":\"nobody.m$NEWN\",\"password\":\"x\"}" ;;
 	POST/api/v1/password) set -- -H 'Content-Type: application/json' --data-binary "{\"old_password\":\"not-it\",\"new_password\":\"$NEWPW\"}" ;;
 	POST/api/v1/accounts)
 		set -- -H 'Content-Type: application/json' --data-binary "{\"login\":\"m.new$NEWN\",\"role\":\"auditor\"}"
@@ -526,18 +590,21 @@ while IFS='	' read -r _row_m _row_p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7; do
 done <"$T/matrix"
 check "matrix: $MATRIX_N requests" test "$MATRIX_N" -ge 200
 
-# A register record: masked for every role; the full ID number only for the
-# city roles, on request, each view recorded in the audit trail first.
+# A register record in every role's scope: masked for every role; the full
+# ID number only on request, for whoever worker_sees_full_id admits, each
+# view recorded in the audit trail first.
 VIEWS0=$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")
 for _r in city_admin city_officer district_officer company_user training_user auditor; do
-	as "m.$_r" GET "/api/v1/certificates/$CERTNO"
-	check_status 200 "$_r reads a register record"
-	check "the record $_r reads has the ID number masked" sh -c "! grep -q '$CERTID' '$T/b'"
+	as "m.$_r" GET "/api/v1/certificates/$OWNNO"
+	check_status 200 "$_r reads a register record in its scope"
+	check "the record $_r reads has the ID number masked" sh -c "! grep -q '$OWNID' '$T/b'"
 done
-for _r in district_officer company_user training_user auditor; do
-	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
+for _r in training_user auditor; do
+	as "m.$_r" GET "/api/v1/certificates/$OWNNO?full_id=1"
 	check_status 403 "$_r may not see full ID numbers"
 done
+as m.district_officer GET "/api/v1/certificates/$CERTNO?full_id=1"
+check_status 403 "district_officer may not see the full ID number of a holder on none of its projects"
 check_eq "$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")" "$VIEWS0" \
 	"masked and refused views are not full-ID views"
 as m.city_officer GET "/api/v1/certificates/$CERTNO?full_id=1"
@@ -554,16 +621,20 @@ check_status 400 "full_id is 0 or 1"
 # number; an officer of another district, the training user and the
 # auditor may not.  Only a registration that presented the register's own
 # ID number counts, and only while the worker is on the project.
-CERTRAW=$(printf '%s' "$CERTROW" | cut -d, -f1)
-CERTNAME=$(printf '%s' "$CERTROW" | cut -d, -f2)
+CERTRAW=$(field 1 "$CERTROW")
+CERTNAME=$(field 2 "$CERTROW")
 sign_in m.nanming "$PW"
 check_status 200 "the 南明区 officer signs in"
 fresh_id
 opcert worker add --project "$PROJ_OWN" --name "$CERTNAME" --id "$FRESH_ID" --number "$CERTRAW" --db "$DB"
 check_rc 1 "a registration with another ID number is made, as a mismatch"
-for _r in district_officer company_user; do
-	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
-	check_status 403 "$_r: a registration with another ID number vouches for nothing"
+as m.district_officer GET "/api/v1/certificates/$CERTNO?full_id=1"
+check_status 403 "district_officer: a registration with another ID number vouches for nothing"
+# Nor does it open the record to the company: registering any number
+# would otherwise walk the register.
+for _q in "" "?full_id=1"; do
+	as m.company_user GET "/api/v1/certificates/$CERTNO$_q"
+	check_error 404 not_found "company_user: a registration with another ID number opens no record ($_q)"
 done
 opcert worker add --project "$PROJ_OWN" --name "$CERTNAME" --id "$CERTID" --number "$CERTRAW" --post 建筑电工 --db "$DB"
 case $RC in 0 | 1) pass ;; *) fail "the holder is registered on the 云岩区 project" "$(cat "$T/err")" ;; esac
@@ -578,10 +649,12 @@ for _r in district_officer company_user; do
 done
 check_eq "$(sqlite3 "$DB" "select count(*) from trail where action = 'id.view'")" "$((VIEWS0 + 2))" \
 	"each full view is recorded once"
-for _r in nanming training_user auditor; do
+for _r in nanming auditor; do
 	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
 	check_status 403 "$_r: not their worker, no full ID number"
 done
+as m.training_user GET "/api/v1/certificates/$CERTNO?full_id=1"
+check_status 404 "training_user: not their institution's holder, no record at all"
 as m.company_user GET "/api/v1/projects/$PROJ_OWN/workers"
 check_status 200 "the company lists the workers of its project"
 check "the worker list masks ID numbers" sh -c "! grep -q '$CERTID' '$T/b'"
@@ -589,10 +662,10 @@ check_eq "$(jb "[.workers[] | select(.id == $HOLDER)] | length")" 1 "the holder 
 as m.company_user POST "/api/v1/workers/$HOLDER/remove"
 check_status 200 "the company marks the worker off the project"
 check_eq "$(jb '.worker.removed_at != null')" true "the answer says when"
-for _r in district_officer company_user; do
-	as "m.$_r" GET "/api/v1/certificates/$CERTNO?full_id=1"
-	check_status 403 "$_r: a worker who left is no longer theirs"
-done
+as m.district_officer GET "/api/v1/certificates/$CERTNO?full_id=1"
+check_status 403 "district_officer: a worker who left is no longer theirs"
+as m.company_user GET "/api/v1/certificates/$CERTNO"
+check_status 404 "company_user: the record of a worker who left is out of its scope again"
 as m.company_user POST "/api/v1/workers/$HOLDER/remove"
 check_error 400 invalid "a worker cannot leave twice"
 as m.company_user GET "/api/v1/projects/$PROJ_OWN/workers?all=1"
@@ -604,6 +677,82 @@ as m.city_officer GET "/api/v1/certificates/not-a-number"
 check_status 400 "a malformed number"
 call GET "/api/v1/certificates/$CERTNO"
 check_status 401 "the public has no record route"
+
+# A record out of a company's or a training institution's scope answers
+# exactly as a missing number does, the API and the page alike: status,
+# headers (but the date) and body.
+MISSING=%E9%BB%94A012018999998
+# answer_bytes NAME: the last answer into $T/answer.NAME.
+answer_bytes() {
+	{
+		printf '%s\n' "$STATUS"
+		tr -d '\r' <"$T/h" | grep -v -i '^date:'
+		cat "$T/b"
+	} >"$T/answer.$1"
+}
+for _r in company_user training_user; do
+	for _q in "" "?full_id=1"; do
+		as "m.$_r" GET "/api/v1/certificates/$MISSING$_q"
+		check_error 404 not_found "$_r: a missing number ($_q)"
+		answer_bytes missing
+		as "m.$_r" GET "/api/v1/certificates/$CERTNO$_q"
+		answer_bytes other
+		check "$_r: a record out of scope answers as a missing number ($_q)" \
+			cmp -s "$T/answer.missing" "$T/answer.other"
+	done
+	as "m.$_r" GET "/certificates/$MISSING"
+	check_status 404 "$_r: the page of a missing number"
+	check "$_r: the page of a missing number is the not-found page" grep -q 'id="not-found"' "$T/b"
+	answer_bytes missing
+	as "m.$_r" GET "/certificates/$CERTNO"
+	answer_bytes other
+	check "$_r: the page of a record out of scope is the missing number's" \
+		cmp -s "$T/answer.missing" "$T/answer.other"
+	as "m.$_r" GET "/certificates/$OWNNO"
+	check_status 200 "$_r: the page of a record in scope"
+done
+as m.city_officer GET "/certificates/$MISSING"
+check_status 404 "the page of a missing number, for the city too"
+as m.city_officer GET "/certificates/not-a-number"
+check_status 404 "the page of a malformed number: not found"
+
+# A supervising firm sees the holders registered on the projects it
+# supervises, as long as the project is not closed (completed still counts);
+# a training user of another institution does not see $INST's holders.
+new_company supervisor "$OWN" 云岩工程监理咨询有限公司
+USCC_SUP=$NEW_USCC
+add_user m.super company_user --company "$USCC_SUP"
+add_user m.train2 training_user --institution 南明职业技能培训学校
+sign_in m.super "$PW"
+check_status 200 "the supervising firm's user signs in"
+sign_in m.train2 "$PW"
+check_status 200 "the other institution's user signs in"
+as m.train2 GET "/api/v1/certificates/$OWNNO"
+check_error 404 not_found "another institution's training user: not its holder"
+as m.super GET "/api/v1/certificates/$OWNNO"
+check_error 404 not_found "a supervising firm, before it supervises the project"
+opcert project change "$PROJ_OWN" --supervisor "$USCC_SUP" --db "$DB"
+check_rc 0 "the project names its supervising firm"
+as m.super GET "/api/v1/certificates/$OWNNO"
+check_status 200 "the supervising firm reads the record of a holder on its project"
+as m.super GET "/api/v1/certificates/$OWNNO?full_id=1"
+check_status 403 "the supervising firm sees no full ID number"
+opcert project change "$PROJ_OWN" --state completed --db "$DB"
+check_rc 0 "the project is completed"
+for _r in super company_user; do
+	as "m.$_r" GET "/api/v1/certificates/$OWNNO"
+	check_status 200 "$_r: a completed project still counts"
+done
+opcert project close "$PROJ_OWN" --db "$DB"
+check_rc 0 "the project is closed"
+for _r in super company_user; do
+	as "m.$_r" GET "/api/v1/certificates/$OWNNO"
+	check_status 404 "$_r: a closed project counts no more"
+done
+as m.district_officer GET "/api/v1/certificates/$OWNNO"
+check_status 200 "a district officer still reads it"
+as m.training_user GET "/api/v1/certificates/$OWNNO"
+check_status 200 "and so does its institution"
 
 # Out of scope looks exactly like absent.
 as m.district_officer GET "/api/v1/districts/$(printf '%s' "$OTHER" | jq -s -R -r @uri)"

@@ -25,13 +25,17 @@ count() {
 }
 
 # ---------------------------------------------------------------------------
-# A database with a company and a project, and a city administrator (every
-# page is open to that role).
+# A database with a register, a company and a project, and a city
+# administrator (every page is open to that role).
 
 opcert init --db "$DB"
 check_rc 0 "init"
 opcert key init --keys "$KEYS" --db "$DB"
 check_rc 0 "key init"
+# A register, for a record's page (a missing number gets the not-found page).
+demo_setup
+CERTNO=$(strip "$DEMO/register.csv" | awk -F, '/^黔A/ { print $1; exit }' | jq -s -R -r @uri)
+[ -n "$CERTNO" ] || die "register.csv lacks a construction row"
 new_company builder 云岩区 云岩第一建筑有限公司
 USCC=$NEW_USCC
 new_project 云岩安置房项目 云岩区 "$USCC"
@@ -125,7 +129,7 @@ while read -r _route; do
 	*) _id=$PROJECT ;;
 	esac
 	_path=$(printf '%s' "$_route" | sed -e 's|{name}|%E4%BA%91%E5%B2%A9%E5%8C%BA|' \
-		-e "s|{uscc}|$USCC|" -e "s|{id}|$_id|" -e 's|{number}|%E9%BB%94A012018000123|')
+		-e "s|{uscc}|$USCC|" -e "s|{id}|$_id|" -e "s|{number}|$CERTNO|")
 
 	call GET "$_path" -b "$T/jar"
 	check_status 200 "page $_route"

@@ -3,7 +3,9 @@
  * against a real SQLite database and real Argon2id: role names, the
  * password rule, scope rules for every role, resolving scopes from the
  * organisation table, password hashes that never hold the password, sign-in
- * and its per-account lock, session expiry (idle and absolute) on a
+ * and its per-account lock (which a disabled account and a login that
+ * names no account get alike, the latter counted in a bounded table in
+ * memory), session expiry (idle and absolute) on a
  * read-only connection, disabled accounts, API tokens and their revocation,
  * and a search of the database files for every secret handed out.
  *
@@ -39,6 +41,7 @@ struct fixture {
 	struct store *st;
 	struct actor who;
 	int64_t city, yunyan, nanming, company_a, company_b, inst;
+	struct account_unknown *unknown; /* as the server keeps one */
 };
 
 static sqlite3 *raw_open(const char *path)
@@ -111,6 +114,9 @@ static int setup(void **state)
 	f->inst = raw_int(db, "SELECT id FROM org WHERE kind = 'institution'");
 	sqlite3_close(db);
 	f->st = open_ok(f->path, 0);
+	f->unknown = account_unknown_new(64);
+	if (!f->unknown)
+		return -1;
 	actor_cli(&f->who);
 	*state = f;
 	return 0;
@@ -124,6 +130,7 @@ static int teardown(void **state)
 	char p[512];
 
 	store_close(f->st);
+	account_unknown_free(f->unknown);
 	if (d) {
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.')
@@ -160,8 +167,8 @@ static enum account_login_result login_at(struct fixture *f, const char *login,
 	struct err err;
 
 	err_clear(&err);
-	if (account_login(f->st, login, password, "192.0.2.7", now, p, token, csrf, &res, retry,
-	                  &err) != 0)
+	if (account_login(f->st, f->unknown, login, password, "192.0.2.7", now, p, token, csrf,
+	                  &res, retry, &err) != 0)
 		fail_msg("account_login(%s): %s", login, err.msg);
 	if (res == ACCOUNT_LOGIN_OK) {
 		assert_true(strlen(token) >= 40);
@@ -494,6 +501,91 @@ static void test_lock(void **state)
 	assert_string_equal(p.login, "zhao.lei");
 }
 
+/* Wrong passwords for an account, a disabled account and a login that
+ * names no account: the same answers, failure by failure. */
+static void test_lock_alike(void **state)
+{
+	struct fixture *f = *state;
+	const char *pw = "Wajue-Jishou#2026";
+	static const char *const logins[] = {"xu.ming", "xu.off", "nobody.xu"};
+	static const int64_t at[] = {0, 1, 2, 3, 40, 100, 40 + ACCOUNT_LOCK_SECONDS - 1};
+	enum account_login_result want, got;
+	char token[ACCOUNT_TOKEN_SIZE];
+	struct principal p;
+	struct err err;
+	int64_t retry, want_retry;
+	size_t i, j;
+
+	add_ok(f, "xu.ming", ROLE_CITY_OFFICER, f->city, pw);
+	add_ok(f, "xu.off", ROLE_CITY_OFFICER, f->city, pw);
+	err_clear(&err);
+	assert_int_equal(account_disable(f->st, &f->who, "xu.off", 1, T0, &err), 0);
+	for (i = 0; i < COUNT(at); i++) {
+		/* 4 failures, the 5th locks, then locked with the time left. */
+		want = i + 1 < ACCOUNT_LOCK_FAILURES ? ACCOUNT_LOGIN_BAD : ACCOUNT_LOGIN_LOCKED;
+		want_retry = want == ACCOUNT_LOGIN_BAD
+		                 ? 0
+		                 : at[ACCOUNT_LOCK_FAILURES - 1] + ACCOUNT_LOCK_SECONDS - at[i];
+		for (j = 0; j < COUNT(logins); j++) {
+			retry = -1;
+			got = login_at(f, logins[j], "wrong-Password1", T0 + at[i], &p, token,
+			               &retry);
+			if (got != want || retry != want_retry)
+				fail_msg("failure %zu of %s: result %d, retry %lld (want %d, %lld)",
+				         i + 1, logins[j], (int)got, (long long)retry, (int)want,
+				         (long long)want_retry);
+		}
+	}
+	/* The right password of the enabled account waits too. */
+	assert_int_equal(login_at(f, "xu.ming", pw, T0 + 200, &p, token, &retry),
+	                 ACCOUNT_LOGIN_LOCKED);
+	/* When the time is up, each starts again from no failures. */
+	for (j = 0; j < COUNT(logins); j++)
+		assert_int_equal(login_at(f, logins[j], "wrong-Password1",
+		                          T0 + 100 + ACCOUNT_LOCK_SECONDS, &p, token, &retry),
+		                 ACCOUNT_LOGIN_BAD);
+	assert_int_equal(account_unknown_count(f->unknown), 1);
+	/* Enabling the account lifts its lock, as a reset does. */
+	assert_int_equal(account_disable(f->st, &f->who, "xu.off", 0, T0 + 2000, &err), 0);
+	assert_int_equal(login_at(f, "xu.off", pw, T0 + 2001, &p, token, &retry), ACCOUNT_LOGIN_OK);
+}
+
+/* The table of unknown logins on its own: counting as an account's lock
+ * does, bounded, the oldest forgotten first, logins compared as typed. */
+static void test_unknown_table(void **state)
+{
+	struct account_unknown *u = account_unknown_new(3);
+	int64_t retry = -1;
+	int i;
+
+	(void)state;
+	assert_null(account_unknown_new(0));
+	assert_non_null(u);
+	for (i = 0; i < ACCOUNT_LOCK_FAILURES - 1; i++) {
+		assert_int_equal(account_unknown_fail(u, "ghost.a", T0 + i, &retry),
+		                 ACCOUNT_LOGIN_BAD);
+		assert_int_equal(retry, 0);
+	}
+	assert_int_equal(account_unknown_fail(u, "ghost.a", T0 + 10, &retry), ACCOUNT_LOGIN_LOCKED);
+	assert_int_equal(retry, ACCOUNT_LOCK_SECONDS);
+	/* Locked: not counted, the time left. */
+	assert_int_equal(account_unknown_fail(u, "ghost.a", T0 + 70, &retry), ACCOUNT_LOGIN_LOCKED);
+	assert_int_equal(retry, ACCOUNT_LOCK_SECONDS - 60);
+	/* Another login, and the same in capitals (which no look-up of an
+	 * account would find under "ghost.a" either), start from nothing. */
+	assert_int_equal(account_unknown_fail(u, "GHOST.A", T0 + 71, &retry), ACCOUNT_LOGIN_BAD);
+	assert_int_equal(account_unknown_fail(u, NULL, T0 + 72, &retry), ACCOUNT_LOGIN_BAD);
+	assert_int_equal(account_unknown_count(u), 3);
+	/* Full: a fourth login makes it forget the one counted longest ago,
+	 * ghost.a, which then starts from nothing. */
+	assert_int_equal(account_unknown_fail(u, "ghost.d", T0 + 73, &retry), ACCOUNT_LOGIN_BAD);
+	assert_int_equal(account_unknown_count(u), 3);
+	assert_int_equal(account_unknown_fail(u, "ghost.a", T0 + 74, &retry), ACCOUNT_LOGIN_BAD);
+	assert_int_equal(account_unknown_count(u), 3);
+	account_unknown_free(u);
+	account_unknown_free(NULL);
+}
+
 static void test_session_expiry(void **state)
 {
 	struct fixture *f = *state;
@@ -785,6 +877,8 @@ int main(void)
 	    T(test_account_scope),
 	    T(test_hash_and_login),
 	    T(test_lock),
+	    T(test_lock_alike),
+	    cmocka_unit_test(test_unknown_table),
 	    T(test_session_expiry),
 	    T(test_disable_and_tokens),
 	    T(test_otp_and_change),

@@ -83,6 +83,10 @@ static const struct check_case check_cases[] = {
     {"52010220000229001?", T_FIXED, IDNUM_OK, "52010220000229001?"},
     {"52010220240229001?", T_FIXED, IDNUM_OK, "52010220240229001?"},
     {"52010220240601001?", T_FIXED, IDNUM_OK, "52010220240601001?"},
+    /* birth years from 1800: a real date not in the future is all DOMAIN asks */
+    {"52010218991231123?", T_FIXED, IDNUM_OK, "52010218991231123?"},
+    {"52010218000101001?", T_FIXED, IDNUM_OK, "52010218000101001?"},
+    {"52010218960229002?", T_FIXED, IDNUM_OK, "52010218960229002?"},
     {"52010219900108100?", T_FIXED, IDNUM_OK, "520102199001081000"},
     /* empty */
     {"", T_FIXED, IDNUM_EMPTY, ""},
@@ -103,6 +107,8 @@ static const struct check_case check_cases[] = {
     {"110105-1949123100X", T_FIXED, IDNUM_CHARS, "110105-1949123100X"},
     {"11010519491231002a", T_FIXED, IDNUM_CHARS, "11010519491231002A"},
     {"1.10105194912E+017", T_FIXED, IDNUM_CHARS, "1.10105194912E+017"},
+    /* 18 digits and a stray byte: 19 characters, as the refused one is counted */
+    {"520102199001201560\xb3", T_FIXED, IDNUM_LENGTH, ""},
     /* 18 full-width characters: bad characters, not a bad length */
     {"１１０１０５１９４９１２３１００２Ｘ", T_FIXED, IDNUM_CHARS, ""},
     /* province (each with a correct check character) */
@@ -116,7 +122,8 @@ static const struct check_case check_cases[] = {
     {"52010219900001123?", T_FIXED, IDNUM_DATE, "52010219900001123?"},
     {"52010219900100123?", T_FIXED, IDNUM_DATE, "52010219900100123?"},
     {"52010219900431123?", T_FIXED, IDNUM_DATE, "52010219900431123?"},
-    {"52010218991231123?", T_FIXED, IDNUM_DATE, "52010218991231123?"},
+    {"52010217991231123?", T_FIXED, IDNUM_DATE, "52010217991231123?"},
+    {"52010218000229123?", T_FIXED, IDNUM_DATE, "52010218000229123?"},
     {"52010219000229123?", T_FIXED, IDNUM_DATE, "52010219000229123?"},
     {"52010220230229123?", T_FIXED, IDNUM_DATE, "52010220230229123?"},
     {"52010222000101123?", T_FIXED, IDNUM_DATE, "52010222000101123?"},
@@ -289,6 +296,9 @@ static void test_gender_and_birth(void **state)
 		assert_int_equal(idnum_birth(id), date_from_ymd(1990, 1, 1));
 	}
 	assert_int_equal(idnum_birth("52010219000101001X"), date_from_ymd(1900, 1, 1));
+	assert_int_equal(idnum_birth("52010218991231123X"), date_from_ymd(1899, 12, 31));
+	assert_int_equal(idnum_birth("52010218000101001X"), date_from_ymd(1800, 1, 1));
+	assert_int_equal(idnum_birth("52010217991231001X"), DATE_NONE);
 	assert_int_equal(idnum_birth("52010220240229001X"), date_from_ymd(2024, 2, 29));
 	/* Degenerate input gives "unknown", never a crash. */
 	assert_int_equal(idnum_gender(""), 0);
@@ -296,6 +306,59 @@ static void test_gender_and_birth(void **state)
 	assert_int_equal(idnum_birth(""), DATE_NONE);
 	assert_int_equal(idnum_birth("52010219900230123X"), DATE_NONE);
 	assert_int_equal(idnum_birth("520102ABCDEFGH123X"), DATE_NONE);
+}
+
+/* An 1800s birth date is a date like any other: the day number, and its text. */
+static void test_birth_1800s(void **state)
+{
+	char id[IDNUM_SIZE], text[DATE_TEXT_MAX];
+
+	(void)state;
+	memcpy(id, "52010218000101001", 17);
+	id[17] = ref_check(id);
+	id[18] = '\0';
+	assert_int_equal(idnum_check(id, IDNUM_LEN, fixed_today(), NULL), IDNUM_OK);
+	assert_int_equal(idnum_birth(id), -62091);
+	assert_string_equal(date_format(idnum_birth(id), text), "1800-01-01");
+	assert_int_equal(idnum_gender(id), 1);
+	/* the shared date rules keep their bounds */
+	assert_false(date_valid_ymd(1899, 12, 31));
+	assert_int_equal(date_parse("1899-12-31", 10, &(int32_t){0}), -1);
+}
+
+struct refused_case {
+	const char *in;
+	size_t at;
+	const char *name;
+};
+
+static const struct refused_case refused_cases[] = {
+    {"11010519491231002Y", 18, "“Y”"},
+    {"1101051949123100X2", 17, "“X”"},
+    {"X10105194912310022", 1, "“X”"},
+    {"  11010519491231 02X", 15, "“ ”"},
+    {"11010519491231002x", 0, ""},
+    {"52010219800101001\xef\xbc\x90", 18, "“０”"},
+    {"１１０１０５１９４９１２３１００２Ｘ", 1, "“１”"},
+    {"1101051949123\t002X", 14, "U+0009"},
+    {"110105194912310\xff"
+     "2X",
+     16, "0xFF"},
+};
+
+static void test_refused_char(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(refused_cases) / sizeof(refused_cases[0]); i++) {
+		const struct refused_case *c = &refused_cases[i];
+		char name[TEXT_CHAR_NAME_SIZE];
+
+		if (idnum_refused_char(c->in, strlen(c->in), name) != c->at)
+			fail_msg("case %zu \"%s\": not at %zu", i, c->in, c->at);
+		assert_string_equal(name, c->name);
+	}
 }
 
 struct mask_case {
@@ -412,6 +475,7 @@ int main(void)
 	    cmocka_unit_test(test_provinces),   cmocka_unit_test(test_reason_texts),
 	    cmocka_unit_test(test_check_char),  cmocka_unit_test(test_gender_and_birth),
 	    cmocka_unit_test(test_mask),        cmocka_unit_test(test_excel_mangled),
+	    cmocka_unit_test(test_birth_1800s), cmocka_unit_test(test_refused_char),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,8 @@
  * change records, encodings (UTF-8, BOM, CRLF, GBK, GB18030), English
  * header names, any column order, optional columns, trades by code or name,
  * the consistency checks between number, trade and ID, Excel's mangled ID
- * numbers, a file without data and the issuer prefixes recorded.
+ * numbers, a file without data, the issuer prefixes recorded and the
+ * issuer codes given.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -874,6 +875,85 @@ static void test_prefixes(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* The issuer codes in *list (code order); their number. */
+static size_t issuers_of(struct store *st, struct trust_issuer *list, size_t max)
+{
+	size_t n = 0;
+	struct err err;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_issuer_list(st, list, max, &n, &err), 0);
+	return n;
+}
+
+/* Every issuer a file names gets its code at import, in the order of first
+ * appearance, in the import's transaction; codes never change after. */
+static void test_issuer_codes(void **state)
+{
+	struct fixture *f = *state;
+	struct trust_issuer list[8];
+
+	import_ok(f, f->st, HDR R1 R2 R3, 0);
+	assert_int_equal(issuers_of(f->st, list, COUNT(list)), 2);
+	assert_string_equal(list[0].code, "I1");
+	assert_string_equal(list[0].name, "贵阳市住房和城乡建设局");
+	assert_string_equal(list[1].code, "I2");
+	assert_string_equal(list[1].name, "贵阳市应急管理局");
+
+	/* a failed import gives none */
+	import_fails(f,
+	             HDR "黔B012019000001,赵六,男,520103199001010030,01,六盘水市住建局,2019-01-01,"
+	                 "2021-01-01,,,\n"
+	                 "黔B012019000001,赵六,男,520103199001010030,01,六盘水市住建局,2019-01-01,"
+	                 "2021-01-01,,,\n",
+	             0);
+	assert_int_equal(issuers_of(f->st, list, COUNT(list)), 2);
+
+	/* an update naming another issuer gives it the next code; the others keep theirs */
+	import_ok(f, f->st,
+	          HDR "T520111197806150058,王五,男,520111197806150058,2.1,贵州省应急管理厅,"
+	              "2016年1月10日,2022年1月9日,2019-01-10,注销,\n" R1,
+	          1);
+	assert_int_equal(issuers_of(f->st, list, COUNT(list)), 3);
+	assert_string_equal(list[0].name, "贵阳市住房和城乡建设局");
+	assert_string_equal(list[1].name, "贵阳市应急管理局");
+	assert_string_equal(list[2].code, "I3");
+	assert_string_equal(list[2].name, "贵州省应急管理厅");
+}
+
+/* No more issuers than the signed trust list can name: the import that
+ * would pass the limit is refused at the row and column, and gives none. */
+static void test_issuer_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct trust_issuer *list = calloc(TRUST_MAX_ISSUERS + 1, sizeof(*list));
+	size_t size = 200 * (TRUST_MAX_ISSUERS + 2), n = 0, i;
+	char *text = malloc(size);
+	struct err err;
+
+	assert_non_null(list);
+	assert_non_null(text);
+	n = (size_t)snprintf(text, size, "%s", HDR);
+	for (i = 1; i <= TRUST_MAX_ISSUERS + 1; i++)
+		n += (size_t)snprintf(text + n, size - n,
+		                      "黔A012019%06zu,张三,男,52010219850312001X,01,第%zu发证机关,"
+		                      "2019-01-01,2021-01-01,,,\n",
+		                      i, i);
+	err = import_fails(f, text, 0);
+	assert_int_equal(err.line, TRUST_MAX_ISSUERS + 2);
+	assert_string_equal(err.column, "发证机关");
+	assert_non_null(strstr(err.msg, "上限"));
+	assert_int_equal(issuers_of(f->st, list, TRUST_MAX_ISSUERS + 1), 0);
+
+	/* without its last row, the file is taken */
+	*strstr(text, "黔A012019000065") = '\0';
+	import_ok(f, f->st, text, 0);
+	assert_int_equal(issuers_of(f->st, list, TRUST_MAX_ISSUERS + 1), TRUST_MAX_ISSUERS);
+	assert_string_equal(list[TRUST_MAX_ISSUERS - 1].code, "I64");
+	free(list);
+	free(text);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -894,6 +974,8 @@ int main(void)
 	    T(test_no_data),
 	    T(test_missing_file),
 	    T(test_prefixes),
+	    T(test_issuer_codes),
+	    T(test_issuer_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -546,7 +546,8 @@ static void test_amend_text(void **state)
 {
 	struct fixture *f = *state;
 	struct lifecycle_result r;
-	char *change;
+	char *change, code[16];
+	struct err err;
 
 	F = f;
 	amend_refused(f, NA, "number", "黔A012023000009", "可更正的项");
@@ -569,6 +570,9 @@ static void test_amend_text(void **state)
 
 	r = amend_ok(f, NA, "issuer", "贵阳市住建局");
 	assert_string_equal(r.after.issuer, "贵阳市住建局");
+	/* an issuer new to the register gets its code, as at import */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_issuer_code(f->st, "贵阳市住建局", 0, code, &err), 1);
 	r = amend_ok(f, NA, "training_institution", "");
 	assert_string_equal(r.after.training_institution, "");
 	amend_refused(f, NA, "training_institution", "", "没有任何改动");

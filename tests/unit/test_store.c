@@ -113,8 +113,8 @@ static struct store *open_ok(const char *path, int flags)
 /* Open must fail with an input error whose message holds msg_part. */
 static void open_fails(const char *path, int flags, const char *msg_part)
 {
-	static struct store sentinel;
-	struct store *st = &sentinel; /* must be reset to NULL */
+	static char sentinel;
+	struct store *st = (struct store *)&sentinel; /* must be reset to NULL */
 	struct err err;
 
 	memset(&err, 0, sizeof(err));
@@ -663,6 +663,46 @@ static void test_bad_locations(void **state)
 	store_close(NULL);
 }
 
+/*
+ * Migration 7: a register imported when only issuance gave issuer codes gets
+ * a code for every issuer, after those already given, which keep theirs.
+ */
+static void test_issuer_backfill(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st;
+	struct cert c = construction_cert(), e = emergency_cert();
+	struct trust_issuer list[4];
+	struct err err;
+	size_t n = 0;
+	sqlite3 *db;
+
+	st = open_ok(f->path, STORE_CREATE);
+	insert_ok(st, &c);
+	insert_ok(st, &e);
+	store_close(st);
+	/* as such a register stands: only the emergency issuer has a code (it
+	 * was issued for), at schema version 6 */
+	db = raw_open(f->path);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DELETE FROM issuer;"
+	                              "INSERT INTO issuer VALUES ('I1', '贵阳市应急管理局');"
+	                              "PRAGMA user_version = 6",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	st = open_ok(f->path, 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(store_issuer_list(st, list, COUNT(list), &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].code, "I1");
+	assert_string_equal(list[0].name, "贵阳市应急管理局");
+	assert_string_equal(list[1].code, "I2");
+	assert_string_equal(list[1].name, "贵阳市住房和城乡建设局");
+	store_close(st);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -683,6 +723,7 @@ int main(void)
 	    T(test_readonly),
 	    T(test_memory),
 	    T(test_bad_locations),
+	    T(test_issuer_backfill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,15 @@ static void test_cases(void **state)
 	    {"91350100I000100Y43", USCC_CHARS, ""},
 	    {"91350100O000100Y43", USCC_CHARS, ""},
 	    {"91350100-000100Y43", USCC_CHARS, ""},
+	    {"91350100i000100Y43", USCC_CHARS, ""},
+	    /* 18 characters with a full-width one: a bad character, not a bad length */
+	    {"125270\xef\xbc\x90"
+	     "039LA1N14C9",
+	     USCC_CHARS, ""},
+	    {"\xef\xbc\x99"
+	     "1350100M000100Y43",
+	     USCC_CHARS, ""},
+	    {"91350100M000100Y4\xef\xbc\x93\xef\xbc\x93", USCC_LENGTH, ""},
 	    {"913501A0M000100Y43", USCC_REGION, ""},
 	    {"91350100M000100Y42", USCC_CHECK, ""},
 	};
@@ -71,6 +80,39 @@ static void test_cases(void **state)
 		assert_int_equal(uscc_check(cases[i].in, strlen(cases[i].in), out), cases[i].want);
 		assert_string_equal(out, cases[i].norm);
 		assert_true(strlen(uscc_reason(cases[i].want)) > 0);
+	}
+}
+
+/* The character refused is named with its place, as check-id names it. */
+static void test_refused_char(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t at;
+		const char *name;
+	} cases[] = {
+	    {"125270\xef\xbc\x90"
+	     "039LA1N14C9",
+	     7, "“０”"},
+	    {"91350100I000100Y43", 9, "“I”"},
+	    {"91350100o000100Y43", 9, "“o”"},
+	    {"91350100M000100Y4Z", 18, "“Z”"},
+	    {"9135010S", 8, "“S”"},
+	    {" \xe3\x80\x80"
+	     "9V",
+	     2, "“V”"},
+	    {"913501\x01", 7, "U+0001"},
+	    {"913\xe0", 4, "0xE0"},
+	    {"91350100m000100y43", 0, ""},
+	};
+	char name[TEXT_CHAR_NAME_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (uscc_refused_char(cases[i].in, strlen(cases[i].in), name) != cases[i].at)
+			fail_msg("case %zu \"%s\": not at %zu", i, cases[i].in, cases[i].at);
+		assert_string_equal(name, cases[i].name);
 	}
 }
 
@@ -108,6 +150,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_worked_example),
 	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_refused_char),
 	    cmocka_unit_test(test_against_reference),
 	};
 

@@ -7,7 +7,10 @@
  * unchanged and finds projects by name; and who may see a full ID number
  * because of a registration (the district, the builder, never a
  * registration that presented another ID number, a worker who left or a
- * finished project).
+ * finished project), and who may read a register record at all (every
+ * record for the city, the districts and the auditor; a company the holders
+ * it registered with their own ID number on a project it builds or
+ * supervises that is not closed; a training institution those it trained).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +45,10 @@
 #define ID2 "520102198503120028"
 #define ID6 "520111197806150066"
 #define IDX "520112199211200074" /* not in the register */
+#define CX  "黔A012018999999"    /* not in the register */
+
+#define INST1 "贵阳建设职业培训学校" /* where C1's holder trained */
+#define INST2 "黔中安全技术培训中心" /* C2's; C6 names none */
 
 struct fixture {
 	char dir[64];
@@ -103,6 +110,8 @@ static int setup(void **state)
 	certs[0] = make_cert(C1, SYS_CONSTRUCTION, "张三", GENDER_MALE, ID1, "01");
 	certs[1] = make_cert(C2, SYS_CONSTRUCTION, "李四", GENDER_FEMALE, ID2, "02");
 	certs[2] = make_cert(C6, SYS_EMERGENCY, "周八", GENDER_FEMALE, ID6, "1.2");
+	snprintf(certs[0].training_institution, sizeof(certs[0].training_institution), "%s", INST1);
+	snprintf(certs[1].training_institution, sizeof(certs[1].training_institution), "%s", INST2);
 	for (i = 0; i < 3; i++)
 		if (store_cert_insert(f->st, &certs[i], &err) != 0)
 			return -1;
@@ -338,6 +347,93 @@ static void test_full_id(void **state)
 	assert_int_equal(worker_sees_full_id(f->st, &builder2, C2, &err), 0);
 }
 
+static void test_sees_record(void **state)
+{
+	struct fixture *f = *state;
+	struct principal city = who_is(ROLE_CITY_OFFICER, 1, 0);
+	struct principal nanming = who_is(ROLE_DISTRICT_OFFICER, f->p2.district, f->p2.district);
+	struct principal auditor = who_is(ROLE_AUDITOR, 0, 0);
+	struct principal builder = who_is(ROLE_COMPANY_USER, f->b.id, f->b.district);
+	struct principal builder2 = who_is(ROLE_COMPANY_USER, f->b2.id, f->b2.district);
+	struct principal super = who_is(ROLE_COMPANY_USER, f->s.id, f->s.district);
+	struct principal nobody = who_is(ROLE_PUBLIC, 0, 0);
+	struct principal trainer, trainer2, trainer0 = who_is(ROLE_TRAINING_USER, 0, 0);
+	struct org_input in1 = {.name = INST1, .district = "云岩区"};
+	struct org_input in2 = {.name = INST2, .district = "南明区"};
+	struct org i1, i2, renamed;
+	struct project done;
+	struct worker w, wrong;
+	struct err err;
+
+	assert_int_equal(org_institution_add(f->st, &f->who, &in1, NOW, &i1, &err), 0);
+	assert_int_equal(org_institution_add(f->st, &f->who, &in2, NOW, &i2, &err), 0);
+	trainer = who_is(ROLE_TRAINING_USER, i1.id, i1.district);
+	trainer2 = who_is(ROLE_TRAINING_USER, i2.id, i2.district);
+
+	/* the city, every district officer and the auditor read every record
+	 * (a missing number is the caller's to answer) */
+	assert_int_equal(worker_sees_record(f->st, &city, C1, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &nanming, C1, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &auditor, C2, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &city, CX, &err), 1);
+	/* a company nothing before it registers the holder; nobody else at all */
+	assert_int_equal(worker_sees_record(f->st, &builder, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &super, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &nobody, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, NULL, C1, &err), 0);
+	/* a training institution the records that name it */
+	assert_int_equal(worker_sees_record(f->st, &trainer, C1, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &trainer, C2, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &trainer2, C2, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &trainer2, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &trainer, C6, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &trainer, CX, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &trainer0, C1, &err), 0);
+	/* an account whose organisation is not an institution */
+	trainer0.org = f->b.id;
+	assert_int_equal(worker_sees_record(f->st, &trainer0, C1, &err), 0);
+
+	/* a registration that presented another ID number opens nothing:
+	 * registering numbers would otherwise walk the register */
+	assert_int_equal(add(f, f->p1.id, C1, "张三", IDX, &wrong, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &builder, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &super, C1, &err), 0);
+	/* the register's own ID number on p1 (built by b, supervised by s) */
+	assert_int_equal(add(f, f->p1.id, C1, "张三", ID1, &w, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &builder, C1, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &super, C1, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &builder2, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &builder, C2, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &builder, CX, &err), 0);
+	/* an emergency-management number, sealed in both tables, joins */
+	assert_int_equal(add(f, f->p1.id, C6, "周八", ID6, &w, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &super, C6, &err), 1);
+	/* a completed project keeps its workers' records open; a closed one not */
+	assert_int_equal(org_project_change(f->st, &f->who, f->p1.id,
+	                                    &(struct project_input){.state = "completed"}, NOW,
+	                                    &done, &err),
+	                 0);
+	assert_int_equal(worker_sees_record(f->st, &builder, C1, &err), 1);
+	assert_int_equal(worker_sees_record(f->st, &super, C6, &err), 1);
+	assert_int_equal(org_project_change(f->st, &f->who, f->p1.id,
+	                                    &(struct project_input){.state = "closed"}, NOW, &done,
+	                                    &err),
+	                 0);
+	assert_int_equal(worker_sees_record(f->st, &builder, C1, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &super, C6, &err), 0);
+	/* a worker who left counts no more */
+	assert_int_equal(add(f, f->p2.id, C2, "李四", ID2, &w, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &builder2, C2, &err), 1);
+	assert_int_equal(worker_remove(f->st, &f->who, w.id, NOW, NULL, &err), 0);
+	assert_int_equal(worker_sees_record(f->st, &builder2, C2, &err), 0);
+	/* the institution's name as registered now, not as it was */
+	assert_int_equal(org_institution_change(f->st, &f->who, INST1,
+	                                        &(struct org_input){.name = "贵阳建设技工学校"},
+	                                        NOW, &renamed, &err),
+	                 0);
+	assert_int_equal(worker_sees_record(f->st, &trainer, C1, &err), 0);
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *fp = fopen(path, "w");
@@ -471,8 +567,8 @@ static void test_json_masks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_add_verdicts), T(test_add_refused),    T(test_duplicate_use), T(test_full_id),
-	    T(test_import),       T(test_import_by_name), T(test_json_masks),
+	    T(test_add_verdicts), T(test_add_refused), T(test_duplicate_use),  T(test_full_id),
+	    T(test_sees_record),  T(test_import),      T(test_import_by_name), T(test_json_masks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

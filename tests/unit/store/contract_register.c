@@ -285,23 +285,10 @@ static void test_issuers(void **state)
 
 struct slot_seen {
 	uint32_t slot[8];
-	int status[8];
 	char number[8][CERTNO_SIZE];
 	int64_t issue[8];
 	size_t n;
 };
-
-static int walk_slot(void *arg, uint32_t slot, enum cert_status status)
-{
-	struct slot_seen *s = arg;
-
-	if (s->n < COUNT(s->slot)) {
-		s->slot[s->n] = slot;
-		s->status[s->n] = (int)status;
-	}
-	s->n++;
-	return 0;
-}
 
 static int walk_slot_record(void *arg, uint32_t slot, const char *number, int64_t issue_index)
 {
@@ -359,14 +346,6 @@ static void test_slots(void **state)
 	assert_int_equal(slot, UINT32_MAX);
 	CHECK(1, store_slot_get(c->st, e.number, &slot, clr(&err)));
 	assert_int_equal(slot, 0);
-
-	/* each: every slot with its certificate's status */
-	memset(&seen, 0, sizeof(seen));
-	CHECK(0, store_slot_each(c->st, walk_slot, &seen, clr(&err)));
-	assert_int_equal(seen.n, 3);
-	assert_int_equal(seen.status[slot_index(&seen, 17)], CERT_SUSPENDED);
-	assert_int_equal(seen.status[slot_index(&seen, UINT32_MAX)], CERT_VALID);
-	assert_int_equal(seen.status[slot_index(&seen, 0)], CERT_REVOKED);
 
 	/* records: each slot's number and its newest issuance (-1: none) */
 	memset(&cred, 0, sizeof(cred));

@@ -19,7 +19,7 @@
 
 static void test_open_reopen(void **state)
 {
-	static struct store sentinel;
+	static char sentinel;
 	struct contract *c = *state;
 	struct cert a = contract_construction("黔A012018000001"), out;
 	char absent[CONTRACT_LOCATION_SIZE];
@@ -53,11 +53,11 @@ static void test_open_reopen(void **state)
 	 * (so the third try is refused too) */
 	contract_location(c, "_absent", absent, sizeof(absent));
 	for (int i = 0; i < 3; i++) {
-		st = &sentinel; /* must come back NULL */
+		st = (struct store *)&sentinel; /* must come back NULL */
 		REFUSED(ERR_INPUT, store_open(absent, i == 1 ? STORE_READONLY : 0, &st, clr(&err)));
 		assert_null(st);
 	}
-	st = &sentinel;
+	st = (struct store *)&sentinel;
 	REFUSED(ERR_INPUT, store_open("", STORE_CREATE, &st, clr(&err)));
 	assert_null(st);
 	store_close(NULL);

@@ -257,9 +257,23 @@
     for (var i = 0; i < nodes.length; i++) nodes[i].textContent = location.origin;
   }
 
-  /* A path on this site to go back to after signing in ("/" otherwise). */
+  /*
+   * Where to go after signing in: a page of this site, as a whole URL
+   * ('/home' otherwise).  Browsers drop tabs and line breaks from a URL and
+   * read '\' as '/', so '/<TAB>/evil.example' would leave the site: such
+   * characters are refused, and the rest must resolve to this origin.  The
+   * whole URL is returned because a path such as '/.//evil.example'
+   * resolves to '//evil.example', which is another site again.
+   */
   function safeNext(next) {
-    return typeof next === 'string' && /^\/(?![\/\\])/.test(next) ? next : '/home';
+    if (typeof next !== 'string' || /[\u0000-\u001f\u007f\\]/.test(next)) return '/home';
+    try {
+      var url = new URL(next, location.origin);
+      if (url.origin === location.origin) return url.href;
+    } catch (e) {
+      /* '//[' and the like: not a URL at all */
+    }
+    return '/home';
   }
 
   async function signOut() {
