@@ -1132,7 +1132,7 @@ int main(int argc, char **argv)
 	else
 		path_cat(keydir, sizeof(keydir), dir, "/keys");
 	res = xcalloc(1, sizeof(*res));
-	now = (int64_t)time(NULL);
+	now = date_now_seconds();
 	today = date_today_china();
 	memset(&cs, 0, sizeof(cs));
 
