@@ -69,12 +69,14 @@ struct store_log_entry {
 
 /* The areas that grew later keep their own tables of functions, each in its
  * own header: store_org.h (organisations and projects), store_account.h
- * (accounts, sessions, API tokens), store_trail.h (the audit trail) and
- * store_worker.h (workers registered on projects). */
+ * (accounts, sessions, API tokens), store_trail.h (the audit trail),
+ * store_worker.h (workers registered on projects) and store_probe.h (the
+ * probe limit's tries, probe.h). */
 struct store_org_backend;
 struct store_account_backend;
 struct store_trail_backend;
 struct store_worker_backend;
+struct store_probe_backend;
 
 typedef int (*store_cert_fn)(void *arg, const struct cert *c);
 typedef int (*store_slot_fn)(void *arg, uint32_t slot, enum cert_status status);
@@ -144,6 +146,7 @@ struct store_backend {
 	const struct store_account_backend *account;
 	const struct store_trail_backend *trail;
 	const struct store_worker_backend *worker;
+	const struct store_probe_backend *probe;
 };
 
 struct store {

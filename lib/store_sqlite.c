@@ -102,6 +102,8 @@ static const char *const migrations[] = {
     store_sqlite_schema_trail,
     /* 6: workers registered on projects (store_sqlite_worker.c) */
     store_sqlite_schema_worker,
+    /* 7: the probe limit's tries (store_sqlite_probe.c) */
+    store_sqlite_schema_probe,
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1676,4 +1678,5 @@ const struct store_backend store_sqlite_backend = {
     .account = &store_sqlite_account,
     .trail = &store_sqlite_trail,
     .worker = &store_sqlite_worker,
+    .probe = &store_sqlite_probe,
 };

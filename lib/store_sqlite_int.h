@@ -1,7 +1,7 @@
 /*
  * store_sqlite_int.h - what the SQLite backend's area files share
  * (store_sqlite_org.c, store_sqlite_account.c, store_sqlite_trail.c,
- * store_sqlite_worker.c): the
+ * store_sqlite_worker.c, store_sqlite_probe.c): the
  * connection, a cache of prepared statements, the error helper and each
  * area's schema migration.  Not for use outside lib/store_sqlite*.c.
  */
@@ -40,15 +40,17 @@ int store_sqlite_bind_number(struct store *st, sqlite3_stmt *q, int col, const c
 int store_sqlite_read_number(struct store *st, sqlite3_stmt *q, int col, char *dst, size_t size,
                              struct err *err);
 
-/* The area schemas, applied in this order as migrations 3 to 6. */
+/* The area schemas, applied in this order as migrations 3 to 7. */
 extern const char store_sqlite_schema_org[];
 extern const char store_sqlite_schema_account[];
 extern const char store_sqlite_schema_trail[];
 extern const char store_sqlite_schema_worker[];
+extern const char store_sqlite_schema_probe[];
 
 extern const struct store_org_backend store_sqlite_org;
 extern const struct store_account_backend store_sqlite_account;
 extern const struct store_trail_backend store_sqlite_trail;
 extern const struct store_worker_backend store_sqlite_worker;
+extern const struct store_probe_backend store_sqlite_probe;
 
 #endif
