@@ -373,4 +373,8 @@ for _w in $(sed -n 5,8p "$T/cand_c"); do
 	check_rc 1 "the command line registers a wrong guess as a mismatch"
 done
 
+kill -TERM "$SPID"
+wait "$SPID"
+check_eq "$?" 0 "the server exits 0 after SIGTERM"
+check "no sanitizer report from the server" sh -c "! grep -q -e Sanitizer -e 'runtime error:' '$T/probe.err'"
 finish
