@@ -20,9 +20,10 @@
  *
  *     |misses  ∪  the ID numbers the request presents for it|  >  PROBE_LIMIT
  *
- * so three wrong tries are answered, then everything presenting an ID
- * number for that certificate is refused, a right one too, until the
- * window passes or a city administrator clears it.  Whether a request is
+ * so three wrong tries are answered, then every other ID number for that
+ * certificate is refused, a right one too, until the window passes or a
+ * city administrator clears it (one of the three again is still answered:
+ * it tells nothing new).  Whether a request is
  * refused depends only on what it presents and on misses earlier answers
  * already revealed, never on whether its own ID number matches: the
  * refusal tells nothing.  For an emergency-management number the
