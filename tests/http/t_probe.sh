@@ -277,6 +277,25 @@ check_eq "$(jb '.error.rows | map(tostring) | join(",")')" "2,3,4" "the refusal 
 check_eq "$(workers)" "$BEFORE" "the refused import registered nothing"
 check_eq "$(trail_count probe.refused p.yy)" 1 "the import's refusal is in the trail"
 
+# Many guesses at once: the decision that records a miss is made again in
+# the writer's transaction, so no more than three are ever answered.
+reg 5
+candidates "$REG_ID" 8 >"$T/cand_e"
+_k=0
+_pids=
+for _w in $(cat "$T/cand_e"); do
+	_k=$((_k + 1))
+	roster "$T/par$_k.csv" "$REG_NO" "$REG_NAME" "$_w"
+	curl -s -o /dev/null -w '%{http_code}\n' -b "$T/jar.p.yy" -H "X-CSRF-Token: $(cat "$T/csrf.p.yy")" \
+		-H 'Content-Type: text/csv' --data-binary "@$T/par$_k.csv" "$BASE/api/v1/verify/roster" >"$T/par$_k.status" &
+	_pids="$_pids $!"
+done
+for _p in $_pids; do
+	wait "$_p"
+done
+check_eq "$(cat "$T"/par*.status | grep -c '^200$')" 3 "eight guesses at once: three answered"
+check_eq "$(cat "$T"/par*.status | grep -c '^429$')" 5 "eight guesses at once: five refused"
+
 # ---------------------------------------------------------------------------
 # 4. Emergency-management numbers hold the ID number: whether the register
 # has "T" + a candidate says whether the candidate is right.
