@@ -40,6 +40,7 @@ int cmd_institution(int argc, char **argv, struct cli *cli);
 int cmd_user(int argc, char **argv, struct cli *cli);
 int cmd_token(int argc, char **argv, struct cli *cli);
 int cmd_audit(int argc, char **argv, struct cli *cli);
+int cmd_probe(int argc, char **argv, struct cli *cli);
 static int cmd_help(int argc, char **argv, struct cli *cli);
 static int cmd_version(int argc, char **argv, struct cli *cli);
 
@@ -224,6 +225,7 @@ static const struct command commands[] = {
     {"user", cmd_user, "账号：添加、改密码、停用、列出", cmd_user_help},
     {"token", cmd_token, "接口令牌（供程序调用）：新建、吊销", cmd_token_help},
     {"audit", cmd_audit, "审计记录：列出、核查是否被篡改", cmd_audit_help},
+    {"probe", cmd_probe, "身份证号码核对次数限制：列出试错记录、清除", cmd_probe_help},
     {"serve", cmd_serve, "启动 HTTP 服务：核验接口和公众查询网页",
      "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
      "                   [--trust-proxy] [--rate-limit N] [--sign-in-rate N] [--timeout SECONDS]\n"
