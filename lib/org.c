@@ -287,38 +287,6 @@ static json_t *project_trail_json(const struct project *p)
 	return j;
 }
 
-/* One trail entry {"before": .., "after": .., "source": .., "line": ..};
- * takes the references to before and after (either may be NULL). */
-static int record(struct store *st, const struct actor *who, int64_t now, const char *action,
-                  const char *object, json_t *before, json_t *after, const char *source, long line,
-                  struct err *err)
-{
-	json_t *detail = json_object();
-	char *text = NULL;
-	int rc;
-
-	if (!detail) {
-		json_decref(before);
-		json_decref(after);
-		return err_system(err, "内存不足");
-	}
-	if (before)
-		json_object_set_new(detail, "before", before);
-	if (after)
-		json_object_set_new(detail, "after", after);
-	if (source) {
-		json_object_set_new(detail, "source", json_string(source));
-		json_object_set_new(detail, "line", json_integer(line));
-	}
-	text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	if (!text)
-		return err_system(err, "内存不足");
-	rc = trail_append(st, who, now, action, object, text, err);
-	free(text);
-	return rc;
-}
-
 static void org_object(const struct org *o, char *out, size_t size)
 {
 	if (o->uscc[0])
@@ -327,27 +295,37 @@ static void org_object(const struct org *o, char *out, size_t size)
 		snprintf(out, size, "%s:%lld", org_kind_code(o->kind), (long long)o->id);
 }
 
+/* One trail entry for a change to an organisation (phone number masked). */
 static int record_org(struct store *st, const struct actor *who, int64_t now, const char *action,
                       const struct org *before, const struct org *after, const char *source,
                       long line, struct err *err)
 {
+	json_t *detail;
 	char object[64];
 
 	org_object(after, object, sizeof(object));
-	return record(st, who, now, action, object, before ? org_trail_json(before) : NULL,
-	              org_trail_json(after), source, line, err);
+	detail = trail_change(before ? org_trail_json(before) : NULL, org_trail_json(after), source,
+	                      line);
+	if (!detail)
+		return err_system(err, "内存不足");
+	return trail_record(st, who, now, action, object, detail, err);
 }
 
+/* One trail entry for a change to a project. */
 static int record_project(struct store *st, const struct actor *who, int64_t now,
                           const char *action, const struct project *before,
                           const struct project *after, const char *source, long line,
                           struct err *err)
 {
+	json_t *detail;
 	char object[64];
 
 	snprintf(object, sizeof(object), "project:%lld", (long long)after->id);
-	return record(st, who, now, action, object, before ? project_trail_json(before) : NULL,
-	              project_trail_json(after), source, line, err);
+	detail = trail_change(before ? project_trail_json(before) : NULL, project_trail_json(after),
+	                      source, line);
+	if (!detail)
+		return err_system(err, "内存不足");
+	return trail_record(st, who, now, action, object, detail, err);
 }
 
 /* ---- transactions ------------------------------------------------------- */

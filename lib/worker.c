@@ -73,30 +73,19 @@ json_t *worker_json(const struct worker *w)
 static int record(struct store *st, const struct actor *who, int64_t now, const char *action,
                   const struct worker *w, const char *source, long line, struct err *err)
 {
-	json_t *detail = json_object(), *row = worker_json(w);
-	char object[64], *text = NULL;
-	int rc;
+	json_t *row = worker_json(w), *detail;
+	char object[64];
 
-	if (detail && row) {
-		json_object_del(row, "added_at");
-		json_object_del(row, "removed_at");
-		json_object_set_new(detail, "after", row);
-		row = NULL;
-		if (source) {
-			json_object_set_new(detail, "source", json_string(source));
-			json_object_set_new(detail, "line", json_integer(line));
-		}
-		text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	}
-	json_decref(detail);
-	json_decref(row);
-	if (!text)
+	if (!row)
+		return err_system(err, "内存不足");
+	json_object_del(row, "added_at");
+	json_object_del(row, "removed_at");
+	detail = trail_change(NULL, row, source, line);
+	if (!detail)
 		return err_system(err, "内存不足");
 	snprintf(object, sizeof(object), "project:%lld/worker:%lld", (long long)w->project,
 	         (long long)w->id);
-	rc = trail_append(st, who, now, action, object, text, err);
-	free(text);
-	return rc;
+	return trail_record(st, who, now, action, object, detail, err);
 }
 
 /* The verdict of a checked claim into w; the post defaults to the trade the
