@@ -328,22 +328,6 @@ static int record_project(struct store *st, const struct actor *who, int64_t now
 	return trail_record(st, who, now, action, object, detail, err);
 }
 
-/* ---- transactions ------------------------------------------------------- */
-
-static int begin(struct store *st, struct err *err)
-{
-	return store_begin(st, STORE_TXN_NORMAL, err);
-}
-
-/* Commit when rc is 0, else (or when the commit fails) roll back. */
-static int finish(struct store *st, int rc, struct err *err)
-{
-	if (rc == 0 && store_commit(st, err) == 0)
-		return 0;
-	store_rollback(st);
-	return -1;
-}
-
 static int org_same(const struct org *a, const struct org *b)
 {
 	return a->kind == b->kind && strcmp(a->name, b->name) == 0 &&
@@ -450,7 +434,7 @@ int org_company_add(struct store *st, const struct actor *who, const struct org_
 	struct org o, old;
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = company_from_input(st, in, &o, err);
 	if (rc == 0) {
@@ -461,7 +445,7 @@ int org_company_add(struct store *st, const struct actor *who, const struct org_
 	}
 	if (rc == 0)
 		rc = insert_org(st, who, &o, now, "company.add", NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = o;
@@ -490,7 +474,7 @@ int org_company_change(struct store *st, const struct actor *who, const char *us
 
 	if (in->uscc || in->kind)
 		return err_input(err, "统一社会信用代码和单位类型不能修改（请注销后重新登记）");
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_company(st, uscc, &before, err);
 	if (rc == 0) {
@@ -501,7 +485,7 @@ int org_company_change(struct store *st, const struct actor *who, const char *us
 		rc = err_input(err, "没有要修改的内容");
 	if (rc == 0)
 		rc = update_org(st, who, &before, &after, now, "company.change", err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -532,7 +516,7 @@ int org_company_close(struct store *st, const struct actor *who, const char *usc
 	struct project_filter f = {0};
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_company(st, uscc, &before, err);
 	if (rc == 0) {
@@ -549,7 +533,7 @@ int org_company_close(struct store *st, const struct actor *who, const char *usc
 		after.closed_at = now;
 		rc = update_org(st, who, &before, &after, now, "company.close", err);
 	}
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -570,7 +554,7 @@ int org_institution_add(struct store *st, const struct actor *who, const struct 
 	o.kind = ORG_INSTITUTION;
 	if (input_text(in->name, 1, o.name, sizeof(o.name), "培训机构名称", err) < 0)
 		return -1;
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = apply_org_input(st,
 	                     &(struct org_input){.district = in->district,
@@ -585,7 +569,7 @@ int org_institution_add(struct store *st, const struct actor *who, const struct 
 	}
 	if (rc == 0)
 		rc = insert_org(st, who, &o, now, "institution.add", NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = o;
@@ -614,7 +598,7 @@ int org_institution_change(struct store *st, const struct actor *who, const char
 
 	if (in->uscc || in->kind)
 		return err_input(err, "培训机构不填写统一社会信用代码和单位类型");
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_institution(st, name, &before, err);
 	if (rc == 0) {
@@ -630,7 +614,7 @@ int org_institution_change(struct store *st, const struct actor *who, const char
 		rc = err_input(err, "没有要修改的内容");
 	if (rc == 0)
 		rc = update_org(st, who, &before, &after, now, "institution.change", err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -643,7 +627,7 @@ int org_institution_close(struct store *st, const struct actor *who, const char 
 	struct org before, after;
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_institution(st, name, &before, err);
 	if (rc == 0) {
@@ -651,7 +635,7 @@ int org_institution_close(struct store *st, const struct actor *who, const char 
 		after.closed_at = now;
 		rc = update_org(st, who, &before, &after, now, "institution.close", err);
 	}
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -771,7 +755,7 @@ int org_project_add(struct store *st, const struct actor *who, const struct proj
 		return err_input(err, "未填写项目所在区");
 	if (!in->builder || !*in->builder)
 		return err_input(err, "未填写施工单位（统一社会信用代码）");
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = apply_project_input(st, in, &p, err);
 	if (rc == 0 && !in->state)
@@ -785,7 +769,7 @@ int org_project_add(struct store *st, const struct actor *who, const struct proj
 	}
 	if (rc == 0)
 		rc = record_project(st, who, now, "project.add", NULL, &p, NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = p;
@@ -812,7 +796,7 @@ int org_project_change(struct store *st, const struct actor *who, int64_t id,
 	struct project before, after;
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_project(st, id, &before, err);
 	if (rc == 0) {
@@ -832,7 +816,7 @@ int org_project_change(struct store *st, const struct actor *who, int64_t id,
 		                    after.state == PROJECT_CLOSED ? "project.close"
 		                                                  : "project.change",
 		                    &before, &after, NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -968,39 +952,28 @@ static int import_file(struct store *st, const struct actor *who, const char *pa
 {
 	struct tabfile t;
 	struct strmap seen;
-	int rc, in_txn = 0, ret = -1;
+	int rc, ret = -1;
 
 	memset(stats, 0, sizeof(*stats));
 	strmap_init(&seen);
 	if (tabfile_open(&t, path, columns, ncolumns, err) < 0)
 		goto out;
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		goto out;
-	in_txn = 1;
 	while ((rc = tabfile_next(&t, err)) == 1) {
 		if (row(st, who, &t, &seen, path, now, today, stats, err) < 0) {
 			/* Errors from the store carry no line: give them this row's. */
 			if (err->line == 0)
 				err_at(err, tabfile_line(&t), NULL, 0);
-			goto out;
+			rc = -1;
+			break;
 		}
 		stats->rows++;
 	}
-	if (rc < 0)
-		goto out;
-	if (stats->rows == 0) {
-		err_input(err, "文件中没有数据行");
-		goto out;
-	}
-	in_txn = 0;
-	if (store_commit(st, err) < 0) {
-		store_rollback(st);
-		goto out;
-	}
-	ret = 0;
+	if (rc == 0 && stats->rows == 0)
+		rc = err_input(err, "文件中没有数据行");
+	ret = store_finish(st, rc, err);
 out:
-	if (in_txn)
-		store_rollback(st);
 	if (ret < 0)
 		memset(stats, 0, sizeof(*stats));
 	strmap_release(&seen);

@@ -184,11 +184,7 @@ int trail_view(struct store *st, const struct actor *who, int64_t now, const cha
 {
 	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
-	if (trail_append(st, who, now, action, object, NULL, err) < 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return store_commit(st, err);
+	return store_finish(st, trail_append(st, who, now, action, object, NULL, err), err);
 }
 
 int trail_each(struct store *st, const struct trail_filter *f, store_trail_fn fn, void *arg,

@@ -179,17 +179,13 @@ static int check_person(const struct worker_input *in, int32_t today, struct wor
 	return 0;
 }
 
-/* Commit when rc is 0 (else, or when the commit fails, roll back), hand w
- * out, and wipe the caller's copy of it. */
+/* End the transaction (store_finish), hand w out when it committed, and
+ * wipe the caller's copy of it. */
 static int finish(struct store *st, int rc, struct worker *w, struct worker *out, struct err *err)
 {
-	if (rc == 0 && store_commit(st, err) == 0) {
-		if (out)
-			*out = *w;
-	} else {
-		store_rollback(st);
-		rc = -1;
-	}
+	rc = store_finish(st, rc, err);
+	if (rc == 0 && out)
+		*out = *w;
 	memset(w, 0, sizeof(*w));
 	return rc;
 }
@@ -411,11 +407,9 @@ static int import_rows(struct store *st, const struct actor *who, int64_t projec
 			stats->by_verdict[q->w.verdict]++;
 		}
 	}
-	if (rc == 0 && store_commit(st, err) == 0)
-		goto out;
-	store_rollback(st);
-	rc = -1;
-	memset(stats, 0, sizeof(*stats));
+	rc = store_finish(st, rc, err);
+	if (rc < 0)
+		memset(stats, 0, sizeof(*stats));
 out:
 	strmap_release(&seen);
 	strmap_release(&names);
