@@ -20,6 +20,7 @@
 #include "store_org.h"
 #include "strmap.h"
 #include "tabfile.h"
+#include "text.h"
 
 /* The value of an option or field (NULL = not given) checked as text, with
  * label prefixed to an error. */
@@ -68,7 +69,7 @@ int org_district_get(struct store *st, const char *name, struct org *out, struct
 	size_t len = strlen(name), stem;
 	int rc;
 
-	org_trim(&name, &len);
+	text_trim(&name, &len);
 	if (len == 0 || len >= sizeof(key))
 		return 0;
 	memcpy(key, name, len);
@@ -109,7 +110,7 @@ static int district_required(struct store *st, const char *name, size_t len, str
 	char key[ORG_NAME_SIZE];
 	int rc;
 
-	org_trim(&name, &len);
+	text_trim(&name, &len);
 	if (len == 0)
 		return err_input(err, "未填写");
 	if (len >= sizeof(key))
@@ -675,7 +676,7 @@ static int set_supervisor(struct store *st, const char *uscc, struct project *p,
 	const char *s = uscc;
 	size_t len = strlen(uscc);
 
-	org_trim(&s, &len);
+	text_trim(&s, &len);
 	if (len == 0 || (len == strlen("无") && memcmp(s, "无", len) == 0)) {
 		p->supervisor = 0;
 		p->supervisor_uscc[0] = p->supervisor_name[0] = '\0';
