@@ -142,6 +142,50 @@ int principal_writes(const struct principal *p)
 	return p && role_valid(p->role) && p->role != ROLE_AUDITOR;
 }
 
+/* The roles that register companies and projects: the bureau's. */
+static int registrar(const struct principal *p)
+{
+	return p && (city_role(p->role) || p->role == ROLE_DISTRICT_OFFICER);
+}
+
+int principal_held_to_district(const struct principal *p)
+{
+	return p && p->role == ROLE_DISTRICT_OFFICER;
+}
+
+int principal_writes_district(const struct principal *p, int64_t district)
+{
+	if (district == 0)
+		return 0;
+	if (principal_held_to_district(p))
+		return district == p->district;
+	return registrar(p) || (p && p->role == ROLE_COMPANY_USER);
+}
+
+int principal_held_to_builder(const struct principal *p)
+{
+	return p && p->role == ROLE_COMPANY_USER;
+}
+
+int principal_writes_project(const struct principal *p, int64_t builder)
+{
+	if (builder == 0)
+		return 0;
+	if (principal_held_to_builder(p))
+		return builder == p->org;
+	return registrar(p);
+}
+
+int principal_renames_company(const struct principal *p)
+{
+	return registrar(p);
+}
+
+int principal_reassigns_project(const struct principal *p)
+{
+	return registrar(p);
+}
+
 /* --- one-time set-up: libsodium and the dummy hash --- */
 
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
