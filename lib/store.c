@@ -101,6 +101,14 @@ void store_rollback(struct store *st)
 	st->backend->rollback(st);
 }
 
+int store_finish(struct store *st, int rc, struct err *err)
+{
+	if (rc == 0 && store_commit(st, err) == 0)
+		return 0;
+	store_rollback(st);
+	return -1;
+}
+
 int store_cert_count(struct store *st, long *count, struct err *err)
 {
 	return st->backend->cert_count(st, count, err);

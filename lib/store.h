@@ -129,6 +129,14 @@ int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, str
 int store_begin(struct store *st, enum store_txn kind, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
+/*
+ * End the transaction store_begin started, as a change ends (begin, do the
+ * work and record it in the trail, finish): commit when rc is 0, else roll
+ * back, as also when the commit fails.  0 when committed;
+ * -1 otherwise, err saying why (the caller's error when rc was one, else
+ * the commit's).
+ */
+int store_finish(struct store *st, int rc, struct err *err);
 
 /* 1 and *out filled when number is in the register, 0 when not, -1 error. */
 int store_cert_get(struct store *st, const char *number, struct cert *out, struct err *err);

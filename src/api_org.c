@@ -11,7 +11,9 @@
  * cannot see is in the body: a district officer adds and moves things only
  * within their own district, a company user adds projects only as their
  * own builder and changes only its own contact details and its own
- * projects.  Lists are filtered here with the same rule (principal_sees).
+ * projects.  Those rules are account.h's (principal_writes_district and
+ * the rest); a handler looks up what the body names and answers 403 when
+ * one says no.  Lists are filtered here with principal_sees.
  * The changes themselves, their checks and their audit-trail entries (with
  * the signed-in account as the actor) are org.h's.
  *
@@ -141,9 +143,10 @@ static int out_of_scope(struct http_request *req, const char *what)
 }
 
 /*
- * A district officer may name only their own district: *name (a district
- * as typed, NULL = not given) must be it, and becomes its exact name; NULL
- * becomes it when dflt.  Other roles: unchanged.  0, or -1 after an answer.
+ * A district officer may name only their own district
+ * (principal_writes_district): *name (a district as typed, NULL = not
+ * given) must be it, and becomes its exact name; NULL becomes it when
+ * dflt.  Other roles: unchanged.  0, or -1 after an answer.
  */
 static int own_district(struct http_request *req, struct store *st, const char **name, int dflt)
 {
@@ -152,7 +155,7 @@ static int own_district(struct http_request *req, struct store *st, const char *
 	char *copy;
 	int rc;
 
-	if (req->who.role != ROLE_DISTRICT_OFFICER)
+	if (!principal_held_to_district(&req->who))
 		return 0;
 	if (!*name) {
 		if (dflt)
@@ -163,7 +166,7 @@ static int own_district(struct http_request *req, struct store *st, const char *
 	rc = org_district_get(st, *name, &d, &err);
 	if (rc < 0)
 		return http_internal(req, &err), -1;
-	if (rc == 0 || d.id != req->who.district)
+	if (!principal_writes_district(&req->who, rc == 1 ? d.id : 0))
 		return out_of_scope(req, "只能办理本区的单位和项目：所在区应为本区"), -1;
 	copy = arena_strndup(&req->arena, d.name, strlen(d.name));
 	if (!copy)
@@ -666,7 +669,7 @@ int api_company_change(struct http_request *req)
 
 	if (read_body(req, company_change_fields, &body, v) < 0)
 		goto out;
-	if (req->who.role == ROLE_COMPANY_USER && (v[0] || v[1])) {
+	if ((v[0] || v[1]) && !principal_renames_company(&req->who)) {
 		out_of_scope(req, "只能修改本单位的联系人和联系电话；单位名称和所在区由住建局修改");
 		goto out;
 	}
@@ -756,24 +759,29 @@ static const struct field project_add_fields[] = {
 };
 
 /*
- * A company user names only itself as the builder: *builder (NULL = not
- * given) must be its code, and becomes it.  0, or -1 after an answer.
+ * A company user names only itself as the builder
+ * (principal_writes_project): *builder (NULL = not given) must be its
+ * code, and becomes it.  0, or -1 after an answer.
  */
 static int own_builder(struct http_request *req, struct store *st, const char **builder)
 {
-	char code[USCC_SIZE];
-	struct org o;
+	struct org o, named;
 	struct err err;
 	char *copy;
+	int rc;
 
-	if (req->who.role != ROLE_COMPANY_USER)
+	if (!principal_held_to_builder(&req->who))
 		return 0;
 	if (!own_company(req, st, &o))
 		return -1;
-	err_clear(&err);
-	if (*builder && (org_check_uscc(*builder, strlen(*builder), code, &err) < 0 ||
-	                 strcmp(code, o.uscc) != 0))
-		return out_of_scope(req, "只能以本单位为施工单位登记项目"), -1;
+	if (*builder) {
+		err_clear(&err);
+		rc = org_company_get(st, *builder, &named, &err);
+		if (rc < 0 && err.kind == ERR_SYSTEM)
+			return http_internal(req, &err), -1;
+		if (!principal_writes_project(&req->who, rc == 1 ? named.id : 0))
+			return out_of_scope(req, "只能以本单位为施工单位登记项目"), -1;
+	}
 	copy = arena_strndup(&req->arena, o.uscc, strlen(o.uscc));
 	if (!copy)
 		return no_memory(req), -1;
@@ -809,8 +817,9 @@ int api_projects_add(struct http_request *req)
 
 /*
  * What a company user may not do to a project: change one it does not
- * build, move it to another builder, close it.  1 when allowed, 0 after
- * an answer.
+ * build (principal_writes_project), move it to another builder
+ * (principal_reassigns_project; closing it is checked with the state).
+ * 1 when allowed, 0 after an answer.
  */
 static int company_may_change(struct http_request *req, struct store *st, int64_t id,
                               const char *const *v)
@@ -819,7 +828,7 @@ static int company_may_change(struct http_request *req, struct store *st, int64_
 	struct err err;
 	int rc;
 
-	if (req->who.role != ROLE_COMPANY_USER)
+	if (!principal_held_to_builder(&req->who))
 		return 1;
 	err_clear(&err);
 	rc = org_project_get(st, id, &p, &err);
@@ -827,9 +836,9 @@ static int company_may_change(struct http_request *req, struct store *st, int64_
 		return http_internal(req, &err), 0;
 	if (rc == 0)
 		return not_found(req), 0;
-	if (p.builder != req->who.org)
+	if (!principal_writes_project(&req->who, p.builder))
 		return out_of_scope(req, "只能修改本单位施工的项目（监理单位只能查看）"), 0;
-	if (v[P_BUILDER])
+	if (v[P_BUILDER] && !principal_reassigns_project(&req->who))
 		return out_of_scope(req, "不能更换项目的施工单位（请由住建局办理）"), 0;
 	return 1;
 }
@@ -847,7 +856,7 @@ int api_project_change(struct http_request *req)
 	    !company_may_change(req, st, c.id, v) || own_district(req, st, &v[P_DISTRICT], 0) < 0)
 		goto out;
 	c.project_in = project_input_of(v);
-	if (v[P_STATE] && req->who.role == ROLE_COMPANY_USER &&
+	if (v[P_STATE] && !principal_reassigns_project(&req->who) &&
 	    project_state_parse(v[P_STATE], strlen(v[P_STATE])) == PROJECT_CLOSED) {
 		out_of_scope(req, "不能关闭项目（请由住建局办理）");
 		goto out;
@@ -873,8 +882,8 @@ int api_project_close(struct http_request *req)
 
 /*
  * The project the path names, for a change to its workers: a company user
- * registers workers only on the projects it builds (a supervising firm
- * reads them).  1 and *p, or 0 after an answer.
+ * registers workers only on the projects it builds (principal_writes_project:
+ * a supervising firm reads them).  1 and *p, or 0 after an answer.
  */
 static int worker_project(struct http_request *req, struct store *st, int64_t id, struct project *p)
 {
@@ -887,7 +896,7 @@ static int worker_project(struct http_request *req, struct store *st, int64_t id
 		return http_internal(req, &err), 0;
 	if (rc == 0)
 		return not_found(req), 0;
-	if (req->who.role == ROLE_COMPANY_USER && p->builder != req->who.org)
+	if (!principal_writes_project(&req->who, p->builder))
 		return out_of_scope(req, "只能登记本单位施工项目的人员（监理单位只能查看）"), 0;
 	return 1;
 }
