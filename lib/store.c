@@ -99,6 +99,11 @@ int store_cert_get(struct store *st, const char *number, struct cert *out, struc
 	return st->backend->cert_get(st, number, out, err);
 }
 
+int store_cert_seek(struct store *st, const char *number, struct cert *out, struct err *err)
+{
+	return st->backend->cert_seek(st, number, out, err);
+}
+
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err)
 {
 	return st->backend->cert_insert(st, c, err);

@@ -107,6 +107,8 @@ static const char *const migrations[] = {
 
 enum stmt_id {
 	ST_GET,
+	ST_SEEK,
+	ST_SEEK_DRAW,
 	ST_INSERT,
 	ST_UPDATE,
 	ST_CHANGE,
@@ -143,6 +145,20 @@ static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                " review_due, status, training_institution, ledger_index, number"
                " FROM certificate WHERE number = ?1",
+    /* store_cert_seek, one search of the number index as ST_GET's, then
+     * one row read.  An emergency-management number: the first row at or
+     * after ?1 and below ?2. */
+    [ST_SEEK] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
+                " review_due, status, training_institution, ledger_index, number"
+                " FROM certificate WHERE number >= ?1 AND number < ?2 ORDER BY number LIMIT 1",
+    /* A construction number: its row, else the first construction row
+     * after the position ?2 (a keyed hash) in the table. */
+    [ST_SEEK_DRAW] =
+        "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
+        " review_due, status, training_institution, ledger_index, number FROM certificate"
+        " WHERE id = coalesce((SELECT id FROM certificate WHERE number = ?1),"
+        " (SELECT id FROM certificate WHERE id > ?2 % (SELECT max(id) FROM certificate)"
+        " AND system = 1 ORDER BY id LIMIT 1))",
     [ST_EACH] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                 " review_due, status, training_institution, ledger_index, number"
                 " FROM certificate",
@@ -204,6 +220,7 @@ struct sqlite_store {
 	size_t nextra;
 	int in_txn;
 	int bulk;
+	unsigned char draw_key[crypto_shorthash_KEYBYTES]; /* sq_cert_seek's, random */
 };
 
 static struct sqlite_store *impl(struct store *st)
@@ -345,6 +362,7 @@ static int sq_open(struct store *st, const char *path, int flags, struct err *er
 	 * rows asked for often, instead of reading them again from the OS. */
 	if ((flags & STORE_SERVING) && exec(s->db, SERVING_CACHE_PRAGMA, err) < 0)
 		goto fail;
+	crypto_shorthash_keygen(s->draw_key);
 	for (i = 0; i < ST_COUNT_ALL; i++) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 		                       &s->stmt[i], NULL) != SQLITE_OK) {
@@ -605,6 +623,62 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
 			return -1;
 		}
 		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		db_error(err, s->db, "查询证书");
+		found = -1;
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return found;
+}
+
+/*
+ * The row that stands in for an absent number is one of its kind, the same
+ * for the same number, and as likely to be anywhere in the files as a row
+ * asked for by its number, so that it costs the same, in cache or not.
+ * Stored numbers sort in two runs: the sealed emergency-management ones
+ * ("T~" + Base64url, every byte below 0x7f), in an order the data key
+ * makes, then the construction ones, which start with a Chinese character.
+ * An emergency-management number takes the row that follows it in its run.
+ * Construction numbers are in plain order, and absent ones gather past the
+ * last serial of a trade and year, where the rows that follow are a few,
+ * always in cache: one takes the first construction row after a position
+ * in the table drawn by a keyed hash of the number (a key of this
+ * connection's).
+ */
+static int sq_cert_seek(struct store *st, const char *number, struct cert *c, struct err *err)
+{
+	struct sqlite_store *s = impl(st);
+	int personal = pii_number_personal(number);
+	sqlite3_stmt *q = s->stmt[personal ? ST_SEEK : ST_SEEK_DRAW];
+	unsigned char h[crypto_shorthash_BYTES];
+	uint64_t draw = 0;
+	size_t i;
+	int rc, found = 0;
+
+	if (!store_sqlite_key(st, err) || store_sqlite_bind_number(st, q, 1, number, err) < 0) {
+		sqlite3_clear_bindings(q);
+		return -1;
+	}
+	if (personal) {
+		sqlite3_bind_text(q, 2, "T\x7f", -1, SQLITE_STATIC);
+	} else {
+		crypto_shorthash(h, (const unsigned char *)number, strlen(number), s->draw_key);
+		for (i = 0; i < sizeof(h); i++)
+			draw = draw << 8 | h[i];
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)(draw >> 1));
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (read_cert(st, q, c, err) == 0) {
+			found = strcmp(c->number, number) == 0 ? 1 : 2;
+		} else if (strcmp(c->number, number) == 0) {
+			found = -1; /* the number's own row does not open */
+		} else {
+			/* a stand-in that does not open is none */
+			memset(c, 0, sizeof(*c));
+			err_clear(err);
+		}
 	} else if (rc != SQLITE_DONE) {
 		db_error(err, s->db, "查询证书");
 		found = -1;
@@ -1643,6 +1717,7 @@ const struct store_backend store_sqlite_backend = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .cert_get = sq_cert_get,
+    .cert_seek = sq_cert_seek,
     .cert_insert = sq_cert_insert,
     .cert_update = sq_cert_update,
     .cert_count = sq_cert_count,
