@@ -141,6 +141,15 @@ enum stmt_id {
 	ST_COUNT_ALL
 };
 
+/* A row id drawn as the position p (a keyed hash, reduced to the table's
+ * ids), then a bounded scan: rows of one kind may come in long runs. */
+#define SEEK_DRAW(p)                                                                               \
+	"(SELECT id FROM certificate WHERE id > " p " % (SELECT max(id) FROM certificate)"         \
+	" AND id <= " p " % (SELECT max(id) FROM certificate) + 16 AND system = 1"                 \
+	" ORDER BY id LIMIT 1)"
+/* Tried at ?2, then ?3, then ?4. */
+#define SEEK_DRAWS "coalesce(" SEEK_DRAW("?2") ", " SEEK_DRAW("?3") ", " SEEK_DRAW("?4") ")"
+
 static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                " review_due, status, training_institution, ledger_index, number"
@@ -151,14 +160,15 @@ static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_SEEK] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                 " review_due, status, training_institution, ledger_index, number"
                 " FROM certificate WHERE number >= ?1 AND number < ?2 ORDER BY number LIMIT 1",
-    /* A construction number: its row, else the first construction row
-     * after the position ?2 (a keyed hash) in the table. */
-    [ST_SEEK_DRAW] =
-        "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
-        " review_due, status, training_institution, ledger_index, number FROM certificate"
-        " WHERE id = coalesce((SELECT id FROM certificate WHERE number = ?1),"
-        " (SELECT id FROM certificate WHERE id > ?2 % (SELECT max(id) FROM certificate)"
-        " AND system = 1 ORDER BY id LIMIT 1))",
+    /* A construction number (system 1): its row; else the first
+     * construction row among the 16 after a position drawn in the table
+     * (SEEK_DRAWS). */
+    [ST_SEEK_DRAW] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on,"
+                     " valid_until, review_due, status, training_institution, ledger_index, number"
+                     " FROM certificate WHERE number = ?1 UNION ALL"
+                     " SELECT system, name, gender, id_sealed, trade, issuer, issued_on,"
+                     " valid_until, review_due, status, training_institution, ledger_index, number"
+                     " FROM certificate WHERE id = " SEEK_DRAWS " LIMIT 1",
     [ST_EACH] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                 " review_due, status, training_institution, ledger_index, number"
                 " FROM certificate",
@@ -642,9 +652,11 @@ static int sq_cert_get(struct store *st, const char *number, struct cert *c, str
  * An emergency-management number takes the row that follows it in its run.
  * Construction numbers are in plain order, and absent ones gather past the
  * last serial of a trade and year, where the rows that follow are a few,
- * always in cache: one takes the first construction row after a position
- * in the table drawn by a keyed hash of the number (a key of this
- * connection's).
+ * always in cache: one takes a construction row near a position in the
+ * table drawn by a keyed hash of the number (a key of this connection's),
+ * looking at no more than 16 rows there, and at up to three positions
+ * (rows of one kind may have been imported together; with none, the
+ * caller's fixed record stands in).
  */
 static int sq_cert_seek(struct store *st, const char *number, struct cert *c, struct err *err)
 {
@@ -652,8 +664,8 @@ static int sq_cert_seek(struct store *st, const char *number, struct cert *c, st
 	int personal = pii_number_personal(number);
 	sqlite3_stmt *q = s->stmt[personal ? ST_SEEK : ST_SEEK_DRAW];
 	unsigned char h[crypto_shorthash_BYTES];
-	uint64_t draw = 0;
-	size_t i;
+	uint64_t draw;
+	size_t i, k;
 	int rc, found = 0;
 
 	if (!store_sqlite_key(st, err) || store_sqlite_bind_number(st, q, 1, number, err) < 0) {
@@ -664,9 +676,16 @@ static int sq_cert_seek(struct store *st, const char *number, struct cert *c, st
 		sqlite3_bind_text(q, 2, "T\x7f", -1, SQLITE_STATIC);
 	} else {
 		crypto_shorthash(h, (const unsigned char *)number, strlen(number), s->draw_key);
-		for (i = 0; i < sizeof(h); i++)
+		for (draw = 0, i = 0; i < sizeof(h); i++)
 			draw = draw << 8 | h[i];
-		sqlite3_bind_int64(q, 2, (sqlite3_int64)(draw >> 1));
+		/* three positions from it: splitmix64's steps */
+		for (k = 0; k < 3; k++) {
+			uint64_t z = (draw += 0x9e3779b97f4a7c15u);
+
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+			sqlite3_bind_int64(q, 2 + (int)k, (sqlite3_int64)((z ^ (z >> 31)) >> 1));
+		}
 	}
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
