@@ -9,6 +9,7 @@
  */
 #include "store.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ int store_open(const char *location, int flags, struct store **out, struct err *
 	if (!st)
 		return err_system(err, "内存不足");
 	st->backend = backend;
+	crypto_shorthash_keygen(st->draw_key);
 	if (st->backend->open(st, location, flags, err) < 0) {
 		free(st);
 		return -1;
