@@ -35,6 +35,7 @@ enum subkey {
 	SK_NUMBER_SIV = 3,
 	SK_BLOB_BOX = 4,
 	SK_CHECK = 5,
+	SK_PROBE = 6,
 	SK_COUNT
 };
 
@@ -44,6 +45,13 @@ struct pii_key {
 };
 
 #define SUB(k, i) ((k)->sub + (size_t)(i)*SUBKEY_LEN)
+
+static _Thread_local struct pii_opens opens;
+
+void pii_opens_get(struct pii_opens *out)
+{
+	*out = opens;
+}
 
 struct pii_key *pii_key_new(const uint8_t data_key[PII_KEY_LEN], struct err *err)
 {
@@ -106,6 +114,7 @@ int pii_open(const struct pii_key *k, const unsigned char *sealed, size_t len, c
 	const size_t over = 1 + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
 	size_t n;
 
+	opens.id++;
 	if (!sealed || len < over || len > over + IDNUM_LEN || sealed[0] != PII_V1)
 		return -1;
 	n = len - over;
@@ -140,6 +149,18 @@ size_t pii_index(const struct pii_key *k, const char *id, unsigned char out[PII_
 	crypto_generichash(out, PII_INDEX_LEN, (const unsigned char *)id, strnlen(id, IDNUM_LEN),
 	                   SUB(k, SK_ID_INDEX), SUBKEY_LEN);
 	return PII_INDEX_LEN;
+}
+
+void pii_probe_tag(const struct pii_key *k, uint8_t domain, const char *s, size_t len,
+                   uint8_t out[PII_INDEX_LEN])
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, SUB(k, SK_PROBE), SUBKEY_LEN, PII_INDEX_LEN);
+	crypto_generichash_update(&h, &domain, 1);
+	crypto_generichash_update(&h, (const unsigned char *)s, len);
+	crypto_generichash_final(&h, out, PII_INDEX_LEN);
+	sodium_memzero(&h, sizeof(h));
 }
 
 /* ---- emergency-management certificate numbers ---- */
@@ -191,6 +212,7 @@ int pii_number_open(const struct pii_key *k, const char *sealed, size_t len, cha
 	unsigned char plain[NUMBER_PLAIN_MAX + 1], siv[SIV_LEN];
 	size_t blen = 0, n;
 
+	opens.number++;
 	if (size)
 		out[0] = '\0';
 	if (!pii_number_sealed(sealed, len) ||
@@ -230,6 +252,7 @@ size_t pii_blob_seal(const struct pii_key *k, const uint8_t *data, size_t len, u
 int pii_blob_open(const struct pii_key *k, const uint8_t *sealed, size_t slen, uint8_t *out,
                   size_t cap, size_t *len)
 {
+	opens.blob++;
 	*len = 0;
 	if (!sealed || slen < PII_BLOB_OVERHEAD || sealed[0] != PII_V1 ||
 	    slen - PII_BLOB_OVERHEAD > cap)

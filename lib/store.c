@@ -9,6 +9,7 @@
  */
 #include "store.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,12 +65,18 @@ int store_open(const char *location, int flags, struct store **out, struct err *
 	if (!st)
 		return err_system(err, "内存不足");
 	st->backend = backend;
+	crypto_shorthash_keygen(st->draw_key);
 	if (st->backend->open(st, location, flags, err) < 0) {
 		free(st);
 		return -1;
 	}
 	*out = st;
 	return 0;
+}
+
+struct pii_key *store_pii_key(const struct store *st)
+{
+	return st ? st->pii : NULL;
 }
 
 void store_close(struct store *st)
@@ -94,6 +101,14 @@ int store_commit(struct store *st, struct err *err)
 void store_rollback(struct store *st)
 {
 	st->backend->rollback(st);
+}
+
+int store_finish(struct store *st, int rc, struct err *err)
+{
+	if (rc == 0 && store_commit(st, err) == 0)
+		return 0;
+	store_rollback(st);
+	return -1;
 }
 
 int store_cert_count(struct store *st, long *count, struct err *err)
@@ -372,4 +387,46 @@ int store_trail_anchor_get(struct store *st, int64_t *log_index, struct err *err
 int store_trail_anchor_set(struct store *st, int64_t log_index, struct err *err)
 {
 	return st->backend->trail->anchor_set(st, log_index, err);
+}
+
+/* ---- the probe limit's tries (store_probe.h) ---- */
+
+int store_probe_any(struct store *st, const char *subject, int64_t since, struct err *err)
+{
+	return st->backend->probe->any(st, subject, since, err);
+}
+
+int store_probe_misses(struct store *st, const char *subject, const uint8_t *cert, int64_t since,
+                       store_probe_miss_fn fn, void *arg, struct err *err)
+{
+	return st->backend->probe->misses(st, subject, cert, since, fn, arg, err);
+}
+
+int store_probe_refusals(struct store *st, const char *subject, int64_t since, long *n,
+                         struct err *err)
+{
+	return st->backend->probe->refusals(st, subject, since, n, err);
+}
+
+int store_probe_add(struct store *st, const char *subject, const uint8_t *cert,
+                    const uint8_t *guess, int64_t at, struct err *err)
+{
+	return st->backend->probe->add(st, subject, cert, guess, at, err);
+}
+
+int store_probe_prune(struct store *st, int64_t before, struct err *err)
+{
+	return st->backend->probe->prune(st, before, err);
+}
+
+int store_probe_clear(struct store *st, const char *subject, const uint8_t *cert, long *n,
+                      struct err *err)
+{
+	return st->backend->probe->clear(st, subject, cert, n, err);
+}
+
+int store_probe_each(struct store *st, int64_t since, long limit, store_probe_fn fn, void *arg,
+                     struct err *err)
+{
+	return st->backend->probe->each(st, since, limit, fn, arg, err);
 }

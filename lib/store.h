@@ -78,8 +78,9 @@ struct store_log_entry {
 
 /* The areas that grew later have their own headers: store_org.h
  * (organisations and projects), store_account.h (accounts, sessions, API
- * tokens), store_trail.h (the audit trail) and store_worker.h (workers
- * registered on projects). */
+ * tokens), store_trail.h (the audit trail), store_worker.h (workers
+ * registered on projects) and store_probe.h (the probe limit's tries,
+ * probe.h). */
 
 typedef int (*store_cert_fn)(void *arg, const struct cert *c);
 typedef int (*store_log_fn)(void *arg, const struct store_log_entry *e);
@@ -105,6 +106,9 @@ void store_close(struct store *st);
  * read in clear instead.
  */
 int store_set_pii(struct store *st, struct pii_key *key, struct err *err);
+/* The data key attached to the store (still the store's), or NULL: for the
+ * policy modules that derive keyed hashes from it (probe.h). */
+struct pii_key *store_pii_key(const struct store *st);
 /*
  * Attach the key as store_set_pii does, first re-sealing personal data of an
  * earlier version's form (one transaction), then compacting the files so
@@ -125,9 +129,28 @@ int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, str
 int store_begin(struct store *st, enum store_txn kind, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
+/*
+ * End the transaction store_begin started, as a change ends (begin, do the
+ * work and record it in the trail, finish): commit when rc is 0, else roll
+ * back, as also when the commit fails.  0 when committed;
+ * -1 otherwise, err saying why (the caller's error when rc was one, else
+ * the commit's).
+ */
+int store_finish(struct store *st, int rc, struct err *err);
 
 /* 1 and *out filled when number is in the register, 0 when not, -1 error. */
 int store_cert_get(struct store *st, const char *number, struct cert *out, struct err *err);
+/*
+ * store_cert_get for a check that must take as long whether the register
+ * holds the number (normalised, certno.h) or not (verify.c): 1 and *out
+ * when it does; when not, 2 and *out filled with a row that stands in for
+ * it, read and unsealed the same way, for the caller to work through and
+ * throw away: a row of the same kind of number (construction or emergency
+ * management), the same for the same number, drawn so that it is as likely
+ * to be anywhere in the files as a row asked for by its own number.
+ * 0 when there is none.  -1 on error.
+ */
+int store_cert_seek(struct store *st, const char *number, struct cert *out, struct err *err);
 /* 0 inserted, 1 the number is already in the register (nothing written), -1 error. */
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err);
 /* Replace before (as read) with after and record the change: change is a

@@ -24,10 +24,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #include "err.h"
 #include "store.h"
 #include "store_account.h"
 #include "store_org.h"
+#include "store_probe.h"
 #include "store_trail.h"
 #include "store_worker.h"
 
@@ -39,6 +42,9 @@ struct store {
 	/* The data key (pii.h), a reference of the store's own; NULL: none.
 	 * The front's alone: a backend never reads it. */
 	struct pii_key *pii;
+	/* The front's key for drawing the row that stands in for an absent
+	 * number (store_cert_seek): random, one a store. */
+	unsigned char draw_key[crypto_shorthash_KEYBYTES];
 };
 
 /* ---- stored forms -------------------------------------------------------
@@ -136,6 +142,15 @@ struct store_backend {
 	 * now is the time both are written at. */
 	int (*cert_get)(struct store *st, const char *number, struct store_cert_row *out,
 	                struct err *err);
+	/*
+	 * store_cert_seek: the row of number (1), else one that stands in for
+	 * it (2), else 0.  With upper, the first row whose stored number is at
+	 * or after number and below upper; without, a construction row (system
+	 * 1): the first among the 16 ids after each of draws[0..2] taken
+	 * modulo the largest id, tried in that order.
+	 */
+	int (*cert_seek)(struct store *st, const char *number, const char *upper,
+	                 const int64_t draws[3], struct store_cert_row *out, struct err *err);
 	int (*cert_insert)(struct store *st, const struct store_cert_row *r, int64_t now,
 	                   struct err *err);
 	int (*cert_update)(struct store *st, const struct store_cert_row *r, const char *change,
@@ -211,6 +226,7 @@ struct store_backend {
 	const struct store_account_backend *account;
 	const struct store_trail_backend *trail;
 	const struct store_worker_backend *worker;
+	const struct store_probe_backend *probe;
 };
 
 /* ---- the areas (documented at their public functions) ---- */
@@ -291,6 +307,32 @@ struct store_worker_backend {
 	int (*serves)(struct store *st, const char *number, int64_t company, struct err *err);
 	int (*elsewhere)(struct store *st, const char *number, int64_t project, int64_t *other,
 	                 struct err *err);
+};
+
+/* The probe limit's tries (probe.h): keyed hashes and times only. */
+struct store_probe_backend {
+	/* Whether subject has any row at or after since: 1 yes, 0 no. */
+	int (*any)(struct store *st, const char *subject, int64_t since, struct err *err);
+	/* The misses of subject at or after since (of that cert only, when
+	 * not NULL), by certificate, oldest first; fn returning non-zero
+	 * stops the walk and is returned. */
+	int (*misses)(struct store *st, const char *subject, const uint8_t *cert, int64_t since,
+	              store_probe_miss_fn fn, void *arg, struct err *err);
+	/* The refusals of subject at or after since. */
+	int (*refusals)(struct store *st, const char *subject, int64_t since, long *n,
+	                struct err *err);
+	/* A miss (guess not NULL; the same one again moves its time) or a
+	 * refusal (guess NULL). */
+	int (*add)(struct store *st, const char *subject, const uint8_t *cert, const uint8_t *guess,
+	           int64_t at, struct err *err);
+	/* Delete every row older than before. */
+	int (*prune)(struct store *st, int64_t before, struct err *err);
+	/* Delete subject's rows (of that cert only, when not NULL); *n deleted. */
+	int (*clear)(struct store *st, const char *subject, const uint8_t *cert, long *n,
+	             struct err *err);
+	/* A summary per subject of the rows at or after since, newest first. */
+	int (*each)(struct store *st, int64_t since, long limit, store_probe_fn fn, void *arg,
+	            struct err *err);
 };
 
 /* The backends store_open() chooses from (store.c). */

@@ -11,7 +11,9 @@
  * cannot see is in the body: a district officer adds and moves things only
  * within their own district, a company user adds projects only as their
  * own builder and changes only its own contact details and its own
- * projects.  Lists are filtered here with the same rule (principal_sees).
+ * projects.  Those rules are account.h's (principal_writes_district and
+ * the rest); a handler looks up what the body names and answers 403 when
+ * one says no.  Lists are filtered here with principal_sees.
  * The changes themselves, their checks and their audit-trail entries (with
  * the signed-in account as the actor) are org.h's.
  *
@@ -136,9 +138,10 @@ static int out_of_scope(struct http_request *req, const char *what)
 }
 
 /*
- * A district officer may name only their own district: *name (a district
- * as typed, NULL = not given) must be it, and becomes its exact name; NULL
- * becomes it when dflt.  Other roles: unchanged.  0, or -1 after an answer.
+ * A district officer may name only their own district
+ * (principal_writes_district): *name (a district as typed, NULL = not
+ * given) must be it, and becomes its exact name; NULL becomes it when
+ * dflt.  Other roles: unchanged.  0, or -1 after an answer.
  */
 static int own_district(struct http_request *req, struct store *st, const char **name, int dflt)
 {
@@ -147,7 +150,7 @@ static int own_district(struct http_request *req, struct store *st, const char *
 	char *copy;
 	int rc;
 
-	if (req->who.role != ROLE_DISTRICT_OFFICER)
+	if (!principal_held_to_district(&req->who))
 		return 0;
 	if (!*name) {
 		if (dflt)
@@ -158,7 +161,7 @@ static int own_district(struct http_request *req, struct store *st, const char *
 	rc = org_district_get(st, *name, &d, &err);
 	if (rc < 0)
 		return http_internal(req, &err), -1;
-	if (rc == 0 || d.id != req->who.district)
+	if (!principal_writes_district(&req->who, rc == 1 ? d.id : 0))
 		return out_of_scope(req, "只能办理本区的单位和项目：所在区应为本区"), -1;
 	copy = arena_strndup(&req->arena, d.name, strlen(d.name));
 	if (!copy)
@@ -661,7 +664,7 @@ int api_company_change(struct http_request *req)
 
 	if (read_body(req, company_change_fields, &body, v) < 0)
 		goto out;
-	if (req->who.role == ROLE_COMPANY_USER && (v[0] || v[1])) {
+	if ((v[0] || v[1]) && !principal_renames_company(&req->who)) {
 		out_of_scope(req, "只能修改本单位的联系人和联系电话；单位名称和所在区由住建局修改");
 		goto out;
 	}
@@ -751,24 +754,29 @@ static const struct field project_add_fields[] = {
 };
 
 /*
- * A company user names only itself as the builder: *builder (NULL = not
- * given) must be its code, and becomes it.  0, or -1 after an answer.
+ * A company user names only itself as the builder
+ * (principal_writes_project): *builder (NULL = not given) must be its
+ * code, and becomes it.  0, or -1 after an answer.
  */
 static int own_builder(struct http_request *req, struct store *st, const char **builder)
 {
-	char code[USCC_SIZE];
-	struct org o;
+	struct org o, named;
 	struct err err;
 	char *copy;
+	int rc;
 
-	if (req->who.role != ROLE_COMPANY_USER)
+	if (!principal_held_to_builder(&req->who))
 		return 0;
 	if (!own_company(req, st, &o))
 		return -1;
-	err_clear(&err);
-	if (*builder && (org_check_uscc(*builder, strlen(*builder), code, &err) < 0 ||
-	                 strcmp(code, o.uscc) != 0))
-		return out_of_scope(req, "只能以本单位为施工单位登记项目"), -1;
+	if (*builder) {
+		err_clear(&err);
+		rc = org_company_get(st, *builder, &named, &err);
+		if (rc < 0 && err.kind == ERR_SYSTEM)
+			return http_internal(req, &err), -1;
+		if (!principal_writes_project(&req->who, rc == 1 ? named.id : 0))
+			return out_of_scope(req, "只能以本单位为施工单位登记项目"), -1;
+	}
 	copy = arena_strndup(&req->arena, o.uscc, strlen(o.uscc));
 	if (!copy)
 		return no_memory(req), -1;
@@ -804,8 +812,9 @@ int api_projects_add(struct http_request *req)
 
 /*
  * What a company user may not do to a project: change one it does not
- * build, move it to another builder, close it.  1 when allowed, 0 after
- * an answer.
+ * build (principal_writes_project), move it to another builder
+ * (principal_reassigns_project; closing it is checked with the state).
+ * 1 when allowed, 0 after an answer.
  */
 static int company_may_change(struct http_request *req, struct store *st, int64_t id,
                               const char *const *v)
@@ -814,7 +823,7 @@ static int company_may_change(struct http_request *req, struct store *st, int64_
 	struct err err;
 	int rc;
 
-	if (req->who.role != ROLE_COMPANY_USER)
+	if (!principal_held_to_builder(&req->who))
 		return 1;
 	err_clear(&err);
 	rc = org_project_get(st, id, &p, &err);
@@ -822,9 +831,9 @@ static int company_may_change(struct http_request *req, struct store *st, int64_
 		return http_internal(req, &err), 0;
 	if (rc == 0)
 		return not_found(req), 0;
-	if (p.builder != req->who.org)
+	if (!principal_writes_project(&req->who, p.builder))
 		return out_of_scope(req, "只能修改本单位施工的项目（监理单位只能查看）"), 0;
-	if (v[P_BUILDER])
+	if (v[P_BUILDER] && !principal_reassigns_project(&req->who))
 		return out_of_scope(req, "不能更换项目的施工单位（请由住建局办理）"), 0;
 	return 1;
 }
@@ -842,7 +851,7 @@ int api_project_change(struct http_request *req)
 	    !company_may_change(req, st, c.id, v) || own_district(req, st, &v[P_DISTRICT], 0) < 0)
 		goto out;
 	c.project_in = project_input_of(v);
-	if (v[P_STATE] && req->who.role == ROLE_COMPANY_USER &&
+	if (v[P_STATE] && !principal_reassigns_project(&req->who) &&
 	    project_state_parse(v[P_STATE], strlen(v[P_STATE])) == PROJECT_CLOSED) {
 		out_of_scope(req, "不能关闭项目（请由住建局办理）");
 		goto out;
@@ -868,8 +877,8 @@ int api_project_close(struct http_request *req)
 
 /*
  * The project the path names, for a change to its workers: a company user
- * registers workers only on the projects it builds (a supervising firm
- * reads them).  1 and *p, or 0 after an answer.
+ * registers workers only on the projects it builds (principal_writes_project:
+ * a supervising firm reads them).  1 and *p, or 0 after an answer.
  */
 static int worker_project(struct http_request *req, struct store *st, int64_t id, struct project *p)
 {
@@ -882,7 +891,7 @@ static int worker_project(struct http_request *req, struct store *st, int64_t id
 		return http_internal(req, &err), 0;
 	if (rc == 0)
 		return not_found(req), 0;
-	if (req->who.role == ROLE_COMPANY_USER && p->builder != req->who.org)
+	if (!principal_writes_project(&req->who, p->builder))
 		return out_of_scope(req, "只能登记本单位施工项目的人员（监理单位只能查看）"), 0;
 	return 1;
 }
@@ -929,6 +938,8 @@ static const struct field worker_fields[] = {
 int api_project_worker_add(struct http_request *req)
 {
 	const char *v[W_COUNT];
+	char subject[PROBE_SUBJECT_SIZE];
+	struct probe_guard guard;
 	struct worker_input in;
 	struct worker w;
 	struct project p;
@@ -949,12 +960,17 @@ int api_project_worker_add(struct http_request *req)
 	in.post = v[W_POST];
 	err_clear(&err);
 	principal_actor(&req->who, http_client_addr(req), &who);
+	memset(&guard, 0, sizeof(guard));
+	api_probe_subject(req, subject);
+	guard.subject = subject;
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = worker_add(st, &who, p.id, &in, api_today(req->api), date_now_seconds(), &w,
-		                &err);
+		rc = worker_add(st, &who, p.id, &in, api_today(req->api), date_now_seconds(),
+		                &guard, &w, &err);
 		api_writer_unlock(req->api);
 	}
-	if (rc < 0)
+	if (rc < 0 && guard.refusal.reason != PROBE_ADMITTED)
+		api_probe_refused(req, &guard.refusal);
+	else if (rc < 0)
 		org_fail(req, &err);
 	else
 		http_json(req, HTTP_CREATED, json_pack("{s:o}", "worker", worker_json(&w)));
@@ -968,6 +984,8 @@ out:
 int api_project_workers_import(struct http_request *req)
 {
 	struct worker_import_stats s;
+	char subject[PROBE_SUBJECT_SIZE];
+	struct probe_guard guard;
 	struct project p;
 	struct actor who;
 	struct store *st;
@@ -982,11 +1000,17 @@ int api_project_workers_import(struct http_request *req)
 		return 0;
 	err_clear(&err);
 	principal_actor(&req->who, http_client_addr(req), &who);
+	memset(&guard, 0, sizeof(guard));
+	api_probe_subject(req, subject);
+	guard.subject = subject;
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = worker_import_memory(st, &who, p.id, "upload", req->body, req->body_len,
-		                          api_today(req->api), date_now_seconds(), &s, &err);
+		rc =
+		    worker_import_memory(st, &who, p.id, "upload", req->body, req->body_len,
+		                         api_today(req->api), date_now_seconds(), &guard, &s, &err);
 		api_writer_unlock(req->api);
 	}
+	if (rc < 0 && guard.refusal.reason != PROBE_ADMITTED)
+		return api_probe_refused(req, &guard.refusal);
 	if (rc < 0)
 		return org_fail(req, &err);
 	counts = json_object();

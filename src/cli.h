@@ -69,6 +69,7 @@ extern const char cmd_user_help[];
 extern const char cmd_token_help[];
 extern const char cmd_audit_help[];
 extern const char cmd_worker_help[];
+extern const char cmd_probe_help[];
 
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command

@@ -40,6 +40,7 @@ int cmd_institution(int argc, char **argv, struct cli *cli);
 int cmd_user(int argc, char **argv, struct cli *cli);
 int cmd_token(int argc, char **argv, struct cli *cli);
 int cmd_audit(int argc, char **argv, struct cli *cli);
+int cmd_probe(int argc, char **argv, struct cli *cli);
 static int cmd_help(int argc, char **argv, struct cli *cli);
 static int cmd_version(int argc, char **argv, struct cli *cli);
 
@@ -224,10 +225,11 @@ static const struct command commands[] = {
     {"user", cmd_user, "账号：添加、改密码、停用、列出", cmd_user_help},
     {"token", cmd_token, "接口令牌（供程序调用）：新建、吊销", cmd_token_help},
     {"audit", cmd_audit, "审计记录：列出、核查是否被篡改", cmd_audit_help},
+    {"probe", cmd_probe, "身份证号码核对次数限制：列出试错记录、清除", cmd_probe_help},
     {"serve", cmd_serve, "启动 HTTP 服务：核验接口和公众查询网页",
      "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
      "                   [--trust-proxy] [--rate-limit N] [--sign-in-rate N] [--timeout SECONDS]\n"
-     "                   [--threads N]\n"
+     "                   [--request-timeout SECONDS] [--threads N]\n"
      "                   [--db PATH] [--keys DIR] [--passphrase-file FILE]\n"
      "\n启动 HTTP 服务，提供证书查询、扫码核验、批量核验和如何识别官方查询的网页，\n"
      "以及 JSON 接口 /api/v1/（说明见 /api/v1/openapi.json）。启动后打印网址；\n"
@@ -245,6 +247,11 @@ static const struct command commands[] = {
      "  --sign-in-rate N    每个客户端地址每分钟最多 N 次登录或改密码（默认 10，可连续 5 次；\n"
      "                      0 表示不限制）；另外，同一账号连续输错密码 5 次即锁定 15 分钟\n"
      "  --timeout SECONDS   连接空闲多久即断开（默认 15 秒）\n"
+     "  --request-timeout SECONDS\n"
+     "                      连接建立（或上一个答复发完）后多少秒内须发完请求（请求行、请求头，\n"
+     "                      以及请求体上限不超过 64 KB 的接口的请求体），否则断开（默认 10 秒）；\n"
+     "                      上传花名册等大请求体只受 --timeout 限制。每个客户端地址最多同时\n"
+     "                      保持 128 个连接（--trust-proxy 时不限，由反向代理限制）\n"
      "  --threads N         处理请求的线程数（默认为处理器核数）\n"
      "\n签名密钥（--keys，默认数据库旁的 keys/）用于签署信任列表、状态列表和日志检查点；\n"
      "没有密钥时服务照常运行，这些接口答复 503。访问日志（JSON，每个请求一行）写到标准错误，\n"
