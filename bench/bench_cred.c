@@ -11,8 +11,9 @@
  *      path of `opcert cred verify --batch --offline` for each payload text
  *      (Base45, zlib, COSE, signature, claims, dates, status).  Target:
  *      b >= 80% of a;
- *   2. issuance: raw crypto_sign_detached over the claim bytes against
- *      cred_encode of the same claims, and issue_credential (status slot,
+ *   2. issuance: raw signatures over the claim bytes (keys_signer_sign, the
+ *      issuing key's signer) against cred_sign of the same claims with the
+ *      same signer, and issue_credential (status slot,
  *      issuer code, signature, transparency log, credential table, one
  *      transaction each) for --issue certificates (default 10,000) of a demo
  *      register imported into a fresh SQLite database;
@@ -402,9 +403,8 @@ static void free_credset(struct credset *cs)
 	statuslist_release(&cs->sl);
 }
 
-/* cred_encode of credentials [from, to), the payloads kept. */
-static double encode_range(struct credset *cs, size_t from, size_t to, const uint8_t kid[KID_LEN],
-                           const uint8_t *sk)
+/* cred_sign of credentials [from, to), the payloads kept. */
+static double encode_range(struct credset *cs, size_t from, size_t to, struct keys_signer *sg)
 {
 	struct err e;
 	double t0 = now_s();
@@ -412,20 +412,23 @@ static double encode_range(struct credset *cs, size_t from, size_t to, const uin
 
 	err_clear(&e);
 	for (i = from; i < to; i++)
-		if (cred_encode(&cs->claims[i], ALG_ED25519, kid, sk, &cs->payload[i], &e) < 0)
-			die("cred_encode", &e);
+		if (cred_sign(&cs->claims[i], sg, &cs->payload[i], &e) < 0)
+			die("cred_sign", &e);
 	return now_s() - t0;
 }
 
-/* crypto_sign_detached over the claim bytes of [from, to). */
-static double sign_range(const struct credset *cs, size_t from, size_t to, const uint8_t *sk)
+/* keys_signer_sign over the claim bytes of [from, to). */
+static double sign_range(const struct credset *cs, size_t from, size_t to, struct keys_signer *sg)
 {
-	uint8_t sig[crypto_sign_BYTES];
+	uint8_t sig[KEYS_SIG_LEN];
+	struct err e;
 	double t0 = now_s();
 	size_t i;
 
+	err_clear(&e);
 	for (i = from; i < to; i++)
-		crypto_sign_detached(sig, NULL, cs->cbor[i], cs->cbor_len[i], sk);
+		if (keys_signer_sign(sg, cs->cbor[i], cs->cbor_len[i], sig, NULL, &e) < 0)
+			die("keys_signer_sign", &e);
 	return now_s() - t0;
 }
 
@@ -434,8 +437,8 @@ static double sign_range(const struct credset *cs, size_t from, size_t to, const
  * BLOCK credentials (which goes first alternates too), so a change of load
  * on the shared machine falls on both alike.
  */
-static void sign_round(struct credset *cs, size_t from, size_t to, const uint8_t kid[KID_LEN],
-                       const uint8_t *sk, double *t_raw, double *t_cred)
+static void sign_round(struct credset *cs, size_t from, size_t to, struct keys_signer *sg,
+                       double *t_raw, double *t_cred)
 {
 	size_t b, e;
 
@@ -443,11 +446,11 @@ static void sign_round(struct credset *cs, size_t from, size_t to, const uint8_t
 	for (b = from; b < to; b = e) {
 		e = b + BLOCK < to ? b + BLOCK : to;
 		if ((b / BLOCK) % 2) {
-			*t_cred += encode_range(cs, b, e, kid, sk);
-			*t_raw += sign_range(cs, b, e, sk);
+			*t_cred += encode_range(cs, b, e, sg);
+			*t_raw += sign_range(cs, b, e, sg);
 		} else {
-			*t_raw += sign_range(cs, b, e, sk);
-			*t_cred += encode_range(cs, b, e, kid, sk);
+			*t_raw += sign_range(cs, b, e, sg);
+			*t_cred += encode_range(cs, b, e, sg);
 		}
 	}
 }
@@ -562,17 +565,16 @@ static void verify_round(const struct credset *cs, const struct sigset *ss, cons
 
 struct signer {
 	struct keys *ks;
-	uint8_t *sk; /* sodium_malloc'd, wiped by signer_close (or at exit) */
-	uint8_t kid[KID_LEN];
+	struct keys_signer *issuing; /* wiped by signer_close (or at exit) */
 	struct trust_list *tl;
 };
 
-static uint8_t *live_sk; /* the secret key in use, for wipe_at_exit */
+static struct keys_signer *live_signer; /* the signer in use, for wipe_at_exit */
 
 static void wipe_at_exit(void)
 {
-	if (live_sk)
-		sodium_memzero(live_sk, KEYS_SK_LEN);
+	keys_signer_close(live_signer);
+	live_signer = NULL;
 }
 
 static void signer_open(struct signer *s, const char *dir, int64_t now)
@@ -586,13 +588,11 @@ static void signer_open(struct signer *s, const char *dir, int64_t now)
 	s->ks = keys_open(dir, NULL, NULL, &e);
 	if (!s->ks)
 		die("keys_open", &e);
-	s->sk = sodium_malloc(KEYS_SK_LEN);
-	if (!s->sk)
-		die("sodium_malloc", NULL);
-	live_sk = s->sk;
+	s->issuing = keys_signer_open(s->ks, KEYS_ISSUING, &e);
+	if (!s->issuing)
+		die("keys_signer_open", &e);
+	live_signer = s->issuing;
 	atexit(wipe_at_exit);
-	if (keys_issuing_secret(s->ks, s->sk, s->kid, NULL, &e) < 0)
-		die("keys_issuing_secret", &e);
 	s->tl = xcalloc(1, sizeof(*s->tl));
 }
 
@@ -607,11 +607,8 @@ static void signer_trust(struct signer *s, const struct credset *cs, int64_t now
 
 static void signer_close(struct signer *s)
 {
-	if (s->sk) {
-		sodium_memzero(s->sk, KEYS_SK_LEN);
-		sodium_free(s->sk);
-		live_sk = NULL;
-	}
+	keys_signer_close(s->issuing);
+	live_signer = NULL;
 	keys_close(s->ks);
 	free(s->tl);
 	memset(s, 0, sizeof(*s));
@@ -625,7 +622,7 @@ static void status_roundtrip(const struct credset *cs, const struct signer *s,
 	char *json = NULL;
 
 	err_clear(&e);
-	if (statuslist_export(&cs->sl, ALG_ED25519, s->sk, s->kid, &json, &e) < 0)
+	if (statuslist_export(&cs->sl, s->issuing, &json, &e) < 0)
 		die("statuslist_export", &e);
 	if (statuslist_parse(json, strlen(json), s->tl, out, &e) < 0)
 		die("statuslist_parse", &e);
@@ -974,9 +971,9 @@ static void print_table(const struct options *o, const struct results *res)
 	    median(res->verify_raw, o->rounds), "verifications");
 	row("1b scan_verify offline + status list (cred verify path)", n,
 	    median(res->verify_scan, o->rounds), "verifications");
-	row("2a raw crypto_sign_detached over the claim bytes", share,
-	    median(res->sign_raw, o->rounds), "signatures");
-	row("2b cred_encode (CBOR, COSE_Sign1, zlib, Base45)", share,
+	row("2a raw keys_signer_sign over the claim bytes", share, median(res->sign_raw, o->rounds),
+	    "signatures");
+	row("2b cred_sign (CBOR, COSE_Sign1, zlib, Base45)", share,
 	    median(res->sign_cred, o->rounds), "credentials");
 	row("2c issue_credential (slot, log, credential; SQLite)", (double)o->issue,
 	    median(res->issue, o->rounds), "credentials");
@@ -999,7 +996,7 @@ static void print_table(const struct options *o, const struct results *res)
 	printf("\nverify ratio scan_verify/raw: %.3f (target >= 0.80: decoding costs under 20%%) "
 	       "%s\n",
 	       rv, rv >= 0.80 ? "MET" : "MISSED");
-	printf("sign ratio cred_encode/raw: %.3f\n", rs);
+	printf("sign ratio cred_sign/raw: %.3f\n", rs);
 	printf("log database after %ld events: %.1f MB (%.0f bytes per entry)\n", o->log,
 	       res->log_db_bytes / 1e6, res->log_db_bytes / (double)o->log);
 	printf("payloads: %zu to %zu characters, mean %.0f; verdicts of one round:",
@@ -1135,7 +1132,7 @@ int main(int argc, char **argv)
 	else
 		path_cat(keydir, sizeof(keydir), dir, "/keys");
 	res = xcalloc(1, sizeof(*res));
-	now = (int64_t)time(NULL);
+	now = date_now_seconds();
 	today = date_today_china();
 	memset(&cs, 0, sizeof(cs));
 
@@ -1148,9 +1145,9 @@ int main(int argc, char **argv)
 		size_t from = cs.n * (size_t)r / (size_t)o.rounds,
 		       to = cs.n * (size_t)(r + 1) / (size_t)o.rounds;
 
-		sign_round(&cs, from, to, s.kid, s.sk, &res->sign_raw[r], &res->sign_cred[r]);
+		sign_round(&cs, from, to, s.issuing, &res->sign_raw[r], &res->sign_cred[r]);
 		fprintf(stderr,
-		        "bench_cred: signing round %d/%d: %zu credentials, raw %.3f s, cred_encode "
+		        "bench_cred: signing round %d/%d: %zu credentials, raw %.3f s, cred_sign "
 		        "%.3f s\n",
 		        r + 1, o.rounds, to - from, res->sign_raw[r], res->sign_cred[r]);
 	}
@@ -1187,8 +1184,8 @@ int main(int argc, char **argv)
 	for (r = 0; r < o.rounds; r++) {
 		unsigned long verdicts[V_COUNT] = {0};
 
-		verify_round(&cs, &ss, trust_find(s.tl, s.kid)->pk, &so, verdicts,
-		             &res->verify_raw[r], &res->verify_scan[r]);
+		verify_round(&cs, &ss, trust_find(s.tl, keys_signer_info(s.issuing)->kid)->pk, &so,
+		             verdicts, &res->verify_raw[r], &res->verify_scan[r]);
 		if (r == 0)
 			memcpy(res->verdicts, verdicts, sizeof(verdicts));
 		fprintf(stderr,
@@ -1220,7 +1217,7 @@ int main(int argc, char **argv)
 	print_rounds("1a raw verify", res->verify_raw, o.rounds);
 	print_rounds("1b scan_verify", res->verify_scan, o.rounds);
 	print_rounds("2a raw sign", res->sign_raw, o.rounds);
-	print_rounds("2b cred_encode", res->sign_cred, o.rounds);
+	print_rounds("2b cred_sign", res->sign_cred, o.rounds);
 	print_rounds("2c issue_credential", res->issue, o.rounds);
 	print_rounds("3a log append", res->log_append, o.rounds);
 	free(res);

@@ -37,7 +37,6 @@
 
 #include "cert.h"
 #include "err.h"
-#include "keys.h"
 #include "store.h"
 #include "tlog.h"
 
@@ -111,19 +110,6 @@ struct audit_report {
 int audit_run(struct store *st, const struct audit_options *o, struct audit_report *r,
               struct err *err);
 void audit_report_release(struct audit_report *r);
-
-/*
- * Sign a checkpoint of the log as it stands with the log key of ks (C2SP
- * tlog-checkpoint in a signed note under keys_log_name) and store it.
- * First, in the same transaction, the audit trail's head is appended to
- * the log when it moved since the last anchor (trail_anchor), so the
- * checkpoint covers it.
- * origin is the checkpoint's first line.  text (NOTE_MAX + 1 bytes always
- * suffice) receives the signed note, NUL-terminated; cp what it says.  The
- * note is checked against the log's public key before it is stored.
- */
-int audit_checkpoint_create(struct store *st, struct keys *ks, const char *origin, int64_t now,
-                            struct tlog_checkpoint *cp, char *text, size_t cap, struct err *err);
 
 /*
  * The stored leaf hashes of entries 0..n-1 in memory, for proofs: 32 bytes

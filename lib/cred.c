@@ -22,6 +22,7 @@
 #include "b45.h"
 #include "cose.h"
 #include "date.h"
+#include "keys.h"
 #include "sm2.h"
 #include "text.h"
 
@@ -386,13 +387,61 @@ int cred_wrap_cose(const uint8_t *cose, size_t len, char **out, struct err *err)
 	return 0;
 }
 
-int cred_encode(const struct cred_claims *c, enum sig_alg alg, const uint8_t kid[KID_LEN],
-                const uint8_t *sk, char **out, struct err *err)
+/* Makes the COSE_Sign1 message of the claims' bytes into a malloc'd *cose. */
+typedef int (*cose_maker)(void *arg, const uint8_t *claims, size_t len, uint8_t **cose,
+                          size_t *cose_len, struct err *err);
+
+/* The claims encoded, signed through make(arg) and wrapped into "OC1:...". */
+static int encode_signed(const struct cred_claims *c, cose_maker make, void *arg, char **out,
+                         struct err *err)
 {
-	uint8_t pk_hash[crypto_hash_sha256_BYTES];
 	uint8_t *claims = NULL, *cose = NULL;
 	size_t claims_len = 0, cose_len = 0;
 	int rc = -1;
+
+	if (cred_claims_encode(c, &claims, &claims_len, err) != 0)
+		return -1;
+	if (make(arg, claims, claims_len, &cose, &cose_len, err) != 0)
+		goto done;
+	if (cose_len > CRED_COSE_MAX) {
+		err_input(err, "凭证过长");
+		goto done;
+	}
+	if (cred_wrap_cose(cose, cose_len, out, err) != 0)
+		goto done;
+	if (strlen(*out) > CRED_TEXT_MAX) {
+		free(*out);
+		*out = NULL;
+		err_input(err, "凭证过长");
+		goto done;
+	}
+	rc = 0;
+done:
+	free(claims);
+	free(cose);
+	return rc;
+}
+
+struct key_in_memory {
+	enum sig_alg alg;
+	const uint8_t *kid, *sk;
+};
+
+static int make_with_key(void *arg, const uint8_t *claims, size_t len, uint8_t **cose,
+                         size_t *cose_len, struct err *err)
+{
+	const struct key_in_memory *k = arg;
+
+	return k->alg == ALG_SM2
+	           ? cose_sign1_encode_sm2(k->kid, k->sk, claims, len, cose, cose_len, err)
+	           : cose_sign1_encode_ed25519(k->kid, k->sk, claims, len, cose, cose_len, err);
+}
+
+int cred_encode(const struct cred_claims *c, enum sig_alg alg, const uint8_t kid[KID_LEN],
+                const uint8_t *sk, char **out, struct err *err)
+{
+	struct key_in_memory k = {alg, kid, sk};
+	uint8_t pk_hash[crypto_hash_sha256_BYTES];
 
 	*out = NULL;
 	if (sodium_init() < 0)
@@ -414,30 +463,35 @@ int cred_encode(const struct cred_claims *c, enum sig_alg alg, const uint8_t kid
 	/* the kid must be the id of the signing key */
 	if (memcmp(pk_hash, kid, KID_LEN) != 0)
 		return err_input(err, "密钥标识与签名密钥不符");
-	if (cred_claims_encode(c, &claims, &claims_len, err) != 0)
-		return -1;
-	if ((alg == ALG_SM2
-	         ? cose_sign1_encode_sm2(kid, sk, claims, claims_len, &cose, &cose_len, err)
-	         : cose_sign1_encode_ed25519(kid, sk, claims, claims_len, &cose, &cose_len, err)) !=
-	    0)
-		goto done;
-	if (cose_len > CRED_COSE_MAX) {
-		err_input(err, "凭证过长");
-		goto done;
-	}
-	if (cred_wrap_cose(cose, cose_len, out, err) != 0)
-		goto done;
-	if (strlen(*out) > CRED_TEXT_MAX) {
-		free(*out);
-		*out = NULL;
-		err_input(err, "凭证过长");
-		goto done;
-	}
-	rc = 0;
-done:
-	free(claims);
-	free(cose);
-	return rc;
+	return encode_signed(c, make_with_key, &k, out, err);
+}
+
+/* A cose_sign_fn over a key store signer. */
+static int sign_by_signer(void *ctx, const uint8_t *tbs, size_t tbs_len, uint8_t *sig,
+                          size_t *sig_len, struct err *err)
+{
+	return keys_signer_sign(ctx, tbs, tbs_len, sig, sig_len, err);
+}
+
+static int make_with_signer(void *arg, const uint8_t *claims, size_t len, uint8_t **cose,
+                            size_t *cose_len, struct err *err)
+{
+	const struct keys_info *ki = keys_signer_info(arg);
+
+	return cose_sign1_encode(ki->alg == ALG_SM2 ? COSE_ALG_SM2 : COSE_ALG_EDDSA, ki->kid,
+	                         claims, len, sign_by_signer, arg, cose, cose_len, err);
+}
+
+int cred_sign(const struct cred_claims *c, struct keys_signer *s, char **out, struct err *err)
+{
+	const struct keys_info *ki = keys_signer_info(s);
+
+	*out = NULL;
+	if (ki->role != KEYS_ISSUING)
+		return err_input(err, "凭证只能用签发密钥签名");
+	if (ki->alg != ALG_ED25519 && ki->alg != ALG_SM2)
+		return err_input(err, "凭证签名算法不受支持");
+	return encode_signed(c, make_with_signer, s, out, err);
 }
 
 /* ---- verifying ----------------------------------------------------------- */

@@ -20,6 +20,8 @@
 #include "err.h"
 #include "trust.h"
 
+struct keys_signer;
+
 #define CRED_PREFIX      "OC1:"
 #define CRED_VERSION     1
 #define CRED_TEXT_MAX    4096  /* payload text, prefix included */
@@ -92,10 +94,17 @@ int cred_claims_encode(const struct cred_claims *c, uint8_t **out, size_t *out_l
                        struct err *err);
 
 /*
- * Sign claims with the secret key sk of algorithm alg (ALG_ED25519: 64
- * bytes, libsodium form; ALG_SM2: the 32-byte scalar, sm2.h) whose key id
- * is kid, and write the payload "OC1:..." into a malloc'd *out.  kid must
- * be the id of sk's public half.  Returns 0 or -1.
+ * Sign claims with an issuing key's signer (keys.h) and write the payload
+ * "OC1:..." into a malloc'd *out: COSE alg and key id are the signer's
+ * key's.  Returns 0 or -1.  This is how the register issues.
+ */
+int cred_sign(const struct cred_claims *c, struct keys_signer *s, char **out, struct err *err);
+
+/*
+ * The same with a secret key in the caller's memory, for fixed test keys
+ * and known-answer vectors: sk of algorithm alg (ALG_ED25519: 64 bytes,
+ * libsodium form; ALG_SM2: the 32-byte scalar, sm2.h) whose key id is kid
+ * (checked against sk's public half).
  */
 int cred_encode(const struct cred_claims *c, enum sig_alg alg, const uint8_t kid[KID_LEN],
                 const uint8_t *sk, char **out, struct err *err);

@@ -186,12 +186,14 @@ int32_t date_add_months(int32_t day, int months)
 	return clamp_to_day(y, m, d);
 }
 
+int64_t date_now_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
 int32_t date_today_china(void)
 {
-	time_t now = time(NULL);
-	int64_t secs = (int64_t)now + 8 * 3600;
-
-	return (int32_t)floor_div(secs, 86400);
+	return (int32_t)floor_div(date_now_seconds() + 8 * 3600, 86400);
 }
 
 /*

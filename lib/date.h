@@ -46,4 +46,8 @@ int32_t date_add_months(int32_t day, int months);
 /* Today's date in China (Asia/Shanghai, UTC+8). */
 int32_t date_today_china(void);
 
+/* Now, in unix seconds: the one clock behind every recorded time (trail
+ * entries, log events, sessions, checkpoints). */
+int64_t date_now_seconds(void);
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * issue.c - see issue.h.  The secret key is copied into guarded memory
- * only for the signature and wiped right after.
+ * issue.c - see issue.h.  The claims are signed through a signer of the
+ * key store (keys.h): the issuing key's secret never comes here.
  */
 #include "issue.h"
 
@@ -10,11 +10,9 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "audit.h"
 #include "b45.h"
 #include "certno.h"
 #include "ledger.h"
-#include "note.h"
 #include "statuslist.h"
 #include "trail.h"
 
@@ -80,16 +78,14 @@ static int assign_slot(struct store *st, const char *number, uint32_t *slot, str
 static int sign_claims(struct keys *ks, const struct cred_claims *claims, char **payload,
                        uint8_t kid[KID_LEN], struct err *err)
 {
-	uint8_t *sk = sodium_malloc(KEYS_SK_LEN);
-	enum sig_alg alg = ALG_NONE;
-	int rc = -1;
+	struct keys_signer *s = keys_signer_open(ks, KEYS_ISSUING, err);
+	int rc;
 
-	if (!sk)
-		return err_system(err, "内存不足");
-	if (keys_issuing_secret(ks, sk, kid, &alg, err) == 0)
-		rc = cred_encode(claims, alg, kid, sk, payload, err);
-	sodium_memzero(sk, KEYS_SK_LEN);
-	sodium_free(sk);
+	if (!s)
+		return -1;
+	memcpy(kid, keys_signer_info(s)->kid, KID_LEN);
+	rc = cred_sign(claims, s, payload, err);
+	keys_signer_close(s);
 	return rc;
 }
 
@@ -208,7 +204,7 @@ int issue_credential_as(struct store *st, struct keys *ks, const struct actor *w
 		struct err cp_err;
 
 		err_clear(&cp_err);
-		if (issue_checkpoint(st, ks, now, &cp_err) < 0) {
+		if (ledger_checkpoint_create(st, ks, now, NULL, 0, NULL, &cp_err) < 0) {
 			/* The issuance is committed: report success, and say the
 			 * checkpoint is owed (online verifiers reject the credential
 			 * until one covers it). */
@@ -233,43 +229,6 @@ void issue_result_release(struct issue_result *r)
 		return;
 	free(r->payload);
 	r->payload = NULL;
-}
-
-int issue_log_origin(struct store *st, char *out, size_t size, struct err *err)
-{
-	char host[256];
-	int rc = store_config_get(st, "official-host", host, sizeof(host), err);
-
-	if (rc < 0)
-		return -1;
-	if (rc == 1 && host[0])
-		snprintf(out, size, "%s/log", host);
-	else
-		snprintf(out, size, "%s", "opcert.local/log");
-	return 0;
-}
-
-int issue_checkpoint_note(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
-                          struct err *err)
-{
-	struct tlog_checkpoint cp;
-	char origin[TLOG_ORIGIN_MAX + 1];
-
-	if (issue_log_origin(st, origin, sizeof(origin), err) < 0)
-		return -1;
-	return audit_checkpoint_create(st, ks, origin, now, &cp, note, cap, err);
-}
-
-int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err)
-{
-	char *note = malloc(NOTE_MAX + 1);
-	int rc;
-
-	if (!note)
-		return err_system(err, "内存不足");
-	rc = issue_checkpoint_note(st, ks, now, note, NOTE_MAX + 1, err);
-	free(note);
-	return rc;
 }
 
 struct status_build {

@@ -48,17 +48,6 @@ void issue_result_release(struct issue_result *r);
  * the payload cannot be unwrapped. */
 int issue_payload_hash(const char *payload, size_t len, uint8_t out[32]);
 
-/* The log's checkpoint origin: the official host + "/log", or a default
- * when none is set.  -1 when the setting cannot be read. */
-int issue_log_origin(struct store *st, char *out, size_t size, struct err *err);
-
-/* Sign and store a checkpoint of the log as it stands (log key of ks),
- * anchoring the audit trail's head in the log first (audit.h). */
-int issue_checkpoint(struct store *st, struct keys *ks, int64_t now, struct err *err);
-/* The same, and the signed note into note (NOTE_MAX + 1 bytes suffice). */
-int issue_checkpoint_note(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
-                          struct err *err);
-
 /*
  * The status list as the register stands, refusing (input error naming the
  * certificate) when a certificate's row no longer matches the log or its

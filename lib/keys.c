@@ -25,13 +25,16 @@
  *   so this store no longer holds it to leak.  Backups made before the
  *   rotation still hold it: they are to be replaced (docs).
  * - Memory.  A secret is read from disk only when it is used, into
- *   sodium_malloc'd (guard-paged, mlocked) memory, and wiped right after.
- *   The store keeps only public data and the passphrase, which stays
- *   no-access between uses.  Someone who runs code as the store's user while
- *   it signs is not defended against.
+ *   sodium_malloc'd (guard-paged, mlocked) memory owned by a signer, kept
+ *   no-access between signatures and wiped when the signer closes; no
+ *   function hands secret bytes to its caller.  The store keeps only public
+ *   data and the passphrase, which stays no-access between uses.  Someone
+ *   who runs code as the store's user while it signs is not defended
+ *   against.
  */
 #include "keys.h"
 
+#include "b64.h"
 #include "pii.h"
 #include "sm2.h"
 
@@ -68,6 +71,10 @@
 #define DK_SIZE    120 /* the data key file */
 #define DK_HDR     72
 #define DK_MAGIC   "OPCDAT01"
+
+/* A secret key in memory: Ed25519 as libsodium holds it (seed, then the
+ * public key); SM2 the 32-byte scalar, then zeros. */
+#define KEYS_SK_LEN 64
 
 struct keys {
 	char *dir;
@@ -677,14 +684,10 @@ static int parse_hex_kid(const char *s, size_t len, uint8_t kid[KID_LEN])
 static int parse_b64_pk(const json_t *v, uint8_t pk[TRUST_PK_MAX], size_t want)
 {
 	const char *s = json_string_value(v);
-	const char *end = NULL;
 	size_t n = 0, chars = (want * 4 + 2) / 3;
 
-	if (!s || json_string_length(v) != chars)
-		return -1;
-	if (sodium_base642bin(pk, TRUST_PK_MAX, s, chars, NULL, &n, &end,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n != want || end != s + chars)
+	if (!s || json_string_length(v) != chars ||
+	    b64_decode(s, chars, B64_URLSAFE, pk, TRUST_PK_MAX, &n) != 0 || n != want)
 		return -1;
 	return 0;
 }
@@ -1243,68 +1246,110 @@ const char *keys_log_name(const struct keys *ks)
 	return ks->log_name;
 }
 
-static int sign_with(struct keys *ks, const struct keys_info *ki, const uint8_t *msg, size_t len,
-                     uint8_t sig[KEYS_SIG_LEN], struct err *e)
+/* ---- signing: the secret never leaves this file ---- */
+
+struct keys_signer {
+	struct keys_info info; /* a copy: the store may rotate while the signer lives */
+	unsigned char *sk;     /* KEYS_SK_LEN, sodium_malloc'd, no access between signatures */
+};
+
+static const char *role_label(enum keys_role r)
 {
-	unsigned char *sk;
+	return r == KEYS_ROOT ? "根密钥" : r == KEYS_ISSUING ? "当前签发密钥" : "日志密钥";
+}
+
+struct keys_signer *keys_signer_open(struct keys *ks, enum keys_role role, struct err *e)
+{
+	const struct keys_info *ki;
+	struct keys_signer *s;
+
+	if (role != KEYS_ROOT && role != KEYS_ISSUING && role != KEYS_LOG) {
+		err_input(e, "没有这种密钥角色（%d）", (int)role);
+		return NULL;
+	}
+	ki = find_role(ks, role);
+	if (!ki) {
+		err_input(e, "密钥目录 %s 中没有%s", ks->dir, role_label(role));
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		err_system(e, "内存不足");
+		return NULL;
+	}
+	s->info = *ki;
+	s->sk = smalloc(KEYS_SK_LEN, e);
+	if (!s->sk || load_sk(ks, ki, s->sk, e) != 0) {
+		keys_signer_close(s);
+		return NULL;
+	}
+	sodium_mprotect_noaccess(s->sk);
+	return s;
+}
+
+int keys_signer_sign(struct keys_signer *s, const uint8_t *msg, size_t len,
+                     uint8_t sig[KEYS_SIG_LEN], size_t *siglen, struct err *e)
+{
+	int rc = 0;
+
+	sodium_mprotect_readonly(s->sk);
+	if (s->info.alg == ALG_SM2)
+		rc = sm2_sign(s->sk, msg, len, sig, e);
+	else if (crypto_sign_detached(sig, NULL, msg, len, s->sk) != 0)
+		rc = err_system(e, "Ed25519 签名失败");
+	sodium_mprotect_noaccess(s->sk);
+	if (siglen)
+		*siglen = rc == 0 ? KEYS_SIG_LEN : 0;
+	return rc;
+}
+
+const struct keys_info *keys_signer_info(const struct keys_signer *s)
+{
+	return &s->info;
+}
+
+void keys_signer_close(struct keys_signer *s)
+{
+	if (!s)
+		return;
+	sfree(s->sk); /* wipes */
+	free(s);
+}
+
+/* One signature: open, sign, close. */
+static int sign_once(struct keys *ks, enum keys_role role, const uint8_t *msg, size_t len,
+                     uint8_t sig[KEYS_SIG_LEN], struct keys_info *info, struct err *e)
+{
+	struct keys_signer *s = keys_signer_open(ks, role, e);
 	int rc;
 
-	if (!ki)
-		return err_input(e, "密钥目录 %s 中缺少所需的密钥", ks->dir);
-	sk = smalloc(KEYS_SK_LEN, e);
-	if (!sk)
+	if (!s)
 		return -1;
-	rc = load_sk(ks, ki, sk, e);
-	if (rc == 0 && ki->alg == ALG_SM2)
-		rc = sm2_sign(sk, msg, len, sig, e);
-	else if (rc == 0)
-		crypto_sign_detached(sig, NULL, msg, len, sk);
-	sfree(sk);
+	rc = keys_signer_sign(s, msg, len, sig, NULL, e);
+	if (rc == 0 && info)
+		*info = s->info;
+	keys_signer_close(s);
 	return rc;
 }
 
 int keys_sign(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
               uint8_t kid[KID_LEN], enum sig_alg *alg, struct err *e)
 {
-	const struct keys_info *ki = find_role(ks, KEYS_ISSUING);
+	struct keys_info ki;
 
-	if (sign_with(ks, ki, msg, len, sig, e) != 0)
+	if (sign_once(ks, KEYS_ISSUING, msg, len, sig, &ki, e) != 0)
 		return -1;
 	if (kid)
-		memcpy(kid, ki->kid, KID_LEN);
+		memcpy(kid, ki.kid, KID_LEN);
 	if (alg)
-		*alg = ki->alg;
+		*alg = ki.alg;
 	return 0;
 }
 
 int keys_sign_log(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
                   struct err *e)
 {
-	return sign_with(ks, find_role(ks, KEYS_LOG), msg, len, sig, e);
-}
-
-int keys_issuing_secret(struct keys *ks, uint8_t sk[KEYS_SK_LEN], uint8_t kid[KID_LEN],
-                        enum sig_alg *alg, struct err *e)
-{
-	const struct keys_info *ki = find_role(ks, KEYS_ISSUING);
-	unsigned char *tmp;
-	int rc;
-
-	if (!ki)
-		return err_input(e, "密钥目录 %s 中没有当前签发密钥", ks->dir);
-	tmp = smalloc(KEYS_SK_LEN, e);
-	if (!tmp)
-		return -1;
-	rc = load_sk(ks, ki, tmp, e);
-	if (rc == 0) {
-		memcpy(sk, tmp, KEYS_SK_LEN);
-		if (kid)
-			memcpy(kid, ki->kid, KID_LEN);
-		if (alg)
-			*alg = ki->alg;
-	}
-	sfree(tmp);
-	return rc;
+	return sign_once(ks, KEYS_LOG, msg, len, sig, NULL, e);
 }
 
 /* ---- the trust list ---- */
@@ -1381,7 +1426,7 @@ char *keys_trust_export(struct keys *ks, const struct trust_issuer *issuers, siz
 		err_input(e, "信任列表过大");
 		goto out;
 	}
-	if (sign_with(ks, keys_get(ks, KEYS_ROOT), (const uint8_t *)payload, len, sig, e) != 0)
+	if (sign_once(ks, KEYS_ROOT, (const uint8_t *)payload, len, sig, NULL, e) != 0)
 		goto out;
 	out = trust_envelope_json(payload, len, tl->root_kid, sig, e);
 out:

@@ -74,10 +74,10 @@
  * the passphrase, and checks the passphrase against an existing key before
  * adding one under it.
  *
- * Secrets are read from disk only when used, into sodium_malloc'd memory,
- * and wiped right after; the store keeps public data and the passphrase
- * (kept no-access between uses).  Times are unix seconds from the caller.
- * Functions follow err.h: 0 / -1 unless documented.
+ * Secrets are read from disk only when used, into sodium_malloc'd memory
+ * that a signer (below) holds and wipes; the store keeps public data and
+ * the passphrase (kept no-access between uses).  Times are unix seconds
+ * from the caller.  Functions follow err.h: 0 / -1 unless documented.
  */
 #ifndef OPCERT_KEYS_H
 #define OPCERT_KEYS_H
@@ -89,7 +89,6 @@
 #include "trust.h"
 
 #define KEYS_PK_LEN    32 /* Ed25519 public key */
-#define KEYS_SK_LEN    64 /* Ed25519 secret key as libsodium holds it (seed + public key) */
 #define KEYS_SIG_LEN   64
 #define KEYS_MAX       (TRUST_MAX_KEYS + 2) /* the issuing keys, the root and the log key */
 #define KEYS_DATA_LEN  32                   /* the data key (pii.h PII_KEY_LEN) */
@@ -159,22 +158,38 @@ const struct keys_info *keys_get(const struct keys *ks, enum keys_role role);
 /* The log key's C2SP signed-note key name. */
 const char *keys_log_name(const struct keys *ks);
 
-/* Sign with the current issuing key (Ed25519, or SM2's r || s: both 64 bytes); its key id and
- * algorithm in kid and alg (either may be NULL). */
+/*
+ * Signing.  A signer holds one key's secret, read once from its file into
+ * guarded memory (sodium_malloc, no access between signatures) and wiped
+ * when the signer closes: callers sign through it and never hold secret
+ * bytes (as signify and OpenSMTPD's ca.c keep keys in one place).  Every
+ * signature of the system goes through one: credentials and the status
+ * list (the current issuing key, Ed25519 or SM2), the trust list (root),
+ * checkpoints (log).  A signer does not refer to the store once open (it
+ * may be used after keys_close, and keeps the key it opened across a
+ * rotation); use it from one thread at a time.
+ */
+struct keys_signer;
+
+/* The signer of the root, the log or the current issuing key; NULL on
+ * error (a role that is not one of the three, a key missing from the store,
+ * a file that fails its checks, a wrong passphrase: input errors). */
+struct keys_signer *keys_signer_open(struct keys *ks, enum keys_role role, struct err *e);
+/* Sign msg[0..len): Ed25519, or SM2 with SM3 as r || s (sm2.h); both 64
+ * bytes, written to sig, *siglen (may be NULL) receives the length. */
+int keys_signer_sign(struct keys_signer *s, const uint8_t *msg, size_t len,
+                     uint8_t sig[KEYS_SIG_LEN], size_t *siglen, struct err *e);
+/* The public facts of the key it signs with: role, algorithm, key id, public key. */
+const struct keys_info *keys_signer_info(const struct keys_signer *s);
+/* Wipe the secret and free the signer; NULL is fine. */
+void keys_signer_close(struct keys_signer *s);
+
+/* One signature each (open, sign, close): with the current issuing key, its
+ * key id and algorithm in kid and alg (either may be NULL); with the log key. */
 int keys_sign(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
               uint8_t kid[KID_LEN], enum sig_alg *alg, struct err *e);
-/* Sign with the log key (checkpoints). */
 int keys_sign_log(struct keys *ks, const uint8_t *msg, size_t len, uint8_t sig[KEYS_SIG_LEN],
                   struct err *e);
-/*
- * A copy of the current issuing secret key for bulk signing, its key id and
- * its algorithm (either may be NULL): Ed25519 in libsodium's 64-byte form
- * (crypto_sign_detached), SM2 the 32-byte scalar (sm2_sign) then 32 zero
- * bytes.  Wipe it: put sk in sodium_malloc'd memory and sodium_memzero /
- * sodium_free it as soon as the batch is signed.
- */
-int keys_issuing_secret(struct keys *ks, uint8_t sk[KEYS_SK_LEN], uint8_t kid[KID_LEN],
-                        enum sig_alg *alg, struct err *e);
 
 /* The trust list of this store: root, log key, every issuing key with its period, issuers. */
 int keys_trust_list(const struct keys *ks, const struct trust_issuer *issuers, size_t nissuers,

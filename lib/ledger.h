@@ -27,6 +27,9 @@
 #include "store.h"
 #include "tlog.h"
 
+struct keys;
+struct logcache;
+
 enum ledger_kind {
 	LEDGER_IMPORT = 1,    /* a row imported */
 	LEDGER_UPDATE = 2,    /* a row replaced by import --update */
@@ -99,6 +102,53 @@ void ledger_root(const struct ledger *l, uint8_t out[32]);
 int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
 /* The same check against an entry already read: 0 it records c as it is, 1 not. */
 int ledger_check_entry(const struct cert *c, const struct store_log_entry *entry);
+
+/* --- the log as a signed tree (ledger_tree.c) --- */
+
+/*
+ * Sign a checkpoint of the log as it stands and store it: the one way a
+ * checkpoint is made (`opcert log checkpoint`, every issuance, the server).
+ * In one write transaction the audit trail's head is first appended to the
+ * log when it moved since the last anchor (trail_anchor), so the signature
+ * covers it; then the checkpoint (C2SP tlog-checkpoint; origin: the
+ * official host + "/log", else "opcert.local/log") is signed with the log
+ * key of ks (its signer, keys.h) as a C2SP signed note under keys_log_name,
+ * checked against the log's public key, and stored.  note (cap bytes;
+ * NOTE_MAX + 1 always suffice) receives the note, NUL-terminated, and cp
+ * what it says; either may be NULL.
+ */
+int ledger_checkpoint_create(struct store *st, struct keys *ks, int64_t now, char *note, size_t cap,
+                             struct tlog_checkpoint *cp, struct err *err);
+
+/* The tree a proof is made in: the first size entries, whose root is root,
+ * as a signed checkpoint says (from_checkpoint = 1) or as the log's own
+ * stored state says (0; the messages name which). */
+struct ledger_tree {
+	uint64_t size;
+	uint8_t root[TLOG_HASH_LEN];
+	int from_checkpoint;
+};
+
+struct ledger_proof {
+	struct store_log_entry entry; /* the entry as stored (its data: the event) */
+	uint8_t leaf[TLOG_HASH_LEN];  /* its leaf hash, recomputed from its data */
+	struct tlog_proof proof;      /* RFC 9162, from the leaf up */
+};
+
+/*
+ * Inside the caller's read transaction: the inclusion proof of entry index
+ * in tree, the one proof of `opcert log prove` and the server's proof
+ * route.  The entry must lie in the tree (else an input error: "日志只有 N
+ * 条（第 0 至 N-1 条），没有第 M 条", or "日志是空的"), exist, and hash to its
+ * stored leaf hash; the stored leaves must make tree->root; the proof is
+ * verified against tree->root before it is returned.  Each of those
+ * failures is a system error naming the entry (run `opcert log verify`).
+ * cache: the server's proof cache (logcache.h), extended to tree->size and
+ * held against each new root once (a cache ahead of the tree, after the
+ * log was rolled back, starts again); NULL: one is made for this proof.
+ */
+int ledger_prove(struct store *st, struct logcache *cache, const struct ledger_tree *tree,
+                 uint64_t index, struct ledger_proof *out, struct err *err);
 
 /*
  * The issuance event at log entry index, as the log (not the credential

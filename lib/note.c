@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include "b64.h"
+
 /* "— ": U+2014 EM DASH and a space. */
 #define SIG_PREFIX     "\xe2\x80\x94 "
 #define SIG_PREFIX_LEN 4
@@ -155,40 +157,12 @@ size_t note_vkey_format(const struct note_verifier *v, char out[NOTE_VKEY_MAX + 
 	return n < 0 ? 0 : (size_t)n;
 }
 
-/*
- * 1 when s[0..len) is padded base64 in the standard alphabet: a multiple of
- * 4 characters, "=" only as the last one or two.  libsodium 1.0.18 decodes
- * bytes above 0x7f as if they were "/", so the alphabet is checked here.
- */
-static int b64_chars_valid(const char *s, size_t len)
-{
-	size_t i, pad = 0;
-	char c;
-
-	if (len == 0 || len % 4 != 0)
-		return 0;
-	if (s[len - 1] == '=')
-		pad = s[len - 2] == '=' ? 2 : 1;
-	for (i = 0; i < len - pad; i++) {
-		c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/'))
-			return 0;
-	}
-	return 1;
-}
-
 /* Strict base64 (padded, canonical) of s[0..len) into out; the decoded length, or -1. */
-static long b64_decode(const char *s, size_t len, uint8_t *out, size_t cap)
+static long b64_read(const char *s, size_t len, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 
-	if (!b64_chars_valid(s, len))
-		return -1;
-	if (sodium_base642bin(out, cap, s, len, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) !=
-	    0)
-		return -1;
-	return (long)n;
+	return b64_decode(s, len, B64_STANDARD, out, cap, &n) == 0 ? (long)n : -1;
 }
 
 static int hex_digit(char c)
@@ -227,7 +201,7 @@ int note_vkey_parse(const char *s, size_t len, struct note_verifier *v, struct e
 			return err_input(e, "验证密钥格式错误：密钥哈希应为 8 位十六进制数");
 		hash = hash << 4 | (uint32_t)d;
 	}
-	n = b64_decode(p2 + 1, len - (size_t)(p2 + 1 - s), key, sizeof(key));
+	n = b64_read(p2 + 1, len - (size_t)(p2 + 1 - s), key, sizeof(key));
 	if (n != 1 + NOTE_PK_LEN || key[0] != NOTE_ALG_ED25519)
 		return err_input(e, "验证密钥格式错误：公钥应为 base64 编码的 Ed25519 公钥");
 	if (verifier_set(&w, s, name_len, key + 1, e) != 0)
@@ -261,8 +235,9 @@ static int body_valid(const char *body, size_t len, long *bad_line)
 	return 1;
 }
 
-int note_sign(const char *body, size_t body_len, const char *key_name,
-              const uint8_t sk[NOTE_SK_LEN], char *out, size_t cap, size_t *out_len, struct err *e)
+int note_sign_with(const char *body, size_t body_len, const char *key_name,
+                   const uint8_t pk[NOTE_PK_LEN], note_sign_fn sign, void *ctx, char *out,
+                   size_t cap, size_t *out_len, struct err *e)
 {
 	struct note_verifier v;
 	uint8_t blob[SIG_BLOB_LEN];
@@ -277,7 +252,7 @@ int note_sign(const char *body, size_t body_len, const char *key_name,
 		                 "待签名的正文无效：每行须非空、以换行结束，且为不含控制字符的 "
 		                 "UTF-8（第 %ld 行）",
 		                 bad);
-	if (note_verifier_init(&v, key_name, sk + 32, e) != 0)
+	if (note_verifier_init(&v, key_name, pk, e) != 0)
 		return -1;
 	need = body_len + 1 + SIG_PREFIX_LEN + v.name_len + 1 + SIG_B64_LEN + 1;
 	if (need > NOTE_MAX)
@@ -288,13 +263,29 @@ int note_sign(const char *body, size_t body_len, const char *key_name,
 	blob[1] = (uint8_t)(v.hash >> 16);
 	blob[2] = (uint8_t)(v.hash >> 8);
 	blob[3] = (uint8_t)v.hash;
-	if (crypto_sign_detached(blob + 4, NULL, (const uint8_t *)body, body_len, sk) != 0)
-		return err_system(e, "签名失败");
+	if (sign(ctx, (const uint8_t *)body, body_len, blob + 4, e) != 0)
+		return -1;
 	sodium_bin2base64(b64, sizeof(b64), blob, sizeof(blob), sodium_base64_VARIANT_ORIGINAL);
 	memcpy(out, body, body_len);
 	snprintf(out + body_len, cap - body_len, "\n" SIG_PREFIX "%s %s\n", v.name, b64);
 	*out_len = need;
 	return 0;
+}
+
+/* A note_sign_fn over a libsodium secret key in memory (ctx). */
+static int sign_with_sk(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[NOTE_SIG_LEN],
+                        struct err *e)
+{
+	if (crypto_sign_detached(sig, NULL, msg, len, ctx) != 0)
+		return err_system(e, "签名失败");
+	return 0;
+}
+
+int note_sign(const char *body, size_t body_len, const char *key_name,
+              const uint8_t sk[NOTE_SK_LEN], char *out, size_t cap, size_t *out_len, struct err *e)
+{
+	return note_sign_with(body, body_len, key_name, sk + 32, sign_with_sk, (void *)sk, out, cap,
+	                      out_len, e);
 }
 
 int note_open(const char *text, size_t len, const struct note_verifier *v, size_t *body_len,
@@ -363,7 +354,7 @@ int note_open(const char *text, size_t len, const struct note_verifier *v, size_
 			err_at(e, line, NULL, 0);
 			return -1;
 		}
-		n = b64_decode(sp + 1, (size_t)(nl - sp - 1), blob, sizeof(blob));
+		n = b64_read(sp + 1, (size_t)(nl - sp - 1), blob, sizeof(blob));
 		if (n < 5) {
 			err_input(e, "签名行的签名不是有效的 base64");
 			err_at(e, line, NULL, 0);

@@ -95,6 +95,18 @@ int note_sign(const char *body, size_t body_len, const char *key_name,
               const uint8_t sk[NOTE_SK_LEN], char *out, size_t cap, size_t *out_len, struct err *e);
 
 /*
+ * The same with the signature made elsewhere: sign(ctx, ...) writes the
+ * Ed25519 signature of msg[0..len) by the key whose public half is pk into
+ * sig (returns 0, or -1 after filling e).  The key store signs checkpoints
+ * this way, through its signer (keys.h), so the log key stays in keys.c.
+ */
+typedef int (*note_sign_fn)(void *ctx, const uint8_t *msg, size_t len, uint8_t sig[NOTE_SIG_LEN],
+                            struct err *e);
+int note_sign_with(const char *body, size_t body_len, const char *key_name,
+                   const uint8_t pk[NOTE_PK_LEN], note_sign_fn sign, void *ctx, char *out,
+                   size_t cap, size_t *out_len, struct err *e);
+
+/*
  * Check text[0..len) as a signed note (every rule above) carrying a valid
  * signature by v.  On success *body_len is the length of the body, which
  * starts at text and ends with its last "\n".  Error lines (e->line) count

@@ -15,9 +15,10 @@
  */
 #include "pages.h"
 
+#include "file.h"
+
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +26,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define LAYOUT_FILE  "layout.html"
 #define MAX_FILE     (1024 * 1024)
@@ -128,49 +128,13 @@ static int bad_at(struct err *err, const char *path, const char *buf, const char
 /* The whole file (NUL-terminated), at most MAX_FILE bytes, no NUL inside. */
 static int read_whole(const char *path, char **out, size_t *len, struct err *err)
 {
-	struct stat sb;
-	char *buf;
-	size_t got = 0;
-	ssize_t n;
-	int fd;
-
-	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_system(err, "无法打开网页文件 %s：%s", path, strerror(errno));
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
-		return err_system(err, "网页文件 %s 不是普通文件", path);
-	}
-	if (sb.st_size > MAX_FILE) {
-		close(fd);
-		return err_input(err, "网页文件 %s 超过 %d 字节", path, MAX_FILE);
-	}
-	buf = malloc((size_t)sb.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return err_system(err, "内存不足");
-	}
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(buf);
-			close(fd);
-			return err_system(err, "无法读取网页文件 %s：%s", path,
-			                  n < 0 ? strerror(errno) : "文件在读取时变短");
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	if (strlen(buf) != got) {
-		free(buf);
+	if (file_load(path, MAX_FILE, out, len, err) < 0)
+		return -1;
+	if (strlen(*out) != *len) {
+		free(*out);
+		*out = NULL;
 		return err_input(err, "网页文件 %s 中有 NUL 字节", path);
 	}
-	*out = buf;
-	*len = got;
 	return 0;
 }
 

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
+
 #define PII_V0 0x00
 #define PII_V1 0x01
 
@@ -214,8 +216,7 @@ int pii_number_open(const struct pii_key *k, const char *sealed, size_t len, cha
 	if (size)
 		out[0] = '\0';
 	if (!pii_number_sealed(sealed, len) ||
-	    sodium_base642bin(bin, sizeof(bin), sealed + 2, len - 2, NULL, &blen, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    b64_decode(sealed + 2, len - 2, B64_URLSAFE, bin, sizeof(bin), &blen) != 0 ||
 	    blen < SIV_LEN + crypto_secretbox_MACBYTES || blen > NUMBER_BIN_MAX)
 		return -1;
 	n = blen - SIV_LEN - crypto_secretbox_MACBYTES;

@@ -208,9 +208,4 @@ int render_photo_check(const unsigned char *p, size_t len, const char **mime, st
  */
 void render_release_caches(void);
 
-/* Read a whole file of at most max bytes (for photos and images); the caller
- * frees *data.  A missing or oversized file is an input error. */
-int render_file_load(const char *path, size_t max, unsigned char **data, size_t *len,
-                     struct err *err);
-
 #endif

@@ -12,6 +12,8 @@
  */
 #include "render.h"
 
+#include "file.h"
+
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -683,14 +685,14 @@ int render_scan(const unsigned char *p, size_t len, struct render_codes *out, st
 
 int render_scan_file(const char *path, struct render_codes *out, struct err *err)
 {
-	unsigned char *data;
+	char *data;
 	size_t len;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (render_file_load(path, render_limits_scan.max_bytes, &data, &len, err) != 0)
+	if (file_load(path, render_limits_scan.max_bytes, &data, &len, err) != 0)
 		return -1;
-	rc = render_scan(data, len, out, err);
+	rc = render_scan((const unsigned char *)data, len, out, err);
 	free(data);
 	return rc;
 }

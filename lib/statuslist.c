@@ -11,6 +11,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "b64.h"
+#include "keys.h"
 #include "sm2.h"
 
 #define ENVELOPE_MAX (8u << 20)
@@ -87,25 +89,29 @@ static uint8_t *unb64url(const char *s, size_t max, size_t *n)
 	p = malloc(cap ? cap : 1);
 	if (!p)
 		return NULL;
-	if (sodium_base642bin(p, cap, s, slen, NULL, n, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    *n > max) {
+	if (b64_decode(s, slen, B64_URLSAFE, p, cap, n) != 0 || *n > max) {
 		free(p);
 		return NULL;
 	}
 	return p;
 }
 
-int statuslist_export(const struct statuslist *sl, enum sig_alg alg, const uint8_t *sk,
-                      const uint8_t kid[KID_LEN], char **json, struct err *err)
+int statuslist_export(const struct statuslist *sl, struct keys_signer *s, char **json,
+                      struct err *err)
 {
+	const struct keys_info *ki = keys_signer_info(s);
+	enum sig_alg alg = ki->alg;
 	uLongf zlen = compressBound(sl->size / 4);
-	uint8_t *z = malloc(zlen), sig[crypto_sign_BYTES]; /* SM2's r || s is as long */
+	uint8_t *z = malloc(zlen), sig[KEYS_SIG_LEN]; /* Ed25519, or SM2's r || s */
 	char *bits = NULL, *payload = NULL, *payload_b64 = NULL, *sig_b64 = NULL, kidhex[17];
 	json_t *inner = NULL, *outer = NULL;
 	int ret = -1;
 
 	*json = NULL;
+	if (ki->role != KEYS_ISSUING) {
+		free(z);
+		return err_input(err, "状态列表只能用签发密钥签名");
+	}
 	if (alg != ALG_ED25519 && alg != ALG_SM2) {
 		free(z);
 		return err_input(err, "状态列表的签名算法不受支持");
@@ -123,15 +129,11 @@ int statuslist_export(const struct statuslist *sl, enum sig_alg alg, const uint8
 		err_system(err, "内存不足");
 		goto out;
 	}
-	if (alg == ALG_SM2) {
-		if (sm2_sign(sk, (const uint8_t *)payload, strlen(payload), sig, err) != 0)
-			goto out;
-	} else {
-		crypto_sign_detached(sig, NULL, (const uint8_t *)payload, strlen(payload), sk);
-	}
+	if (keys_signer_sign(s, (const uint8_t *)payload, strlen(payload), sig, NULL, err) != 0)
+		goto out;
 	payload_b64 = b64url((const uint8_t *)payload, strlen(payload));
 	sig_b64 = b64url(sig, sizeof(sig));
-	sodium_bin2hex(kidhex, sizeof(kidhex), kid, KID_LEN);
+	sodium_bin2hex(kidhex, sizeof(kidhex), ki->kid, KID_LEN);
 	outer = json_pack("{s:s, s:s, s:s, s:s}", "payload", payload_b64 ? payload_b64 : "", "kid",
 	                  kidhex, "alg", alg == ALG_SM2 ? "SM2" : "Ed25519", "signature",
 	                  sig_b64 ? sig_b64 : "");

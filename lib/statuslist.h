@@ -27,6 +27,8 @@
 #include "err.h"
 #include "trust.h"
 
+struct keys_signer;
+
 #define STATUSLIST_MIN_ENTRIES 131072u
 #define STATUSLIST_MAX_ENTRIES (1u << 26)
 
@@ -45,10 +47,10 @@ void statuslist_set(struct statuslist *sl, uint32_t slot, enum cert_status statu
 /* The status at slot; CERT_VALID for slots beyond the list. */
 enum cert_status statuslist_get(const struct statuslist *sl, uint32_t slot);
 
-/* Sign with an issuing key: its algorithm, its secret key as keys_issuing_secret gives it
- * (Ed25519: 64 bytes; SM2: the 32-byte scalar), its key id. */
-int statuslist_export(const struct statuslist *sl, enum sig_alg alg, const uint8_t *sk,
-                      const uint8_t kid[KID_LEN], char **json, struct err *err);
+/* Sign with an issuing key's signer (keys.h): Ed25519 or SM2, its key id
+ * and algorithm named in the envelope; the JSON into a malloc'd *json. */
+int statuslist_export(const struct statuslist *sl, struct keys_signer *s, char **json,
+                      struct err *err);
 /* Parse and verify against a trust list (the signing key must be on it
  * and current at issued_at). */
 int statuslist_parse(const char *json, size_t len, const struct trust_list *tl,

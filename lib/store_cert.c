@@ -20,9 +20,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "certno.h"
+#include "date.h"
 #include "pii.h"
 #include "store_backend.h"
 #include "verdict.h"
@@ -233,7 +233,7 @@ int store_cert_insert(struct store *st, const struct cert *c, struct err *err)
 
 	if (cert_row(st, c, &r, err) < 0)
 		return -1;
-	return st->backend->cert_insert(st, &r, (int64_t)time(NULL), err);
+	return st->backend->cert_insert(st, &r, date_now_seconds(), err);
 }
 
 int store_cert_update(struct store *st, const struct cert *before, const struct cert *after,
@@ -244,7 +244,7 @@ int store_cert_update(struct store *st, const struct cert *before, const struct 
 	(void)before;
 	if (cert_row(st, after, &r, err) < 0)
 		return -1;
-	return st->backend->cert_update(st, &r, change, (int64_t)time(NULL), err);
+	return st->backend->cert_update(st, &r, change, date_now_seconds(), err);
 }
 
 struct cert_walk {

@@ -8,22 +8,20 @@
  */
 #include "text.h"
 
+#include "file.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define MSG_NOMEM     "内存不足"
 #define MSG_BINARY    "二进制文件，不是CSV文本"
 #define MSG_UNKNOWN   "文件编码无法识别：既不是UTF-8也不是GBK/GB18030"
 #define MSG_BAD_UTF8  "文件以UTF-8标记（BOM）开头，但含有无效的UTF-8字节"
 #define MSG_BAD_UTF16 "文件以UTF-16标记（BOM）开头，但含有无效的UTF-16字符"
-#define READ_CHUNK    ((size_t)64 * 1024)
 
 /*
  * Physical lines ended in p[0..n): LF, CRLF and a lone CR each end one, the
@@ -51,25 +49,6 @@ static long count_lines(const char *p, size_t n)
 		p = lf + 1;
 	}
 	return lines;
-}
-
-/* Human-readable size for messages: "64 KB", "1 GB", "1.5 MB", "100 字节". */
-static void format_size(size_t n, char *out, size_t outlen)
-{
-	static const char *const units[] = {"GB", "MB", "KB"};
-	static const size_t scale[] = {(size_t)1 << 30, (size_t)1 << 20, (size_t)1 << 10};
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (n < scale[i])
-			continue;
-		if (n % scale[i] == 0)
-			snprintf(out, outlen, "%zu %s", n / scale[i], units[i]);
-		else
-			snprintf(out, outlen, "%.1f %s", (double)n / (double)scale[i], units[i]);
-		return;
-	}
-	snprintf(out, outlen, "%zu 字节", n);
 }
 
 int utf8_valid(const char *s, size_t len, size_t *bad)
@@ -430,107 +409,15 @@ int text_from_memory(const char *p, size_t len, struct text *out, struct err *er
 	return decode(len ? p : "", len, NULL, out, err);
 }
 
-static int too_big(size_t max, struct err *err)
-{
-	char size[32];
-
-	format_size(max, size, sizeof(size));
-	return err_input(err, "文件过大（超过%s）", size);
-}
-
 int text_load(const char *path, size_t max, struct text *out, struct err *err)
 {
-	struct stat st;
-	char probe[8192];
 	char *buf = NULL;
-	size_t len = 0, cap;
-	int fd, rc = -1;
+	size_t len = 0;
 
 	out->data = NULL;
 	out->len = 0;
 	out->encoding = TEXT_UTF8;
-	/* Keeps every size computation below clear of overflow. */
-	if (max > SIZE_MAX / 4)
-		max = SIZE_MAX / 4;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		/* A file the user named wrongly is their input error, not ours. */
-		if (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == ELOOP ||
-		    errno == ENAMETOOLONG)
-			return err_input(err, "无法打开文件“%s”：%s", path, strerror(errno));
-		return err_system(err, "无法打开文件“%s”：%s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0) {
-		err_system(err, "无法读取文件“%s”：%s", path, strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		err_input(err, "“%s”是目录，不是文件", path);
-		goto out;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		if ((uintmax_t)st.st_size > max) {
-			too_big(max, err);
-			goto out;
-		}
-		cap = (size_t)st.st_size + 1;
-	} else {
-		/* A pipe or a device: no size known, read in chunks. */
-		cap = READ_CHUNK < max + 1 ? READ_CHUNK : max + 1;
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		err_system(err, MSG_NOMEM);
-		goto out;
-	}
-	/*
-	 * Invariant: cap <= max + 1, one byte always kept for the NUL.  Once
-	 * the buffer is full, read into a small probe so a regular file whose
-	 * size was right costs no reallocation; only real extra data grows it.
-	 */
-	for (;;) {
-		char *dst = len + 1 < cap ? buf + len : probe;
-		size_t room = len + 1 < cap ? cap - 1 - len : sizeof(probe);
-		ssize_t got = read(fd, dst, room);
-
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			err_system(err, "读取文件“%s”失败：%s", path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		if (dst == probe) {
-			size_t newcap = cap * 2;
-			char *nb;
-
-			if (len + (size_t)got > max) {
-				too_big(max, err);
-				goto out;
-			}
-			if (newcap > max + 1)
-				newcap = max + 1;
-			if (newcap < len + (size_t)got + 1)
-				newcap = len + (size_t)got + 1;
-			nb = realloc(buf, newcap);
-			if (!nb) {
-				err_system(err, MSG_NOMEM);
-				goto out;
-			}
-			buf = nb;
-			cap = newcap;
-			memcpy(buf + len, probe, (size_t)got);
-		}
-		len += (size_t)got;
-	}
-	close(fd);
-	fd = -1;
-	rc = decode(buf, len, buf, out, err);
-	buf = NULL; /* decode took it */
-out:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return rc;
+	if (file_load(path, max, &buf, &len, err) < 0)
+		return -1;
+	return decode(buf, len, buf, out, err); /* decode takes buf */
 }

@@ -11,6 +11,8 @@
 
 #include <sodium.h>
 
+#include "b64.h"
+
 void tlog_leaf_hash(const void *data, size_t len, uint8_t out[TLOG_HASH_LEN])
 {
 	crypto_hash_sha256_state st;
@@ -401,39 +403,13 @@ void tlog_hash_format(const uint8_t hash[TLOG_HASH_LEN], char out[TLOG_HASH_B64L
 	                  sodium_base64_VARIANT_ORIGINAL);
 }
 
-/*
- * 1 when s[0..len) is padded base64 in the standard alphabet: a multiple of
- * 4 characters, "=" only as the last one or two.  libsodium 1.0.18 decodes
- * bytes above 0x7f as if they were "/", so the alphabet is checked here.
- */
-static int b64_chars_valid(const char *s, size_t len)
-{
-	size_t i, pad = 0;
-	char c;
-
-	if (len == 0 || len % 4 != 0)
-		return 0;
-	if (s[len - 1] == '=')
-		pad = s[len - 2] == '=' ? 2 : 1;
-	for (i = 0; i < len - pad; i++) {
-		c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/'))
-			return 0;
-	}
-	return 1;
-}
-
 static int hash_decode(const char *s, size_t len, uint8_t out[TLOG_HASH_LEN])
 {
 	uint8_t buf[TLOG_HASH_LEN + 1];
 	size_t n = 0;
 
-	if (len != TLOG_HASH_B64LEN || !b64_chars_valid(s, len))
-		return -1;
-	if (sodium_base642bin(buf, sizeof(buf), s, len, NULL, &n, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    n != TLOG_HASH_LEN)
+	if (len != TLOG_HASH_B64LEN ||
+	    b64_decode(s, len, B64_STANDARD, buf, sizeof(buf), &n) != 0 || n != TLOG_HASH_LEN)
 		return -1;
 	memcpy(out, buf, TLOG_HASH_LEN);
 	return 0;

@@ -97,7 +97,7 @@ int trail_each(struct store *st, const struct trail_filter *f, store_trail_fn fn
  * LEDGER_TRAIL event naming the trail's head, unless the trail is empty or
  * the newest anchor already names it.  Returns 1 appended, 0 nothing to
  * do, -1 error.  The caller saves the ledger.  Checkpoints call this
- * before they sign (audit_checkpoint_create).
+ * before they sign (ledger_checkpoint_create).
  */
 int trail_anchor(struct store *st, struct ledger *l, int64_t now, struct err *err);
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
+
 #define ED25519_PK 32
 #define SM2_PK     65
 #define JS_INT_MAX 9007199254740991LL /* 2^53 - 1: what JavaScript holds exactly */
@@ -273,15 +275,12 @@ static int get_hex_kid(const json_t *v, uint8_t kid[KID_LEN], const char *what, 
 static int get_b64(const json_t *v, uint8_t *out, size_t want, const char *what, struct err *e)
 {
 	const char *s = json_string_value(v);
-	const char *end = NULL;
 	size_t n = 0;
 
 	if (!s || json_string_length(v) !=
 	              sodium_base64_ENCODED_LEN(want, sodium_base64_VARIANT_URLSAFE_NO_PADDING) - 1)
 		return err_input(e, "信任列表格式错误：%s 长度不对", what);
-	if (sodium_base642bin(out, want, s, json_string_length(v), NULL, &n, &end,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    n != want || end != s + json_string_length(v))
+	if (b64_decode(s, json_string_length(v), B64_URLSAFE, out, want, &n) != 0 || n != want)
 		return err_input(e, "信任列表格式错误：%s 不是有效的 base64url", what);
 	return 0;
 }
@@ -455,7 +454,6 @@ int trust_parse(const char *text, size_t len, const uint8_t *pinned_root, struct
 	const json_t *pv;
 	enum sig_alg env_alg = ALG_NONE;
 	size_t plen = 0, maxp;
-	const char *end = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -487,9 +485,8 @@ int trust_parse(const char *text, size_t len, const uint8_t *pinned_root, struct
 		err_system(e, "内存不足");
 		goto out;
 	}
-	if (sodium_base642bin(payload, maxp, json_string_value(pv), json_string_length(pv), NULL,
-	                      &plen, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-	    end != json_string_value(pv) + json_string_length(pv)) {
+	if (b64_decode(json_string_value(pv), json_string_length(pv), B64_URLSAFE, payload, maxp,
+	               &plen) != 0) {
 		err_input(e, "信任列表格式错误：payload 不是有效的 base64url");
 		goto out;
 	}

@@ -96,8 +96,7 @@ struct api {
 
 	pthread_mutex_t log_mu;
 	int64_t checkpoint_made;
-	struct logcache cache;
-	int64_t cache_root_size; /* the size whose root was held against a checkpoint, -1 none */
+	struct logcache cache; /* for ledger_prove */
 
 	struct pages *pages; /* the pages, assembled at start (pages.h); NULL without a web root */
 
@@ -110,11 +109,6 @@ struct thread_state {
 	struct verifier v;
 	int64_t prefixes_at;
 };
-
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
 
 static int64_t mono_seconds(void)
 {
@@ -314,7 +308,6 @@ struct api *api_new(const struct api_config *cfg, struct err *keys_err, struct e
 		return NULL;
 	}
 	a->cfg = *cfg;
-	a->cache_root_size = -1;
 	logcache_init(&a->cache);
 	/* Every page put into its frame now: a malformed one stops the start. */
 	if (cfg->web_root && pages_load(cfg->web_root, &a->pages, err) < 0) {
@@ -656,7 +649,7 @@ static int trust_refresh(struct api *a, struct thread_state *w, struct err *err)
 	struct trust_issuer *issuers = calloc(TRUST_MAX_ISSUERS, sizeof(*issuers));
 	struct trust_snap *s = calloc(1, sizeof(*s));
 	struct keys *ks;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	size_t n = 0;
 	int rc = -1;
 
@@ -707,7 +700,7 @@ out:
 static int trust_acquire(struct api *a, struct thread_state *w, struct trust_snap **out,
                          struct err *err)
 {
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc = 1;
 
 	*out = NULL;
@@ -882,7 +875,7 @@ int api_verify_credential(struct http_request *req)
 	o.official_host = host;
 	o.store = w->st;
 	o.status_max_age = SCAN_STATUS_MAX_AGE_DEFAULT;
-	o.now = now_seconds();
+	o.now = date_now_seconds();
 	o.today = w->v.today;
 	if (store_begin(w->st, STORE_TXN_READ, &err) < 0) {
 		rc = http_internal(req, &err);
@@ -981,28 +974,26 @@ int api_verify_roster(struct http_request *req)
 static int status_make(struct api *a, struct thread_state *w, struct err *err)
 {
 	struct statuslist sl = {0};
+	struct keys_signer *signer = NULL;
 	struct keys *ks;
-	uint8_t *sk = sodium_malloc(KEYS_SK_LEN), kid[KID_LEN];
-	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc = -1;
 
-	if (!sk)
-		return err_system(err, "内存不足");
 	/* The same list as `opcert status export`: refused when a row or a
 	 * slot disagrees with the log. */
 	if (issue_status_list(w->st, now, &sl, NULL, err) < 0)
 		goto out;
+	/* The key store under sign_mu; the signer, once open, needs it no more. */
 	pthread_mutex_lock(&a->sign_mu);
 	ks = keys_now(a, err);
-	if (ks && keys_issuing_secret(ks, sk, kid, &alg, err) == 0)
+	if (ks && (signer = keys_signer_open(ks, KEYS_ISSUING, err)) != NULL)
 		rc = 1;
 	else if (!ks && err->kind == ERR_NONE)
 		rc = 0;
 	pthread_mutex_unlock(&a->sign_mu);
 	if (rc == 1) {
-		rc = statuslist_export(&sl, alg, sk, kid, &json, err) < 0 ? -1 : 1;
+		rc = statuslist_export(&sl, signer, &json, err) < 0 ? -1 : 1;
 		if (rc == 1) {
 			free(a->status_json);
 			a->status_json = json;
@@ -1011,8 +1002,7 @@ static int status_make(struct api *a, struct thread_state *w, struct err *err)
 		}
 	}
 out:
-	sodium_memzero(sk, KEYS_SK_LEN);
-	sodium_free(sk);
+	keys_signer_close(signer);
 	statuslist_release(&sl);
 	return rc;
 }
@@ -1022,7 +1012,7 @@ int api_status_list(struct http_request *req)
 	struct api *a = req->api;
 	struct thread_state *w;
 	struct err err;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc = 1;
 
 	err_clear(&err);
@@ -1084,10 +1074,8 @@ static int log_verifier(struct api *a, struct note_verifier *v, struct err *err)
 static int checkpoint_current(struct api *a, struct thread_state *w, char *note, struct err *err)
 {
 	uint8_t frontier[TLOG_FRONTIER_MAX_BYTES];
-	struct tlog_checkpoint cp;
 	struct store *wr;
 	struct keys *ks;
-	char origin[TLOG_ORIGIN_MAX + 1];
 	int64_t cp_size = -1, log_size = 0, now = mono_seconds();
 	size_t flen;
 	int have, rc;
@@ -1098,14 +1086,12 @@ static int checkpoint_current(struct api *a, struct thread_state *w, char *note,
 		return -1;
 	if (have && (log_size <= cp_size || now - a->checkpoint_made < CHECKPOINT_SECONDS))
 		return 1;
-	if (issue_log_origin(w->st, origin, sizeof(origin), err) < 0)
-		return -1;
 	pthread_mutex_lock(&a->sign_mu);
 	ks = keys_now(a, err);
 	wr = ks ? writer(a, err) : NULL;
 	rc = ks ? -1 : err->kind == ERR_NONE ? 0 : -1;
-	if (wr && audit_checkpoint_create(wr, ks, origin, now_seconds(), &cp, note, NOTE_MAX + 1,
-	                                  err) == 0) {
+	if (wr && ledger_checkpoint_create(wr, ks, date_now_seconds(), note, NOTE_MAX + 1, NULL,
+	                                   err) == 0) {
 		a->checkpoint_made = now;
 		rc = 1;
 	}
@@ -1180,16 +1166,15 @@ int api_log_proof(struct http_request *req)
 	struct api *a = req->api;
 	struct note_verifier v;
 	struct tlog_checkpoint cp;
-	struct store_log_entry *e = NULL;
-	struct tlog_proof *proof = NULL;
+	struct ledger_tree tree;
+	struct ledger_proof *p = NULL;
 	struct thread_state *w;
 	struct err err;
-	uint8_t leaf[TLOG_HASH_LEN], root[TLOG_HASH_LEN];
 	const char *arg;
 	char *note;
 	uint64_t m;
 	size_t len;
-	int rc, in_txn = 0;
+	int rc;
 
 	arg = http_arg(req, "entry", &len);
 	if (!arg)
@@ -1205,9 +1190,8 @@ int api_log_proof(struct http_request *req)
 	if (rc <= 0)
 		return rc == 0 ? keys_unavailable(req) : http_internal(req, &err);
 	note = arena_alloc(&req->arena, NOTE_MAX + 1);
-	e = arena_alloc(&req->arena, sizeof(*e));
-	proof = arena_alloc(&req->arena, sizeof(*proof));
-	if (!note || !e || !proof)
+	p = arena_alloc(&req->arena, sizeof(*p));
+	if (!note || !p)
 		return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
 
 	pthread_mutex_lock(&a->log_mu);
@@ -1219,71 +1203,24 @@ int api_log_proof(struct http_request *req)
 	/* The proof is against the newest signed checkpoint: a stored one that
 	 * does not verify was not made by this server. */
 	if (tlog_checkpoint_open(note, strlen(note), &v, &cp, &err) < 0) {
-		err.kind = ERR_SYSTEM;
-		goto fail;
-	}
-	if (m >= cp.size) {
 		pthread_mutex_unlock(&a->log_mu);
-		if (cp.size == 0)
-			return http_error(req, HTTP_NOT_FOUND, "no_such_entry", "日志是空的");
-		return http_error(req, HTTP_NOT_FOUND, "no_such_entry",
-		                  "日志只有 %" PRIu64 " 条（第 0 至 %" PRIu64
-		                  " 条），没有第 %" PRIu64 " 条",
-		                  cp.size, cp.size - 1, m);
-	}
-	if (store_begin(w->st, STORE_TXN_READ, &err) < 0)
-		goto fail;
-	in_txn = 1;
-	if (a->cache.n > cp.size) {
-		/* The log shrank: the database was rolled back behind the server. */
-		logcache_release(&a->cache);
-		a->cache_root_size = -1;
-	}
-	if (logcache_extend(&a->cache, w->st, cp.size, &err) < 0)
-		goto fail;
-	if (a->cache_root_size != (int64_t)cp.size) {
-		if (logcache_root(&a->cache, root, &err) < 0)
-			goto fail;
-		if (sodium_memcmp(root, cp.root, TLOG_HASH_LEN) != 0) {
-			logcache_release(&a->cache);
-			a->cache_root_size = -1;
-			err_system(&err, "日志条目与签名的检查点不符，请运行 opcert log verify");
-			goto fail;
-		}
-		a->cache_root_size = (int64_t)cp.size;
-	}
-	rc = store_log_get(w->st, (int64_t)m, e, &err);
-	if (rc <= 0) {
-		if (rc == 0)
-			err_system(&err, "日志第 %" PRIu64 " 条不存在，请运行 opcert log verify",
-			           m);
-		goto fail;
-	}
-	tlog_leaf_hash(e->data, e->len, leaf);
-	if (sodium_memcmp(leaf, e->leaf, TLOG_HASH_LEN) != 0) {
-		err_system(&err,
-		           "日志第 %" PRIu64 " 条的内容与其叶子哈希不符，请运行 opcert log verify",
-		           m);
-		goto fail;
-	}
-	if (logcache_prove(&a->cache, w->st, m, proof, &err) < 0)
-		goto fail;
-	store_rollback(w->st);
-	in_txn = 0;
-	pthread_mutex_unlock(&a->log_mu);
-	/* Nothing leaves the server that the log's own verifier would refuse. */
-	if (!tlog_verify_inclusion(leaf, m, cp.size, proof, cp.root)) {
-		err_system(&err, "日志第 %" PRIu64 " 条的包含证明未通过自检", m);
+		err.kind = ERR_SYSTEM;
 		return http_internal(req, &err);
 	}
-	http_json(req, HTTP_OK, proof_object(m, &cp, leaf, proof, note));
+	tree.size = cp.size;
+	memcpy(tree.root, cp.root, TLOG_HASH_LEN);
+	tree.from_checkpoint = 1;
+	rc = store_begin(w->st, STORE_TXN_READ, &err);
+	if (rc == 0) {
+		rc = ledger_prove(w->st, &a->cache, &tree, m, p, &err);
+		store_rollback(w->st);
+	}
+	pthread_mutex_unlock(&a->log_mu);
+	if (rc < 0) /* input: the entry lies beyond the checkpoint */
+		return http_fail(req, HTTP_NOT_FOUND, "no_such_entry", &err);
+	http_json(req, HTTP_OK, proof_object(m, &cp, p->leaf, &p->proof, note));
 	req->reply.cache_control = CACHE_PUBLIC_MINUTE;
 	return 0;
-fail:
-	if (in_txn)
-		store_rollback(w->st);
-	pthread_mutex_unlock(&a->log_mu);
-	return http_internal(req, &err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -13,17 +13,12 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api.h"
+#include "date.h"
 #include "org.h"
 
 #define SCOPE_MAX 256 /* bytes of a scope's name or code */
-
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
 
 static json_t *account_object(const struct account_info *a)
 {
@@ -117,7 +112,7 @@ int api_accounts_add(struct http_request *req)
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_add(st, &who, login, role, org, NULL, now_seconds(), otp, &err);
+		rc = account_add(st, &who, login, role, org, NULL, date_now_seconds(), otp, &err);
 		if (rc == 0 && account_get(st, login, &info, &err) <= 0)
 			rc = -1;
 		api_writer_unlock(req->api);
@@ -172,7 +167,7 @@ static int set_disabled(struct http_request *req, int disable)
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_disable(st, &who, info.login, disable, now_seconds(), &err);
+		rc = account_disable(st, &who, info.login, disable, date_now_seconds(), &err);
 		if (rc == 0 && account_get(st, info.login, &info, &err) <= 0)
 			rc = -1;
 		api_writer_unlock(req->api);
@@ -210,7 +205,7 @@ int api_accounts_reset(struct http_request *req)
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_passwd(st, &who, info.login, NULL, now_seconds(), otp, &err);
+		rc = account_passwd(st, &who, info.login, NULL, date_now_seconds(), otp, &err);
 		if (rc == 0 && account_get(st, info.login, &info, &err) <= 0)
 			rc = -1;
 		api_writer_unlock(req->api);
@@ -254,7 +249,7 @@ int api_accounts_scope(struct http_request *req)
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_set_scope(st, &who, info.login, role, org, now_seconds(), &err);
+		rc = account_set_scope(st, &who, info.login, role, org, date_now_seconds(), &err);
 		if (rc == 0 && account_get(st, info.login, &info, &err) <= 0)
 			rc = -1;
 		api_writer_unlock(req->api);

@@ -26,21 +26,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "api.h"
 #include "authhdr.h"
+#include "date.h"
 
 #define JSON_TYPE "application/json; charset=utf-8"
 
 #define SESSION_COOKIE "opcert_session"
 #define TOUCH_SECONDS  60   /* a session's use is recorded at most this often */
 #define PASSWORD_MAX   1024 /* bytes of a password the server reads */
-
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
 
 int api_authenticate(struct http_request *req, struct err *err)
 {
@@ -62,11 +57,11 @@ int api_authenticate(struct http_request *req, struct err *err)
 		goto out;
 	}
 	if (bearer) {
-		rc = account_token_auth(st, token, now_seconds(), &req->who, err);
+		rc = account_token_auth(st, token, date_now_seconds(), &req->who, err);
 		if (rc == 1)
 			req->signed_in = req->by_token = 1;
 	} else {
-		rc = account_session(st, token, now_seconds(), &req->who, req->csrf,
+		rc = account_session(st, token, date_now_seconds(), &req->who, req->csrf,
 		                     &req->session_seen, err);
 		if (rc == 1) {
 			req->signed_in = 1;
@@ -83,7 +78,7 @@ void api_session_touch(struct http_request *req)
 {
 	struct store *st;
 	struct err err;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 
 	if (!req->signed_in || req->by_token || !req->session[0] ||
 	    now - req->session_seen < TOUCH_SECONDS)
@@ -248,8 +243,8 @@ int api_session_new(struct http_request *req)
 	st = api_writer_lock(req->api, &err);
 	if (st) {
 		rc = account_login(st, api_unknown_logins(req->api), login, password,
-		                   http_client_addr(req), now_seconds(), &p, token, csrf, &result,
-		                   &retry, &err);
+		                   http_client_addr(req), date_now_seconds(), &p, token, csrf,
+		                   &result, &retry, &err);
 		api_writer_unlock(req->api);
 	} else {
 		rc = -1;
@@ -303,7 +298,7 @@ int api_session_logout(struct http_request *req)
 	err_clear(&err);
 	st = api_writer_lock(req->api, &err);
 	if (st) {
-		rc = account_logout(st, &who, req->session, now_seconds(), &err);
+		rc = account_logout(st, &who, req->session, date_now_seconds(), &err);
 		api_writer_unlock(req->api);
 	}
 	if (rc < 0)
@@ -340,7 +335,7 @@ int api_password(struct http_request *req)
 	st = api_writer_lock(req->api, &err);
 	if (st) {
 		rc = account_change_password(st, &who, req->who.login, old_pw, new_pw,
-		                             now_seconds(), &err);
+		                             date_now_seconds(), &err);
 		/* The change ended every session of the account, this one too:
 		 * a browser signed in with the old password goes on in a new one. */
 		if (rc == 0 && !req->by_token) {
@@ -349,8 +344,8 @@ int api_password(struct http_request *req)
 			int64_t retry = 0;
 
 			if (account_login(st, api_unknown_logins(req->api), req->who.login, new_pw,
-			                  http_client_addr(req), now_seconds(), &p, token, csrf,
-			                  &result, &retry, &err) < 0)
+			                  http_client_addr(req), date_now_seconds(), &p, token,
+			                  csrf, &result, &retry, &err) < 0)
 				rc = -2;
 			else if (result != ACCOUNT_LOGIN_OK)
 				token[0] = csrf[0] = '\0';

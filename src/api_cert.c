@@ -21,11 +21,11 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api.h"
 #include "cert.h"
 #include "certno.h"
+#include "date.h"
 #include "trail.h"
 #include "worker.h"
 
@@ -43,7 +43,7 @@ static int log_view(struct http_request *req, const struct cert *c, struct err *
 	w = api_writer_lock(req->api, err);
 	if (!w)
 		return -1;
-	rc = trail_view(w, &who, (int64_t)time(NULL), "id.view", object, err);
+	rc = trail_view(w, &who, date_now_seconds(), "id.view", object, err);
 	api_writer_unlock(req->api);
 	return rc;
 }

@@ -41,11 +41,6 @@
 #define AUDIT_MAX   1000 /* ... and at most */
 #define FINDINGS    200  /* findings GET /api/v1/audit/verify lists */
 
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static int no_memory(struct http_request *req)
 {
 	return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
@@ -505,7 +500,7 @@ static void change_answer(struct http_request *req, unsigned status, struct chan
 	err_clear(&err);
 	principal_actor(&req->who, http_client_addr(req), &who);
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = c->fn(st, &who, c, now_seconds(), &err);
+		rc = c->fn(st, &who, c, date_now_seconds(), &err);
 		api_writer_unlock(req->api);
 	}
 	if (rc < 0)
@@ -969,8 +964,8 @@ int api_project_worker_add(struct http_request *req)
 	api_probe_subject(req, subject);
 	guard.subject = subject;
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = worker_add(st, &who, p.id, &in, api_today(req->api), now_seconds(), &guard, &w,
-		                &err);
+		rc = worker_add(st, &who, p.id, &in, api_today(req->api), date_now_seconds(),
+		                &guard, &w, &err);
 		api_writer_unlock(req->api);
 	}
 	if (rc < 0 && guard.refusal.reason != PROBE_ADMITTED)
@@ -1009,8 +1004,9 @@ int api_project_workers_import(struct http_request *req)
 	api_probe_subject(req, subject);
 	guard.subject = subject;
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = worker_import_memory(st, &who, p.id, "upload", req->body, req->body_len,
-		                          api_today(req->api), now_seconds(), &guard, &s, &err);
+		rc =
+		    worker_import_memory(st, &who, p.id, "upload", req->body, req->body_len,
+		                         api_today(req->api), date_now_seconds(), &guard, &s, &err);
 		api_writer_unlock(req->api);
 	}
 	if (rc < 0 && guard.refusal.reason != PROBE_ADMITTED)
@@ -1051,7 +1047,7 @@ int api_worker_remove(struct http_request *req)
 	principal_actor(&req->who, http_client_addr(req), &who);
 	rc = -1;
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = worker_remove(st, &who, w.id, now_seconds(), &w, &err);
+		rc = worker_remove(st, &who, w.id, date_now_seconds(), &w, &err);
 		api_writer_unlock(req->api);
 	}
 	if (rc < 0)

@@ -19,15 +19,11 @@
 #include <time.h>
 
 #include "api.h"
+#include "date.h"
 #include "probe.h"
 
 #define SUBJECT_MAX (PROBE_SUBJECT_SIZE - 1)
 #define NUMBER_MAX  64
-
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
 
 void api_probe_subject(struct http_request *req, char out[PROBE_SUBJECT_SIZE])
 {
@@ -79,7 +75,7 @@ static int refuse(struct http_request *req, const char *subject, const struct pr
 	actor_of(req, &who);
 	if (!(w = api_writer_lock(req->api, err)))
 		return -1;
-	rc = probe_refuse(w, &who, subject, r, now_seconds(), err);
+	rc = probe_refuse(w, &who, subject, r, date_now_seconds(), err);
 	api_writer_unlock(req->api);
 	if (rc < 0)
 		return -1;
@@ -93,7 +89,7 @@ int api_probe_gate(struct http_request *req, struct store *reader, const char *s
 	struct probe_refusal r;
 	struct actor who;
 	struct store *w;
-	int64_t now = now_seconds();
+	int64_t now = date_now_seconds();
 	int rc;
 
 	if (set->n == 0)
@@ -174,7 +170,7 @@ int api_probes_list(struct http_request *req)
 		json_decref(list);
 		return http_internal(req, &err);
 	}
-	rc = probe_each(st, now_seconds(), add_subject, list, &err);
+	rc = probe_each(st, date_now_seconds(), add_subject, list, &err);
 	if (rc) {
 		json_decref(list);
 		if (rc < 0)
@@ -228,7 +224,7 @@ int api_probes_clear(struct http_request *req)
 	}
 	actor_of(req, &who);
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = probe_clear(st, &who, subject, number, now_seconds(), &cleared, &err);
+		rc = probe_clear(st, &who, subject, number, date_now_seconds(), &cleared, &err);
 		api_writer_unlock(req->api);
 	}
 	api_body_free(body, wipe);

@@ -16,6 +16,7 @@
 #include "certno.h"
 #include "cred.h"
 #include "date.h"
+#include "file.h"
 #include "issue.h"
 #include "keys.h"
 #include "ledger.h"
@@ -140,7 +141,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	const char *sub, *dir, *backup_pass = NULL;
 	struct keys *ks = NULL;
 	struct err err;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = date_now_seconds();
 	char detail[128], hex[2 * KID_LEN + 1];
 	uint8_t kid[KID_LEN];
 	struct keys_options kopt = {0};
@@ -288,7 +289,7 @@ static int local_trust(struct cli *cli, struct store *st, struct keys *ks, struc
 	if (!issuers)
 		return EXIT_SYSTEM;
 	if ((st && store_issuer_list(st, issuers, TRUST_MAX_ISSUERS, &n, &err) < 0) ||
-	    keys_trust_list(ks, issuers, n, (int64_t)time(NULL), tl, &err) < 0)
+	    keys_trust_list(ks, issuers, n, date_now_seconds(), tl, &err) < 0)
 		rc = cli_fail(cli, &err, NULL);
 	free(issuers);
 	return rc;
@@ -324,7 +325,7 @@ int cmd_trust(int argc, char **argv, struct cli *cli)
 		goto out;
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
 	if (!ks || store_issuer_list(st, issuers, TRUST_MAX_ISSUERS, &n, &err) < 0 ||
-	    !(json = keys_trust_export(ks, issuers, n, (int64_t)time(NULL), &err))) {
+	    !(json = keys_trust_export(ks, issuers, n, date_now_seconds(), &err))) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
@@ -425,7 +426,7 @@ static int cred_issue(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
-	if (!ks || issue_credential(st, ks, argv[optind], (int64_t)time(NULL), &r, &err) < 0 ||
+	if (!ks || issue_credential(st, ks, argv[optind], date_now_seconds(), &r, &err) < 0 ||
 	    cred_qr_segments(host, r.payload, &seg, &err) < 0 ||
 	    render_qr_encode(seg.prefix, strlen(seg.prefix), seg.rest, strlen(seg.rest),
 	                     QR_MAX_VERSION, &qr, &err) < 0) {
@@ -760,7 +761,7 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 	vc.o.store = st;
 	vc.o.status = status_path ? &sl : NULL;
 	vc.o.status_max_age = max_age;
-	vc.o.now = (int64_t)time(NULL);
+	vc.o.now = date_now_seconds();
 	vc.o.today = cli->today;
 	if (image) {
 		size_t i;
@@ -825,7 +826,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	struct ledger l;
 	struct ledger_event e;
 	struct err err;
-	unsigned char *data = NULL;
+	char *data = NULL;
 	const char *mime;
 	uint8_t hash[32];
 	char hex[65], masked[CERTNO_SIZE], object[16 + CERTNO_SIZE], detail[192];
@@ -838,16 +839,15 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	if (optind + 2 != argc)
 		return cli_usage(cli, "用法：opcert photo NUMBER FILE（JPEG 或 PNG，最大 2 MB）");
 	err_clear(&err);
-	if (render_file_load(argv[optind + 1], render_limits_photo.max_bytes, &data, &len, &err) <
-	        0 ||
-	    render_photo_check(data, len, &mime, &err) < 0) {
+	if (file_load(argv[optind + 1], render_limits_photo.max_bytes, &data, &len, &err) < 0 ||
+	    render_photo_check((const unsigned char *)data, len, &mime, &err) < 0) {
 		rc = cli_fail(cli, &err, argv[optind + 1]);
 		goto out;
 	}
 	rc = cli_open_store(cli, 0, &st);
 	if (rc)
 		goto out;
-	crypto_hash_sha256(hash, data, len);
+	crypto_hash_sha256(hash, (const unsigned char *)data, len);
 	sodium_bin2hex(hex, sizeof(hex), hash, 32);
 	if (store_begin(st, STORE_TXN_NORMAL, &err) < 0)
 		goto fail;
@@ -874,7 +874,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	}
 	memset(&e, 0, sizeof(e));
 	e.kind = LEDGER_PHOTO;
-	e.time = (int64_t)time(NULL);
+	e.time = date_now_seconds();
 	e.number = c.number;
 	e.has_row = 1;
 	ledger_row_hash(&c, e.row_hash);
@@ -884,7 +884,7 @@ int cmd_photo(int argc, char **argv, struct cli *cli)
 	snprintf(object, sizeof(object), "cert:%s", masked);
 	snprintf(detail, sizeof(detail), "{\"bytes\":%zu,\"mime\":\"%s\",\"sha256\":\"%s\"}", len,
 	         mime, hex);
-	if (store_photo_set(st, c.number, mime, data, len, hash, &err) < 0 ||
+	if (store_photo_set(st, c.number, mime, (const uint8_t *)data, len, hash, &err) < 0 ||
 	    ledger_open(&l, st, &err) < 0 || ledger_append(&l, &e, &c.ledger_index, &err) < 0 ||
 	    store_cert_update(st, &before, &c, NULL, &err) < 0 ||
 	    trail_append(st, NULL, e.time, "cert.photo", object, detail, &err) < 0 ||
@@ -908,9 +908,8 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	struct statuslist sl = {0};
 	struct store *st = NULL;
 	struct keys *ks = NULL;
+	struct keys_signer *signer = NULL;
 	struct err err;
-	uint8_t *sk = NULL, kid[KID_LEN];
-	enum sig_alg alg = ALG_NONE;
 	char *json = NULL;
 	long count = 0;
 	int rc;
@@ -930,11 +929,10 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 	rc = cli_open_store(cli, STORE_READONLY, &st);
 	if (rc)
 		return rc;
-	sk = sodium_malloc(KEYS_SK_LEN);
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
-	if (!sk || !ks || issue_status_list(st, (int64_t)time(NULL), &sl, &count, &err) < 0 ||
-	    keys_issuing_secret(ks, sk, kid, &alg, &err) < 0 ||
-	    statuslist_export(&sl, alg, sk, kid, &json, &err) < 0)
+	if (!ks || issue_status_list(st, date_now_seconds(), &sl, &count, &err) < 0 ||
+	    !(signer = keys_signer_open(ks, KEYS_ISSUING, &err)) ||
+	    statuslist_export(&sl, signer, &json, &err) < 0)
 		goto fail;
 	rc = write_text_file(cli, argv[optind], json);
 	if (rc == 0 && strcmp(argv[optind], "-") != 0)
@@ -944,10 +942,7 @@ int cmd_status(int argc, char **argv, struct cli *cli)
 fail:
 	rc = cli_fail(cli, &err, NULL);
 out:
-	if (sk) {
-		sodium_memzero(sk, KEYS_SK_LEN);
-		sodium_free(sk);
-	}
+	keys_signer_close(signer);
 	free(json);
 	statuslist_release(&sl);
 	keys_close(ks);
@@ -981,7 +976,7 @@ static int config_set_recorded(struct store *st, const char *key, const char *va
 		goto fail;
 	}
 	if (store_config_set(st, key, value, err) < 0 ||
-	    trail_append(st, NULL, (int64_t)time(NULL), "config.set", object, text, err) < 0 ||
+	    trail_append(st, NULL, date_now_seconds(), "config.set", object, text, err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	free(text);

@@ -6,7 +6,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "date.h"
@@ -75,7 +74,7 @@ static int run(struct cli *cli, const struct life_args *a, life_fn fn, print_fn 
 	if (rc)
 		return rc;
 	err_clear(&err);
-	if (fn(st, a, cli, (int64_t)time(NULL), &res, &err) < 0) {
+	if (fn(st, a, cli, date_now_seconds(), &res, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}

@@ -7,8 +7,10 @@
  *   opcert log verify [--against FILE] recompute everything (audit.h)
  *   opcert log backfill                record rows that predate the log
  *
- * Proofs are computed from the stored leaf hashes held in memory and
- * checked against the log's root before they are printed.
+ * Inclusion proofs are the server's (ledger_prove, in the tree the log's
+ * stored state names); consistency proofs are computed from the stored
+ * leaf hashes held in memory.  Both are checked against the log's root
+ * before they are printed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "date.h"
+#include "file.h"
 #include "issue.h"
 #include "keys.h"
 #include "ledger.h"
@@ -122,7 +126,8 @@ static int log_checkpoint(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	if (open_keys(cli, &ks, &err) < 0 ||
-	    issue_checkpoint_note(st, ks, (int64_t)time(NULL), note, NOTE_MAX + 1, &err) < 0) {
+	    ledger_checkpoint_create(st, ks, date_now_seconds(), note, NOTE_MAX + 1, NULL, &err) <
+	        0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
@@ -184,12 +189,11 @@ static void print_event(const struct store_log_entry *e)
 static int log_prove(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
-	struct snapshot *s = NULL;
-	struct store_log_entry *e = NULL;
-	struct tlog_proof *proof = NULL;
+	struct ledger ledger;
+	struct ledger_tree tree;
+	struct ledger_proof *p = NULL;
 	struct store *st = NULL;
 	struct err err;
-	uint8_t leaf[TLOG_HASH_LEN];
 	char h[TLOG_HASH_B64LEN + 1], text[TLOG_PROOF_TEXT_MAX + 1];
 	size_t tlen;
 	uint64_t m;
@@ -207,65 +211,34 @@ static int log_prove(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	err_clear(&err);
-	s = malloc(sizeof(*s));
-	e = malloc(sizeof(*e));
-	proof = malloc(sizeof(*proof));
-	if (!s || !e || !proof) {
+	p = malloc(sizeof(*p));
+	if (!p) {
 		err_system(&err, "内存不足");
 		goto fail;
 	}
-	memset(s, 0, sizeof(*s));
+	/* The tree the log's stored state names, and the proof in it, in one snapshot. */
 	if (store_begin(st, STORE_TXN_READ, &err) < 0)
 		goto fail;
 	in_txn = 1;
-	if (snapshot_open(st, 0, s, &err) < 0)
+	if (ledger_open(&ledger, st, &err) < 0)
 		goto fail;
-	if (m >= s->size) {
-		if (s->size == 0)
-			err_input(&err, "日志是空的");
-		else
-			err_input(&err,
-			          "日志只有 %" PRIu64 " 条（第 0 至 %" PRIu64
-			          " 条），没有第 %" PRIu64 " 条",
-			          s->size, s->size - 1, m);
-		goto fail;
-	}
-	audit_leaves_release(&s->leaves);
-	if (audit_leaves_load(st, s->size, &s->leaves, &err) < 0)
-		goto fail;
-	rc = store_log_get(st, (int64_t)m, e, &err);
-	if (rc <= 0) {
-		if (rc == 0)
-			err_system(&err, "日志第 %" PRIu64 " 条不存在，请运行 opcert log verify",
-			           m);
-		goto fail;
-	}
-	tlog_leaf_hash(e->data, e->len, leaf);
-	if (sodium_memcmp(leaf, e->leaf, TLOG_HASH_LEN) != 0) {
-		err_system(&err,
-		           "日志第 %" PRIu64 " 条的内容与其叶子哈希不符，请运行 opcert log verify",
-		           m);
-		goto fail;
-	}
-	if (tlog_prove_inclusion(m, s->size, audit_leaf, &s->leaves, proof, &err) < 0)
-		goto fail;
-	if (!tlog_verify_inclusion(leaf, m, s->size, proof, s->root)) {
-		err_system(&err, "日志的条目与日志状态记录的根哈希不符，请运行 opcert log verify");
-		goto fail;
-	}
-	if (tlog_proof_format(proof, text, sizeof(text), &tlen, &err) < 0)
+	tree.size = (uint64_t)ledger_size(&ledger);
+	ledger_root(&ledger, tree.root);
+	tree.from_checkpoint = 0;
+	if (ledger_prove(st, NULL, &tree, m, p, &err) < 0 ||
+	    tlog_proof_format(&p->proof, text, sizeof(text), &tlen, &err) < 0)
 		goto fail;
 	store_rollback(st);
 	in_txn = 0;
 
 	printf("条目：%" PRIu64 "\n", m);
-	print_event(e);
-	b64(leaf, h);
+	print_event(&p->entry);
+	b64(p->leaf, h);
 	printf("叶子哈希：%s\n", h);
-	printf("树的大小：%" PRIu64 "\n", s->size);
-	b64(s->root, h);
+	printf("树的大小：%" PRIu64 "\n", tree.size);
+	b64(tree.root, h);
 	printf("根哈希：%s\n", h);
-	printf("包含证明（%zu 个哈希）：\n%s", proof->len, text);
+	printf("包含证明（%zu 个哈希）：\n%s", p->proof.len, text);
 	rc = cli_finish_stdout(cli, EXIT_ALL_VALID);
 	goto out;
 fail:
@@ -273,11 +246,7 @@ fail:
 out:
 	if (in_txn)
 		store_rollback(st);
-	if (s)
-		audit_leaves_release(&s->leaves);
-	free(s);
-	free(e);
-	free(proof);
+	free(p);
 	store_close(st);
 	return rc;
 }
@@ -362,27 +331,6 @@ out:
 
 /* --- verify --- */
 
-/* A checkpoint file: small, read whole. */
-static int read_checkpoint_file(const char *path, char *buf, size_t cap, size_t *len,
-                                struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f)
-		return err_input(err, "无法打开检查点文件");
-	n = fread(buf, 1, cap, f);
-	if (ferror(f)) {
-		fclose(f);
-		return err_system(err, "读取检查点文件失败");
-	}
-	fclose(f);
-	if (n == cap)
-		return err_input(err, "检查点文件超过 %d 字节", NOTE_MAX);
-	*len = n;
-	return 0;
-}
-
 static void print_summary(const struct audit_report *r, double seconds)
 {
 	char h[TLOG_HASH_B64LEN + 1];
@@ -441,16 +389,9 @@ static int log_verify(int argc, char **argv, struct cli *cli)
 	memset(&r, 0, sizeof(r));
 	err_clear(&err);
 	if (against) {
-		cpbuf = malloc(NOTE_MAX + 1);
-		if (!cpbuf) {
-			err_system(&err, "内存不足");
-			return cli_fail(cli, &err, NULL);
-		}
-		if (read_checkpoint_file(against, cpbuf, NOTE_MAX + 1, &cplen, &err) < 0) {
-			rc = cli_fail(cli, &err, against);
-			free(cpbuf);
-			return rc;
-		}
+		/* A checkpoint is small: anything longer is not one. */
+		if (file_load(against, NOTE_MAX, &cpbuf, &cplen, &err) < 0)
+			return cli_fail(cli, &err, against);
 		o.against = cpbuf;
 		o.against_len = cplen;
 	}
@@ -515,7 +456,7 @@ static int log_backfill(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	err_clear(&err);
-	if (lifecycle_backfill(st, (int64_t)time(NULL), &count, &err) < 0) {
+	if (lifecycle_backfill(st, date_now_seconds(), &count, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "date.h"
@@ -124,11 +123,6 @@ static int parse(int argc, char **argv, struct cli *cli, const struct syntax *sy
 }
 
 /* ---- output helpers -------------------------------------------------------- */
-
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* Open the store for a list and look up its --district: -1 to go on, else an exit status. */
 static int list_open(const struct cli *cli, const struct args *a, struct store **st, int64_t *id)
@@ -407,14 +401,14 @@ static int company_add_call(struct store *st, const struct actor *who, const str
 	struct org_input in = org_input_of(a);
 
 	(void)cli;
-	return done(org_company_add(st, who, &in, now_seconds(), &r->org, err));
+	return done(org_company_add(st, who, &in, date_now_seconds(), &r->org, err));
 }
 
 static int company_import_call(struct store *st, const struct actor *who, const struct cli *cli,
                                const struct args *a, union result *r, struct err *err)
 {
 	(void)cli;
-	return done(org_company_import(st, who, a->operand, now_seconds(), &r->stats, err));
+	return done(org_company_import(st, who, a->operand, date_now_seconds(), &r->stats, err));
 }
 
 static int company_show_call(struct store *st, const struct actor *who, const struct cli *cli,
@@ -431,14 +425,14 @@ static int company_change_call(struct store *st, const struct actor *who, const 
 	struct org_input in = org_input_of(a);
 
 	(void)cli;
-	return done(org_company_change(st, who, a->operand, &in, now_seconds(), &r->org, err));
+	return done(org_company_change(st, who, a->operand, &in, date_now_seconds(), &r->org, err));
 }
 
 static int company_close_call(struct store *st, const struct actor *who, const struct cli *cli,
                               const struct args *a, union result *r, struct err *err)
 {
 	(void)cli;
-	return done(org_company_close(st, who, a->operand, now_seconds(), &r->org, err));
+	return done(org_company_close(st, who, a->operand, date_now_seconds(), &r->org, err));
 }
 
 static void company_print(const struct op *op, const struct args *a, const union result *r)
@@ -616,14 +610,15 @@ static int project_add_call(struct store *st, const struct actor *who, const str
 {
 	struct project_input in = project_input_of(a);
 
-	return done(org_project_add(st, who, &in, cli->today, now_seconds(), &r->project, err));
+	return done(
+	    org_project_add(st, who, &in, cli->today, date_now_seconds(), &r->project, err));
 }
 
 static int project_import_call(struct store *st, const struct actor *who, const struct cli *cli,
                                const struct args *a, union result *r, struct err *err)
 {
-	return done(
-	    org_project_import(st, who, a->operand, cli->today, now_seconds(), &r->stats, err));
+	return done(org_project_import(st, who, a->operand, cli->today, date_now_seconds(),
+	                               &r->stats, err));
 }
 
 static int project_show_call(struct store *st, const struct actor *who, const struct cli *cli,
@@ -640,14 +635,14 @@ static int project_change_call(struct store *st, const struct actor *who, const 
 	struct project_input in = project_input_of(a);
 
 	(void)cli;
-	return done(org_project_change(st, who, a->id, &in, now_seconds(), &r->project, err));
+	return done(org_project_change(st, who, a->id, &in, date_now_seconds(), &r->project, err));
 }
 
 static int project_close_call(struct store *st, const struct actor *who, const struct cli *cli,
                               const struct args *a, union result *r, struct err *err)
 {
 	(void)cli;
-	return done(org_project_close(st, who, a->id, now_seconds(), &r->project, err));
+	return done(org_project_close(st, who, a->id, date_now_seconds(), &r->project, err));
 }
 
 static void project_print(const struct op *op, const struct args *a, const union result *r)
@@ -796,7 +791,7 @@ static int institution_add_call(struct store *st, const struct actor *who, const
 	struct org_input in = org_input_of(a);
 
 	(void)cli;
-	return done(org_institution_add(st, who, &in, now_seconds(), &r->org, err));
+	return done(org_institution_add(st, who, &in, date_now_seconds(), &r->org, err));
 }
 
 static int institution_change_call(struct store *st, const struct actor *who, const struct cli *cli,
@@ -805,14 +800,15 @@ static int institution_change_call(struct store *st, const struct actor *who, co
 	struct org_input in = org_input_of(a);
 
 	(void)cli;
-	return done(org_institution_change(st, who, a->operand, &in, now_seconds(), &r->org, err));
+	return done(
+	    org_institution_change(st, who, a->operand, &in, date_now_seconds(), &r->org, err));
 }
 
 static int institution_close_call(struct store *st, const struct actor *who, const struct cli *cli,
                                   const struct args *a, union result *r, struct err *err)
 {
 	(void)cli;
-	return done(org_institution_close(st, who, a->operand, now_seconds(), &r->org, err));
+	return done(org_institution_close(st, who, a->operand, date_now_seconds(), &r->org, err));
 }
 
 static void institution_print(const struct op *op, const struct args *a, const union result *r)

@@ -18,6 +18,7 @@
 
 #include "account.h"
 #include "cli.h"
+#include "date.h"
 #include "probe.h"
 
 int cmd_probe(int argc, char **argv, struct cli *cli);
@@ -123,7 +124,7 @@ static int probe_list_cmd(int argc, char **argv, struct cli *cli)
 		return rc < 0 ? EXIT_SYSTEM : rc;
 	}
 	err_clear(&err);
-	rc = probe_each(st, (int64_t)time(NULL), list_row, &c, &err);
+	rc = probe_each(st, date_now_seconds(), list_row, &c, &err);
 	store_close(st);
 	if (rc) {
 		json_decref(c.json);
@@ -172,7 +173,7 @@ static int probe_clear_cmd(int argc, char **argv, struct cli *cli)
 		return rc;
 	err_clear(&err);
 	actor_cli(&who);
-	rc = probe_clear(st, &who, subject, v[P_NUMBER], (int64_t)time(NULL), &cleared, &err);
+	rc = probe_clear(st, &who, subject, v[P_NUMBER], date_now_seconds(), &cleared, &err);
 	store_close(st);
 	if (rc < 0)
 		return cli_fail(cli, &err, NULL);

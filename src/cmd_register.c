@@ -6,11 +6,11 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cred.h"
+#include "date.h"
 #include "import.h"
 #include "lifecycle.h"
 #include "trail.h"
@@ -52,7 +52,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	if (store_schema_version(st, &version, &err) < 0 ||
 	    store_cert_count(st, &count, &err) < 0 ||
 	    (host && store_config_set(st, "official-host", host, &err) < 0) ||
-	    lifecycle_backfill(st, (int64_t)time(NULL), &backfilled, &err) < 0) {
+	    lifecycle_backfill(st, date_now_seconds(), &backfilled, &err) < 0) {
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}
@@ -108,7 +108,7 @@ int cmd_import(int argc, char **argv, struct cli *cli)
 	if (rc)
 		return rc;
 	o.today = cli->today;
-	o.now = (int64_t)time(NULL);
+	o.now = date_now_seconds();
 	o.source = path;
 	if (isatty(STDERR_FILENO))
 		o.progress = progress;
@@ -197,7 +197,7 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		actor_cli(&who);
 		certno_mask(c.number, masked);
 		snprintf(object, sizeof(object), "cert:%s", masked);
-		if (trail_view(st, &who, (int64_t)time(NULL), "id.view", object, &err) < 0) {
+		if (trail_view(st, &who, date_now_seconds(), "id.view", object, &err) < 0) {
 			rc = cli_fail(cli, &err, NULL);
 			goto out;
 		}

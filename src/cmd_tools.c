@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -196,7 +195,7 @@ int cmd_demo(int argc, char **argv, struct cli *cli)
 	memset(&io, 0, sizeof(io));
 	io.update = 1; /* running the demo again refreshes, never fails */
 	io.today = cli->today;
-	io.now = (int64_t)time(NULL);
+	io.now = date_now_seconds();
 	io.source = path;
 	io.progress = tty ? import_progress : NULL;
 	if (import_register(st, path, &io, &stats, &err) < 0) {

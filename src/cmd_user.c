@@ -27,6 +27,7 @@
 
 #include "account.h"
 #include "cli.h"
+#include "date.h"
 
 int cmd_user(int argc, char **argv, struct cli *cli);
 int cmd_token(int argc, char **argv, struct cli *cli);
@@ -238,7 +239,7 @@ static int add_call(struct store *st, const struct actor *who, const struct user
 
 	if (account_scope(st, c->role, c->scope, &org, err) < 0 ||
 	    account_add(st, who, a->operand, c->role, org,
-	                a->v[U_PASSWORD_STDIN] ? c->password : NULL, (int64_t)time(NULL), c->otp,
+	                a->v[U_PASSWORD_STDIN] ? c->password : NULL, date_now_seconds(), c->otp,
 	                err) < 0 ||
 	    account_get(st, a->operand, &c->info, err) != 1)
 		return -1;
@@ -331,7 +332,7 @@ static int passwd_call(struct store *st, const struct actor *who, const struct u
 	struct passwd_ctx *c = arg;
 
 	return account_passwd(st, who, a->operand, a->v[U_PASSWORD_STDIN] ? c->password : NULL,
-	                      (int64_t)time(NULL), c->otp, err);
+	                      date_now_seconds(), c->otp, err);
 }
 
 static int passwd_print(const struct user_args *a, void *arg)
@@ -378,7 +379,7 @@ static const struct option operand_only[] = {
 static int able_call(struct store *st, const struct actor *who, const struct user_args *a,
                      void *arg, struct err *err)
 {
-	return account_disable(st, who, a->operand, *(int *)arg, (int64_t)time(NULL), err);
+	return account_disable(st, who, a->operand, *(int *)arg, date_now_seconds(), err);
 }
 
 static int able_print(const struct user_args *a, void *arg)
@@ -581,7 +582,7 @@ static int token_new_call(struct store *st, const struct actor *who, const struc
 {
 	struct token_ctx *c = arg;
 
-	return account_token_new(st, who, a->operand, a->v[U_LABEL], (int64_t)time(NULL), c->token,
+	return account_token_new(st, who, a->operand, a->v[U_LABEL], date_now_seconds(), c->token,
 	                         &c->id, err);
 }
 
@@ -617,7 +618,7 @@ static int token_revoke_call(struct store *st, const struct actor *who, const st
                              void *arg, struct err *err)
 {
 	(void)a;
-	return account_token_revoke(st, who, *(int64_t *)arg, (int64_t)time(NULL), err);
+	return account_token_revoke(st, who, *(int64_t *)arg, date_now_seconds(), err);
 }
 
 static int token_revoke_print(const struct user_args *a, void *arg)

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "date.h"
@@ -150,7 +149,7 @@ static int worker_add_cmd(int argc, char **argv, struct cli *cli)
 		return rc;
 	err_clear(&err);
 	actor_cli(&who);
-	if (worker_add(st, &who, project, &in, cli->today, (int64_t)time(NULL), NULL, &w, &err) <
+	if (worker_add(st, &who, project, &in, cli->today, date_now_seconds(), NULL, &w, &err) <
 	    0) {
 		rc = cli_fail(cli, &err, NULL);
 		store_close(st);
@@ -189,7 +188,7 @@ static int worker_import_cmd(int argc, char **argv, struct cli *cli)
 		return rc;
 	err_clear(&err);
 	actor_cli(&who);
-	rc = worker_import(st, &who, project, path, cli->today, (int64_t)time(NULL), &s, &err);
+	rc = worker_import(st, &who, project, path, cli->today, date_now_seconds(), &s, &err);
 	store_close(st);
 	if (rc < 0)
 		return cli_fail(cli, &err, path);
@@ -316,7 +315,7 @@ static int worker_remove_cmd(int argc, char **argv, struct cli *cli)
 		return rc;
 	err_clear(&err);
 	actor_cli(&who);
-	rc = worker_remove(st, &who, id, (int64_t)time(NULL), &w, &err);
+	rc = worker_remove(st, &who, id, date_now_seconds(), &w, &err);
 	store_close(st);
 	if (rc < 0)
 		return cli_fail(cli, &err, NULL);

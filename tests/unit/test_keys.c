@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cred.h"
+#include "date.h"
 #include "keys.h"
 #include "sm2.h"
 #include "trust.h"
@@ -583,6 +585,141 @@ static void test_sign_verify(void **state)
 	keys_close(ks);
 }
 
+/* One signer per role: its key's facts, signatures that verify under that
+ * key alone, many messages on one signer, a role that does not exist. */
+static void test_signer(void **state)
+{
+	static const enum keys_role roles[] = {KEYS_ROOT, KEYS_ISSUING, KEYS_LOG};
+	const uint8_t msg[] = "一个签名者，多次签名";
+	struct fx *f = *state;
+	struct keys_signer *sg;
+	struct keys *ks;
+	struct err e;
+	size_t r, k, n;
+
+	init_ok(f->dir, NULL, 3);
+	ks = open_ok(f->dir, NULL);
+	for (r = 0; r < COUNT(roles); r++) {
+		const struct keys_info *want = keys_get(ks, roles[r]);
+		uint8_t sig[KEYS_SIG_LEN];
+
+		err_clear(&e);
+		sg = keys_signer_open(ks, roles[r], &e);
+		assert_non_null(sg);
+		assert_int_equal(keys_signer_info(sg)->role, roles[r]);
+		assert_int_equal(keys_signer_info(sg)->alg, ALG_ED25519);
+		assert_memory_equal(keys_signer_info(sg)->kid, want->kid, KID_LEN);
+		for (k = 1; k <= 3; k++) {
+			n = 0;
+			assert_int_equal(keys_signer_sign(sg, msg, sizeof(msg) - k, sig, &n, &e),
+			                 0);
+			assert_int_equal(n, KEYS_SIG_LEN);
+			assert_int_equal(
+			    crypto_sign_verify_detached(sig, msg, sizeof(msg) - k, want->pk), 0);
+			assert_int_not_equal(crypto_sign_verify_detached(
+			                         sig, msg, sizeof(msg) - k,
+			                         keys_get(ks, roles[(r + 1) % COUNT(roles)])->pk),
+			                     0);
+		}
+		keys_signer_close(sg);
+	}
+	/* a role that does not exist is refused before any file is read */
+	err_clear(&e);
+	assert_null(keys_signer_open(ks, (enum keys_role)0, &e));
+	expect_input_error(&e, "没有这种密钥角色");
+	err_clear(&e);
+	assert_null(keys_signer_open(ks, (enum keys_role)4, &e));
+	expect_input_error(&e, "没有这种密钥角色");
+	keys_signer_close(NULL);
+
+	/* a signer keeps the key it opened across a rotation; a new one signs
+	 * with the new current key */
+	{
+		uint8_t old_kid[KID_LEN], new_kid[KID_LEN], sig[KEYS_SIG_LEN], old_pk[32];
+		struct keys_signer *old;
+
+		err_clear(&e);
+		old = keys_signer_open(ks, KEYS_ISSUING, &e);
+		assert_non_null(old);
+		memcpy(old_kid, keys_signer_info(old)->kid, KID_LEN);
+		memcpy(old_pk, keys_signer_info(old)->pk, 32);
+		assert_int_equal(keys_rotate(ks, ALG_NONE, T0 + 60, new_kid, &e), 0);
+		assert_int_equal(keys_signer_sign(old, msg, sizeof(msg), sig, NULL, &e), 0);
+		assert_int_equal(crypto_sign_verify_detached(sig, msg, sizeof(msg), old_pk), 0);
+		keys_signer_close(old);
+		sg = keys_signer_open(ks, KEYS_ISSUING, &e);
+		assert_non_null(sg);
+		assert_memory_equal(keys_signer_info(sg)->kid, new_kid, KID_LEN);
+		assert_memory_not_equal(new_kid, old_kid, KID_LEN);
+		keys_signer_close(sg);
+	}
+	keys_close(ks);
+
+	/* a wrong passphrase: the store opens, the signer does not */
+	rm_rf(f->dir);
+	init_ok(f->dir, f->pass, 3);
+	ks = open_ok(f->dir, f->wrong);
+	err_clear(&e);
+	assert_null(keys_signer_open(ks, KEYS_LOG, &e));
+	expect_input_error(&e, "口令错误或密钥文件已损坏");
+	keys_close(ks);
+}
+
+/* A credential signed through the signer is byte for byte the one the same
+ * key signs in memory (Ed25519 is deterministic): issuing through the key
+ * store changed how the key is held, not what it signs. */
+static void test_signer_same_credential(void **state)
+{
+	static const uint8_t salt[CRED_SALT_LEN] = {1, 2,  3,  4,  5,  6,  7,  8,
+	                                            9, 10, 11, 12, 13, 14, 15, 16};
+	struct fx *f = *state;
+	struct cred_claims c;
+	struct keys_signer *sg;
+	struct keys *ks;
+	struct err e;
+	uint8_t seed[32], pk[32], sk[64];
+	char p[256], *by_signer = NULL, *in_memory = NULL;
+
+	init_ok(f->dir, f->pass, 3);
+	ks = open_ok(f->dir, f->pass);
+	cred_claims_init(&c);
+	strcpy(c.number, "黔A012024000123");
+	strcpy(c.name, "王建国");
+	c.gender = GENDER_MALE;
+	err_clear(&e);
+	assert_int_equal(cred_set_id(&c, "520102199003071236", salt, &e), 0);
+	strcpy(c.trade, "01");
+	c.issued_on = date_from_ymd(2024, 3, 15);
+	c.valid_until = date_from_ymd(2030, 3, 14);
+	strcpy(c.issuer_code, "I1");
+	c.status_index = 87654;
+	c.iat = T0;
+
+	sg = keys_signer_open(ks, KEYS_ISSUING, &e);
+	assert_non_null(sg);
+	assert_int_equal(cred_sign(&c, sg, &by_signer, &e), 0);
+	issuing_file(ks, f->dir, p, sizeof(p));
+	file_seed(p, PASS, seed);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	assert_int_equal(
+	    cred_encode(&c, ALG_ED25519, keys_signer_info(sg)->kid, sk, &in_memory, &e), 0);
+	assert_string_equal(by_signer, in_memory);
+	keys_signer_close(sg);
+
+	/* only an issuing key signs credentials */
+	sg = keys_signer_open(ks, KEYS_LOG, &e);
+	assert_non_null(sg);
+	free(by_signer);
+	by_signer = NULL;
+	assert_int_equal(cred_sign(&c, sg, &by_signer, &e), -1);
+	assert_null(by_signer);
+	keys_signer_close(sg);
+	free(in_memory);
+	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(seed, sizeof(seed));
+	keys_close(ks);
+}
+
 /* ---- passphrases ---- */
 
 static void test_encrypted_store(void **state)
@@ -590,7 +727,7 @@ static void test_encrypted_store(void **state)
 	struct fx *f = *state;
 	static const char *const names[] = {"root.key", "log.key", NULL};
 	const uint8_t msg[] = "credential";
-	uint8_t sig[KEYS_SIG_LEN], sk[KEYS_SK_LEN], seed[32];
+	uint8_t sig[KEYS_SIG_LEN], sig2[KEYS_SIG_LEN], sk[64], pk[32], seed[32];
 	char p[256];
 	unsigned char file[KF_SIZE];
 	struct keys *ks;
@@ -642,12 +779,15 @@ static void test_encrypted_store(void **state)
 	keys_list(ks, &i);
 	assert_int_equal(i, 3);
 
-	/* no file holds its 32-byte seed in clear: compare with the decrypted key */
+	/* no file holds its 32-byte seed in clear: compare with the decrypted key
+	 * (the key that signs, Ed25519 signatures being deterministic) */
 	err_clear(&e);
-	assert_int_equal(keys_issuing_secret(ks, sk, NULL, NULL, &e), 0);
 	issuing_file(ks, f->dir, p, sizeof(p));
 	file_seed(p, PASS, seed);
-	assert_memory_equal(seed, sk, 32);
+	crypto_sign_seed_keypair(pk, sk, seed);
+	assert_int_equal(keys_sign(ks, msg, sizeof(msg), sig, NULL, NULL, &e), 0);
+	crypto_sign_detached(sig2, NULL, msg, sizeof(msg), sk);
+	assert_memory_equal(sig, sig2, KEYS_SIG_LEN);
 	assert_int_equal(read_bytes(p, file, sizeof(file)), KF_SIZE);
 	assert_false(contains(file, KF_SIZE, seed, 32));
 	assert_false(contains(file, KF_SIZE, seed, 16));
@@ -896,8 +1036,10 @@ static void test_no_secret_left_in_store(void **state)
 
 	for (c = 0; c < COUNT(cases); c++) {
 		const char *pass = cases[c].encrypted ? f->pass : NULL;
-		uint8_t seeds[3][32], sk[KEYS_SK_LEN], sig[64], pk[32], sk2[64];
+		uint8_t seeds[3][32], sig[64], sig2[64], pk[32], sk2[64];
 		const uint8_t msg[] = "wipe";
+		struct keys_signer *sg;
+		size_t n = 0;
 		char p[256];
 		struct keys *ks;
 		struct err e;
@@ -933,16 +1075,21 @@ static void test_no_secret_left_in_store(void **state)
 			assert_false(keys_memscan(ks, sk2, 64));
 		}
 
-		/* the bulk-signing copy is the current issuing key, and only in the caller's
-		 * buffer */
-		assert_int_equal(keys_issuing_secret(ks, sk, NULL, NULL, &e), 0);
-		assert_memory_equal(sk, seeds[2], 32);
-		assert_memory_equal(sk + 32, keys_get(ks, KEYS_ISSUING)->pk, 32);
+		/* a signer for bulk signing holds the current issuing key outside the
+		 * store's memory, and signs as that key after the store is closed */
+		sg = keys_signer_open(ks, KEYS_ISSUING, &e);
+		assert_non_null(sg);
 		assert_false(keys_memscan(ks, seeds[2], 32));
-		sodium_memzero(sk, sizeof(sk));
+		assert_memory_equal(keys_signer_info(sg)->pk, keys_get(ks, KEYS_ISSUING)->pk, 32);
+		keys_close(ks);
+		assert_int_equal(keys_signer_sign(sg, msg, sizeof(msg), sig, &n, &e), 0);
+		assert_int_equal(n, 64);
+		crypto_sign_seed_keypair(pk, sk2, seeds[2]);
+		crypto_sign_detached(sig2, NULL, msg, sizeof(msg), sk2);
+		assert_memory_equal(sig, sig2, 64);
+		keys_signer_close(sg);
 		sodium_memzero(sk2, sizeof(sk2));
 		sodium_memzero(seeds, sizeof(seeds));
-		keys_close(ks);
 	}
 }
 
@@ -972,9 +1119,11 @@ static void test_sm2_issuing_key(void **state)
 		struct keys_options o = FAST;
 		const struct keys_info *ki, *list;
 		uint8_t sig[64], kid[KID_LEN], pk[SM2_PK_LEN], scalar[32], sm2pk[SM2_PK_LEN];
-		uint8_t sk[KEYS_SK_LEN], zeros[32] = {0};
+		uint8_t zeros[32] = {0};
 		unsigned char b[256];
 		const uint8_t msg[] = "SM2 签发密钥";
+		struct keys_signer *sg;
+		size_t siglen = 0;
 		enum sig_alg alg = ALG_NONE;
 		char p[256], q[256];
 		struct keys *ks, *rs;
@@ -1028,13 +1177,17 @@ static void test_sm2_issuing_key(void **state)
 		assert_memory_equal(kid, ki->kid, KID_LEN);
 		assert_int_equal(sm2_verify(sm2pk, SM2_PK_LEN, msg, sizeof(msg), sig, 64), 1);
 		assert_int_equal(sm2_verify(sm2pk, SM2_PK_LEN, msg, sizeof(msg) - 1, sig, 64), 0);
-		alg = ALG_NONE;
-		assert_int_equal(keys_issuing_secret(ks, sk, kid, &alg, &e), 0);
-		assert_int_equal(alg, ALG_SM2);
-		assert_memory_equal(sk, scalar, 32);
-		assert_memory_equal(sk + 32, zeros, 32);
+		/* its signer: SM2, the listed key, signatures that verify; the scalar
+		 * stays out of the store's memory */
+		sg = keys_signer_open(ks, KEYS_ISSUING, &e);
+		assert_non_null(sg);
+		assert_int_equal(keys_signer_info(sg)->alg, ALG_SM2);
+		assert_memory_equal(keys_signer_info(sg)->kid, ki->kid, KID_LEN);
+		assert_int_equal(keys_signer_sign(sg, msg, sizeof(msg), sig, &siglen, &e), 0);
+		assert_int_equal(siglen, 64);
+		assert_int_equal(sm2_verify(sm2pk, SM2_PK_LEN, msg, sizeof(msg), sig, 64), 1);
 		assert_false(keys_memscan(ks, scalar, 32));
-		sodium_memzero(sk, sizeof(sk));
+		keys_signer_close(sg);
 
 		/* backup and restore keep it */
 		write_text(f->bpass, "备份口令\n");
@@ -1088,6 +1241,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_open_refuses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_mode_checked_on_use, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sign_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_signer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_signer_same_credential, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_encrypted_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rotate_keeps_old_keys, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_backup_restore, setup, teardown),

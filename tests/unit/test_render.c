@@ -20,6 +20,7 @@
 
 #include <jpeglib.h>
 
+#include "file.h"
 #include "render.h"
 
 #define PREFIX      "https://verify.gy.example/v#"
@@ -757,7 +758,7 @@ static void test_photo_check(void **state)
 static void test_files(void **state)
 {
 	struct render_buf b;
-	unsigned char *data;
+	char *data;
 	size_t len;
 	struct err e;
 
@@ -768,12 +769,13 @@ static void test_files(void **state)
 	assert_int_equal(b.len, 3);
 	save(&b, "abc");
 	err_clear(&e);
-	assert_int_equal(render_file_load(tmp_path("abc"), 3, &data, &len, &e), 0);
+	assert_int_equal(file_load(tmp_path("abc"), 3, &data, &len, &e), 0);
 	assert_int_equal(len, 3);
 	assert_memory_equal(data, "abc", 3);
 	free(data);
 	err_clear(&e);
-	assert_input_error(render_file_load(tmp_path("abc"), 2, &data, &len, &e), &e, "文件过大");
+	assert_input_error(file_load(tmp_path("abc"), 2, &data, &len, &e), &e,
+	                   "”过大（超过2 字节）");
 	assert_null(data);
 	err_clear(&e);
 	assert_input_error(render_buf_save(&b, tmp_path("no/such/dir"), &e), &e, "无法写入");

@@ -249,7 +249,7 @@ static void test_load_file(void **state)
 	text_release(&t);
 	assert_int_equal(text_load(path, sizeof(gbk) - 2, &t, &e), -1);
 	assert_int_equal(e.kind, ERR_INPUT);
-	assert_non_null(strstr(e.msg, "文件过大"));
+	assert_non_null(strstr(e.msg, "”过大（超过"));
 	assert_null(t.data);
 	unlink(path);
 
@@ -275,6 +275,7 @@ static void test_load_big_file(void **state)
 	size_t n = 3 * 1024 * 1024 + 17, i;
 	char *buf = malloc(n);
 	const char *path;
+	char want[256];
 	struct text t;
 	struct err e;
 
@@ -289,7 +290,8 @@ static void test_load_big_file(void **state)
 	text_release(&t);
 
 	assert_int_equal(text_load(path, (size_t)1 << 20, &t, &e), -1);
-	assert_string_equal(e.msg, "文件过大（超过1 MB）");
+	snprintf(want, sizeof(want), "文件“%s”过大（超过1 MB）", path);
+	assert_string_equal(e.msg, want);
 	unlink(path);
 	free(buf);
 }
@@ -321,7 +323,7 @@ static void test_load_missing(void **state)
 static void test_load_pipe(void **state)
 {
 	static const char body[] = "证书编号,姓名\n黔A012018000123,张三\n";
-	char path[32];
+	char path[32], want[128];
 	int fds[2];
 	struct text t;
 	struct err e;
@@ -342,7 +344,8 @@ static void test_load_pipe(void **state)
 	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
 	assert_int_equal(text_load(path, 20, &t, &e), -1);
 	assert_int_equal(e.kind, ERR_INPUT);
-	assert_string_equal(e.msg, "文件过大（超过20 字节）");
+	snprintf(want, sizeof(want), "文件“%s”过大（超过20 字节）", path);
+	assert_string_equal(e.msg, want);
 	close(fds[0]);
 }
 

@@ -207,8 +207,8 @@ static void checkpoint(struct fixture *f)
 	struct err err;
 
 	err_clear(&err);
-	if (issue_checkpoint(f->st, f->ks, NOW, &err) < 0)
-		fail_msg("issue_checkpoint: %s", err.msg);
+	if (ledger_checkpoint_create(f->st, f->ks, NOW, NULL, 0, NULL, &err) < 0)
+		fail_msg("ledger_checkpoint_create: %s", err.msg);
 }
 
 static void verify(struct fixture *f, struct trail_report *r)

@@ -1,7 +1,7 @@
 /*
- * logcache.h - the transparency log's subtree hashes kept in memory by the
- * server, so that an inclusion proof in a log of a million entries costs
- * milliseconds instead of seconds.
+ * logcache.h - the transparency log's subtree hashes kept in memory, so
+ * that an inclusion proof in a log of a million entries costs milliseconds
+ * instead of seconds.
  *
  * tlog_prove_inclusion() reads and hashes every leaf of the tree it proves
  * in (the sibling subtrees of a path cover the whole tree): a second for
@@ -11,9 +11,12 @@
  * a proof then reads only its entry's own block from the store and hashes
  * about n / 256 nodes.  The cache grows with the log, reading only the new
  * entries.  Hashing follows RFC 9162 exactly as tlog.h does (the roots of
- * blocks are combined with tlog_root), and the caller holds what it gives
- * against a signed checkpoint's root and verifies every proof with
- * tlog_verify_inclusion() before it is answered.
+ * blocks are combined with tlog_root).  ledger_prove (ledger.h) is its
+ * user: it holds the cache's root against the tree it proves in (a signed
+ * checkpoint's, the log state's), remembers the root it confirmed, and
+ * verifies every proof with tlog_verify_inclusion() before it is given out.
+ * The server keeps one for its lifetime; `opcert log prove` makes one for a
+ * single proof.
  *
  * Not thread-safe: the server keeps one behind a mutex.
  */
@@ -35,6 +38,10 @@ struct logcache {
 	uint8_t (*block)[TLOG_HASH_LEN]; /* block i: the root of leaves [i*256, (i+1)*256) */
 	size_t nblocks, cap;
 	uint8_t tail[LOGCACHE_BLOCK][TLOG_HASH_LEN]; /* the leaves after the last block */
+	/* The root its user last held against a tree of confirmed_size leaves
+	 * and found equal (0: none yet). */
+	uint64_t confirmed_size;
+	uint8_t confirmed_root[TLOG_HASH_LEN];
 };
 
 void logcache_init(struct logcache *c);
@@ -43,7 +50,9 @@ void logcache_release(struct logcache *c);
 /*
  * Cover the first n entries of st's log (n >= c->n; call inside a read
  * transaction), reading the stored leaf hashes of the new entries only.
- * A missing or misnumbered entry is a system error that names it.
+ * Returns 0, or 1 when the log holds fewer than n entries (c->n then says
+ * how many; the caller words the error), or -1: a missing or misnumbered
+ * entry is a system error that names it.
  */
 int logcache_extend(struct logcache *c, struct store *st, uint64_t n, struct err *err);
 
