@@ -1,8 +1,11 @@
 /*
- * api.h - the handlers of `opcert serve` (api.c) and the state they share:
- * the database (one read-only connection per thread, a writer for the
- * checkpoints), the key store, and the signed files kept ready (trust
- * list, status list, the log's subtree hashes for proofs).
+ * api.h - the handlers of `opcert serve` (src/api/, one file per
+ * resource; the files under the web root in src/http/files.c) and the
+ * state they share (api.c): the database (one read-only connection per
+ * thread, a writer for the changes and the checkpoints), the key store,
+ * and the signed files kept ready (trust list, status list, the log's
+ * subtree hashes for proofs).  What only the files of src/api/ share is in
+ * api_int.h.
  *
  * Every handler takes a request whose arguments and body serve.c has read
  * and bounded, and fills in its reply (http.h).  Handlers are called from
@@ -28,6 +31,7 @@ struct api_config {
 };
 
 struct api;
+struct pages;
 
 /*
  * Open what the handlers need.  A missing or unusable key store is not an
@@ -66,17 +70,23 @@ int api_authenticate(struct http_request *req, struct err *err);
 /* Record use of the request's session now and then (keeps it from idling out). */
 void api_session_touch(struct http_request *req);
 
+/* GET /healthz (api.c). */
 int api_healthz(struct http_request *req);
+/* The checks: one certificate, a credential, a roster (verify.c). */
 int api_verify(struct http_request *req);
 int api_verify_credential(struct http_request *req);
 int api_verify_roster(struct http_request *req);
+/* The signed trust list and status list (lists.c). */
 int api_trust_list(struct http_request *req);
 int api_status_list(struct http_request *req);
+/* The transparency log's checkpoint and inclusion proofs (log.c). */
 int api_log_checkpoint(struct http_request *req);
 int api_log_proof(struct http_request *req);
+/* The OpenAPI document and /static/ (src/http/files.c). */
 int api_openapi(struct http_request *req);
-int api_page(struct http_request *req);
 int api_static(struct http_request *req);
+/* The pages that are the same for everyone who may open them (pages.c). */
+int api_page(struct http_request *req);
 
 /* Sign-in, sessions and passwords (api_auth.c). */
 int api_session_get(struct http_request *req);
@@ -141,10 +151,15 @@ int api_scope_worker(struct http_request *req, struct route_object *obj, struct 
 
 /* "Today" as the server sees it (--today, else the date in China). */
 int32_t api_today(const struct api *a);
+/* The time now, in seconds since 1970, for what the handlers record. */
+int64_t api_now_seconds(void);
+/* The web root (a real path), or NULL; the pages assembled from it (pages.h). */
+const char *api_web_root(const struct api *a);
+const struct pages *api_pages(const struct api *a);
 /*
  * The log key's signed-note name and Ed25519 public key (the audit trail's
  * anchors are checked against its checkpoints): 1, 0 when there is no key
- * store, -1 on error.
+ * store, -1 on error (log.c).
  */
 int api_log_key(struct api *a, char *name, size_t name_size, uint8_t pk[32], struct err *err);
 
@@ -158,7 +173,7 @@ const char *api_body_string(struct http_request *req, json_t *o, const char *key
                             size_t max);
 /* Wipe the string members named in keys (NULL-terminated), then free o. */
 void api_body_free(json_t *o, const char *const *keys);
-/* A page file under the web root (api.c), for handlers elsewhere. */
+/* A page file under the web root (src/http/files.c), for handlers elsewhere. */
 int api_page_file(struct http_request *req, const char *file);
 /* The 404 page for an object missing or outside the caller's scope. */
 int api_not_found_page(struct http_request *req);
