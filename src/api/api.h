@@ -60,7 +60,7 @@ void api_writer_unlock(struct api *a);
 struct account_unknown *api_unknown_logins(struct api *a);
 
 /*
- * Who sent req (api_auth.c): an API token (Authorization: Bearer) or the
+ * Who sent req (auth.c): an API token (Authorization: Bearer) or the
  * session cookie, read through this thread's read-only connection; fills
  * req->signed_in, who, csrf.  Unknown, expired or malformed credentials
  * leave the request anonymous (routes.c answers 401 where that matters).
@@ -88,13 +88,13 @@ int api_static(struct http_request *req);
 /* The pages that are the same for everyone who may open them (pages.c). */
 int api_page(struct http_request *req);
 
-/* Sign-in, sessions and passwords (api_auth.c). */
+/* Sign-in, sessions and passwords (auth.c). */
 int api_session_get(struct http_request *req);
 int api_session_new(struct http_request *req);
 int api_session_logout(struct http_request *req);
 int api_password(struct http_request *req);
 
-/* Accounts, for city_admin (api_accounts.c). */
+/* Accounts, for city_admin (accounts.c). */
 int api_accounts_list(struct http_request *req);
 int api_accounts_add(struct http_request *req);
 int api_accounts_disable(struct http_request *req);
@@ -102,19 +102,21 @@ int api_accounts_enable(struct http_request *req);
 int api_accounts_reset(struct http_request *req);
 int api_accounts_scope(struct http_request *req);
 
-/* District units and their data (api_accounts.c). */
+/* District units and their data (accounts.c). */
 int api_districts(struct http_request *req);
 int api_district(struct http_request *req);
 int api_district_page(struct http_request *req);
-/* One register record, masked unless ?full_id=1 for a role that may (api_cert.c). */
+/* One register record, masked unless ?full_id=1 for a role that may (certificates.c). */
 int api_certificate(struct http_request *req);
 int api_certificate_page(struct http_request *req);
 /* Scope resolver (routes.h) of a path naming a district unit by its name. */
 int api_scope_district(struct http_request *req, struct route_object *obj, struct err *err);
 
 /*
- * Companies, projects, training institutions and the audit trail
- * (api_org.c).  Who may call what is in routes.c; the handlers narrow it
+ * Companies, projects, the workers on them, training institutions and the
+ * audit trail (companies.c, projects.c, workers.c, institutions.c,
+ * audit.c; what they share is org_common.c's).  Who may call what is in
+ * routes.c; the handlers narrow it
  * further where the body names a scope (a district officer adds only in
  * their own district, a company user only as its own builder).
  */
@@ -140,7 +142,7 @@ int api_institution_close(struct http_request *req);
 int api_audit_list(struct http_request *req);
 int api_audit_verify(struct http_request *req);
 /* The pages of the above: /companies[/{uscc}], /projects[/{id}],
- * /institutions[/{id}], /audit. */
+ * /institutions[/{id}], /audit (pages.c). */
 int api_org_page(struct http_request *req);
 /* Scope resolvers (routes.h) of a path naming a company by its code, a
  * project by its number, an institution by its number. */
@@ -163,7 +165,7 @@ const struct pages *api_pages(const struct api *a);
  */
 int api_log_key(struct api *a, char *name, size_t name_size, uint8_t pk[32], struct err *err);
 
-/* Helpers of the handler files. */
+/* Helpers of the handler files: the principal and bodies (auth.c), pages (src/http/files.c). */
 /* The principal as JSON (no secrets). */
 json_t *api_principal_object(const struct principal *p);
 /* The body as a JSON object (then wiped: it may hold a password); NULL after a 400. */

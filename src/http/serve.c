@@ -2,7 +2,7 @@
  * serve.c - `opcert serve`: the HTTP server in front of the core, on
  * libmicrohttpd (epoll, a thread pool sized to the cores).  It reads each
  * request off the connection, bounds it, finds its route (routes.c), runs
- * its handler (api.c) inline or on a job thread, and sends the reply with
+ * its handler (src/api/) inline or on a job thread, and sends the reply with
  * the security headers every response carries; one JSON access-log line a
  * request goes to stderr.
  *
@@ -28,7 +28,7 @@
  *  - long work (a roster, signing, proofs) runs on a bounded job queue, so
  *    the threads that read requests never wait for it (503 when full);
  *  - no server version in any header; a Content-Security-Policy without
- *    inline script; files only from below the web root (api.c);
+ *    inline script; files only from below the web root (files.c);
  *  - who may use a route is decided from the route table before its
  *    handler runs and before its body is read (routes.h: roles, the
  *    one-time password gate, CSRF, scope);
