@@ -343,7 +343,7 @@ int cmd_audit(int argc, char **argv, struct cli *cli)
 	if (argc < 2)
 		return cli_usage(cli, "缺少子命令（list 或 verify）");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		cli_print_help(cli_find(cli->command));
+		cli_print_help(cli);
 		return EXIT_ALL_VALID;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)

@@ -545,7 +545,7 @@ int cmd_log(int argc, char **argv, struct cli *cli)
 		return cli_usage(
 		    cli, "缺少子命令（checkpoint、prove、consistency、verify 或 backfill）");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		cli_print_help(cli_find(cli->command));
+		cli_print_help(cli);
 		return EXIT_ALL_VALID;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
