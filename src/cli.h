@@ -55,15 +55,6 @@ struct cli {
 	"  -h, --help        显示本帮助\n"                                                                          \
 	"\n退出状态：0 全部有效；1 存在其他结论；2 用法或输入错误；3 系统错误。\n"
 
-/* The help texts of the commands defined outside main.c. */
-extern const char cmd_company_help[];
-extern const char cmd_project_help[];
-extern const char cmd_institution_help[];
-extern const char cmd_user_help[];
-extern const char cmd_token_help[];
-extern const char cmd_audit_help[];
-extern const char cmd_worker_help[];
-
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command
  * handles it), or an exit status the command must return at once (after

@@ -17,12 +17,11 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "keys.h"
 #include "trail.h"
 #include "vout.h"
-
-int cmd_audit(int argc, char **argv, struct cli *cli);
 
 const char cmd_audit_help[] =
     "用法：opcert audit list [--user LOGIN] [--since DATE] [--json]\n"

@@ -27,9 +27,7 @@
 
 #include "account.h"
 #include "cli.h"
-
-int cmd_user(int argc, char **argv, struct cli *cli);
-int cmd_token(int argc, char **argv, struct cli *cli);
+#include "cmd.h"
 
 #define ROLES_HELP                                                                                                                   \
 	"\n角色（--role 取左列代码，也可写中文名称）：\n"                                                          \
