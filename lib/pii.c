@@ -33,6 +33,7 @@ enum subkey {
 	SK_NUMBER_SIV = 3,
 	SK_BLOB_BOX = 4,
 	SK_CHECK = 5,
+	SK_PROBE = 6,
 	SK_COUNT
 };
 
@@ -138,6 +139,18 @@ size_t pii_index(const struct pii_key *k, const char *id, unsigned char out[PII_
 	crypto_generichash(out, PII_INDEX_LEN, (const unsigned char *)id, strnlen(id, IDNUM_LEN),
 	                   SUB(k, SK_ID_INDEX), SUBKEY_LEN);
 	return PII_INDEX_LEN;
+}
+
+void pii_probe_tag(const struct pii_key *k, uint8_t domain, const char *s, size_t len,
+                   uint8_t out[PII_INDEX_LEN])
+{
+	crypto_generichash_state h;
+
+	crypto_generichash_init(&h, SUB(k, SK_PROBE), SUBKEY_LEN, PII_INDEX_LEN);
+	crypto_generichash_update(&h, &domain, 1);
+	crypto_generichash_update(&h, (const unsigned char *)s, len);
+	crypto_generichash_final(&h, out, PII_INDEX_LEN);
+	sodium_memzero(&h, sizeof(h));
 }
 
 /* ---- emergency-management certificate numbers ---- */

@@ -5,7 +5,7 @@
  * management certificate number ("T" + the holder's ID number) contains
  * one.  Every byte of either that reaches the database passes through this
  * module, under the data key (keys.h, data.key in the key directory, never
- * in the database).  Five subkeys are derived from it (crypto_kdf, context
+ * in the database).  Seven subkeys are derived from it (crypto_kdf, context
  * "opcertPI"), one per use:
  *
  *   ID number, stored form    version byte 1 || nonce (24, random) ||
@@ -24,6 +24,10 @@
  *   key check                 keyed BLAKE2b-128 of a fixed label, kept in the
  *                             database so a wrong data key is refused before
  *                             it writes anything
+ *   probe tag                 keyed BLAKE2b-128 of a domain byte and a text
+ *                             (probe.h: which certificate, which ID number
+ *                             was tried), a key of its own so the probe
+ *                             table joins nothing else in the database
  *
  * Version 0 (a tagged plaintext copy, written by earlier versions) is read
  * by pii_open_v0() only, for the migration (store_pii_migrate).
@@ -74,6 +78,11 @@ int pii_open_v0(const unsigned char *sealed, size_t len, char out[IDNUM_SIZE]);
 int pii_version(const unsigned char *sealed, size_t len);
 /* Look-up key of a normalised ID number; returns its length (PII_INDEX_LEN). */
 size_t pii_index(const struct pii_key *k, const char *id, unsigned char out[PII_INDEX_MAX]);
+
+/* The probe tag of s (len bytes) in a domain (probe.h: one byte per kind
+ * of thing tagged, so equal texts of different kinds never collide). */
+void pii_probe_tag(const struct pii_key *k, uint8_t domain, const char *s, size_t len,
+                   uint8_t out[PII_INDEX_LEN]);
 
 /* 1 when a certificate number is personal (an emergency-management number:
  * it starts with "T"), else 0.  Construction numbers are not. */

@@ -78,8 +78,9 @@ struct store_log_entry {
 
 /* The areas that grew later have their own headers: store_org.h
  * (organisations and projects), store_account.h (accounts, sessions, API
- * tokens), store_trail.h (the audit trail) and store_worker.h (workers
- * registered on projects). */
+ * tokens), store_trail.h (the audit trail), store_worker.h (workers
+ * registered on projects) and store_probe.h (the probe limit's tries,
+ * probe.h). */
 
 typedef int (*store_cert_fn)(void *arg, const struct cert *c);
 typedef int (*store_log_fn)(void *arg, const struct store_log_entry *e);
@@ -105,6 +106,9 @@ void store_close(struct store *st);
  * read in clear instead.
  */
 int store_set_pii(struct store *st, struct pii_key *key, struct err *err);
+/* The data key attached to the store (still the store's), or NULL: for the
+ * policy modules that derive keyed hashes from it (probe.h). */
+struct pii_key *store_pii_key(const struct store *st);
 /*
  * Attach the key as store_set_pii does, first re-sealing personal data of an
  * earlier version's form (one transaction), then compacting the files so

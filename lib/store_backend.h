@@ -28,6 +28,7 @@
 #include "store.h"
 #include "store_account.h"
 #include "store_org.h"
+#include "store_probe.h"
 #include "store_trail.h"
 #include "store_worker.h"
 
@@ -211,6 +212,7 @@ struct store_backend {
 	const struct store_account_backend *account;
 	const struct store_trail_backend *trail;
 	const struct store_worker_backend *worker;
+	const struct store_probe_backend *probe;
 };
 
 /* ---- the areas (documented at their public functions) ---- */
@@ -291,6 +293,32 @@ struct store_worker_backend {
 	int (*serves)(struct store *st, const char *number, int64_t company, struct err *err);
 	int (*elsewhere)(struct store *st, const char *number, int64_t project, int64_t *other,
 	                 struct err *err);
+};
+
+/* The probe limit's tries (probe.h): keyed hashes and times only. */
+struct store_probe_backend {
+	/* Whether subject has any row at or after since: 1 yes, 0 no. */
+	int (*any)(struct store *st, const char *subject, int64_t since, struct err *err);
+	/* The misses of subject at or after since (of that cert only, when
+	 * not NULL), by certificate, oldest first; fn returning non-zero
+	 * stops the walk and is returned. */
+	int (*misses)(struct store *st, const char *subject, const uint8_t *cert, int64_t since,
+	              store_probe_miss_fn fn, void *arg, struct err *err);
+	/* The refusals of subject at or after since. */
+	int (*refusals)(struct store *st, const char *subject, int64_t since, long *n,
+	                struct err *err);
+	/* A miss (guess not NULL; the same one again moves its time) or a
+	 * refusal (guess NULL). */
+	int (*add)(struct store *st, const char *subject, const uint8_t *cert, const uint8_t *guess,
+	           int64_t at, struct err *err);
+	/* Delete every row older than before. */
+	int (*prune)(struct store *st, int64_t before, struct err *err);
+	/* Delete subject's rows (of that cert only, when not NULL); *n deleted. */
+	int (*clear)(struct store *st, const char *subject, const uint8_t *cert, long *n,
+	             struct err *err);
+	/* A summary per subject of the rows at or after since, newest first. */
+	int (*each)(struct store *st, int64_t since, long limit, store_probe_fn fn, void *arg,
+	            struct err *err);
 };
 
 /* The backends store_open() chooses from (store.c). */

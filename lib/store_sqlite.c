@@ -10,7 +10,7 @@
  * application id so opcert never writes into a database that is not its
  * own.  The later areas are in store_sqlite_org.c, store_sqlite_account.c,
  * store_sqlite_trail.c and store_sqlite_worker.c; their schemas are
- * migrations 3 to 6 here and their tables hang from store_sqlite_backend.
+ * migrations 3 to 6 and 8 here and their tables hang from store_sqlite_backend.
  *
  * Personal data arrives sealed by the store's front (store_cert.c): a
  * certificate's ID number as id_sealed with its blind index id_index, a
@@ -111,6 +111,8 @@ static const char *const migrations[] = {
     " issuer FROM certificate WHERE issuer NOT IN (SELECT name FROM issuer)"
     " GROUP BY issuer ORDER BY min(id)"
     " LIMIT max(0, " ISSUER_LIMIT " - (SELECT count(*) FROM issuer));",
+    /* 8: the probe limit's tries (store_sqlite_probe.c) */
+    store_sqlite_schema_probe,
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
@@ -1025,4 +1027,5 @@ const struct store_backend store_sqlite_backend = {
     .account = &store_sqlite_account,
     .trail = &store_sqlite_trail,
     .worker = &store_sqlite_worker,
+    .probe = &store_sqlite_probe,
 };

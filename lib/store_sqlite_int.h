@@ -2,7 +2,7 @@
  * store_sqlite_int.h - what the parts of the SQLite backend share: the
  * connection and its statement cache (store_sqlite_conn.c), and each area's
  * schema and table of functions (store_sqlite_org.c, store_sqlite_account.c,
- * store_sqlite_trail.c, store_sqlite_worker.c), which store_sqlite.c puts
+ * store_sqlite_trail.c, store_sqlite_worker.c, store_sqlite_probe.c), which store_sqlite.c puts
  * together.  Not for use outside lib/store_sqlite*.c.  Like every backend
  * file they see stored forms only (store_backend.h), never pii.h.
  */
@@ -63,15 +63,17 @@ void store_sqlite_rollback(struct store *st);
 
 /* ---- the areas ---- */
 
-/* The area schemas, applied in this order as migrations 3 to 6. */
+/* The area schemas, applied as migrations 3 to 6 and 8 (7 gives issuer codes). */
 extern const char store_sqlite_schema_org[];
 extern const char store_sqlite_schema_account[];
 extern const char store_sqlite_schema_trail[];
 extern const char store_sqlite_schema_worker[];
+extern const char store_sqlite_schema_probe[];
 
 extern const struct store_org_backend store_sqlite_org;
 extern const struct store_account_backend store_sqlite_account;
 extern const struct store_trail_backend store_sqlite_trail;
 extern const struct store_worker_backend store_sqlite_worker;
+extern const struct store_probe_backend store_sqlite_probe;
 
 #endif

@@ -9,6 +9,7 @@
 #include "account.h"
 #include "date.h"
 #include "org.h"
+#include "probe.h"
 #include "roster.h"
 #include "store_worker.h"
 #include "strmap.h"
@@ -190,6 +191,33 @@ static int check_person(const struct worker_input *in, int32_t today, struct wor
 	return 0;
 }
 
+/*
+ * Inside the write transaction, once the claims are verified: the probe
+ * limit (probe.h) over what set holds, the roster rule first when asked.
+ * 1 refused (the refusal recorded, nothing else written yet: the caller
+ * commits it and answers with probe_refused), 0 admitted (misses
+ * recorded), -1 error.
+ */
+static int guard_check(struct store *st, const struct actor *who, struct probe_guard *guard,
+                       struct probe_set *set, int roster, int64_t now, struct err *err)
+{
+	if (roster && probe_roster_check(set, &guard->refusal))
+		return probe_refusal_record(st, who, guard->subject, &guard->refusal, now, err) < 0
+		           ? -1
+		           : 1;
+	return probe_apply(st, who, guard->subject, set, now, &guard->refusal, err);
+}
+
+/* After guard_check refused: keep the refusal's record, answer with it. */
+static int probe_refused(struct store *st, const struct probe_guard *guard, struct err *err)
+{
+	if (store_commit(st, err) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return probe_refusal_err(&guard->refusal, err);
+}
+
 /* Commit when rc is 0 (else, or when the commit fails, roll back), hand w
  * out, and wipe the caller's copy of it. */
 static int finish(struct store *st, int rc, struct worker *w, struct worker *out, struct err *err)
@@ -206,9 +234,10 @@ static int finish(struct store *st, int rc, struct worker *w, struct worker *out
 }
 
 int worker_add(struct store *st, const struct actor *who, int64_t project,
-               const struct worker_input *in, int32_t today, int64_t now, struct worker *out,
-               struct err *err)
+               const struct worker_input *in, int32_t today, int64_t now, struct probe_guard *guard,
+               struct worker *out, struct err *err)
 {
+	struct probe_set set;
 	struct worker w;
 	struct project p;
 	struct verifier v;
@@ -216,6 +245,10 @@ int worker_add(struct store *st, const struct actor *who, int64_t project,
 	struct claim c;
 	int rc;
 
+	if (guard && !guard->subject)
+		guard = NULL;
+	if (guard)
+		memset(&guard->refusal, 0, sizeof(guard->refusal));
 	memset(&w, 0, sizeof(w));
 	if (check_person(in, today, &w, err) < 0)
 		return -1;
@@ -233,10 +266,24 @@ int worker_add(struct store *st, const struct actor *who, int64_t project,
 		rc = verifier_init(&v, st, today, err);
 	if (rc == 0)
 		rc = verify_claim(&v, &c, &r, err);
+	if (rc == 0 && guard) {
+		probe_set_init(&set);
+		rc = probe_set_add(&set, store_pii_key(st), &r, w.id_number, today, 0, !r.found,
+		                   err);
+		if (rc == 0)
+			rc = guard_check(st, who, guard, &set, 0, now, err);
+		probe_set_release(&set);
+		if (rc == 1) {
+			memset(&w, 0, sizeof(w));
+			memset(&r, 0, sizeof(r));
+			return probe_refused(st, guard, err);
+		}
+	}
 	if (rc == 0) {
 		take_result(&w, &r);
 		rc = insert(st, &v, &r, &w, who, now, NULL, 0, err);
 	}
+	memset(&r, 0, sizeof(r));
 	return finish(st, rc, &w, out, err);
 }
 
@@ -348,10 +395,30 @@ static int row_project(const struct pending *q, const struct project *given,
 	return -1;
 }
 
+/* The probe limit over every row (guard_check), the roster rule
+ * included: 1 refused, 0 admitted, -1 error. */
+static int guard_rows(struct store *st, const struct actor *who, struct probe_guard *guard,
+                      const struct collect *c, int64_t now, struct err *err)
+{
+	struct probe_set set;
+	size_t i;
+	int rc = 0;
+
+	probe_set_init(&set);
+	for (i = 0; rc == 0 && i < c->n; i++)
+		rc = probe_set_add(&set, store_pii_key(st), &c->v[i].r, c->v[i].w.id_number,
+		                   c->today, c->v[i].line, !c->v[i].r.found, err);
+	if (rc == 0)
+		rc = guard_check(st, who, guard, &set, 1, now, err);
+	probe_set_release(&set);
+	return rc;
+}
+
 /* A file when data is NULL, else data (len bytes) named `path`. */
 static int import_rows(struct store *st, const struct actor *who, int64_t project, const char *path,
                        const char *data, size_t len, int32_t today, int64_t now,
-                       struct worker_import_stats *stats, struct err *err)
+                       struct probe_guard *guard, struct worker_import_stats *stats,
+                       struct err *err)
 {
 	struct collect c;
 	struct verifier v;
@@ -375,9 +442,15 @@ static int import_rows(struct store *st, const struct actor *who, int64_t projec
 		rc = store_begin(st, STORE_TXN_NORMAL, err);
 	if (rc < 0)
 		goto out;
-	if (project)
+	if (guard)
+		rc = guard_rows(st, who, guard, &c, now, err);
+	if (rc == 1) {
+		rc = probe_refused(st, guard, err);
+		goto out;
+	}
+	if (rc == 0 && project)
 		rc = open_project(st, project, &p, err);
-	else
+	else if (rc == 0)
 		rc = org_project_each(st, NULL, name_project, &names, err);
 	if (rc == 2)
 		rc = err_system(err, "内存不足");
@@ -440,14 +513,20 @@ out:
 int worker_import(struct store *st, const struct actor *who, int64_t project, const char *path,
                   int32_t today, int64_t now, struct worker_import_stats *stats, struct err *err)
 {
-	return import_rows(st, who, project, path, NULL, 0, today, now, stats, err);
+	return import_rows(st, who, project, path, NULL, 0, today, now, NULL, stats, err);
 }
 
 int worker_import_memory(struct store *st, const struct actor *who, int64_t project,
                          const char *name, const char *data, size_t len, int32_t today, int64_t now,
-                         struct worker_import_stats *stats, struct err *err)
+                         struct probe_guard *guard, struct worker_import_stats *stats,
+                         struct err *err)
 {
-	return import_rows(st, who, project, name, data ? data : "", len, today, now, stats, err);
+	if (guard && !guard->subject)
+		guard = NULL;
+	if (guard)
+		memset(&guard->refusal, 0, sizeof(guard->refusal));
+	return import_rows(st, who, project, name, data ? data : "", len, today, now, guard, stats,
+	                   err);
 }
 
 int worker_remove(struct store *st, const struct actor *who, int64_t id, int64_t now,

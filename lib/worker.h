@@ -41,6 +41,7 @@
 #include "certno.h"
 #include "err.h"
 #include "idnum.h"
+#include "probe.h"
 #include "store.h"
 #include "trail.h"
 #include "verdict.h"
@@ -79,10 +80,17 @@ struct worker_input {
  * The name and a valid ID number are required; a number of no known format
  * is refused (a typing error, not a finding).  The same person with the same
  * number already on the project is an input error.
+ *
+ * guard (NULL, or a NULL subject: exempt, the command line) holds the
+ * registration to the probe limit (probe.h) in the same transaction: past
+ * the limit nothing is registered, the refusal alone is recorded, the
+ * answer is an input error and guard->refusal says why; otherwise an ID
+ * number that is not the register's counts as a miss (and the
+ * registration is made as before).
  */
 int worker_add(struct store *st, const struct actor *who, int64_t project,
-               const struct worker_input *in, int32_t today, int64_t now, struct worker *out,
-               struct err *err);
+               const struct worker_input *in, int32_t today, int64_t now, struct probe_guard *guard,
+               struct worker *out, struct err *err);
 
 struct worker_import_stats {
 	long rows;      /* data rows read */
@@ -103,10 +111,13 @@ struct worker_import_stats {
 int worker_import(struct store *st, const struct actor *who, int64_t project, const char *path,
                   int32_t today, int64_t now, struct worker_import_stats *stats, struct err *err);
 /* The same from a file's bytes (an upload); name is what the trail calls
- * its source. */
+ * its source.  guard as for worker_add, with the roster rule too: a
+ * certificate with more than PROBE_ROSTER_IDS ID numbers in the file
+ * refuses the whole file (probe.h). */
 int worker_import_memory(struct store *st, const struct actor *who, int64_t project,
                          const char *name, const char *data, size_t len, int32_t today, int64_t now,
-                         struct worker_import_stats *stats, struct err *err);
+                         struct probe_guard *guard, struct worker_import_stats *stats,
+                         struct err *err);
 
 /* Mark a registration off its project (the row stays). */
 int worker_remove(struct store *st, const struct actor *who, int64_t id, int64_t now,

@@ -55,6 +55,7 @@ static const struct command commands[] = {
     {"user", cmd_user, "账号：添加、改密码、停用、列出", cmd_user_help},
     {"token", cmd_token, "接口令牌（供程序调用）：新建、吊销", cmd_token_help},
     {"audit", cmd_audit, "审计记录：列出、核查是否被篡改", cmd_audit_help},
+    {"probe", cmd_probe, "身份证号码核对次数限制：列出试错记录、清除", cmd_probe_help},
     {"serve", cmd_serve, "启动 HTTP 服务：核验接口和公众查询网页", cmd_serve_help},
     {"help", cmd_help, "显示帮助：opcert help [COMMAND]",
      "用法：opcert help [COMMAND]\n\n不带参数时列出全部命令；带命令名时显示该命令的帮助。\n"},

@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "http.h"
+#include "probe.h"
 #include "routes.h"
 #include "store.h"
 
@@ -150,6 +151,35 @@ int api_scope_company(struct http_request *req, struct route_object *obj, struct
 int api_scope_project(struct http_request *req, struct route_object *obj, struct err *err);
 int api_scope_institution(struct http_request *req, struct route_object *obj, struct err *err);
 int api_scope_worker(struct http_request *req, struct route_object *obj, struct err *err);
+
+/*
+ * The probe limit (probe.h) over HTTP (probes.c).  The subject of a
+ * request: account:LOGIN when signed in, else the client's address.
+ */
+void api_probe_subject(struct http_request *req, char out[PROBE_SUBJECT_SIZE]);
+/*
+ * The gate of a route that compares presented ID numbers (or looks up
+ * emergency-management numbers), with what the request tried in set,
+ * after verifying and before answering: the roster rule when asked, the
+ * limit from the reader's view, and, when the request has misses to
+ * record, the limit again in the writer's transaction that records them.
+ * A refusal is recorded and answered.  0 go on, 1 answered, -1 a system
+ * error in err.  Reorders set.
+ */
+int api_probe_gate(struct http_request *req, struct store *reader, const char *subject,
+                   struct probe_set *set, int roster, struct err *err);
+/* The gate for one number looked up without an ID number (the public
+ * check, a register record): only an emergency-management number is
+ * counted, its absence (absent: what the answer will say) being the miss.
+ * 0, 1 or -1 as api_probe_gate. */
+int api_probe_number(struct http_request *req, struct store *reader, const char *number, int absent,
+                     struct err *err);
+/* A refusal as the answer: 429 probe_limit with Retry-After, or 422
+ * probe_roster, naming the certificates (masked) and the rows. */
+int api_probe_refused(struct http_request *req, const struct probe_refusal *r);
+/* GET /api/v1/probes (the city) and POST /api/v1/probes/clear (its administrator). */
+int api_probes_list(struct http_request *req);
+int api_probes_clear(struct http_request *req);
 
 /* "Today" as the server sees it (--today, else the date in China). */
 int32_t api_today(const struct api *a);

@@ -25,6 +25,7 @@ int api_page(struct http_request *req)
 	    {"/password", "password.html"},
 	    {"/home", "home.html"},
 	    {"/accounts", "accounts.html"},
+	    {"/probes", "probes.html"},
 	};
 	size_t i;
 

@@ -225,6 +225,12 @@ int api_verify(struct http_request *req)
 	store_rollback(w->st);
 	if (rc < 0)
 		return http_internal(req, &err);
+	/* An emergency-management number holds an ID number: whether the
+	 * register has it says whether that ID number is right. */
+	if ((number[0] == 'T' || number[0] == 't') &&
+	    (rc = api_probe_number(req, w->st, r->number, !r->found || (r->mismatched & FIELD_NAME),
+	                           &err)) != 0)
+		return rc < 0 ? http_internal(req, &err) : 0;
 
 	if ((r->found && (r->mismatched & FIELD_NAME)) ||
 	    (!r->found && (r->findings & VMASK(V_NOT_FOUND))))
@@ -399,6 +405,9 @@ out:
 struct roster_out {
 	FILE *f;
 	long rows;
+	struct probe_set probes; /* what the rows tried (probe.h): keyed hashes only */
+	const struct pii_key *pii;
+	int32_t today;
 };
 
 static int roster_row(const struct roster_result *r, void *arg, struct err *err)
@@ -407,6 +416,9 @@ static int roster_row(const struct roster_result *r, void *arg, struct err *err)
 
 	if ((out->rows++ && fputc(',', out->f) == EOF) || vout_jsonl(out->f, &r->v, r->row) < 0)
 		return err_system(err, "内存不足");
+	if (probe_set_add(&out->probes, out->pii, &r->v, r->claim->id_number, out->today, r->row,
+	                  !r->v.found, err) < 0)
+		return -1;
 	if (ftell(out->f) > (long)ROSTER_OUT_MAX)
 		return err_input(err, "花名册行数过多：结果超过 %u MB，请分批上传",
 		                 ROSTER_OUT_MAX >> 20);
@@ -416,10 +428,10 @@ static int roster_row(const struct roster_result *r, void *arg, struct err *err)
 int api_verify_roster(struct http_request *req)
 {
 	struct roster_summary sum;
-	struct roster_out out = {NULL, 0};
+	struct roster_out out;
 	struct thread_state *w;
 	struct err err;
-	char *buf = NULL;
+	char subject[PROBE_SUBJECT_SIZE], *buf = NULL;
 	size_t size = 0;
 	int rc;
 
@@ -429,6 +441,10 @@ int api_verify_roster(struct http_request *req)
 	err_clear(&err);
 	if (!(w = api_thread_state(req->api, &err)))
 		return http_internal(req, &err);
+	memset(&out, 0, sizeof(out));
+	probe_set_init(&out.probes);
+	out.pii = store_pii_key(w->st);
+	out.today = w->v.today;
 	out.f = open_memstream(&buf, &size);
 	if (!out.f)
 		return http_error(req, HTTP_INTERNAL_ERROR, "internal", "服务器内存不足");
@@ -441,8 +457,17 @@ int api_verify_roster(struct http_request *req)
 	if (fclose(out.f) != 0 && rc == 0)
 		rc = err_system(&err, "内存不足");
 	if (rc < 0) {
+		probe_set_release(&out.probes);
 		free(buf);
 		return http_fail(req, HTTP_UNPROCESSABLE, "invalid_roster", &err);
+	}
+	/* Nothing leaves before the probe limit has had its say (probe.h). */
+	api_probe_subject(req, subject);
+	rc = api_probe_gate(req, w->st, subject, &out.probes, 1, &err);
+	probe_set_release(&out.probes);
+	if (rc != 0) {
+		free(buf);
+		return rc < 0 ? http_internal(req, &err) : 0;
 	}
 	return http_take(req, HTTP_OK, JSON_TYPE, buf, size);
 }

@@ -95,6 +95,8 @@ static const struct api_field worker_fields[] = {
 int api_project_worker_add(struct http_request *req)
 {
 	const char *v[W_COUNT];
+	char subject[PROBE_SUBJECT_SIZE];
+	struct probe_guard guard;
 	struct worker_input in;
 	struct worker w;
 	struct project p;
@@ -115,12 +117,17 @@ int api_project_worker_add(struct http_request *req)
 	in.post = v[W_POST];
 	err_clear(&err);
 	principal_actor(&req->who, http_client_addr(req), &who);
+	memset(&guard, 0, sizeof(guard));
+	api_probe_subject(req, subject);
+	guard.subject = subject;
 	if ((st = api_writer_lock(req->api, &err))) {
-		rc = worker_add(st, &who, p.id, &in, api_today(req->api), api_now_seconds(), &w,
-		                &err);
+		rc = worker_add(st, &who, p.id, &in, api_today(req->api), api_now_seconds(), &guard,
+		                &w, &err);
 		api_writer_unlock(req->api);
 	}
-	if (rc < 0)
+	if (rc < 0 && guard.refusal.reason != PROBE_ADMITTED)
+		api_probe_refused(req, &guard.refusal);
+	else if (rc < 0)
 		api_org_fail(req, &err);
 	else
 		http_json(req, HTTP_CREATED, json_pack("{s:o}", "worker", worker_json(&w)));
@@ -134,6 +141,8 @@ out:
 int api_project_workers_import(struct http_request *req)
 {
 	struct worker_import_stats s;
+	char subject[PROBE_SUBJECT_SIZE];
+	struct probe_guard guard;
 	struct project p;
 	struct actor who;
 	struct store *st;
@@ -148,11 +157,16 @@ int api_project_workers_import(struct http_request *req)
 		return 0;
 	err_clear(&err);
 	principal_actor(&req->who, http_client_addr(req), &who);
+	memset(&guard, 0, sizeof(guard));
+	api_probe_subject(req, subject);
+	guard.subject = subject;
 	if ((st = api_writer_lock(req->api, &err))) {
 		rc = worker_import_memory(st, &who, p.id, "upload", req->body, req->body_len,
-		                          api_today(req->api), api_now_seconds(), &s, &err);
+		                          api_today(req->api), api_now_seconds(), &guard, &s, &err);
 		api_writer_unlock(req->api);
 	}
+	if (rc < 0 && guard.refusal.reason != PROBE_ADMITTED)
+		return api_probe_refused(req, &guard.refusal);
 	if (rc < 0)
 		return api_org_fail(req, &err);
 	counts = json_object();

@@ -83,6 +83,10 @@ extern const char cmd_token_help[];
 int cmd_audit(int argc, char **argv, struct cli *cli);
 extern const char cmd_audit_help[];
 
+/* cmd_probe.c */
+int cmd_probe(int argc, char **argv, struct cli *cli);
+extern const char cmd_probe_help[];
+
 /* src/http/serve.c */
 int cmd_serve(int argc, char **argv, struct cli *cli);
 extern const char cmd_serve_help[];

@@ -149,7 +149,8 @@ static int worker_add_cmd(int argc, char **argv, struct cli *cli)
 		return rc;
 	err_clear(&err);
 	actor_cli(&who);
-	if (worker_add(st, &who, project, &in, cli->today, (int64_t)time(NULL), &w, &err) < 0) {
+	if (worker_add(st, &who, project, &in, cli->today, (int64_t)time(NULL), NULL, &w, &err) <
+	    0) {
 		rc = cli_fail(cli, &err, NULL);
 		store_close(st);
 		return rc;

@@ -108,6 +108,8 @@ static const struct route routes[] = {
 	{"GET",  "/api/v1/certificates/{number}",               0, api_certificate,       SIGNED_IN,      NULL,               0,                 RATE_QUERY,   0,         NULL,   1, "/api/v1/certificates/{number}"},
 	{"GET",  "/api/v1/audit",                               0, api_audit_list,        AUDIT,          NULL,               0,                 RATE_NONE,    0,         NULL,   1, "/api/v1/audit"},
 	{"GET",  "/api/v1/audit/verify",                        0, api_audit_verify,      AUDIT,          NULL,               0,                 RATE_NONE,    0,         NULL,   1, "/api/v1/audit/verify"},
+	{"GET",  "/api/v1/probes",                              0, api_probes_list,       CITY,           NULL,               0,                 RATE_NONE,    0,         NULL,   0, "/api/v1/probes"},
+	{"POST", "/api/v1/probes/clear",                        0, api_probes_clear,      ADMIN,          NULL,               0,                 RATE_NONE,    1 * KiB,   JSON,   0, "/api/v1/probes/clear"},
 	{"GET",  "/",                                           0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/"},
 	{"GET",  "/scan",                                       0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/scan"},
 	{"GET",  "/v",                                          0, api_page,              ANYONE,         NULL,               PAGE | PUB,        RATE_NONE,    0,         NULL,   0, "/v"},
@@ -126,6 +128,7 @@ static const struct route routes[] = {
 	{"GET",  "/institutions/{id}",                          0, api_org_page,          INST_READ,      api_scope_institution, PAGE,           RATE_NONE,    0,         NULL,   0, "/institutions/{id}"},
 	{"GET",  "/certificates/{number}",                      0, api_certificate_page,  SIGNED_IN,      NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/certificates/{number}"},
 	{"GET",  "/audit",                                      0, api_org_page,          AUDIT,          NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/audit"},
+	{"GET",  "/probes",                                     0, api_page,              CITY,           NULL,               PAGE,              RATE_NONE,    0,         NULL,   0, "/probes"},
 	{"GET",  "/static/",                                    1, api_static,            ANYONE,         NULL,               PUB,               RATE_NONE,    0,         NULL,   0, "/static/*"},
 };
 /* clang-format on */

@@ -1,9 +1,10 @@
 // Browser tests of signing in (web/login.html, password.html, home.html,
-// accounts.html, district.html): Debian's Chromium against `opcert serve`.
-// A first sign-in with a one-time password is sent to change it, the home
-// page lists what the role can do, signing out ends the session, a district
-// officer cannot open another district's page, and an administrator creates
-// an account whose one-time password is shown once.
+// accounts.html, district.html, probes.html): Debian's Chromium against
+// `opcert serve`.  A first sign-in with a one-time password is sent to change
+// it, the home page lists what the role can do, signing out ends the session,
+// a district officer cannot open another district's page, an administrator
+// creates an account whose one-time password is shown once, and sees and
+// clears who has been trying ID numbers (可疑核对).
 'use strict';
 
 const { describe, it, before, after, afterEach } = require('node:test');
@@ -66,7 +67,7 @@ describe('signing in', () => {
     await page.locator('#home-actions li').first().waitFor();
     assert.match(await page.locator('#home-who').textContent(), /b\.fresh.*市住建局工作人员/);
     const links = await page.locator('#home-actions a').allTextContents();
-    for (const want of ['证书查询', '扫码核验', '批量核验', '云岩区', '修改密码']) {
+    for (const want of ['证书查询', '扫码核验', '批量核验', '可疑核对', '云岩区', '修改密码']) {
       assert.ok(links.includes(want), `home lists ${want}: ${links.join('、')}`);
     }
     assert.ok(!links.includes('账号管理'), 'a city officer does not manage accounts');
@@ -154,5 +155,42 @@ describe('signing in', () => {
     await page.reload();
     await page.locator('#accounts-table tbody tr').first().waitFor();
     assert.ok(await page.locator('#otp-box').isHidden(), 'shown once: gone after a reload');
+  });
+
+  it('shows the city administrator who tried ID numbers, and clears them', async () => {
+    // Four emergency-management numbers of one mask ("T" + ID numbers with
+    // other birth dates), none in the register: the public check answers
+    // three and refuses the fourth for this address.
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const check = (f17) => '10X98765432'[[...f17].reduce((s, c, i) => s + Number(c) * w[i], 0) % 11];
+    const numbers = [];
+    for (let m = 1; m <= 12 && numbers.length < 4; m++) {
+      for (let d = 1; d <= 28 && numbers.length < 4; d++) {
+        const f17 = '520102' + '1970' + String(m).padStart(2, '0') + String(d).padStart(2, '0') + '123';
+        if (check(f17) === 'X') numbers.push('T' + f17 + 'X');
+      }
+    }
+    assert.equal(numbers.length, 4);
+    const page = await fresh();
+    const statuses = [];
+    for (const n of numbers) {
+      const r = await page.request.get(fx.base + '/api/v1/verify?number=' + n + '&name=' + encodeURIComponent('张三'));
+      statuses.push(r.status());
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+
+    await H.signIn(page, fx.base, 'b.admin', fx.accounts.password, '/probes');
+    assert.equal(new URL(page.url()).pathname, '/probes');
+    const row = page.locator('#probes-table tbody tr[data-subject="address:127.0.0.1"]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /地址 127\.0\.0\.1/);
+    assert.equal((await row.locator('td').nth(2).textContent()).trim(), '3', 'three wrong tries');
+    assert.equal((await row.locator('td').nth(4).textContent()).trim(), '1', 'one certificate at the limit');
+    await H.screenshot(page, 'probes');
+    page.once('dialog', (d) => d.accept());
+    await row.locator('button', { hasText: '清除' }).click();
+    await row.waitFor({ state: 'detached' });
+    const again = await page.request.get(fx.base + '/api/v1/verify?number=' + numbers[3] + '&name=' + encodeURIComponent('张三'));
+    assert.equal(again.status(), 200, 'cleared: the address is answered again');
   });
 });

@@ -556,6 +556,7 @@ matrix_request() {
 		set -- -H 'Content-Type: text/csv' --data-binary "@$T/workers.csv"
 		;;
 	POST/api/v1/institutions) set -- -H 'Content-Type: application/json' --data-binary "{\"name\":\"矩阵培训机构$NEWN\",\"district\":\"$OWN\"}" ;;
+	POST/api/v1/probes/clear) set -- -H 'Content-Type: application/json' --data-binary '{"subject":"account:m.target"}' ;;
 	POST/api/v1/institutions/*/change) set -- -H 'Content-Type: application/json' --data-binary "{\"contact\":\"联系人$NEWN\"}" ;;
 	esac
 	if [ "$_role" = public ]; then

@@ -96,6 +96,7 @@ cat >"$T/expect" <<'EOF'
 /institutions/{id} 培训机构 inst - org.js,institution.js
 /certificates/{number} 证书登记记录 public - certificate.js
 /audit 审计记录 home - audit.js
+/probes 可疑核对 home - probes.js
 EOF
 
 nav_links() {
@@ -110,7 +111,7 @@ nav_links() {
 # The GET routes flagged PAGE in the route table.
 sed -n 's/^[[:space:]]*{"GET",[[:space:]]*"\([^"]*\)",.*[[:space:]|]PAGE[[:space:]|,].*/\1/p' \
 	"$OPCERT_SRC/src/http/routes.c" >"$T/routes"
-[ "$(wc -l <"$T/routes")" -ge 18 ] || die "could not read the page routes of src/http/routes.c"
+[ "$(wc -l <"$T/routes")" -ge 19 ] || die "could not read the page routes of src/http/routes.c"
 
 ETAGS=
 while read -r _route; do
@@ -190,7 +191,7 @@ while read -r _route; do
 	check_eq "$(header ETag)" "$_etag" "page $_route: HEAD has the same ETag"
 done <"$T/routes"
 # Pages sharing a file share an ETag (/companies/{uscc} is one file for every code); others differ.
-check_eq "$(printf '%s\n' $ETAGS | sort -u | wc -l | tr -d ' ')" 18 "every page file has its own ETag"
+check_eq "$(printf '%s\n' $ETAGS | sort -u | wc -l | tr -d ' ')" 19 "every page file has its own ETag"
 
 # A page route signed out goes to the sign-in page; one out of scope gets the HTML not-found page.
 call GET /home

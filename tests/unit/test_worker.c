@@ -151,7 +151,7 @@ static int add(struct fixture *f, int64_t project, const char *number, const cha
 	struct worker_input in = {.number = number, .name = name, .id_number = id};
 
 	memset(err, 0, sizeof(*err));
-	return worker_add(f->st, &f->who, project, &in, TODAY, NOW, out, err);
+	return worker_add(f->st, &f->who, project, &in, TODAY, NOW, NULL, out, err);
 }
 
 static int count_fn(void *arg, const struct worker *w)
@@ -241,7 +241,7 @@ static void test_add_refused(void **state)
 	assert_int_equal(add(f, f->p1.id, C1, "", ID1, &w, &err), -1);
 	assert_non_null(strstr(err.msg, "姓名"));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(worker_add(f->st, &f->who, f->p1.id, &in, TODAY, NOW, &w, &err), -1);
+	assert_int_equal(worker_add(f->st, &f->who, f->p1.id, &in, TODAY, NOW, NULL, &w, &err), -1);
 	assert_non_null(strstr(err.msg, "性别"));
 	assert_int_equal(add(f, 9999, C1, "张三", ID1, &w, &err), -1);
 	assert_non_null(strstr(err.msg, "不存在"));
@@ -535,7 +535,7 @@ static void test_import_by_name(void **state)
 	    worker_import_memory(f->st, &f->who, f->p3.id, "upload",
 	                         "姓名,身份证号码,证书编号\n李四," ID2 "," C2 "\n",
 	                         strlen("姓名,身份证号码,证书编号\n李四," ID2 "," C2 "\n"), TODAY,
-	                         NOW, &s, &err),
+	                         NOW, NULL, &s, &err),
 	    0);
 	assert_int_equal(s.inserted, 1);
 	assert_int_equal(count(f, f->p3.id, 0), 1);

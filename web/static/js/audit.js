@@ -17,7 +17,8 @@
     'user.password_change_failed': '修改密码失败', 'user.scope': '修改角色和范围', 'token.new': '创建接口令牌',
     'token.revoke': '吊销接口令牌', 'company.add': '登记单位', 'company.change': '修改单位', 'company.close': '注销单位',
     'project.add': '登记项目', 'project.change': '修改项目', 'project.close': '关闭项目',
-    'institution.add': '登记培训机构', 'institution.change': '修改培训机构', 'institution.close': '注销培训机构'
+    'institution.add': '登记培训机构', 'institution.change': '修改培训机构', 'institution.close': '注销培训机构',
+    'probe.refused': '拒绝可疑核对', 'probe.clear': '清除核对记录'
   };
 
   function showError(message) {

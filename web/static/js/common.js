@@ -181,6 +181,9 @@
     if (res.status === 401 && url !== '/api/v1/session') {
       throw ApiError('请先登录（登录已过期时请重新登录）。', 401, data && data.error ? data.error.code : 'unauthenticated');
     }
+    if (res.status === 429 && data && data.error && data.error.code === 'probe_limit') {
+      throw ApiError(data.error.message, 429, 'probe_limit');
+    }
     if (res.status === 429) {
       var wait = parseInt(res.headers.get('Retry-After') || '', 10);
       throw ApiError('查询太频繁，请' + (wait > 0 ? ' ' + wait + ' 秒' : '稍等片刻') + '后再试。', 429, 'rate_limited');

@@ -17,16 +17,17 @@
   var PROJECTS = { href: '/projects', text: '项目', note: '在建项目：登记、修改、关闭' };
   var INSTITUTIONS = { href: '/institutions', text: '培训机构', note: '特种作业培训机构：登记、修改、注销' };
   var AUDIT = { href: '/audit', text: '审计记录', note: '谁在何时做了什么；核查记录是否被篡改' };
+  var PROBES = { href: '/probes', text: '可疑核对', note: '谁在反复试填身份证号码；管理员可清除' };
 
   function actionsFor(p) {
     var a = COMMON.slice();
     switch (p.role) {
       case 'city_admin':
         a.push(BATCH, COMPANIES, PROJECTS, INSTITUTIONS, { href: '/accounts', text: '账号管理', note: '创建账号、停用、重置密码、分配角色和范围' },
-          AUDIT, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+          AUDIT, PROBES, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
         break;
       case 'city_officer':
-        a.push(BATCH, COMPANIES, PROJECTS, INSTITUTIONS, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
+        a.push(BATCH, COMPANIES, PROJECTS, INSTITUTIONS, PROBES, { districts: true, text: '各区数据', note: '查看 14 个区（市、县）的数据' });
         break;
       case 'district_officer':
         a.push(BATCH, { href: '/companies', text: '本区单位', note: p.org_name + '的施工和监理单位' },
