@@ -191,3 +191,6 @@ rm -rf "$CRED/keys" "$CRED/verdicts.jsonl"
 
 # ---- HTTP: opcert serve against nginx (bench/http.sh) ----
 OPCERT="$OPCERT" BENCH_OUT="$OUT" sh bench/http.sh
+
+# ---- The public check: present numbers asked with a wrong name against absent ones ----
+OPCERT="$OPCERT" BENCH_OUT="$OUT" sh bench/http-timing.sh

@@ -142,6 +142,50 @@ int principal_writes(const struct principal *p)
 	return p && role_valid(p->role) && p->role != ROLE_AUDITOR;
 }
 
+/* The roles that register companies and projects: the bureau's. */
+static int registrar(const struct principal *p)
+{
+	return p && (city_role(p->role) || p->role == ROLE_DISTRICT_OFFICER);
+}
+
+int principal_held_to_district(const struct principal *p)
+{
+	return p && p->role == ROLE_DISTRICT_OFFICER;
+}
+
+int principal_writes_district(const struct principal *p, int64_t district)
+{
+	if (district == 0)
+		return 0;
+	if (principal_held_to_district(p))
+		return district == p->district;
+	return registrar(p) || (p && p->role == ROLE_COMPANY_USER);
+}
+
+int principal_held_to_builder(const struct principal *p)
+{
+	return p && p->role == ROLE_COMPANY_USER;
+}
+
+int principal_writes_project(const struct principal *p, int64_t builder)
+{
+	if (builder == 0)
+		return 0;
+	if (principal_held_to_builder(p))
+		return builder == p->org;
+	return registrar(p);
+}
+
+int principal_renames_company(const struct principal *p)
+{
+	return registrar(p);
+}
+
+int principal_reassigns_project(const struct principal *p)
+{
+	return registrar(p);
+}
+
 /* --- one-time set-up: libsodium and the dummy hash --- */
 
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -328,24 +372,6 @@ static int token_hash(const char *token, uint8_t hash[32])
 }
 
 /* --- trail --- */
-
-/* Append to the trail with detail (a JSON object, consumed; NULL = none). */
-static int record(struct store *st, const struct actor *who, int64_t now, const char *action,
-                  const char *object, json_t *detail, struct err *err)
-{
-	char *text = NULL;
-	int rc;
-
-	if (detail) {
-		text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-		json_decref(detail);
-		if (!text)
-			return err_system(err, "内存不足");
-	}
-	rc = trail_append(st, who, now, action, object, text, err);
-	free(text);
-	return rc;
-}
 
 static void user_object(const char *login, char out[96])
 {
@@ -551,10 +577,10 @@ int account_add(struct store *st, const struct actor *who, const char *login, en
 	    store_account_get_id(st, a.id, &a, err) != 1)
 		goto fail;
 	user_object(login, object);
-	if (record(st, who, now, "user.add", object,
-	           json_pack("{s:s, s:s, s:b}", "role", a.role, "org", a.org_name,
-	                     "one_time_password", !password),
-	           err) < 0)
+	if (trail_record(st, who, now, "user.add", object,
+	                 json_pack("{s:s, s:s, s:b}", "role", a.role, "org", a.org_name,
+	                           "one_time_password", !password),
+	                 err) < 0)
 		goto fail;
 	if (store_commit(st, err) < 0)
 		goto fail;
@@ -599,8 +625,8 @@ int account_passwd(struct store *st, const struct actor *who, const char *login,
 	user_object(login, object);
 	if (store_account_update(st, &a, err) < 0 ||
 	    store_session_delete_account(st, a.id, err) < 0 ||
-	    record(st, who, now, "user.passwd", object,
-	           json_pack("{s:b}", "one_time_password", !password), err) < 0 ||
+	    trail_record(st, who, now, "user.passwd", object,
+	                 json_pack("{s:b}", "one_time_password", !password), err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	return 0;
@@ -660,9 +686,9 @@ int account_change_password(struct store *st, const struct actor *who, const cha
 			goto fail;
 		locked = count_failure(&a, now);
 		if (store_account_update(st, &a, err) < 0 ||
-		    record(st, who, now, "user.password_change_failed", object,
-		           json_pack("{s:s, s:b}", "reason", "password", "locked", locked),
-		           err) < 0 ||
+		    trail_record(st, who, now, "user.password_change_failed", object,
+		                 json_pack("{s:s, s:b}", "reason", "password", "locked", locked),
+		                 err) < 0 ||
 		    store_commit(st, err) < 0)
 			goto fail;
 		return err_input(err, "账号或原密码错误");
@@ -684,7 +710,7 @@ int account_change_password(struct store *st, const struct actor *who, const cha
 	a.updated_at = now;
 	if (store_account_update(st, &a, err) < 0 ||
 	    store_session_delete_account(st, a.id, err) < 0 ||
-	    record(st, who, now, "user.password_change", object, NULL, err) < 0 ||
+	    trail_record(st, who, now, "user.password_change", object, NULL, err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	return 0;
@@ -720,7 +746,8 @@ int account_disable(struct store *st, const struct actor *who, const char *login
 	                store_api_token_revoke_account(st, a.id, now, err) < 0))
 		goto fail;
 	if (was != a.disabled &&
-	    record(st, who, now, disable ? "user.disable" : "user.enable", object, NULL, err) < 0)
+	    trail_record(st, who, now, disable ? "user.disable" : "user.enable", object, NULL,
+	                 err) < 0)
 		goto fail;
 	if (store_commit(st, err) < 0)
 		goto fail;
@@ -752,8 +779,9 @@ int account_set_scope(struct store *st, const struct actor *who, const char *log
 		goto fail;
 	}
 	user_object(login, object);
-	if (record(st, who, now, "user.scope", object,
-	           json_pack("{s:o, s:o}", "before", before, "after", scope_json(&a)), err) < 0 ||
+	if (trail_record(st, who, now, "user.scope", object,
+	                 json_pack("{s:o, s:o}", "before", before, "after", scope_json(&a)),
+	                 err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	return 0;
@@ -837,7 +865,7 @@ static int login_failed(struct store *st, const struct store_account *known, con
 		snprintf(who.role, sizeof(who.role), "%s", role_code(ROLE_PUBLIC));
 		snprintf(object, sizeof(object), "user:?");
 	}
-	if (record(
+	if (trail_record(
 	        st, &who, now, "user.login_failed", object,
 	        until ? json_pack("{s:s, s:I}", "reason", reason, "locked_until", (json_int_t)until)
 	              : json_pack("{s:s}", "reason", reason),
@@ -929,7 +957,8 @@ int account_login(struct store *st, struct account_unknown *unknown, const char 
 	if (store_session_purge(st, now - ACCOUNT_SESSION_IDLE, now - ACCOUNT_SESSION_MAX, err) <
 	        0 ||
 	    store_account_update(st, &a, err) < 0 || store_session_insert(st, &s, err) < 0 ||
-	    record(st, &who, now, "user.login", object, NULL, err) < 0 || store_commit(st, err) < 0)
+	    trail_record(st, &who, now, "user.login", object, NULL, err) < 0 ||
+	    store_commit(st, err) < 0)
 		goto fail;
 	*result = ACCOUNT_LOGIN_OK;
 	return 0;
@@ -1016,7 +1045,8 @@ int account_logout(struct store *st, const struct actor *who, const char *token,
 	if (rc > 0)
 		user_object(a.login, object);
 	if (store_session_delete(st, hash, err) < 0 ||
-	    record(st, who, now, "user.logout", object, NULL, err) < 0 || store_commit(st, err) < 0)
+	    trail_record(st, who, now, "user.logout", object, NULL, err) < 0 ||
+	    store_commit(st, err) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -1062,8 +1092,8 @@ int account_token_new(struct store *st, const struct actor *who, const char *log
 	if (store_api_token_insert(st, &t, id, err) < 0)
 		goto fail;
 	snprintf(object, sizeof(object), "token:%lld", (long long)*id);
-	if (record(st, who, now, "token.new", object,
-	           json_pack("{s:s, s:s}", "login", a.login, "label", t.label), err) < 0 ||
+	if (trail_record(st, who, now, "token.new", object,
+	                 json_pack("{s:s, s:s}", "login", a.login, "label", t.label), err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	return 0;
@@ -1124,8 +1154,8 @@ int account_token_revoke(struct store *st, const struct actor *who, int64_t id, 
 	}
 	snprintf(object, sizeof(object), "token:%lld", (long long)id);
 	if (store_api_token_revoke(st, id, now, err) < 0 ||
-	    record(st, who, now, "token.revoke", object,
-	           json_pack("{s:s, s:s}", "login", t.login, "label", t.label), err) < 0 ||
+	    trail_record(st, who, now, "token.revoke", object,
+	                 json_pack("{s:s, s:s}", "login", t.login, "label", t.label), err) < 0 ||
 	    store_commit(st, err) < 0)
 		goto fail;
 	return 0;

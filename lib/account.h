@@ -85,6 +85,36 @@ int principal_sees_full_id(const struct principal *p, int64_t district, int64_t 
 /* May p change things at all (every role but the auditor)? */
 int principal_writes(const struct principal *p);
 
+/*
+ * Write-scope rules: what a change may name beyond the object its path
+ * names (principal_sees decides that one first).  The routes hold a body
+ * to them and answer 403 out_of_scope when one says no; the tests ask the
+ * same functions.  1 yes, 0 no; no for a role the rule gives no such right
+ * (the auditor, a training user with companies and projects).
+ */
+/* Is p held to its own district (p->district) in what it adds or moves: a
+ * district officer?  A company user is not: it builds anywhere. */
+int principal_held_to_district(const struct principal *p);
+/* May p put a company or project in the district unit `district` (0:
+ * none found, no)?  The city roles anywhere, a district officer only in
+ * its own, a company user (its projects) anywhere. */
+int principal_writes_district(const struct principal *p, int64_t district);
+/* Is p held to the projects its own company (p->org) builds: a company
+ * user? */
+int principal_held_to_builder(const struct principal *p);
+/* May p add a project built by the company `builder` (0: none found,
+ * no), change one, or register or remove its workers?  The city roles and a
+ * district officer (in the district principal_sees admits) any; a company
+ * user only as the builder: a supervising firm reads. */
+int principal_writes_project(const struct principal *p, int64_t builder);
+/* May p change a company's name or district?  The city roles and a
+ * district officer; a company user changes only its own contact person
+ * and phone number. */
+int principal_renames_company(const struct principal *p);
+/* May p give a project another builder, or close it?  The city roles and a
+ * district officer; not a company user: the bureau decides. */
+int principal_reassigns_project(const struct principal *p);
+
 /* An account as listed (no secrets). */
 struct account_info {
 	int64_t id;

@@ -10,36 +10,7 @@
 #include <string.h>
 
 #include "date.h"
-
-/* Strip ASCII white space and U+3000 from both ends of s[0..*len). */
-static void trim(const char **s, size_t *len)
-{
-	const unsigned char *p = (const unsigned char *)*s;
-	size_t n = *len;
-
-	for (;;) {
-		if (n >= 1 && (p[0] == ' ' || (p[0] >= '\t' && p[0] <= '\r'))) {
-			p++;
-			n--;
-		} else if (n >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) {
-			p += 3;
-			n -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (n >= 1 && (p[n - 1] == ' ' || (p[n - 1] >= '\t' && p[n - 1] <= '\r'))) {
-			n--;
-		} else if (n >= 3 && p[n - 3] == 0xe3 && p[n - 2] == 0x80 && p[n - 1] == 0x80) {
-			n -= 3;
-		} else {
-			break;
-		}
-	}
-	*s = (const char *)p;
-	*len = n;
-}
+#include "text.h"
 
 static int ascii_lower(int c)
 {
@@ -96,7 +67,7 @@ int cert_status_parse(const char *s, size_t len)
 
 	if (!s)
 		return -1;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (equals(s, len, words[i].word))
 			return (int)words[i].status;
@@ -129,7 +100,7 @@ enum gender gender_parse(const char *s, size_t len)
 
 	if (!s)
 		return GENDER_NONE;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (equals(s, len, words[i].word))
 			return words[i].gender;

@@ -23,6 +23,7 @@
 #include "cose.h"
 #include "date.h"
 #include "sm2.h"
+#include "text.h"
 
 enum claim_key {
 	K_VERSION = 0,
@@ -720,21 +721,6 @@ int cred_verify_cose(const uint8_t *cose, size_t len, const struct trust_list *t
 	return rc;
 }
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-static void trim(const char **s, size_t *len)
-{
-	while (*len > 0 && is_space((*s)[0])) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len > 0 && is_space((*s)[*len - 1]))
-		(*len)--;
-}
-
 /* Inflate a zlib stream into at most cap bytes: 0, 1 when it is no zlib
  * stream, is followed by other bytes or inflates to more than cap, -1
  * when out of memory. */
@@ -772,7 +758,7 @@ int cred_verify(const char *text, size_t len, const struct trust_list *tl, struc
 		return finish(out, CRED_MALFORMED, "凭证为空");
 	if (len > CRED_TEXT_MAX + 64)
 		return finish(out, CRED_MALFORMED, "凭证过长");
-	trim(&text, &len);
+	text_trim(&text, &len);
 	if (len > CRED_TEXT_MAX)
 		return finish(out, CRED_MALFORMED, "凭证过长");
 	if (len >= PREFIX_LEN && memcmp(text, CRED_PREFIX, PREFIX_LEN) == 0) {
@@ -1060,7 +1046,7 @@ int cred_link_classify(const char *scanned, size_t len, const char *official_hos
 		return -1;
 	if (!scanned || len > CRED_SCAN_MAX)
 		return err_input(err, "扫描内容为空或超过 %d 字节", CRED_SCAN_MAX);
-	trim(&s, &len);
+	text_trim(&s, &len);
 	slen = scheme_len(s, len);
 	if (slen == 0 || same_nocase(s, slen, "OC1", 3)) {
 		/* Not a URL.  Something with a fragment still is a link, to a

@@ -132,8 +132,8 @@ struct cred_check {
 };
 
 /*
- * Verify a payload (len bytes, "OC1:" prefix optional, surrounding ASCII
- * whitespace ignored, at most CRED_TEXT_MAX characters) against tl.
+ * Verify a payload (len bytes, "OC1:" prefix optional, trimmed by
+ * text_trim's rule (text.h), at most CRED_TEXT_MAX characters) against tl.
  * Returns 0 with out->result set (every forgery is a result, not an
  * error), or -1 on a system failure (out of memory).
  */
@@ -196,7 +196,7 @@ struct cred_link {
 };
 
 /*
- * Classify what a scanner read (len bytes; surrounding whitespace ignored)
+ * Classify what a scanner read (len bytes; trimmed by text_trim's rule)
  * against the official host: a URL is official only when its scheme is
  * cred_url_scheme(official_host), it has no userinfo, its host[:port] is
  * official_host (case-insensitively) and its path is exactly "/v" followed

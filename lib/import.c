@@ -126,9 +126,10 @@ static int record_import(struct store *st, const struct import_options *o,
 {
 	const char *src = o->source ? o->source : "", *slash = strrchr(src, '/');
 	json_t *d = json_object();
-	char object[TRAIL_OBJECT_SIZE], *text;
-	int rc;
+	char object[TRAIL_OBJECT_SIZE];
 
+	if (!d)
+		return err_system(err, "内存不足");
 	if (slash)
 		src = slash + 1;
 	snprintf(object, sizeof(object), "file:%.180s", src);
@@ -138,13 +139,7 @@ static int record_import(struct store *st, const struct import_options *o,
 	json_object_set_new(d, "updated", json_integer(stats->updated));
 	json_object_set_new(d, "unchanged", json_integer(stats->unchanged));
 	json_object_set_new(d, "update", json_boolean(o->update));
-	text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(d);
-	if (!text)
-		return err_system(err, "内存不足");
-	rc = trail_append(st, o->actor, o->now, "cert.import", object, text, err);
-	free(text);
-	return rc;
+	return trail_record(st, o->actor, o->now, "cert.import", object, d, err);
 }
 
 int import_register(struct store *st, const char *path, const struct import_options *o,

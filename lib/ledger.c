@@ -370,12 +370,24 @@ void ledger_root(const struct ledger *l, uint8_t out[32])
 	tlog_frontier_root(&l->frontier, out);
 }
 
-int ledger_check_row(struct store *st, const struct cert *c, struct err *err)
+int ledger_check_entry(const struct cert *c, const struct store_log_entry *entry)
 {
-	struct store_log_entry entry;
 	struct ledger_event e;
 	char number[CERTNO_SIZE], detail[STORE_LOG_DATA_MAX];
 	uint8_t hash[32];
+
+	if (ledger_decode(entry->data, entry->len, &e, number, sizeof(number), detail,
+	                  sizeof(detail)) < 0)
+		return 1;
+	if (!e.number || strcmp(e.number, c->number) != 0 || !e.has_row)
+		return 1;
+	ledger_row_hash(c, hash);
+	return sodium_memcmp(hash, e.row_hash, 32) == 0 ? 0 : 1;
+}
+
+int ledger_check_row(struct store *st, const struct cert *c, struct err *err)
+{
+	struct store_log_entry entry;
 	int rc;
 
 	if (c->ledger_index < 0)
@@ -385,13 +397,7 @@ int ledger_check_row(struct store *st, const struct cert *c, struct err *err)
 		return -1;
 	if (rc == 0)
 		return 1;
-	if (ledger_decode(entry.data, entry.len, &e, number, sizeof(number), detail,
-	                  sizeof(detail)) < 0)
-		return 1;
-	if (!e.number || strcmp(e.number, c->number) != 0 || !e.has_row)
-		return 1;
-	ledger_row_hash(c, hash);
-	return sodium_memcmp(hash, e.row_hash, 32) == 0 ? 0 : 1;
+	return ledger_check_entry(c, &entry);
 }
 
 int ledger_issue_entry(struct store *st, int64_t index, const uint8_t hash[32],

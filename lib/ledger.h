@@ -97,6 +97,8 @@ void ledger_root(const struct ledger *l, uint8_t out[32]);
  * audit.h: this check runs once per roster row and must stay cheap.
  */
 int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
+/* The same check against an entry already read: 0 it records c as it is, 1 not. */
+int ledger_check_entry(const struct cert *c, const struct store_log_entry *entry);
 
 /*
  * The issuance event at log entry index, as the log (not the credential

@@ -20,6 +20,7 @@
 #include "store_org.h"
 #include "strmap.h"
 #include "tabfile.h"
+#include "text.h"
 
 /* The value of an option or field (NULL = not given) checked as text, with
  * label prefixed to an error. */
@@ -68,7 +69,7 @@ int org_district_get(struct store *st, const char *name, struct org *out, struct
 	size_t len = strlen(name), stem;
 	int rc;
 
-	org_trim(&name, &len);
+	text_trim(&name, &len);
 	if (len == 0 || len >= sizeof(key))
 		return 0;
 	memcpy(key, name, len);
@@ -109,7 +110,7 @@ static int district_required(struct store *st, const char *name, size_t len, str
 	char key[ORG_NAME_SIZE];
 	int rc;
 
-	org_trim(&name, &len);
+	text_trim(&name, &len);
 	if (len == 0)
 		return err_input(err, "未填写");
 	if (len >= sizeof(key))
@@ -287,38 +288,6 @@ static json_t *project_trail_json(const struct project *p)
 	return j;
 }
 
-/* One trail entry {"before": .., "after": .., "source": .., "line": ..};
- * takes the references to before and after (either may be NULL). */
-static int record(struct store *st, const struct actor *who, int64_t now, const char *action,
-                  const char *object, json_t *before, json_t *after, const char *source, long line,
-                  struct err *err)
-{
-	json_t *detail = json_object();
-	char *text = NULL;
-	int rc;
-
-	if (!detail) {
-		json_decref(before);
-		json_decref(after);
-		return err_system(err, "内存不足");
-	}
-	if (before)
-		json_object_set_new(detail, "before", before);
-	if (after)
-		json_object_set_new(detail, "after", after);
-	if (source) {
-		json_object_set_new(detail, "source", json_string(source));
-		json_object_set_new(detail, "line", json_integer(line));
-	}
-	text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(detail);
-	if (!text)
-		return err_system(err, "内存不足");
-	rc = trail_append(st, who, now, action, object, text, err);
-	free(text);
-	return rc;
-}
-
 static void org_object(const struct org *o, char *out, size_t size)
 {
 	if (o->uscc[0])
@@ -327,43 +296,37 @@ static void org_object(const struct org *o, char *out, size_t size)
 		snprintf(out, size, "%s:%lld", org_kind_code(o->kind), (long long)o->id);
 }
 
+/* One trail entry for a change to an organisation (phone number masked). */
 static int record_org(struct store *st, const struct actor *who, int64_t now, const char *action,
                       const struct org *before, const struct org *after, const char *source,
                       long line, struct err *err)
 {
+	json_t *detail;
 	char object[64];
 
 	org_object(after, object, sizeof(object));
-	return record(st, who, now, action, object, before ? org_trail_json(before) : NULL,
-	              org_trail_json(after), source, line, err);
+	detail = trail_change(before ? org_trail_json(before) : NULL, org_trail_json(after), source,
+	                      line);
+	if (!detail)
+		return err_system(err, "内存不足");
+	return trail_record(st, who, now, action, object, detail, err);
 }
 
+/* One trail entry for a change to a project. */
 static int record_project(struct store *st, const struct actor *who, int64_t now,
                           const char *action, const struct project *before,
                           const struct project *after, const char *source, long line,
                           struct err *err)
 {
+	json_t *detail;
 	char object[64];
 
 	snprintf(object, sizeof(object), "project:%lld", (long long)after->id);
-	return record(st, who, now, action, object, before ? project_trail_json(before) : NULL,
-	              project_trail_json(after), source, line, err);
-}
-
-/* ---- transactions ------------------------------------------------------- */
-
-static int begin(struct store *st, struct err *err)
-{
-	return store_begin(st, STORE_TXN_NORMAL, err);
-}
-
-/* Commit when rc is 0, else (or when the commit fails) roll back. */
-static int finish(struct store *st, int rc, struct err *err)
-{
-	if (rc == 0 && store_commit(st, err) == 0)
-		return 0;
-	store_rollback(st);
-	return -1;
+	detail = trail_change(before ? project_trail_json(before) : NULL, project_trail_json(after),
+	                      source, line);
+	if (!detail)
+		return err_system(err, "内存不足");
+	return trail_record(st, who, now, action, object, detail, err);
 }
 
 static int org_same(const struct org *a, const struct org *b)
@@ -472,7 +435,7 @@ int org_company_add(struct store *st, const struct actor *who, const struct org_
 	struct org o, old;
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = company_from_input(st, in, &o, err);
 	if (rc == 0) {
@@ -483,7 +446,7 @@ int org_company_add(struct store *st, const struct actor *who, const struct org_
 	}
 	if (rc == 0)
 		rc = insert_org(st, who, &o, now, "company.add", NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = o;
@@ -512,7 +475,7 @@ int org_company_change(struct store *st, const struct actor *who, const char *us
 
 	if (in->uscc || in->kind)
 		return err_input(err, "统一社会信用代码和单位类型不能修改（请注销后重新登记）");
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_company(st, uscc, &before, err);
 	if (rc == 0) {
@@ -523,7 +486,7 @@ int org_company_change(struct store *st, const struct actor *who, const char *us
 		rc = err_input(err, "没有要修改的内容");
 	if (rc == 0)
 		rc = update_org(st, who, &before, &after, now, "company.change", err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -554,7 +517,7 @@ int org_company_close(struct store *st, const struct actor *who, const char *usc
 	struct project_filter f = {0};
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_company(st, uscc, &before, err);
 	if (rc == 0) {
@@ -571,7 +534,7 @@ int org_company_close(struct store *st, const struct actor *who, const char *usc
 		after.closed_at = now;
 		rc = update_org(st, who, &before, &after, now, "company.close", err);
 	}
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -592,7 +555,7 @@ int org_institution_add(struct store *st, const struct actor *who, const struct 
 	o.kind = ORG_INSTITUTION;
 	if (input_text(in->name, 1, o.name, sizeof(o.name), "培训机构名称", err) < 0)
 		return -1;
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = apply_org_input(st,
 	                     &(struct org_input){.district = in->district,
@@ -607,7 +570,7 @@ int org_institution_add(struct store *st, const struct actor *who, const struct 
 	}
 	if (rc == 0)
 		rc = insert_org(st, who, &o, now, "institution.add", NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = o;
@@ -636,7 +599,7 @@ int org_institution_change(struct store *st, const struct actor *who, const char
 
 	if (in->uscc || in->kind)
 		return err_input(err, "培训机构不填写统一社会信用代码和单位类型");
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_institution(st, name, &before, err);
 	if (rc == 0) {
@@ -652,7 +615,7 @@ int org_institution_change(struct store *st, const struct actor *who, const char
 		rc = err_input(err, "没有要修改的内容");
 	if (rc == 0)
 		rc = update_org(st, who, &before, &after, now, "institution.change", err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -665,7 +628,7 @@ int org_institution_close(struct store *st, const struct actor *who, const char 
 	struct org before, after;
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_institution(st, name, &before, err);
 	if (rc == 0) {
@@ -673,7 +636,7 @@ int org_institution_close(struct store *st, const struct actor *who, const char 
 		after.closed_at = now;
 		rc = update_org(st, who, &before, &after, now, "institution.close", err);
 	}
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -713,7 +676,7 @@ static int set_supervisor(struct store *st, const char *uscc, struct project *p,
 	const char *s = uscc;
 	size_t len = strlen(uscc);
 
-	org_trim(&s, &len);
+	text_trim(&s, &len);
 	if (len == 0 || (len == strlen("无") && memcmp(s, "无", len) == 0)) {
 		p->supervisor = 0;
 		p->supervisor_uscc[0] = p->supervisor_name[0] = '\0';
@@ -793,7 +756,7 @@ int org_project_add(struct store *st, const struct actor *who, const struct proj
 		return err_input(err, "未填写项目所在区");
 	if (!in->builder || !*in->builder)
 		return err_input(err, "未填写施工单位（统一社会信用代码）");
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = apply_project_input(st, in, &p, err);
 	if (rc == 0 && !in->state)
@@ -807,7 +770,7 @@ int org_project_add(struct store *st, const struct actor *who, const struct proj
 	}
 	if (rc == 0)
 		rc = record_project(st, who, now, "project.add", NULL, &p, NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = p;
@@ -834,7 +797,7 @@ int org_project_change(struct store *st, const struct actor *who, int64_t id,
 	struct project before, after;
 	int rc;
 
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
 	rc = open_project(st, id, &before, err);
 	if (rc == 0) {
@@ -854,7 +817,7 @@ int org_project_change(struct store *st, const struct actor *who, int64_t id,
 		                    after.state == PROJECT_CLOSED ? "project.close"
 		                                                  : "project.change",
 		                    &before, &after, NULL, 0, err);
-	if (finish(st, rc, err) < 0)
+	if (store_finish(st, rc, err) < 0)
 		return -1;
 	if (out)
 		*out = after;
@@ -990,39 +953,28 @@ static int import_file(struct store *st, const struct actor *who, const char *pa
 {
 	struct tabfile t;
 	struct strmap seen;
-	int rc, in_txn = 0, ret = -1;
+	int rc, ret = -1;
 
 	memset(stats, 0, sizeof(*stats));
 	strmap_init(&seen);
 	if (tabfile_open(&t, path, columns, ncolumns, err) < 0)
 		goto out;
-	if (begin(st, err) < 0)
+	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		goto out;
-	in_txn = 1;
 	while ((rc = tabfile_next(&t, err)) == 1) {
 		if (row(st, who, &t, &seen, path, now, today, stats, err) < 0) {
 			/* Errors from the store carry no line: give them this row's. */
 			if (err->line == 0)
 				err_at(err, tabfile_line(&t), NULL, 0);
-			goto out;
+			rc = -1;
+			break;
 		}
 		stats->rows++;
 	}
-	if (rc < 0)
-		goto out;
-	if (stats->rows == 0) {
-		err_input(err, "文件中没有数据行");
-		goto out;
-	}
-	in_txn = 0;
-	if (store_commit(st, err) < 0) {
-		store_rollback(st);
-		goto out;
-	}
-	ret = 0;
+	if (rc == 0 && stats->rows == 0)
+		rc = err_input(err, "文件中没有数据行");
+	ret = store_finish(st, rc, err);
 out:
-	if (in_txn)
-		store_rollback(st);
 	if (ret < 0)
 		memset(stats, 0, sizeof(*stats));
 	strmap_release(&seen);

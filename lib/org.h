@@ -130,9 +130,6 @@ struct project_input {
  * value in out, or -1 and an input error whose message does not name the
  * field (a file error adds the column; org_check_label prefixes a label). */
 
-/* Strip spaces, tabs and U+3000 from both ends: adjusts *s and *len. */
-void org_trim(const char **s, size_t *len);
-
 /* Trimmed, uppercased; a wrong check character names the expected one. */
 int org_check_uscc(const char *s, size_t len, char out[USCC_SIZE], struct err *err);
 /* Trimmed text without control characters, shorter than size. */

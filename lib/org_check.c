@@ -1,9 +1,9 @@
 /*
  * org_check.c - the field rules of organisations and projects (org.h,
- * "field checks"): trimming, company kinds and project states as people
- * write them, credit codes, names, phone numbers and dates.  A leaf shared
- * by the commands and forms (org.c) and the list files (orgfile.c), so a
- * value is judged the same wherever it is typed.
+ * "field checks"): trimming (text_trim's rule), company kinds and project
+ * states as people write them, credit codes, names, phone numbers and
+ * dates.  A leaf shared by the commands and forms (org.c) and the list
+ * files (orgfile.c), so a value is judged the same wherever it is typed.
  */
 #include "org.h"
 
@@ -29,29 +29,6 @@ static int equals_any(const char *s, size_t len, const char *const *words)
 	return 0;
 }
 
-void org_trim(const char **s, size_t *len)
-{
-	for (;;) {
-		if (*len && ((**s == ' ' || **s == '\t'))) {
-			(*s)++;
-			(*len)--;
-		} else if (*len >= 3 && memcmp(*s, "\xe3\x80\x80", 3) == 0) {
-			*s += 3;
-			*len -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-			(*len)--;
-		else if (*len >= 3 && memcmp(*s + *len - 3, "\xe3\x80\x80", 3) == 0)
-			*len -= 3;
-		else
-			break;
-	}
-}
-
 int org_company_kind_parse(const char *s, size_t len)
 {
 	static const char *const builder[] = {"builder", "施工",       "施工单位", "施工企业",
@@ -59,7 +36,7 @@ int org_company_kind_parse(const char *s, size_t len)
 	static const char *const supervisor[] = {"supervisor", "监理", "监理单位", "监理企业",
 	                                         NULL};
 
-	org_trim(&s, &len);
+	text_trim(&s, &len);
 	if (equals_any(s, len, builder))
 		return ORG_BUILDER;
 	if (equals_any(s, len, supervisor))
@@ -73,7 +50,7 @@ int project_state_parse(const char *s, size_t len)
 	static const char *const extra_completed[] = {"已竣工", NULL};
 	static const char *const extra_closed[] = {"关闭", NULL};
 
-	org_trim(&s, &len);
+	text_trim(&s, &len);
 	for (int i = 0; i < PROJECT_STATE_COUNT; i++)
 		if (equals(s, len, project_state_code((enum project_state)i)) ||
 		    equals(s, len, project_state_label((enum project_state)i)))
@@ -94,7 +71,7 @@ int org_check_uscc(const char *s, size_t len, char out[USCC_SIZE], struct err *e
 	char first[USCC_SIZE], expect, name[TEXT_CHAR_NAME_SIZE];
 	size_t at;
 
-	org_trim(&s, &len);
+	text_trim(&s, &len);
 	switch (uscc_check(s, len, out)) {
 	case USCC_OK:
 		return 0;
@@ -126,7 +103,7 @@ int org_check_text(const char *s, size_t len, int required, char *out, size_t si
 	if (!s)
 		len = 0;
 	else
-		org_trim(&s, &len);
+		text_trim(&s, &len);
 	if (len == 0) {
 		if (required)
 			return err_input(err, "未填写");
@@ -150,7 +127,7 @@ int org_check_phone(const char *s, size_t len, char out[ORG_PHONE_SIZE], struct 
 	if (!s)
 		len = 0;
 	else
-		org_trim(&s, &len);
+		text_trim(&s, &len);
 	out[0] = '\0';
 	if (len == 0)
 		return 0;
@@ -180,7 +157,7 @@ int org_check_date(const char *s, size_t len, int32_t *out, struct err *err)
 	if (!s)
 		len = 0;
 	else
-		org_trim(&s, &len);
+		text_trim(&s, &len);
 	if (len == 0 || equals(s, len, "无")) {
 		*out = DATE_NONE;
 		return 0;

@@ -44,6 +44,13 @@ struct pii_key {
 
 #define SUB(k, i) ((k)->sub + (size_t)(i)*SUBKEY_LEN)
 
+static _Thread_local struct pii_opens opens;
+
+void pii_opens_get(struct pii_opens *out)
+{
+	*out = opens;
+}
+
 struct pii_key *pii_key_new(const uint8_t data_key[PII_KEY_LEN], struct err *err)
 {
 	struct pii_key *k = calloc(1, sizeof(*k));
@@ -105,6 +112,7 @@ int pii_open(const struct pii_key *k, const unsigned char *sealed, size_t len, c
 	const size_t over = 1 + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
 	size_t n;
 
+	opens.id++;
 	if (!sealed || len < over || len > over + IDNUM_LEN || sealed[0] != PII_V1)
 		return -1;
 	n = len - over;
@@ -202,6 +210,7 @@ int pii_number_open(const struct pii_key *k, const char *sealed, size_t len, cha
 	unsigned char plain[NUMBER_PLAIN_MAX + 1], siv[SIV_LEN];
 	size_t blen = 0, n;
 
+	opens.number++;
 	if (size)
 		out[0] = '\0';
 	if (!pii_number_sealed(sealed, len) ||
@@ -242,6 +251,7 @@ size_t pii_blob_seal(const struct pii_key *k, const uint8_t *data, size_t len, u
 int pii_blob_open(const struct pii_key *k, const uint8_t *sealed, size_t slen, uint8_t *out,
                   size_t cap, size_t *len)
 {
+	opens.blob++;
 	*len = 0;
 	if (!sealed || slen < PII_BLOB_OVERHEAD || sealed[0] != PII_V1 ||
 	    slen - PII_BLOB_OVERHEAD > cap)

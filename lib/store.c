@@ -9,6 +9,7 @@
  */
 #include "store.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ int store_open(const char *location, int flags, struct store **out, struct err *
 	if (!st)
 		return err_system(err, "内存不足");
 	st->backend = backend;
+	crypto_shorthash_keygen(st->draw_key);
 	if (st->backend->open(st, location, flags, err) < 0) {
 		free(st);
 		return -1;
@@ -99,6 +101,14 @@ int store_commit(struct store *st, struct err *err)
 void store_rollback(struct store *st)
 {
 	st->backend->rollback(st);
+}
+
+int store_finish(struct store *st, int rc, struct err *err)
+{
+	if (rc == 0 && store_commit(st, err) == 0)
+		return 0;
+	store_rollback(st);
+	return -1;
 }
 
 int store_cert_count(struct store *st, long *count, struct err *err)

@@ -129,9 +129,28 @@ int store_pii_migrate(struct store *st, struct pii_key *key, long *resealed, str
 int store_begin(struct store *st, enum store_txn kind, struct err *err);
 int store_commit(struct store *st, struct err *err);
 void store_rollback(struct store *st);
+/*
+ * End the transaction store_begin started, as a change ends (begin, do the
+ * work and record it in the trail, finish): commit when rc is 0, else roll
+ * back, as also when the commit fails.  0 when committed;
+ * -1 otherwise, err saying why (the caller's error when rc was one, else
+ * the commit's).
+ */
+int store_finish(struct store *st, int rc, struct err *err);
 
 /* 1 and *out filled when number is in the register, 0 when not, -1 error. */
 int store_cert_get(struct store *st, const char *number, struct cert *out, struct err *err);
+/*
+ * store_cert_get for a check that must take as long whether the register
+ * holds the number (normalised, certno.h) or not (verify.c): 1 and *out
+ * when it does; when not, 2 and *out filled with a row that stands in for
+ * it, read and unsealed the same way, for the caller to work through and
+ * throw away: a row of the same kind of number (construction or emergency
+ * management), the same for the same number, drawn so that it is as likely
+ * to be anywhere in the files as a row asked for by its own number.
+ * 0 when there is none.  -1 on error.
+ */
+int store_cert_seek(struct store *st, const char *number, struct cert *out, struct err *err);
 /* 0 inserted, 1 the number is already in the register (nothing written), -1 error. */
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err);
 /* Replace before (as read) with after and record the change: change is a

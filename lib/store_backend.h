@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #include "err.h"
 #include "store.h"
 #include "store_account.h"
@@ -40,6 +42,9 @@ struct store {
 	/* The data key (pii.h), a reference of the store's own; NULL: none.
 	 * The front's alone: a backend never reads it. */
 	struct pii_key *pii;
+	/* The front's key for drawing the row that stands in for an absent
+	 * number (store_cert_seek): random, one a store. */
+	unsigned char draw_key[crypto_shorthash_KEYBYTES];
 };
 
 /* ---- stored forms -------------------------------------------------------
@@ -137,6 +142,15 @@ struct store_backend {
 	 * now is the time both are written at. */
 	int (*cert_get)(struct store *st, const char *number, struct store_cert_row *out,
 	                struct err *err);
+	/*
+	 * store_cert_seek: the row of number (1), else one that stands in for
+	 * it (2), else 0.  With upper, the first row whose stored number is at
+	 * or after number and below upper; without, a construction row (system
+	 * 1): the first among the 16 ids after each of draws[0..2] taken
+	 * modulo the largest id, tried in that order.
+	 */
+	int (*cert_seek)(struct store *st, const char *number, const char *upper,
+	                 const int64_t draws[3], struct store_cert_row *out, struct err *err);
 	int (*cert_insert)(struct store *st, const struct store_cert_row *r, int64_t now,
 	                   struct err *err);
 	int (*cert_update)(struct store *st, const struct store_cert_row *r, const char *change,

@@ -165,6 +165,68 @@ int store_cert_get(struct store *st, const char *number, struct cert *out, struc
 	return rc;
 }
 
+/*
+ * The row that stands in for an absent number is one of its kind, the same
+ * for the same number, and as likely to be anywhere in the files as a row
+ * asked for by its number, so that it costs the same, in cache or not.
+ * Stored numbers sort in two runs: the sealed emergency-management ones
+ * ("T~" + Base64url, every byte below 0x7f), in an order the data key
+ * makes, then the construction ones, which start with a Chinese character.
+ * An emergency-management number takes the row that follows it in its run.
+ * Construction numbers are in plain order, and absent ones gather past the
+ * last serial of a trade and year, where the rows that follow are a few,
+ * always in cache: one takes a construction row near a position in the
+ * table drawn by a keyed hash of the number (the store's own key), at up
+ * to three positions (rows of one kind may have been imported together;
+ * with none, the caller's fixed record stands in).
+ */
+static void seek_draws(const struct store *st, const char *number, int64_t draws[3])
+{
+	unsigned char h[crypto_shorthash_BYTES];
+	uint64_t draw = 0;
+	size_t i;
+
+	crypto_shorthash(h, (const unsigned char *)number, strlen(number), st->draw_key);
+	for (i = 0; i < sizeof(h); i++)
+		draw = draw << 8 | h[i];
+	/* three positions from it: splitmix64's steps */
+	for (i = 0; i < 3; i++) {
+		uint64_t z = (draw += 0x9e3779b97f4a7c15u);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+		draws[i] = (int64_t)((z ^ (z >> 31)) >> 1);
+	}
+}
+
+int store_cert_seek(struct store *st, const char *number, struct cert *out, struct err *err)
+{
+	struct store_cert_row r;
+	char buf[STORE_NUMBER_MAX];
+	const char *stored;
+	int64_t draws[3] = {0, 0, 0};
+	int personal, rc;
+
+	if (!key(st, err) || !(stored = stored_number(st, number, buf, err)))
+		return -1;
+	personal = pii_number_personal(number);
+	if (!personal)
+		seek_draws(st, number, draws);
+	/* every sealed number ("T~" + Base64url) sorts below "T\x7f" */
+	rc = st->backend->cert_seek(st, stored, personal ? "T\x7f" : NULL, draws, &r, err);
+	if (rc <= 0)
+		return rc;
+	if (cert_open(st, &r, out, err) < 0) {
+		if (rc == 1)
+			return -1; /* the number's own row does not open */
+		/* a stand-in that does not open is none */
+		memset(out, 0, sizeof(*out));
+		err_clear(err);
+		return 0;
+	}
+	return rc;
+}
+
 int store_cert_insert(struct store *st, const struct cert *c, struct err *err)
 {
 	struct store_cert_row r;

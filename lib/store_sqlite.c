@@ -118,6 +118,8 @@ static const char *const migrations[] = {
 
 enum stmt_id {
 	ST_GET,
+	ST_SEEK,
+	ST_SEEK_DRAW,
 	ST_INSERT,
 	ST_UPDATE,
 	ST_CHANGE,
@@ -149,10 +151,33 @@ enum stmt_id {
 	ST_COUNT_ALL
 };
 
+/* A row id drawn as the position p (a keyed hash, reduced to the table's
+ * ids), then a bounded scan: rows of one kind may come in long runs. */
+#define SEEK_DRAW(p)                                                                               \
+	"(SELECT id FROM certificate WHERE id > " p " % (SELECT max(id) FROM certificate)"         \
+	" AND id <= " p " % (SELECT max(id) FROM certificate) + 16 AND system = 1"                 \
+	" ORDER BY id LIMIT 1)"
+/* Tried at ?2, then ?3, then ?4. */
+#define SEEK_DRAWS "coalesce(" SEEK_DRAW("?2") ", " SEEK_DRAW("?3") ", " SEEK_DRAW("?4") ")"
+
 static const char *const stmt_sql[ST_COUNT_ALL] = {
     [ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                " review_due, status, training_institution, ledger_index, number"
                " FROM certificate WHERE number = ?1",
+    /* store_cert_seek, one search of the number index as ST_GET's, then
+     * one row read.  With an upper bound: the first row at or after ?1 and
+     * below ?2. */
+    [ST_SEEK] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
+                " review_due, status, training_institution, ledger_index, number"
+                " FROM certificate WHERE number >= ?1 AND number < ?2 ORDER BY number LIMIT 1",
+    /* Without: its row; else the first construction row among the 16
+     * after a drawn position in the table (SEEK_DRAWS). */
+    [ST_SEEK_DRAW] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on,"
+                     " valid_until, review_due, status, training_institution, ledger_index, number"
+                     " FROM certificate WHERE number = ?1 UNION ALL"
+                     " SELECT system, name, gender, id_sealed, trade, issuer, issued_on,"
+                     " valid_until, review_due, status, training_institution, ledger_index, number"
+                     " FROM certificate WHERE id = " SEEK_DRAWS " LIMIT 1",
     [ST_EACH] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
                 " review_due, status, training_institution, ledger_index, number"
                 " FROM certificate",
@@ -319,6 +344,31 @@ static int sq_cert_get(struct store *st, const char *number, struct store_cert_r
 	if (rc == SQLITE_ROW) {
 		read_cert(q, out);
 		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = store_sqlite_error(st, err, "查询证书");
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return found;
+}
+
+static int sq_cert_seek(struct store *st, const char *number, const char *upper,
+                        const int64_t draws[3], struct store_cert_row *out, struct err *err)
+{
+	sqlite3_stmt *q = stmt(st, upper ? ST_SEEK : ST_SEEK_DRAW);
+	int rc, found = 0;
+
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	if (upper) {
+		sqlite3_bind_text(q, 2, upper, -1, SQLITE_STATIC);
+	} else {
+		for (int k = 0; k < 3; k++)
+			sqlite3_bind_int64(q, 2 + k, draws[k]);
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		read_cert(q, out);
+		found = strcmp(out->number, number) == 0 ? 1 : 2;
 	} else if (rc != SQLITE_DONE) {
 		found = store_sqlite_error(st, err, "查询证书");
 	}
@@ -990,6 +1040,7 @@ const struct store_backend store_sqlite_backend = {
     .config_get = sq_config_get,
     .config_set = sq_config_set,
     .cert_get = sq_cert_get,
+    .cert_seek = sq_cert_seek,
     .cert_insert = sq_cert_insert,
     .cert_update = sq_cert_update,
     .cert_count = sq_cert_count,

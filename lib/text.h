@@ -42,8 +42,14 @@ const char *text_encoding_name(enum text_encoding e); /* "UTF-8", "GB18030" */
  * *bad (if not NULL) is set to the offset of the first bad byte. */
 int utf8_valid(const char *s, size_t len, size_t *bad);
 
-/* Strip ASCII white space and U+3000 (ideographic space) from both ends:
- * adjusts *s and *len. */
+/*
+ * The trim rule of every field, wherever it is typed (files, forms,
+ * arguments, scans): ASCII white space (space, \t, \n, \v, \f, \r) and
+ * U+3000 (the ideographic space Chinese input methods type for a space)
+ * are removed from both ends, repeatedly, in any mix; nothing else is (not
+ * U+00A0, not the other Unicode spaces, nothing inside).  Adjusts *s and
+ * *len; the bytes are not touched.
+ */
 void text_trim(const char **s, size_t *len);
 
 /* Characters in s[0..len), each byte that starts no UTF-8 character

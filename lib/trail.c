@@ -142,16 +142,49 @@ out:
 	return ret;
 }
 
+int trail_record(struct store *st, const struct actor *who, int64_t now, const char *action,
+                 const char *object, json_t *detail, struct err *err)
+{
+	char *text = NULL;
+	int rc;
+
+	if (detail) {
+		text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(detail);
+		if (!text)
+			return err_system(err, "内存不足");
+	}
+	rc = trail_append(st, who, now, action, object, text, err);
+	free(text);
+	return rc;
+}
+
+json_t *trail_change(json_t *before, json_t *after, const char *source, long line)
+{
+	json_t *detail = json_object();
+
+	if (!detail) {
+		json_decref(before);
+		json_decref(after);
+		return NULL;
+	}
+	if (before)
+		json_object_set_new(detail, "before", before);
+	if (after)
+		json_object_set_new(detail, "after", after);
+	if (source) {
+		json_object_set_new(detail, "source", json_string(source));
+		json_object_set_new(detail, "line", json_integer(line));
+	}
+	return detail;
+}
+
 int trail_view(struct store *st, const struct actor *who, int64_t now, const char *action,
                const char *object, struct err *err)
 {
 	if (store_begin(st, STORE_TXN_NORMAL, err) < 0)
 		return -1;
-	if (trail_append(st, who, now, action, object, NULL, err) < 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return store_commit(st, err);
+	return store_finish(st, trail_append(st, who, now, action, object, NULL, err), err);
 }
 
 int trail_each(struct store *st, const struct trail_filter *f, store_trail_fn fn, void *arg,

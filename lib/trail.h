@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "err.h"
 #include "store.h"
 #include "store_trail.h"
@@ -57,6 +59,25 @@ void actor_cli(struct actor *a);
  */
 int trail_append(struct store *st, const struct actor *who, int64_t now, const char *action,
                  const char *object, const char *detail, struct err *err);
+
+/*
+ * trail_append with the detail as a JSON object, as the accounts, the
+ * organisations, the workers and the register import write it: detail
+ * (NULL when there is nothing more) is written compact with its keys
+ * sorted, so the same change always hashes the same.  detail is consumed,
+ * also on failure.
+ */
+int trail_record(struct store *st, const struct actor *who, int64_t now, const char *action,
+                 const char *object, json_t *detail, struct err *err);
+
+/*
+ * The detail of a change to one object, for trail_record:
+ *   {"before": before, "after": after, "source": source, "line": line}
+ * before and after (masked rows) are left out when NULL, source and line
+ * when source (the file a row came from) is NULL.  Takes the references to
+ * before and after, also on failure; NULL when out of memory.
+ */
+json_t *trail_change(json_t *before, json_t *after, const char *source, long line);
 
 /* The hash of an entry as the chain defines it (above), from its fields
  * and its prev; seq and everything else as stored in e. */

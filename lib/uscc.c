@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
@@ -36,29 +38,6 @@ char uscc_check_char(const char *first17)
 	return alphabet[v == 31 ? 0 : v];
 }
 
-static void trim(const char **s, size_t *len)
-{
-	for (;;) {
-		if (*len && (**s == ' ' || **s == '\t')) {
-			(*s)++;
-			(*len)--;
-		} else if (*len >= 3 && memcmp(*s, "\xe3\x80\x80", 3) == 0) {
-			*s += 3;
-			*len -= 3;
-		} else {
-			break;
-		}
-	}
-	for (;;) {
-		if (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-			(*len)--;
-		else if (*len >= 3 && memcmp(*s + *len - 3, "\xe3\x80\x80", 3) == 0)
-			*len -= 3;
-		else
-			break;
-	}
-}
-
 enum uscc_error uscc_check(const char *s, size_t len, char out[USCC_SIZE])
 {
 	char code[USCC_SIZE];
@@ -66,7 +45,7 @@ enum uscc_error uscc_check(const char *s, size_t len, char out[USCC_SIZE])
 
 	if (out)
 		out[0] = '\0';
-	trim(&s, &len);
+	text_trim(&s, &len);
 	if (len == 0)
 		return USCC_EMPTY;
 	/* Characters, not bytes: a full-width digit makes a wrong character,
@@ -102,7 +81,7 @@ size_t uscc_refused_char(const char *s, size_t len, char name[TEXT_CHAR_NAME_SIZ
 	name[0] = '\0';
 	if (!s)
 		return 0;
-	trim(&s, &len);
+	text_trim(&s, &len);
 	return text_refused_char(s, len, uscc_char_allowed, name);
 }
 

@@ -25,7 +25,7 @@ enum uscc_error {
 };
 
 /*
- * Check s (len bytes; surrounding ASCII and full-width spaces ignored,
+ * Check s (len bytes; trimmed by text_trim's rule (text.h),
  * lowercase letters accepted).  On USCC_OK the normalised code (uppercase)
  * is written to out when out is not NULL; otherwise out is set to "".
  */

@@ -16,6 +16,18 @@
  *  - a well-formed construction number with a prefix this register holds
  *    but absent: not_found; any other absent number: external.
  * duplicate_use needs the whole roster and is added by roster_verify().
+ *
+ * A number the register does not hold costs what one it holds does: the
+ * public check answers an absent number exactly as a present one asked
+ * with another name, and its time must not tell them apart either, or it
+ * would tell whether an ID number (a T number embeds one) holds a
+ * certificate.  So verify_claim() works through a decoy in place of the
+ * missing row, every step of a present number, and throws the results
+ * away: a row of the number's kind that store_cert_seek() found in the same
+ * search and read and unsealed the same way, or, when the register has
+ * none, the fixed record of struct verify_decoy; then the comparison with
+ * the claim, the status rules, the log entry that recorded the row (read,
+ * unsealed, decoded, its row hash compared) and the message.
  */
 #ifndef OPCERT_VERIFY_H
 #define OPCERT_VERIFY_H
@@ -25,6 +37,7 @@
 
 #include "cert.h"
 #include "err.h"
+#include "pii.h"
 #include "store.h"
 #include "verdict.h"
 
@@ -55,11 +68,27 @@ struct claim {
 
 #define VERIFY_MAX_PREFIXES 64
 
+/* The record an absent number is checked against when store_cert_seek()
+ * has no row for it: a T number's row and the log event that recorded it,
+ * sealed as the database keeps them, under the store's data key. */
+struct verify_decoy {
+	const struct pii_key *key; /* sealed under; NULL: not made yet */
+	struct cert cert;
+	char number[PII_NUMBER_MAX];
+	unsigned char id[PII_SEALED_MAX];
+	size_t id_len;
+	uint8_t event[STORE_LOG_DATA_MAX];
+	size_t event_len;
+	uint8_t sealed_event[STORE_LOG_DATA_MAX + PII_BLOB_OVERHEAD];
+	size_t sealed_len;
+};
+
 struct verifier {
 	struct store *store;
 	int32_t today;
 	char prefixes[VERIFY_MAX_PREFIXES][STORE_PREFIX_SIZE];
 	size_t nprefixes;
+	struct verify_decoy decoy;
 };
 
 int verifier_init(struct verifier *v, struct store *st, int32_t today, struct err *err);

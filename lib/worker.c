@@ -74,30 +74,19 @@ json_t *worker_json(const struct worker *w)
 static int record(struct store *st, const struct actor *who, int64_t now, const char *action,
                   const struct worker *w, const char *source, long line, struct err *err)
 {
-	json_t *detail = json_object(), *row = worker_json(w);
-	char object[64], *text = NULL;
-	int rc;
+	json_t *row = worker_json(w), *detail;
+	char object[64];
 
-	if (detail && row) {
-		json_object_del(row, "added_at");
-		json_object_del(row, "removed_at");
-		json_object_set_new(detail, "after", row);
-		row = NULL;
-		if (source) {
-			json_object_set_new(detail, "source", json_string(source));
-			json_object_set_new(detail, "line", json_integer(line));
-		}
-		text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-	}
-	json_decref(detail);
-	json_decref(row);
-	if (!text)
+	if (!row)
+		return err_system(err, "内存不足");
+	json_object_del(row, "added_at");
+	json_object_del(row, "removed_at");
+	detail = trail_change(NULL, row, source, line);
+	if (!detail)
 		return err_system(err, "内存不足");
 	snprintf(object, sizeof(object), "project:%lld/worker:%lld", (long long)w->project,
 	         (long long)w->id);
-	rc = trail_append(st, who, now, action, object, text, err);
-	free(text);
-	return rc;
+	return trail_record(st, who, now, action, object, detail, err);
 }
 
 /* The verdict of a checked claim into w; the post defaults to the trade the
@@ -218,17 +207,13 @@ static int probe_refused(struct store *st, const struct probe_guard *guard, stru
 	return probe_refusal_err(&guard->refusal, err);
 }
 
-/* Commit when rc is 0 (else, or when the commit fails, roll back), hand w
- * out, and wipe the caller's copy of it. */
+/* End the transaction (store_finish), hand w out when it committed, and
+ * wipe the caller's copy of it. */
 static int finish(struct store *st, int rc, struct worker *w, struct worker *out, struct err *err)
 {
-	if (rc == 0 && store_commit(st, err) == 0) {
-		if (out)
-			*out = *w;
-	} else {
-		store_rollback(st);
-		rc = -1;
-	}
+	rc = store_finish(st, rc, err);
+	if (rc == 0 && out)
+		*out = *w;
 	memset(w, 0, sizeof(*w));
 	return rc;
 }
@@ -495,11 +480,9 @@ static int import_rows(struct store *st, const struct actor *who, int64_t projec
 			stats->by_verdict[q->w.verdict]++;
 		}
 	}
-	if (rc == 0 && store_commit(st, err) == 0)
-		goto out;
-	store_rollback(st);
-	rc = -1;
-	memset(stats, 0, sizeof(*stats));
+	rc = store_finish(st, rc, err);
+	if (rc < 0)
+		memset(stats, 0, sizeof(*stats));
 out:
 	strmap_release(&seen);
 	strmap_release(&names);

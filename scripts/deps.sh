@@ -31,6 +31,7 @@ libpango1.0-dev
 fonts-noto-cjk
 libmicrohttpd-dev
 curl
+python3
 chromium
 "
 BENCH_PACKAGES="

@@ -126,9 +126,10 @@ int api_read_body(struct http_request *req, const struct api_field *fields, json
 /* A refusal of what the body asks for, by the caller's scope (403). */
 int api_out_of_scope(struct http_request *req, const char *what);
 /*
- * A district officer may name only their own district: *name (a district
- * as typed, NULL = not given) must be it, and becomes its exact name; NULL
- * becomes it when dflt.  Other roles: unchanged.  0, or -1 after an answer.
+ * A district officer may name only their own district
+ * (principal_writes_district): *name (a district as typed, NULL = not
+ * given) must be it, and becomes its exact name; NULL becomes it when
+ * dflt.  Other roles: unchanged.  0, or -1 after an answer.
  */
 int api_own_district(struct http_request *req, struct store *st, const char **name, int dflt);
 /* A library failure: input errors (they name the field) as 400. */

@@ -151,7 +151,7 @@ int api_company_change(struct http_request *req)
 
 	if (api_read_body(req, company_change_fields, &body, v) < 0)
 		goto out;
-	if (req->who.role == ROLE_COMPANY_USER && (v[0] || v[1])) {
+	if ((v[0] || v[1]) && !principal_renames_company(&req->who)) {
 		api_out_of_scope(req,
 		                 "只能修改本单位的联系人和联系电话；单位名称和所在区由住建局修改");
 		goto out;

@@ -10,7 +10,9 @@
  * cannot see is in the body: a district officer adds and moves things only
  * within their own district, a company user adds projects only as their
  * own builder and changes only its own contact details and its own
- * projects.  Lists are filtered here with the same rule (principal_sees).
+ * projects.  Those rules are account.h's (principal_writes_district and
+ * the rest); a handler looks up what the body names and answers 403 when
+ * one says no.  Lists are filtered here with principal_sees.
  * The changes themselves, their checks and their audit-trail entries (with
  * the signed-in account as the actor) are org.h's.
  *
@@ -118,7 +120,7 @@ int api_own_district(struct http_request *req, struct store *st, const char **na
 	char *copy;
 	int rc;
 
-	if (req->who.role != ROLE_DISTRICT_OFFICER)
+	if (!principal_held_to_district(&req->who))
 		return 0;
 	if (!*name) {
 		if (dflt)
@@ -129,7 +131,7 @@ int api_own_district(struct http_request *req, struct store *st, const char **na
 	rc = org_district_get(st, *name, &d, &err);
 	if (rc < 0)
 		return http_internal(req, &err), -1;
-	if (rc == 0 || d.id != req->who.district)
+	if (!principal_writes_district(&req->who, rc == 1 ? d.id : 0))
 		return api_out_of_scope(req, "只能办理本区的单位和项目：所在区应为本区"), -1;
 	copy = arena_strndup(&req->arena, d.name, strlen(d.name));
 	if (!copy)

@@ -121,24 +121,29 @@ static const struct api_field project_add_fields[] = {
 };
 
 /*
- * A company user names only itself as the builder: *builder (NULL = not
- * given) must be its code, and becomes it.  0, or -1 after an answer.
+ * A company user names only itself as the builder
+ * (principal_writes_project): *builder (NULL = not given) must be its
+ * code, and becomes it.  0, or -1 after an answer.
  */
 static int own_builder(struct http_request *req, struct store *st, const char **builder)
 {
-	char code[USCC_SIZE];
-	struct org o;
+	struct org o, named;
 	struct err err;
 	char *copy;
+	int rc;
 
-	if (req->who.role != ROLE_COMPANY_USER)
+	if (!principal_held_to_builder(&req->who))
 		return 0;
 	if (!own_company(req, st, &o))
 		return -1;
-	err_clear(&err);
-	if (*builder && (org_check_uscc(*builder, strlen(*builder), code, &err) < 0 ||
-	                 strcmp(code, o.uscc) != 0))
-		return api_out_of_scope(req, "只能以本单位为施工单位登记项目"), -1;
+	if (*builder) {
+		err_clear(&err);
+		rc = org_company_get(st, *builder, &named, &err);
+		if (rc < 0 && err.kind == ERR_SYSTEM)
+			return http_internal(req, &err), -1;
+		if (!principal_writes_project(&req->who, rc == 1 ? named.id : 0))
+			return api_out_of_scope(req, "只能以本单位为施工单位登记项目"), -1;
+	}
 	copy = arena_strndup(&req->arena, o.uscc, strlen(o.uscc));
 	if (!copy)
 		return api_no_memory(req), -1;
@@ -174,8 +179,9 @@ int api_projects_add(struct http_request *req)
 
 /*
  * What a company user may not do to a project: change one it does not
- * build, move it to another builder, close it.  1 when allowed, 0 after
- * an answer.
+ * build (principal_writes_project), move it to another builder
+ * (principal_reassigns_project; closing it is checked with the state).
+ * 1 when allowed, 0 after an answer.
  */
 static int company_may_change(struct http_request *req, struct store *st, int64_t id,
                               const char *const *v)
@@ -184,7 +190,7 @@ static int company_may_change(struct http_request *req, struct store *st, int64_
 	struct err err;
 	int rc;
 
-	if (req->who.role != ROLE_COMPANY_USER)
+	if (!principal_held_to_builder(&req->who))
 		return 1;
 	err_clear(&err);
 	rc = org_project_get(st, id, &p, &err);
@@ -192,9 +198,9 @@ static int company_may_change(struct http_request *req, struct store *st, int64_
 		return http_internal(req, &err), 0;
 	if (rc == 0)
 		return api_not_found(req), 0;
-	if (p.builder != req->who.org)
+	if (!principal_writes_project(&req->who, p.builder))
 		return api_out_of_scope(req, "只能修改本单位施工的项目（监理单位只能查看）"), 0;
-	if (v[P_BUILDER])
+	if (v[P_BUILDER] && !principal_reassigns_project(&req->who))
 		return api_out_of_scope(req, "不能更换项目的施工单位（请由住建局办理）"), 0;
 	return 1;
 }
@@ -213,7 +219,7 @@ int api_project_change(struct http_request *req)
 	    api_own_district(req, st, &v[P_DISTRICT], 0) < 0)
 		goto out;
 	c.project_in = project_input_of(v);
-	if (v[P_STATE] && req->who.role == ROLE_COMPANY_USER &&
+	if (v[P_STATE] && !principal_reassigns_project(&req->who) &&
 	    project_state_parse(v[P_STATE], strlen(v[P_STATE])) == PROJECT_CLOSED) {
 		api_out_of_scope(req, "不能关闭项目（请由住建局办理）");
 		goto out;

@@ -232,8 +232,10 @@ int api_verify(struct http_request *req)
 	                           &err)) != 0)
 		return rc < 0 ? http_internal(req, &err) : 0;
 
+	/* An absent number takes the same way as a present one asked with
+	 * another name, so that the two cost the same here too (verify.h). */
 	if ((r->found && (r->mismatched & FIELD_NAME)) ||
-	    (!r->found && (r->findings & VMASK(V_NOT_FOUND))))
+	    (!r->found && (r->findings & (VMASK(V_NOT_FOUND) | VMASK(V_EXTERNAL)))))
 		return absent_answer(req, &w->v, r->number);
 	/* The record of a row that no longer matches the log is not shown as the register's. */
 	if (verify_answer(req, r->verdict, r->message,

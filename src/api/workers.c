@@ -33,8 +33,8 @@ int api_scope_worker(struct http_request *req, struct route_object *obj, struct 
 
 /*
  * The project the path names, for a change to its workers: a company user
- * registers workers only on the projects it builds (a supervising firm
- * reads them).  1 and *p, or 0 after an answer.
+ * registers workers only on the projects it builds (principal_writes_project:
+ * a supervising firm reads them).  1 and *p, or 0 after an answer.
  */
 static int worker_project(struct http_request *req, struct store *st, int64_t id, struct project *p)
 {
@@ -47,7 +47,7 @@ static int worker_project(struct http_request *req, struct store *st, int64_t id
 		return http_internal(req, &err), 0;
 	if (rc == 0)
 		return api_not_found(req), 0;
-	if (req->who.role == ROLE_COMPANY_USER && p->builder != req->who.org)
+	if (!principal_writes_project(&req->who, p->builder))
 		return api_out_of_scope(req, "只能登记本单位施工项目的人员（监理单位只能查看）"), 0;
 	return 1;
 }

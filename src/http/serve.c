@@ -15,9 +15,12 @@
  *    arguments, the body per route (413 as soon as Content-Length says so,
  *    a closed connection when a body without one runs far past the cap),
  *    and a per-request arena with a byte cap for what it allocates;
- *  - a connection idle for --timeout seconds is closed (slow-loris), a
- *    client address may hold at most PER_IP_CONNECTIONS connections and
- *    the server CONNECTIONS_MAX in all;
+ *  - a connection idle for --timeout seconds is closed, and so is one that
+ *    has not sent a whole request --request-timeout seconds after it was
+ *    accepted or answered (slow-loris: libmicrohttpd has only the idle
+ *    timeout, which a byte now and then resets; a watchdog thread shuts
+ *    such connections down); a client address may hold at most
+ *    PER_IP_CONNECTIONS connections and the server CONNECTIONS_MAX in all;
  *  - per-client token buckets on the routes that read the register (429
  *    with Retry-After), with bounded memory (ratelimit.h), and a much
  *    stricter bucket of their own on the routes that check a password
@@ -84,6 +87,11 @@
 #define DISCARD_FACTOR     4 /* a body this many times over its cap closes the connection */
 #define FORWARDED_MAX      256
 
+/* The request deadline (struct watchdog): seconds to send a whole request,
+ * and the routes whose body it covers (every public one). */
+#define DEFAULT_REQUEST 10
+#define SMALL_BODY      (64 * 1024)
+
 #define JSON_TYPE "application/json; charset=utf-8"
 
 static const char *const security_headers[][2] = {
@@ -112,6 +120,40 @@ struct jobs {
 	size_t nthreads;
 };
 
+/*
+ * The request deadline.  libmicrohttpd 0.9 closes a connection only after
+ * --timeout seconds of silence, so a client that sends a byte now and then
+ * holds its connection for ever, and PER_IP_CONNECTIONS of them shut out
+ * everyone behind the same address.  Every accepted connection is listed
+ * here (MHD_OPTION_NOTIFY_CONNECTION) with its socket and the time since
+ * which it owes a request: from its accept, and again from the end of each
+ * answer on a kept-alive connection.  The clock stops once the request has
+ * been read in full, or, for a route whose body may be large (a roster, for
+ * a signed-in user), once its headers were read and admitted; an upload is
+ * then held to --timeout and its cap only.  A thread looks at the list a
+ * few times a deadline and shuts down (shutdown(2), never close: the
+ * socket is libmicrohttpd's) those past it; libmicrohttpd then sees the
+ * connection end and closes it as any other.  A connection leaves the list
+ * in its CLOSED notification, which comes before libmicrohttpd closes the
+ * socket, under the list's lock: the thread never touches a socket number
+ * that may have been given to another connection.
+ */
+struct tracked {
+	MHD_socket fd;
+	atomic_llong since; /* CLOCK_MONOTONIC ms since a request is owed; 0: none now */
+	int cut;            /* shut down already */
+	struct tracked *prev, *next;
+};
+
+struct watchdog {
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* on CLOCK_MONOTONIC */
+	struct tracked *head;
+	int64_t deadline_ms;
+	int stop;
+	pthread_t thread;
+};
+
 struct server {
 	struct api *api;
 	struct ratelimit *rl;      /* NULL: no limit */
@@ -120,6 +162,7 @@ struct server {
 	int tls;
 	atomic_int in_flight;
 	struct jobs jobs;
+	struct watchdog watchdog;
 };
 
 enum conn_state {
@@ -135,6 +178,7 @@ struct conn {
 	struct server *srv;
 	struct MHD_Connection *mhd;
 	struct MHD_PostProcessor *form;
+	struct tracked *tracked; /* the connection's entry (struct watchdog), or NULL */
 	struct timespec start;
 	enum conn_state state;
 	size_t body_cap;   /* bytes allocated for req.body */
@@ -170,6 +214,137 @@ static int64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------------ */
+/* The request deadline (struct watchdog) */
+
+static void on_connection(void *cls, struct MHD_Connection *mhd, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct watchdog *w = cls;
+	struct tracked *t = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t = ci ? calloc(1, sizeof(*t)) : NULL;
+		if (!t)
+			return; /* out of memory: only --timeout holds this one */
+		t->fd = ci->connect_fd;
+		atomic_init(&t->since, mono_ms());
+		pthread_mutex_lock(&w->mu);
+		t->next = w->head;
+		if (w->head)
+			w->head->prev = t;
+		w->head = t;
+		pthread_mutex_unlock(&w->mu);
+		*socket_context = t;
+		return;
+	}
+	if (!t)
+		return;
+	pthread_mutex_lock(&w->mu);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		w->head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&w->mu);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* The connection's entry, or NULL. */
+static struct tracked *tracked_of(struct MHD_Connection *mhd)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void *watchdog_main(void *arg)
+{
+	struct watchdog *w = arg;
+	int64_t period = w->deadline_ms / 4, now, since;
+	struct timespec at;
+	struct tracked *t;
+	int cut;
+
+	if (period < 100)
+		period = 100;
+	if (period > 1000)
+		period = 1000;
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &at);
+		at.tv_nsec += (long)(period % 1000) * 1000000;
+		at.tv_sec += (time_t)(period / 1000) + at.tv_nsec / 1000000000;
+		at.tv_nsec %= 1000000000;
+		pthread_cond_timedwait(&w->cv, &w->mu, &at);
+		if (w->stop)
+			break;
+		now = mono_ms();
+		cut = 0;
+		for (t = w->head; t; t = t->next) {
+			since = atomic_load(&t->since);
+			if (since && !t->cut && now - since >= w->deadline_ms) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->cut = 1;
+				cut++;
+			}
+		}
+		if (cut) {
+			pthread_mutex_unlock(&w->mu);
+			http_log("warning", "关闭了 %d 个在 %lld 秒内没有发完请求的连接", cut,
+			         (long long)(w->deadline_ms / 1000));
+			pthread_mutex_lock(&w->mu);
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int watchdog_init(struct watchdog *w, long seconds)
+{
+	pthread_condattr_t attr;
+
+	memset(w, 0, sizeof(*w));
+	w->deadline_ms = (int64_t)seconds * 1000;
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return -1;
+	if (pthread_condattr_init(&attr) != 0 ||
+	    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&w->cv, &attr) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&w->thread, NULL, watchdog_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return -1;
+	}
+	return 0;
+}
+
+/* End the thread; the list empties as libmicrohttpd closes its connections. */
+static void watchdog_stop(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+}
+
+/* After libmicrohttpd stopped: every connection has left the list. */
+static void watchdog_free(struct watchdog *w)
+{
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
 }
 
 /* ------------------------------------------------------------------ */
@@ -293,7 +468,10 @@ static void on_completed(void *cls, struct MHD_Connection *mhd, void **con_cls,
 	struct server *srv = cls;
 	struct conn *c = *con_cls;
 
-	(void)mhd;
+	struct tracked *t = tracked_of(mhd);
+
+	if (t)
+		atomic_store(&t->since, mono_ms()); /* a kept-alive connection owes the next one */
 	if (!c)
 		return;
 	if (c->begun) {
@@ -922,11 +1100,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mhd, const c
 		c->req.method = method;
 		snprintf(c->method, sizeof(c->method), "%s", method_name(method));
 		atomic_fetch_add(&srv->in_flight, 1);
+		c->tracked = tracked_of(mhd);
 		rc = request_begin(c, url);
 		if (rc < 0)
 			return MHD_NO;
 		if (rc > 0)
 			return send_reply(c);
+		/* an admitted upload that may be large takes its time (struct watchdog) */
+		if (c->tracked && c->req.route->max_body > SMALL_BODY)
+			atomic_store(&c->tracked->since, 0);
 		return MHD_YES;
 	}
 	if (c->state == ST_SENT) {
@@ -939,6 +1121,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mhd, const c
 		*upload_size = 0;
 		return request_body(c, upload_data, size);
 	}
+	if (c->tracked)
+		atomic_store(&c->tracked->since, 0); /* the request is in */
 	if (c->state == ST_RUNNING)
 		return MHD_YES;
 	if (c->state == ST_DONE)
@@ -984,6 +1168,7 @@ struct serve_options {
 	long rate;
 	long sign_in_rate;
 	long timeout;
+	long request_timeout;
 	long threads;
 	int today_given;
 };
@@ -1140,6 +1325,7 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 	                                         {"rate-limit", required_argument, NULL, 'r'},
 	                                         {"sign-in-rate", required_argument, NULL, 's'},
 	                                         {"timeout", required_argument, NULL, 't'},
+	                                         {"request-timeout", required_argument, NULL, 'R'},
 	                                         {"threads", required_argument, NULL, 'T'},
 	                                         CLI_COMMON_LONG_OPTIONS,
 	                                         {NULL, 0, NULL, 0}};
@@ -1150,6 +1336,7 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 	o->rate = DEFAULT_RATE;
 	o->sign_in_rate = DEFAULT_SIGN_IN;
 	o->timeout = DEFAULT_TIMEOUT;
+	o->request_timeout = DEFAULT_REQUEST;
 	o->threads = sysconf(_SC_NPROCESSORS_ONLN);
 	if (o->threads < 1)
 		o->threads = 1;
@@ -1186,6 +1373,11 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 			if (parse_number(optarg, 1, 3600, &o->timeout) < 0)
 				return cli_usage(cli, "--timeout 应为 1 到 3600 之间的秒数");
 			continue;
+		case 'R':
+			if (parse_number(optarg, 1, 3600, &o->request_timeout) < 0)
+				return cli_usage(cli,
+				                 "--request-timeout 应为 1 到 3600 之间的秒数");
+			continue;
 		case 'T':
 			if (parse_number(optarg, 1, 64, &o->threads) < 0)
 				return cli_usage(cli, "--threads 应为 1 到 64 之间的整数");
@@ -1210,7 +1402,7 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 const char cmd_serve_help[] =
     "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
     "                   [--trust-proxy] [--rate-limit N] [--sign-in-rate N] [--timeout SECONDS]\n"
-    "                   [--threads N]\n"
+    "                   [--request-timeout SECONDS] [--threads N]\n"
     "                   [--db PATH] [--keys DIR] [--passphrase-file FILE]\n"
     "\n启动 HTTP 服务，提供证书查询、扫码核验、批量核验和如何识别官方查询的网页，\n"
     "以及 JSON 接口 /api/v1/（说明见 /api/v1/openapi.json）。启动后打印网址；\n"
@@ -1228,6 +1420,11 @@ const char cmd_serve_help[] =
     "  --sign-in-rate N    每个客户端地址每分钟最多 N 次登录或改密码（默认 10，可连续 5 次；\n"
     "                      0 表示不限制）；另外，同一账号连续输错密码 5 次即锁定 15 分钟\n"
     "  --timeout SECONDS   连接空闲多久即断开（默认 15 秒）\n"
+    "  --request-timeout SECONDS\n"
+    "                      连接建立（或上一个答复发完）后多少秒内须发完请求（请求行、请求头，\n"
+    "                      以及请求体上限不超过 64 KB 的接口的请求体），否则断开（默认 10 秒）；\n"
+    "                      上传花名册等大请求体只受 --timeout 限制。每个客户端地址最多同时\n"
+    "                      保持 128 个连接（--trust-proxy 时不限，由反向代理限制）\n"
     "  --threads N         处理请求的线程数（默认为处理器核数）\n"
     "\n签名密钥（--keys，默认数据库旁的 keys/）用于签署信任列表、状态列表和日志检查点；\n"
     "没有密钥时服务照常运行，这些接口答复 503。访问日志（JSON，每个请求一行）写到标准错误，\n"
@@ -1250,7 +1447,7 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 	char *web = NULL, *cert = NULL, *key = NULL, host[INET6_ADDRSTRLEN];
 	unsigned flags;
 	unsigned port;
-	int rc, v6, sig, jobs_started = 0;
+	int rc, v6, sig, jobs_started = 0, watchdog_made = 0;
 	long burst;
 	int64_t deadline;
 	MHD_socket lfd;
@@ -1320,6 +1517,12 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 		goto stop;
 	}
 	jobs_started = 1;
+	if (watchdog_init(&srv.watchdog, o.request_timeout) < 0) {
+		fprintf(stderr, "opcert serve: 无法创建线程\n");
+		rc = EXIT_SYSTEM;
+		goto stop;
+	}
+	watchdog_made = 1;
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
 	        MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
 	d = MHD_start_daemon(
@@ -1329,7 +1532,8 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o.timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)(o.trust_proxy ? 0 : PER_IP_CONNECTIONS),
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, &srv.watchdog, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	    MHD_OPTION_END);
 	(void)addr_len;
@@ -1374,8 +1578,12 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 stop:
 	if (jobs_started)
 		jobs_stop(&srv.jobs);
+	if (watchdog_made)
+		watchdog_stop(&srv.watchdog);
 	if (d)
 		MHD_stop_daemon(d);
+	if (watchdog_made)
+		watchdog_free(&srv.watchdog);
 	if (rc == EXIT_ALL_VALID) {
 		printf("opcert serve: 已停止\n");
 		fflush(stdout);

@@ -345,6 +345,68 @@ static void test_scope_rules(void **state)
 	assert_int_equal(principal_writes(NULL), 0);
 }
 
+/* The write-scope rules the routes hold a body to (403 out_of_scope). */
+static void test_write_scope_rules(void **state)
+{
+	enum { D1 = 11, D2 = 12, C1 = 21, C2 = 22, I1 = 31 };
+	static const struct {
+		enum role role;
+		int64_t org, district;
+		int held_district, district_own, district_other, district_none;
+		int held_builder, builds_own, builds_other, builds_none;
+		int renames, reassigns;
+	} cases[] = {
+	    /* role, org, district; district D1/D2: held to it, own, other, none;
+	     * builder C1/C2: held to it, own, other, none; renames; reassigns */
+	    {ROLE_CITY_ADMIN, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 1},
+	    {ROLE_CITY_OFFICER, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1, 1},
+	    /* only in its own district; any builder there */
+	    {ROLE_DISTRICT_OFFICER, D1, D1, 1, 1, 0, 0, 0, 1, 1, 0, 1, 1},
+	    /* its projects anywhere, only as their builder; not the registration */
+	    {ROLE_COMPANY_USER, C1, D1, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0},
+	    /* no business with companies and projects */
+	    {ROLE_TRAINING_USER, I1, D1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	    {ROLE_AUDITOR, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	    {ROLE_PUBLIC, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < COUNT(cases); i++) {
+		struct principal p;
+
+		memset(&p, 0, sizeof(p));
+		p.role = cases[i].role;
+		p.org = cases[i].org;
+		p.district = cases[i].district;
+		assert_int_equal(principal_held_to_district(&p), cases[i].held_district);
+		assert_int_equal(principal_writes_district(&p, D1), cases[i].district_own);
+		assert_int_equal(principal_writes_district(&p, D2), cases[i].district_other);
+		assert_int_equal(principal_writes_district(&p, 0), cases[i].district_none);
+		assert_int_equal(principal_held_to_builder(&p), cases[i].held_builder);
+		assert_int_equal(principal_writes_project(&p, C1), cases[i].builds_own);
+		assert_int_equal(principal_writes_project(&p, C2), cases[i].builds_other);
+		assert_int_equal(principal_writes_project(&p, 0), cases[i].builds_none);
+		assert_int_equal(principal_renames_company(&p), cases[i].renames);
+		assert_int_equal(principal_reassigns_project(&p), cases[i].reassigns);
+	}
+	/* A district officer or company user whose scope names nothing writes
+	 * nowhere. */
+	{
+		struct principal p = {.role = ROLE_DISTRICT_OFFICER};
+
+		assert_int_equal(principal_writes_district(&p, D1), 0);
+		p.role = ROLE_COMPANY_USER;
+		assert_int_equal(principal_writes_project(&p, C1), 0);
+	}
+	assert_int_equal(principal_held_to_district(NULL), 0);
+	assert_int_equal(principal_writes_district(NULL, D1), 0);
+	assert_int_equal(principal_held_to_builder(NULL), 0);
+	assert_int_equal(principal_writes_project(NULL, C1), 0);
+	assert_int_equal(principal_renames_company(NULL), 0);
+	assert_int_equal(principal_reassigns_project(NULL), 0);
+}
+
 static void test_account_scope(void **state)
 {
 	struct fixture *f = *state;
@@ -874,6 +936,7 @@ int main(void)
 	    cmocka_unit_test(test_roles),
 	    cmocka_unit_test(test_password_rule),
 	    cmocka_unit_test(test_scope_rules),
+	    cmocka_unit_test(test_write_scope_rules),
 	    T(test_account_scope),
 	    T(test_hash_and_login),
 	    T(test_lock),

@@ -537,6 +537,11 @@ static void test_round_trip(void **state)
 			snprintf(spaced, sizeof(spaced), "  %s\r\n", text);
 			assert_int_equal(verify_text(spaced, strlen(spaced), &trust, &chk),
 			                 CRED_OK);
+			/* text_trim's rule: U+3000 too (a Chinese input method's space) */
+			snprintf(spaced, sizeof(spaced), "\xe3\x80\x80%s\t", text);
+			assert_int_equal(verify_text(spaced, strlen(spaced), &trust, &chk),
+			                 CRED_OK);
+			assert_claims_equal(&chk.claims, &variants[i]);
 		}
 		free(text);
 	}
@@ -1522,6 +1527,10 @@ struct link_case {
 static const struct link_case link_cases[] = {
     {OFF, "OC1:ABC", CRED_LINK_PAYLOAD, "OC1:ABC"},
     {OFF, "  OC1:ABC\r\n", CRED_LINK_PAYLOAD, "OC1:ABC"},
+    {OFF, "\xe3\x80\x80OC1:ABC\t", CRED_LINK_PAYLOAD, "OC1:ABC"},
+    {OFF, "\xe3\x80\x80https://verify.example.gov.cn/v#OC1:ABC\xe3\x80\x80\r\n", CRED_LINK_OFFICIAL,
+     "OC1:ABC"},
+    {OFF, "\xe3\x80\x80https://evil.com/v#OC1:ABC", CRED_LINK_UNOFFICIAL, "evil.com"},
     {OFF, "OC1:A%20B", CRED_LINK_PAYLOAD, "OC1:A%20B"}, /* bare: nothing decoded */
     {OFF, "ABC", CRED_LINK_PAYLOAD, "ABC"},
     {OFF, "https://verify.example.gov.cn/v#OC1:ABC", CRED_LINK_OFFICIAL, "OC1:ABC"},

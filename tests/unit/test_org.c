@@ -203,6 +203,11 @@ static void test_check_uscc(void **state)
 	assert_string_equal(out, "91350100M000100Y43");
 	assert_int_equal(org_check_uscc(" 91350100m000100y43 ", 20, out, &err), 0);
 	assert_string_equal(out, "91350100M000100Y43");
+	assert_int_equal(org_check_uscc("\xe3\x80\x80"
+	                                "91350100m000100y43\t\r\n",
+	                                24, out, &err),
+	                 0);
+	assert_string_equal(out, "91350100M000100Y43");
 	err_clear(&err);
 	assert_int_equal(org_check_uscc("91350100M000100Y44", 18, out, &err), -1);
 	assert_int_equal(err.kind, ERR_INPUT);
@@ -278,6 +283,61 @@ static void test_company_add_get(void **state)
 	                 -1);
 	assert_int_equal(err.kind, ERR_INPUT);
 	assert_non_null(strstr(err.msg, "已登记"));
+}
+
+/* Every field is trimmed by text_trim's rule: a leading U+3000 and trailing
+ * tabs, line ends and form feeds, as pasted from a spreadsheet or a chat. */
+static void test_fields_trimmed(void **state)
+{
+	struct fixture *f = *state;
+	char uscc[64];
+	struct org o;
+	struct project p;
+	struct err err;
+
+	snprintf(uscc, sizeof(uscc), "\xe3\x80\x80%s\t\r\n", f->builder);
+	err_clear(&err);
+	assert_int_equal(
+	    org_company_add(f->st, &f->who,
+	                    &(struct org_input){.uscc = uscc,
+	                                        .kind = "\xe3\x80\x80施工\v",
+	                                        .name = "\xe3\x80\x80测试建设有限公司\t",
+	                                        .district = "\xe3\x80\x80云岩区\f",
+	                                        .contact = "\xe3\x80\x80张三\r\n",
+	                                        .phone = "\xe3\x80\x80"
+	                                                 "0851-86000001\t\v"},
+	                    NOW, &o, &err),
+	    0);
+	assert_string_equal(o.uscc, f->builder);
+	assert_int_equal(o.kind, ORG_BUILDER);
+	assert_string_equal(o.name, "测试建设有限公司");
+	assert_string_equal(o.district_name, "云岩区");
+	assert_string_equal(o.contact, "张三");
+	assert_string_equal(o.phone, "0851-86000001");
+	assert_int_equal(
+	    org_project_add(f->st, &f->who,
+	                    &(struct project_input){.name = "\xe3\x80\x80测试花园项目\t",
+	                                            .district = "\xe3\x80\x80花溪区\r\n",
+	                                            .address = "\xe3\x80\x80测试路1号\t",
+	                                            .builder = uscc,
+	                                            .start = "\xe3\x80\x80"
+	                                                     "2026-01-05\t",
+	                                            .end = "\xe3\x80\x80"
+	                                                   "2027-12-31\r\n"},
+	                    D(2026, 6, 30), NOW, &p, &err),
+	    0);
+	assert_string_equal(p.name, "测试花园项目");
+	assert_string_equal(p.district_name, "花溪区");
+	assert_string_equal(p.address, "测试路1号");
+	assert_string_equal(p.builder_uscc, f->builder);
+	assert_int_equal(p.start_on, D(2026, 1, 5));
+	assert_int_equal(p.end_on, D(2027, 12, 31));
+	assert_int_equal(
+	    org_project_change(f->st, &f->who, p.id,
+	                       &(struct project_input){.state = "\xe3\x80\x80竣工\r\n"}, NOW, &p,
+	                       &err),
+	    0);
+	assert_int_equal(p.state, PROJECT_COMPLETED);
 }
 
 static void test_company_add_refused(void **state)
@@ -874,6 +934,7 @@ int main(void)
 	    cmocka_unit_test(test_check_uscc),
 	    cmocka_unit_test(test_mask_phone),
 	    T(test_company_add_get),
+	    T(test_fields_trimmed),
 	    T(test_company_add_refused),
 	    T(test_company_change_close),
 	    T(test_company_filters),

@@ -180,6 +180,23 @@ static const struct trim_case trim_cases[] = {
     {" \xe3\x80\x80 \xe3\x80\x80张　三\xe3\x80\x80", "张　三"},
     {"\xe3\x80", "\xe3\x80"}, /* half an ideographic space stays */
     {"\xe3\x80\x80", ""},
+    /* any mix of the seven, repeatedly, at both ends */
+    {"\v\xe3\x80\x80\f a \r\xe3\x80\x80\n", "a"},
+    {"\xe3\x80\x80"
+     "张三\t",
+     "张三"},
+    /* nothing inside, and no other space: U+00A0, U+2003 stay */
+    {"a\xe3\x80\x80\tb", "a\xe3\x80\x80\tb"},
+    {"\xc2\xa0"
+     "a"
+     "\xc2\xa0",
+     "\xc2\xa0"
+     "a"
+     "\xc2\xa0"},
+    {"\xe2\x80\x83"
+     "a",
+     "\xe2\x80\x83"
+     "a"},
 };
 
 static void test_trim(void **state)

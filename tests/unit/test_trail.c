@@ -319,6 +319,50 @@ static void test_append_and_verify(void **state)
 	assert_true(sql_refused(f, "DELETE FROM trail WHERE seq = 2"));
 }
 
+/* trail_record writes JSON compact with sorted keys, and trail_change
+ * lays out a change the one way every module records it. */
+static void test_record_detail(void **state)
+{
+	struct fixture *f = *state;
+	struct store_trail_entry *e;
+	struct err err;
+
+	err_clear(&err);
+	assert_int_equal(store_begin(f->st, STORE_TXN_NORMAL, &err), 0);
+	assert_int_equal(trail_record(f->st, NULL, NOW, "user.add", "user:li.ming",
+	                              json_pack("{s:s, s:b, s:s}", "role", "auditor",
+	                                        "one_time_password", 1, "org", "审计"),
+	                              &err),
+	                 0);
+	assert_int_equal(trail_record(f->st, NULL, NOW, "user.login", "user:li.ming", NULL, &err),
+	                 0);
+	assert_int_equal(trail_record(f->st, NULL, NOW, "company.change", "company:x",
+	                              trail_change(json_pack("{s:s}", "name", "甲"),
+	                                           json_pack("{s:s}", "name", "乙"), NULL, 0),
+	                              &err),
+	                 0);
+	assert_int_equal(trail_record(f->st, NULL, NOW, "worker.add", "project:1/worker:2",
+	                              trail_change(NULL, json_pack("{s:i}", "id", 2), "a.csv", 7),
+	                              &err),
+	                 0);
+	assert_int_equal(store_commit(f->st, &err), 0);
+
+	e = get(f, 1);
+	assert_string_equal(e->detail, "{\"one_time_password\":true,\"org\":\"审计\","
+	                               "\"role\":\"auditor\"}");
+	free(e);
+	e = get(f, 2);
+	assert_int_equal(e->has_detail, 0);
+	free(e);
+	e = get(f, 3);
+	assert_string_equal(e->detail,
+	                    "{\"after\":{\"name\":\"乙\"},\"before\":{\"name\":\"甲\"}}");
+	free(e);
+	e = get(f, 4);
+	assert_string_equal(e->detail, "{\"after\":{\"id\":2},\"line\":7,\"source\":\"a.csv\"}");
+	free(e);
+}
+
 static void test_too_long_refused(void **state)
 {
 	struct fixture *f = *state;
@@ -580,6 +624,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_append_and_verify, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_record_detail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_too_long_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edited_row, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_edited_row_rehashed, setup, teardown),

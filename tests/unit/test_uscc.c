@@ -53,6 +53,15 @@ static void test_cases(void **state)
 	    {"\xe3\x80\x80"
 	     "91350100M000100Y43",
 	     USCC_OK, "91350100M000100Y43"},
+	    /* text_trim's rule: every ASCII white space, U+3000, both ends */
+	    {"\xe3\x80\x80"
+	     "91350100M000100Y43\t",
+	     USCC_OK, "91350100M000100Y43"},
+	    {"\f\xe3\x80\x80 91350100m000100y43\r\n", USCC_OK, "91350100M000100Y43"},
+	    {"\v91350100M000100Y43\xe3\x80\x80\v", USCC_OK, "91350100M000100Y43"},
+	    {"\xc2\xa0"
+	     "91350100M000100Y43",
+	     USCC_LENGTH, ""}, /* U+00A0 is not trimmed */
 	    {"", USCC_EMPTY, ""},
 	    {"   ", USCC_EMPTY, ""},
 	    {"91350100M000100Y4", USCC_LENGTH, ""},

@@ -4,7 +4,10 @@
  * embedded ID, mismatch per field and the folding of names and issuers,
  * not_found against external, expiry on and after valid_until, suspension,
  * revocation, overdue review, combined findings and the precedence of
- * DOMAIN.md section 6, duplicate_use added afterwards, and the messages.
+ * DOMAIN.md section 6, duplicate_use added afterwards, the messages, and
+ * that an absent number makes the store calls and unsealing of a present
+ * one asked with a wrong name (counted through the store's table of
+ * functions and pii_opens_get).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +20,10 @@
 #include <string.h>
 
 #include "date.h"
+#include "idnum.h"
+#include "pii.h"
 #include "store.h"
+#include "store_backend.h" /* to count the calls the store makes of its backend */
 #include "text.h"
 #include "lifecycle.h"
 #include "verify.h"
@@ -559,6 +565,193 @@ static void test_messages(void **state)
 	}
 }
 
+/* ---- An absent number costs what a present one does ---- */
+
+/* What one check did: its store calls, counted through the store's own
+ * table of functions, and the sealed values it opened. */
+struct work {
+	unsigned long cert_get, cert_seek, log_get;
+	struct pii_opens opens;
+};
+
+static const struct store_backend *real_backend;
+static struct work counted;
+
+static int count_cert_get(struct store *st, const char *number, struct store_cert_row *out,
+                          struct err *err)
+{
+	counted.cert_get++;
+	return real_backend->cert_get(st, number, out, err);
+}
+
+static int count_cert_seek(struct store *st, const char *number, const char *upper,
+                           const int64_t draws[3], struct store_cert_row *out, struct err *err)
+{
+	counted.cert_seek++;
+	return real_backend->cert_seek(st, number, upper, draws, out, err);
+}
+
+static int count_log_get(struct store *st, int64_t index, struct store_log_row *out,
+                         struct err *err)
+{
+	counted.log_get++;
+	return real_backend->log_get(st, index, out, err);
+}
+
+/* The work of checking number under name in st; the verdict must be want,
+ * and a result without a record must carry none (not the stand-in's). */
+static struct work work_of(struct store *st, const char *number, const char *name,
+                           enum verdict want)
+{
+	struct store_backend counting = *st->backend;
+	struct pii_opens before;
+	struct verifier v;
+	struct claim c;
+	struct vresult r;
+	struct cert none;
+	struct err err;
+	struct work w;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(verifier_init(&v, st, g_today, &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.number = number;
+	c.name = name;
+	c.gender = GENDER_NONE;
+	c.valid_until = DATE_NONE;
+	real_backend = st->backend;
+	counting.cert_get = count_cert_get;
+	counting.cert_seek = count_cert_seek;
+	counting.log_get = count_log_get;
+	memset(&counted, 0, sizeof(counted));
+	st->backend = &counting;
+	pii_opens_get(&before);
+	rc = verify_claim(&v, &c, &r, &err);
+	pii_opens_get(&counted.opens);
+	st->backend = real_backend;
+	if (rc != 0)
+		fail_msg("%s: verify_claim failed: %s", number, err.msg);
+	w = counted;
+	w.opens.id -= before.id;
+	w.opens.number -= before.number;
+	w.opens.blob -= before.blob;
+	if (r.verdict != want)
+		fail_msg("%s: verdict %s, expected %s", number, verdict_code(r.verdict),
+		         verdict_code(want));
+	memset(&none, 0, sizeof(none));
+	if (!r.found && memcmp(&r.cert, &none, sizeof(none)) != 0)
+		fail_msg("%s: an absent number's result holds a record (%s)", number, r.cert.name);
+	return w;
+}
+
+static void assert_same_work(const char *what, const struct work *present,
+                             const struct work *absent)
+{
+	if (present->cert_get != absent->cert_get || present->cert_seek != absent->cert_seek ||
+	    present->log_get != absent->log_get || present->opens.id != absent->opens.id ||
+	    present->opens.number != absent->opens.number ||
+	    present->opens.blob != absent->opens.blob)
+		fail_msg(
+		    "%s: present with a wrong name: cert_get %lu, cert_seek %lu, log_get %lu, "
+		    "opened %lu ID, %lu number, %lu blob; absent: cert_get %lu, cert_seek %lu, "
+		    "log_get %lu, opened %lu ID, %lu number, %lu blob",
+		    what, present->cert_get, present->cert_seek, present->log_get,
+		    present->opens.id, present->opens.number, present->opens.blob, absent->cert_get,
+		    absent->cert_seek, absent->log_get, absent->opens.id, absent->opens.number,
+		    absent->opens.blob);
+}
+
+/* "T" + an ID number no row has: body17 and its check character. */
+static void t_number(const char *body17, char out[1 + IDNUM_SIZE])
+{
+	snprintf(out, 1 + IDNUM_SIZE, "T%s%c", body17, idnum_check_char(body17));
+}
+
+static void test_absent_same_work(void **state)
+{
+	/* Construction numbers with a prefix the register holds: before, among
+	 * and after its rows. */
+	static const char *const absent_c[] = {"黔A012015000001", "黔A012017000005",
+	                                       "黔A012018999999", "黔A992025000001"};
+	/* T numbers: their sealed forms fall before, between and after the
+	 * register's two, so that some have a row that follows and some none. */
+	static const char *const absent_t[] = {
+	    "52011219921120007", "52010219850312010", "52010319900101011", "52011119780615004",
+	    "52011119780615007", "52011219921120009", "52010219850312012", "52010319900101013",
+	};
+	struct work present, absent;
+	struct store *empty;
+	struct cert row;
+	struct err err;
+	char number[1 + IDNUM_SIZE];
+	int seen[3] = {0, 0, 0}, rc;
+	size_t i;
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	present = work_of(g_store, C1, "李四", V_MISMATCH);
+	assert_true(present.log_get > 0 && present.opens.id > 0); /* the row was read and checked */
+	for (i = 0; i < COUNT(absent_c); i++) {
+		absent = work_of(g_store, absent_c[i], "李四", V_NOT_FOUND);
+		assert_same_work(absent_c[i], &present, &absent);
+	}
+	/* another register's prefix: external, and the same work too */
+	absent = work_of(g_store, "川A012018000001", "李四", V_EXTERNAL);
+	assert_same_work("川A012018000001", &present, &absent);
+
+	present = work_of(g_store, C5, "周八", V_MISMATCH);
+	assert_true(present.opens.number > 0 && present.opens.blob > 0);
+	for (i = 0; i < COUNT(absent_t); i++) {
+		t_number(absent_t[i], number);
+		absent = work_of(g_store, number, "周八", V_EXTERNAL);
+		assert_same_work(number, &present, &absent);
+		/* which way the stand-in was found: a row or the fixed record */
+		assert_int_equal(store_begin(g_store, STORE_TXN_READ, &err), 0);
+		rc = store_cert_seek(g_store, number, &row, &err);
+		store_rollback(g_store);
+		assert_in_range(rc, 0, 2);
+		seen[rc]++;
+	}
+	if (!seen[0] || !seen[2])
+		fail_msg("the absent T numbers took a following row %d times and the fixed record "
+		         "%d times: each way should be tried",
+		         seen[2], seen[0]);
+
+	/* A register with no row of the number's kind: the fixed record, still
+	 * the same work. */
+	assert_int_equal(store_open(":memory:", STORE_CREATE, &empty, &err), 0);
+	assert_int_equal(testkey_attach(empty, &err), 0);
+	assert_int_equal(store_prefix_add(empty, "黔A", &err), 0);
+	t_number(absent_t[0], number);
+	absent = work_of(empty, number, "周八", V_EXTERNAL);
+	assert_same_work("T, an empty register", &present, &absent);
+	present = work_of(g_store, C1, "李四", V_MISMATCH);
+	absent = work_of(empty, absent_c[0], "李四", V_NOT_FOUND);
+	assert_same_work("construction, an empty register", &present, &absent);
+
+	/* Rows of one kind in a long run, as one import makes them: a
+	 * construction number's draw looks at a bounded number of rows, then
+	 * takes the fixed record; the same work still. */
+	for (i = 0; i < 60; i++) {
+		struct cert t;
+		char body[18];
+
+		snprintf(body, sizeof(body), "52010219900101%03zu", i);
+		t_number(body, number);
+		t = test_cert(number, SYS_EMERGENCY, "某人", GENDER_MALE, number + 1, "1.1",
+		              EISSUER, D(2018, 3, 1), D(2024, 2, 29), NONE, CERT_VALID);
+		t.ledger_index = -1;
+		assert_int_equal(store_cert_insert(empty, &t, &err), 0);
+	}
+	assert_int_equal(lifecycle_backfill(empty, 1546300800, NULL, &err), 0);
+	for (i = 0; i < COUNT(absent_c); i++) {
+		absent = work_of(empty, absent_c[i], "李四", V_NOT_FOUND);
+		assert_same_work("construction, a register of T rows", &present, &absent);
+	}
+	store_close(empty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +763,7 @@ int main(void)
 	    cmocka_unit_test(test_combined),
 	    cmocka_unit_test(test_add_duplicate),
 	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_absent_same_work),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

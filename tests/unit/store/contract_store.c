@@ -3,9 +3,9 @@
  * (store.h): opening and reopening, locations that hold no database,
  * transactions (commit, rollback over every area, writes outside one,
  * isolation, read snapshots, refused nesting, answers of 1 that do not end
- * one), read-only opening (every write refused as a system error, reads
- * work), and the data key (without it personal data is refused and nothing
- * is written; a wrong key is refused and leaves the store without one).
+ * one, store_finish committing or rolling back), read-only opening (every write refused as a system
+ * error, reads work), and the data key (without it personal data is refused and nothing is written;
+ * a wrong key is refused and leaves the store without one).
  */
 #include "contract.h"
 
@@ -390,6 +390,34 @@ static void test_txn_error_then_rollback(void **state)
 	CHECK(1, store_cert_get(c->st, a.number, &out, clr(&err)));
 }
 
+static void test_txn_finish(void **state)
+{
+	struct contract *c = *state;
+	struct cert a = contract_construction("黔A012018000001");
+	struct cert b = contract_construction("黔A012018000002"), out;
+	struct store *other = contract_open_keyed(c, STORE_READONLY);
+	struct err err;
+
+	/* rc 0: committed, and the transaction is over */
+	CHECK(0, store_begin(c->st, STORE_TXN_NORMAL, clr(&err)));
+	CHECK(0, store_cert_insert(c->st, &a, clr(&err)));
+	CHECK(0, store_finish(c->st, 0, clr(&err)));
+	CHECK(1, store_cert_get(other, a.number, &out, clr(&err)));
+	REFUSED(ERR_SYSTEM, store_commit(c->st, clr(&err)));
+	/* the caller's error: rolled back, its message kept */
+	CHECK(0, store_begin(c->st, STORE_TXN_NORMAL, clr(&err)));
+	CHECK(0, store_cert_insert(c->st, &b, clr(&err)));
+	assert_int_equal(err_input(clr(&err), "调用方的错误"), -1);
+	REFUSED(ERR_INPUT, store_finish(c->st, -1, &err));
+	assert_string_equal(err.msg, "调用方的错误");
+	CHECK(0, store_cert_get(c->st, b.number, &out, clr(&err)));
+	CHECK(0, store_begin(c->st, STORE_TXN_NORMAL, clr(&err)));
+	store_rollback(c->st);
+	/* a commit that fails (here: no transaction) is an error of its own */
+	REFUSED(ERR_SYSTEM, store_finish(c->st, 0, clr(&err)));
+	store_close(other);
+}
+
 /* ---- read-only -------------------------------------------------------------- */
 
 static void test_readonly(void **state)
@@ -649,6 +677,7 @@ static const struct CMUnitTest tests[] = {
     CONTRACT_CASE(test_txn_read_snapshot),
     CONTRACT_CASE(test_txn_nesting),
     CONTRACT_CASE(test_txn_error_then_rollback),
+    CONTRACT_CASE(test_txn_finish),
     CONTRACT_CASE(test_readonly),
     CONTRACT_CASE(test_pii_without_key),
     CONTRACT_CASE(test_pii_wrong_key),
