@@ -1,8 +1,8 @@
 /*
- * cli.h - what the commands of the `opcert` tool share: the command table
- * entry, the options every command takes (--db, --today, --help), exit
- * statuses and error printing.  Commands only parse their arguments, call
- * the core library and format its answer.
+ * cli.h - what the commands of the `opcert` tool share (cli.c, cli_out.c):
+ * the options every command takes (--db, --today, --help), exit statuses,
+ * option parsing, subcommands, error printing and output.  Commands only parse their arguments,
+ * call the core library and format its answer.
  */
 #ifndef OPCERT_CLI_H
 #define OPCERT_CLI_H
@@ -23,18 +23,12 @@ enum {
 
 struct cli {
 	const char *command;
+	const char *help;            /* the command's help text, for --help */
 	const char *db;              /* --db, else $OPCERT_DB, else ./opcert.db */
 	int32_t today;               /* --today, else today in China */
 	const char *keys;            /* --keys, else $OPCERT_KEYS, else keys/ beside the database */
 	const char *passphrase_file; /* --passphrase-file, else $OPCERT_PASSPHRASE_FILE */
 	char keys_buf[4096];
-};
-
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv, struct cli *cli);
-	const char *summary; /* one line for `opcert help` */
-	const char *help;    /* the whole of `opcert NAME --help` */
 };
 
 /* Options every command accepts; append to a command's own long options. */
@@ -60,16 +54,6 @@ struct command {
 	"  --passphrase-file FILE  私钥口令文件（默认：环境变量 OPCERT_PASSPHRASE_FILE）\n"               \
 	"  -h, --help        显示本帮助\n"                                                                          \
 	"\n退出状态：0 全部有效；1 存在其他结论；2 用法或输入错误；3 系统错误。\n"
-
-/* The help texts of the commands defined outside main.c. */
-extern const char cmd_company_help[];
-extern const char cmd_project_help[];
-extern const char cmd_institution_help[];
-extern const char cmd_user_help[];
-extern const char cmd_token_help[];
-extern const char cmd_audit_help[];
-extern const char cmd_worker_help[];
-extern const char cmd_probe_help[];
 
 /*
  * Handle a common option.  Returns -1 when opt is not one (the command
@@ -155,7 +139,7 @@ const char *cli_keys_dir(struct cli *cli);
 /* The official verifier's host from the database; 1 found, 0 not set, -1 error printed. */
 int cli_official_host(const struct cli *cli, struct store *st, char *out, size_t size);
 
-const struct command *cli_find(const char *name);
-void cli_print_help(const struct command *c);
+/* Print the command's help text (cli->help) on standard output. */
+void cli_print_help(const struct cli *cli);
 
 #endif

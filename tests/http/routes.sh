@@ -1,4 +1,4 @@
-# routes.sh - the route table of src/routes.c as the HTTP tests see it,
+# routes.sh - the route table of src/http/routes.c as the HTTP tests see it,
 # sourced by t_http.sh (the OpenAPI document describes every route) and
 # t_auth.sh (the authorisation matrix covers every route).  Reading the
 # table itself means a route added there is covered by both checks at once.
@@ -7,7 +7,7 @@
 # scope resolver, or NULL), in the table's order.
 table_routes() {
 	sed -n 's/^[[:space:]]*{"\([A-Z][A-Z]*\)",[[:space:]]*"\([^"]*\)",[[:space:]]*\([01]\),\([^,]*\),\([^,]*\),\([^,]*\),.*/\1 \2 \3 \6/p' \
-		"$OPCERT_SRC/src/routes.c" | tr -s ' '
+		"$OPCERT_SRC/src/http/routes.c" | tr -s ' '
 }
 
 # openapi_path PATH PREFIX: the route's key in the OpenAPI document.

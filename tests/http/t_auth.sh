@@ -8,7 +8,7 @@
 # that no password, one-time password or token appears in any output of the
 # server or in the database files.
 # Then the authorisation matrix: tests/http/matrix.tsv gives, for every route
-# of src/routes.c, every role's answer (own and other scope for scoped
+# of src/http/routes.c, every role's answer (own and other scope for scoped
 # routes); each is requested, and a route of the table missing from the
 # file fails the test.  Then the register record routes: who reads which
 # record at all, and a record out of scope answering exactly as a missing
@@ -442,7 +442,7 @@ done
 
 ROUTES=$T/routes
 table_routes >"$ROUTES"
-[ "$(wc -l <"$ROUTES")" -ge 20 ] || die "could not read the route table of src/routes.c"
+[ "$(wc -l <"$ROUTES")" -ge 20 ] || die "could not read the route table of src/http/routes.c"
 grep -v '^#' "$MATRIX" | awk -F'\t' 'NF' >"$T/matrix"
 
 # Every route of the table is in the matrix (scoped ones with both cases)...
@@ -462,7 +462,7 @@ done <"$ROUTES"
 # ...and every row of the matrix is a route of the table, with a status for every role.
 while IFS='	' read -r _m _p _c _s1 _s2 _s3 _s4 _s5 _s6 _s7 _extra; do
 	grep -q -x -F "$_m $_p 0 NULL" "$ROUTES" || grep -q "^$_m $_p [01] " "$ROUTES" ||
-		fail "matrix: $_m $_p is not a route of src/routes.c"
+		fail "matrix: $_m $_p is not a route of src/http/routes.c"
 	[ -n "$_s7" ] && [ -z "$_extra" ] || fail "matrix: $_m $_p ($_c) needs one status per role"
 done <"$T/matrix"
 

@@ -485,7 +485,7 @@ get /api/v1/openapi.json
 check_status 200 "OpenAPI document"
 check_eq "$(jb '.openapi | startswith("3.0")')" true "OpenAPI 3.0"
 table_routes >"$T/routes"
-[ "$(wc -l <"$T/routes")" -ge 20 ] || die "could not read the route table of src/routes.c"
+[ "$(wc -l <"$T/routes")" -ge 20 ] || die "could not read the route table of src/http/routes.c"
 while read -r _m _p _prefix _scope; do
 	_op=$(openapi_path "$_p" "$_prefix")
 	_lm=$(printf '%s' "$_m" | tr 'A-Z' 'a-z')

@@ -1,5 +1,5 @@
 # t_pages.sh - the pages as `opcert serve` assembles them from web/layout.html
-# and the page files: every page route of src/routes.c answers a complete
+# and the page files: every page route of src/http/routes.c answers a complete
 # page with the shared head, header, navigation and footer, its own title,
 # navigation, current link and scripts; ETag, If-None-Match and HEAD; and a
 # malformed layout or page stops the server from starting with an error that
@@ -110,8 +110,8 @@ nav_links() {
 
 # The GET routes flagged PAGE in the route table.
 sed -n 's/^[[:space:]]*{"GET",[[:space:]]*"\([^"]*\)",.*[[:space:]|]PAGE[[:space:]|,].*/\1/p' \
-	"$OPCERT_SRC/src/routes.c" >"$T/routes"
-[ "$(wc -l <"$T/routes")" -ge 19 ] || die "could not read the page routes of src/routes.c"
+	"$OPCERT_SRC/src/http/routes.c" >"$T/routes"
+[ "$(wc -l <"$T/routes")" -ge 19 ] || die "could not read the page routes of src/http/routes.c"
 
 ETAGS=
 while read -r _route; do

@@ -7,7 +7,7 @@
   'use strict';
   var O = window.Opcert;
 
-  /* src/cmd_audit.c has the same labels for the command line */
+  /* src/cmd/cmd_audit.c has the same labels for the command line */
   var ACTIONS = {
     'cert.import': '导入登记表', 'cert.renew': '延期复核/复审', 'cert.suspend': '暂扣', 'cert.reinstate': '恢复',
     'cert.revoke': '注销', 'cert.amend': '更正', 'cert.photo': '照片', 'cred.issue': '签发凭证', 'config.set': '修改设置',

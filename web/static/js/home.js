@@ -1,6 +1,6 @@
 /*
  * home.js - the home page (/home): what the signed-in role can do, with
- * links.  The server decides what each role may use (src/routes.c); this
+ * links.  The server decides what each role may use (src/http/routes.c); this
  * list only shows the way there.
  */
 (function () {

@@ -2,7 +2,7 @@
  * org.js - what the pages of companies, projects and training institutions
  * share (/companies, /companies/USCC, /projects, /projects/ID,
  * /institutions, /institutions/ID): who may do what (only to show
- * the right forms: the server decides, src/routes.c and src/api_org.c),
+ * the right forms: the server decides, src/http/routes.c and src/api/),
  * the district names for typing, errors that point at the field they name,
  * and table cells that read well on a phone.
  */

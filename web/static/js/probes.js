@@ -4,7 +4,7 @@
  * its wrong tries, its refusals and the certificates at the limit in the
  * last 24 hours (GET /api/v1/probes).  The city administrator gets a
  * 清除 button per row (POST /api/v1/probes/clear); the server decides who
- * may (src/routes.c), the button only shows the way.
+ * may (src/http/routes.c), the button only shows the way.
  */
 (function () {
   'use strict';

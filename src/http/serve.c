@@ -2,7 +2,7 @@
  * serve.c - `opcert serve`: the HTTP server in front of the core, on
  * libmicrohttpd (epoll, a thread pool sized to the cores).  It reads each
  * request off the connection, bounds it, finds its route (routes.c), runs
- * its handler (api.c) inline or on a job thread, and sends the reply with
+ * its handler (src/api/) inline or on a job thread, and sends the reply with
  * the security headers every response carries; one JSON access-log line a
  * request goes to stderr.
  *
@@ -31,7 +31,7 @@
  *  - long work (a roster, signing, proofs) runs on a bounded job queue, so
  *    the threads that read requests never wait for it (503 when full);
  *  - no server version in any header; a Content-Security-Policy without
- *    inline script; files only from below the web root (api.c);
+ *    inline script; files only from below the web root (files.c);
  *  - who may use a route is decided from the route table before its
  *    handler runs and before its body is read (routes.h: roles, the
  *    one-time password gate, CSRF, scope);
@@ -63,12 +63,11 @@
 
 #include "api.h"
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "routes.h"
-
-int cmd_serve(int argc, char **argv, struct cli *cli);
 
 #define DEFAULT_LISTEN     "127.0.0.1:8080"
 #define DEFAULT_RATE       60 /* requests a minute per client */
@@ -1399,6 +1398,40 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 		return cli_usage(cli, "--tls-cert 和 --tls-key 必须同时给出");
 	return -1;
 }
+
+const char cmd_serve_help[] =
+    "用法：opcert serve [--listen HOST:PORT] [--web DIR] [--tls-cert FILE --tls-key FILE]\n"
+    "                   [--trust-proxy] [--rate-limit N] [--sign-in-rate N] [--timeout SECONDS]\n"
+    "                   [--request-timeout SECONDS] [--threads N]\n"
+    "                   [--db PATH] [--keys DIR] [--passphrase-file FILE]\n"
+    "\n启动 HTTP 服务，提供证书查询、扫码核验、批量核验和如何识别官方查询的网页，\n"
+    "以及 JSON 接口 /api/v1/（说明见 /api/v1/openapi.json）。启动后打印网址；\n"
+    "收到 SIGTERM 或 Ctrl+C 时不再接受新连接，等进行中的请求完成后退出（退出状态 0）。\n"
+    "公众查询只给出脱敏的身份证号码，“查无此证”和“姓名不符”的答复完全相同。\n"
+    "\n  --listen HOST:PORT  监听地址（默认 127.0.0.1:8080；端口 0 表示任选空闲端口）\n"
+    "  --web DIR           网页目录（默认：环境变量 OPCERT_WEB，否则源代码树中的 web/）\n"
+    "  --tls-cert FILE     HTTPS 证书（PEM）；手机浏览器只在 HTTPS 页面开放摄像头\n"
+    "  --tls-key FILE      HTTPS 私钥（PEM），与 --tls-cert 同时给出\n"
+    "  --trust-proxy       前面有本机（127.0.0.1 或 ::1）上的反向代理：按其 X-Forwarded-For\n"
+    "                      中的最后一个地址识别客户端；其 X-Forwarded-Proto 为 https 时，\n"
+    "                      登录会话的 Cookie 带 Secure\n"
+    "  --rate-limit N      每个客户端地址每分钟最多 N 次查询（默认 60，可连续 20 次；\n"
+    "                      0 表示不限制，仅用于性能测试）\n"
+    "  --sign-in-rate N    每个客户端地址每分钟最多 N 次登录或改密码（默认 10，可连续 5 次；\n"
+    "                      0 表示不限制）；另外，同一账号连续输错密码 5 次即锁定 15 分钟\n"
+    "  --timeout SECONDS   连接空闲多久即断开（默认 15 秒）\n"
+    "  --request-timeout SECONDS\n"
+    "                      连接建立（或上一个答复发完）后多少秒内须发完请求（请求行、请求头，\n"
+    "                      以及请求体上限不超过 64 KB 的接口的请求体），否则断开（默认 10 秒）；\n"
+    "                      上传花名册等大请求体只受 --timeout 限制。每个客户端地址最多同时\n"
+    "                      保持 128 个连接（--trust-proxy 时不限，由反向代理限制）\n"
+    "  --threads N         处理请求的线程数（默认为处理器核数）\n"
+    "\n签名密钥（--keys，默认数据库旁的 keys/）用于签署信任列表、状态列表和日志检查点；\n"
+    "没有密钥时服务照常运行，这些接口答复 503。访问日志（JSON，每个请求一行）写到标准错误，\n"
+    "只记录接口路径，不记录查询参数、客户端地址、密码、令牌或个人信息。\n"
+    "\n账号用 opcert user add 创建；登录后会话保存在 HttpOnly、SameSite=Strict 的 Cookie 中\n"
+    "（HTTPS 时加 Secure），空闲 30 分钟或登录 12 小时后失效。程序调用可用\n"
+    "Authorization: Bearer 接口令牌（opcert token new）。\n" CLI_COMMON_HELP;
 
 int cmd_serve(int argc, char **argv, struct cli *cli)
 {

@@ -1,8 +1,11 @@
 /*
- * api.h - the handlers of `opcert serve` (api.c) and the state they share:
- * the database (one read-only connection per thread, a writer for the
- * checkpoints), the key store, and the signed files kept ready (trust
- * list, status list, the log's subtree hashes for proofs).
+ * api.h - the handlers of `opcert serve` (src/api/, one file per
+ * resource; the files under the web root in src/http/files.c) and the
+ * state they share (api.c): the database (one read-only connection per
+ * thread, a writer for the changes and the checkpoints), the key store,
+ * and the signed files kept ready (trust list, status list, the log's
+ * subtree hashes for proofs).  What only the files of src/api/ share is in
+ * api_int.h.
  *
  * Every handler takes a request whose arguments and body serve.c has read
  * and bounded, and fills in its reply (http.h).  Handlers are called from
@@ -29,6 +32,7 @@ struct api_config {
 };
 
 struct api;
+struct pages;
 
 /*
  * Open what the handlers need.  A missing or unusable key store is not an
@@ -57,7 +61,7 @@ void api_writer_unlock(struct api *a);
 struct account_unknown *api_unknown_logins(struct api *a);
 
 /*
- * Who sent req (api_auth.c): an API token (Authorization: Bearer) or the
+ * Who sent req (auth.c): an API token (Authorization: Bearer) or the
  * session cookie, read through this thread's read-only connection; fills
  * req->signed_in, who, csrf.  Unknown, expired or malformed credentials
  * leave the request anonymous (routes.c answers 401 where that matters).
@@ -67,25 +71,31 @@ int api_authenticate(struct http_request *req, struct err *err);
 /* Record use of the request's session now and then (keeps it from idling out). */
 void api_session_touch(struct http_request *req);
 
+/* GET /healthz (api.c). */
 int api_healthz(struct http_request *req);
+/* The checks: one certificate, a credential, a roster (verify.c). */
 int api_verify(struct http_request *req);
 int api_verify_credential(struct http_request *req);
 int api_verify_roster(struct http_request *req);
+/* The signed trust list and status list (lists.c). */
 int api_trust_list(struct http_request *req);
 int api_status_list(struct http_request *req);
+/* The transparency log's checkpoint and inclusion proofs (log.c). */
 int api_log_checkpoint(struct http_request *req);
 int api_log_proof(struct http_request *req);
+/* The OpenAPI document and /static/ (src/http/files.c). */
 int api_openapi(struct http_request *req);
-int api_page(struct http_request *req);
 int api_static(struct http_request *req);
+/* The pages that are the same for everyone who may open them (pages.c). */
+int api_page(struct http_request *req);
 
-/* Sign-in, sessions and passwords (api_auth.c). */
+/* Sign-in, sessions and passwords (auth.c). */
 int api_session_get(struct http_request *req);
 int api_session_new(struct http_request *req);
 int api_session_logout(struct http_request *req);
 int api_password(struct http_request *req);
 
-/* Accounts, for city_admin (api_accounts.c). */
+/* Accounts, for city_admin (accounts.c). */
 int api_accounts_list(struct http_request *req);
 int api_accounts_add(struct http_request *req);
 int api_accounts_disable(struct http_request *req);
@@ -93,19 +103,21 @@ int api_accounts_enable(struct http_request *req);
 int api_accounts_reset(struct http_request *req);
 int api_accounts_scope(struct http_request *req);
 
-/* District units and their data (api_accounts.c). */
+/* District units and their data (accounts.c). */
 int api_districts(struct http_request *req);
 int api_district(struct http_request *req);
 int api_district_page(struct http_request *req);
-/* One register record, masked unless ?full_id=1 for a role that may (api_cert.c). */
+/* One register record, masked unless ?full_id=1 for a role that may (certificates.c). */
 int api_certificate(struct http_request *req);
 int api_certificate_page(struct http_request *req);
 /* Scope resolver (routes.h) of a path naming a district unit by its name. */
 int api_scope_district(struct http_request *req, struct route_object *obj, struct err *err);
 
 /*
- * Companies, projects, training institutions and the audit trail
- * (api_org.c).  Who may call what is in routes.c; the handlers narrow it
+ * Companies, projects, the workers on them, training institutions and the
+ * audit trail (companies.c, projects.c, workers.c, institutions.c,
+ * audit.c; what they share is org_common.c's).  Who may call what is in
+ * routes.c; the handlers narrow it
  * further where the body names a scope (a district officer adds only in
  * their own district, a company user only as its own builder).
  */
@@ -131,7 +143,7 @@ int api_institution_close(struct http_request *req);
 int api_audit_list(struct http_request *req);
 int api_audit_verify(struct http_request *req);
 /* The pages of the above: /companies[/{uscc}], /projects[/{id}],
- * /institutions[/{id}], /audit. */
+ * /institutions[/{id}], /audit (pages.c). */
 int api_org_page(struct http_request *req);
 /* Scope resolvers (routes.h) of a path naming a company by its code, a
  * project by its number, an institution by its number. */
@@ -141,7 +153,7 @@ int api_scope_institution(struct http_request *req, struct route_object *obj, st
 int api_scope_worker(struct http_request *req, struct route_object *obj, struct err *err);
 
 /*
- * The probe limit (probe.h) over HTTP (api_probe.c).  The subject of a
+ * The probe limit (probe.h) over HTTP (probes.c).  The subject of a
  * request: account:LOGIN when signed in, else the client's address.
  */
 void api_probe_subject(struct http_request *req, char out[PROBE_SUBJECT_SIZE]);
@@ -171,14 +183,17 @@ int api_probes_clear(struct http_request *req);
 
 /* "Today" as the server sees it (--today, else the date in China). */
 int32_t api_today(const struct api *a);
+/* The web root (a real path), or NULL; the pages assembled from it (pages.h). */
+const char *api_web_root(const struct api *a);
+const struct pages *api_pages(const struct api *a);
 /*
  * The log key's signed-note name and Ed25519 public key (the audit trail's
  * anchors are checked against its checkpoints): 1, 0 when there is no key
- * store, -1 on error.
+ * store, -1 on error (log.c).
  */
 int api_log_key(struct api *a, char *name, size_t name_size, uint8_t pk[32], struct err *err);
 
-/* Helpers of the handler files. */
+/* Helpers of the handler files: the principal and bodies (auth.c), pages (src/http/files.c). */
 /* The principal as JSON (no secrets). */
 json_t *api_principal_object(const struct principal *p);
 /* The body as a JSON object (then wiped: it may hold a password); NULL after a 400. */
@@ -188,7 +203,7 @@ const char *api_body_string(struct http_request *req, json_t *o, const char *key
                             size_t max);
 /* Wipe the string members named in keys (NULL-terminated), then free o. */
 void api_body_free(json_t *o, const char *const *keys);
-/* A page file under the web root (api.c), for handlers elsewhere. */
+/* A page file under the web root (src/http/files.c), for handlers elsewhere. */
 int api_page_file(struct http_request *req, const char *file);
 /* The 404 page for an object missing or outside the caller's scope. */
 int api_not_found_page(struct http_request *req);

@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "file.h"
 #include "issue.h"
@@ -29,8 +30,6 @@
 #include "ledger.h"
 #include "lifecycle.h"
 #include "tlog.h"
-
-int cmd_log(int argc, char **argv, struct cli *cli);
 
 #define OPT_AGAINST 0x200
 
@@ -478,6 +477,30 @@ static const struct {
     {"verify", log_verify},         {"backfill", log_backfill},
 };
 
+const char cmd_log_help[] =
+    "用法：opcert log checkpoint [--keys DIR] [--passphrase-file FILE] [--db PATH]\n"
+    "      opcert log prove N [--db PATH]\n"
+    "      opcert log consistency OLD_SIZE NEW_SIZE [--db PATH]\n"
+    "      opcert log verify [--against CHECKPOINT_FILE] [--keys DIR] [--db PATH]\n"
+    "      opcert log backfill [--db PATH]\n"
+    "\n登记库的每次导入、签发、延期、暂扣、恢复、注销、更正都追加到只增不改的透明日志\n"
+    "（RFC 9162 默克尔树，条目从 0 编号）。\n"
+    "\n  checkpoint    用日志密钥签署当前日志的检查点（C2SP 签名格式），保存并打印。\n"
+    "                请把打印出的检查点另存到数据库之外（如另一台电脑、打印件），\n"
+    "                日后用 log verify --against 证明日志没有被改写。\n"
+    "  prove N       第 N 条的包含证明：该条事件、叶子哈希、树的大小、根哈希和证明。\n"
+    "  consistency OLD_SIZE NEW_SIZE\n"
+    "                大小为 OLD_SIZE 的树是大小为 NEW_SIZE 的树的前缀的一致性证明。\n"
+    "  verify        由保存的条目和登记库重新计算一切：每条的哈希和编码、编号连续、\n"
+    "                树根、检查点签名，每本证书的登记记录与日志最后一次记录的是否一致；\n"
+    "                逐条列出被修改、删除、回退或调换的登记记录和日志条目。\n"
+    "                --against FILE  另存的检查点：当前日志必须是它的延续，否则日志被改写。\n"
+    "                退出状态：0 未发现问题；1 发现问题；2 输入错误；3 系统错误。\n"
+    "  backfill      把启用透明日志之前登记的证书各补记一条（只需运行一次）。\n"
+    "\n日志来源名称（检查点第一行）为官方核验网址加 /log（见 opcert config），未设置时为\n"
+    "opcert.local/log。密钥目录：--keys DIR，否则环境变量 OPCERT_KEYS，否则数据库旁的 "
+    "keys/。\n" CLI_COMMON_HELP;
+
 int cmd_log(int argc, char **argv, struct cli *cli)
 {
 	size_t i;
@@ -486,7 +509,7 @@ int cmd_log(int argc, char **argv, struct cli *cli)
 		return cli_usage(
 		    cli, "缺少子命令（checkpoint、prove、consistency、verify 或 backfill）");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		cli_print_help(cli_find(cli->command));
+		cli_print_help(cli);
 		return EXIT_ALL_VALID;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)

@@ -1,7 +1,7 @@
 /*
  * routes.c - the route table of `opcert serve` (see routes.h): the only
  * place a route is declared, with who may use it.  Handlers and scope
- * resolvers live in api*.c.
+ * resolvers live in src/api/.
  *
  * Threat model: a route added without thought must not open anything.  A
  * route names its roles explicitly (there is no default), the matrix test
@@ -44,10 +44,10 @@
  * registers its projects and keeps its contact details; the bureau
  * registers and closes companies); the auditor reads.  Training
  * institutions have no business with them.  Where the body names a
- * district or a builder, api_org.c holds a district officer to their own
+ * district or a builder, the handlers hold a district officer to their own
  * district and a company user to its own company.  The workers on a
  * project follow the project's rule; a company user registers them only on
- * the projects it builds (api_org.c).
+ * the projects it builds (workers.c).
  */
 #define ORG_READ                                                                                   \
 	(CITY | ROLE_BIT(ROLE_DISTRICT_OFFICER) | ROLE_BIT(ROLE_COMPANY_USER) |                    \

@@ -1,5 +1,5 @@
 /*
- * api_probe.c - the probe limit (probe.h) over HTTP: the gate the routes
+ * probes.c - the probe limit (probe.h) over HTTP: the gate the routes
  * that compare a presented ID number (or look up an emergency-management
  * number) pass their tries through, the refusal answers (429 probe_limit
  * with Retry-After, 422 probe_roster), and the city's view of it:

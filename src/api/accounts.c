@@ -1,5 +1,5 @@
 /*
- * api_accounts.c - account management for the city administrator
+ * accounts.c - account management for the city administrator
  * (GET/POST /api/v1/accounts, POST /api/v1/accounts/{login}/...) and the
  * district units' pages (GET /api/v1/districts[/{name}], /districts/{name}),
  * the first data with a district scope.  Who may call what is in routes.c;

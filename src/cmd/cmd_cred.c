@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "certno.h"
 #include "cred.h"
 #include "date.h"
@@ -28,13 +29,6 @@
 #include "trail.h"
 #include "trust.h"
 #include "vout.h"
-
-int cmd_key(int argc, char **argv, struct cli *cli);
-int cmd_trust(int argc, char **argv, struct cli *cli);
-int cmd_cred(int argc, char **argv, struct cli *cli);
-int cmd_photo(int argc, char **argv, struct cli *cli);
-int cmd_status(int argc, char **argv, struct cli *cli);
-int cmd_config(int argc, char **argv, struct cli *cli);
 
 #define QR_MAX_VERSION 13
 
@@ -130,6 +124,23 @@ static int key_list(struct cli *cli, struct keys *ks)
 	}
 	return cli_finish_stdout(cli, EXIT_ALL_VALID);
 }
+
+const char cmd_key_help[] =
+    "用法：opcert key init | rotate | list | backup FILE | restore FILE [--keys DIR]\n"
+    "                [--alg ed25519|sm2] [--passphrase-file FILE]\n"
+    "                [--backup-passphrase-file FILE]\n"
+    "\n  init              创建根密钥（市住建局）、第一把签发密钥和日志密钥；已存在时不做任何改动\n"
+    "  rotate            启用新的签发密钥，停用当前的；已签发的凭证仍然有效\n"
+    "  --alg ALG         （init、rotate）新签发密钥的算法：ed25519，或 sm2（国密 SM2/SM3）；\n"
+    "                    rotate 不给出时沿用当前签发密钥的算法。根密钥和日志密钥总是\n"
+    "                    Ed25519；浏览器只在本机核验 Ed25519，SM2 凭证由服务器核验\n"
+    "  list              列出全部密钥（标识、用途、有效期）\n"
+    "  backup FILE       把全部密钥（含数据密钥 data.key）加密备份到 FILE（必须给出\n"
+    "                    --backup-passphrase-file）；尚未创建签名密钥时只备份数据密钥\n"
+    "  restore FILE      从备份恢复到空的密钥目录\n"
+    "\n密钥目录默认为数据库旁的 keys/。私钥文件权限为 0600；给出 --passphrase-file 时\n"
+    "私钥用口令加密（Argon2id + XSalsa20-Poly1305）。恢复步骤见 "
+    "docs/CREDENTIAL.md。\n" CLI_COMMON_HELP;
 
 int cmd_key(int argc, char **argv, struct cli *cli)
 {
@@ -294,6 +305,11 @@ static int local_trust(struct cli *cli, struct store *st, struct keys *ks, struc
 	free(issuers);
 	return rc;
 }
+
+const char cmd_trust_help[] =
+    "用法：opcert trust export FILE\n"
+    "\n导出由根密钥签名的信任列表（全部签发密钥及其有效期、日志密钥、发证机关代码），\n"
+    "供离线核验设备使用。离线设备应固定根公钥。FILE 为 - 时写到标准输出。\n" CLI_COMMON_HELP;
 
 int cmd_trust(int argc, char **argv, struct cli *cli)
 {
@@ -806,6 +822,19 @@ out:
 	return rc;
 }
 
+const char cmd_cred_help[] =
+    "用法：opcert cred issue NUMBER [--png FILE] [--svg FILE] [--pdf FILE] [--jpeg FILE]\n"
+    "      opcert cred verify (PAYLOAD | --image FILE | --batch FILE) [--trust FILE]\n"
+    "                         [--status FILE] [--status-max-age DAYS] [--offline]\n"
+    "                         [--official-host HOST] [--format text|json]\n"
+    "\nissue：用当前签发密钥签发凭证，在标准输出打印 OC1:... 负载，并可写出二维码图片\n"
+    "（内容为 https://官方网址/v#OC1:...）和中文证书（PDF/JPEG）。签发记入透明日志。\n"
+    "\nverify：核验凭证、网址、证书照片（JPEG/PNG）或每行一个凭证的文件（输出 JSON Lines）。\n"
+    "指向非官方网址的二维码不解码，结论为“非官方查询链接”；签名、密钥或签发时间不对为“伪造”；\n"
+    "在线核验还要求签发记录在日志中，并给出登记库中的当前状态。--offline 只用给出的文件：\n"
+    "没有状态列表或状态列表超过 --status-max-age "
+    "天（默认7天），结论为“状态未知”。\n" CLI_COMMON_HELP;
+
 int cmd_cred(int argc, char **argv, struct cli *cli)
 {
 	int rc;
@@ -817,6 +846,11 @@ int cmd_cred(int argc, char **argv, struct cli *cli)
 	rc = cli_common_options(argc, argv, cli);
 	return rc >= 0 ? rc : cli_usage(cli, "缺少子命令（issue 或 verify）");
 }
+
+const char cmd_photo_help[] =
+    "用法：opcert photo NUMBER FILE\n"
+    "\n附上持证人照片（JPEG 或 PNG，最大 2 MB，边长 64–4096 像素，会完整解码检查）。\n"
+    "重新签发凭证后，照片摘要写入二维码。\n" CLI_COMMON_HELP;
 
 int cmd_photo(int argc, char **argv, struct cli *cli)
 {
@@ -903,6 +937,11 @@ out:
 	return rc;
 }
 
+const char cmd_status_help[] =
+    "用法：opcert status export FILE\n"
+    "\n导出签名的状态列表：每张凭证在随机位置占 2 位（有效/暂扣/注销），至少 131072 个位置，\n"
+    "且不少于凭证数的两倍，核验者无法从下载行为得知查的是哪本证书。\n" CLI_COMMON_HELP;
+
 int cmd_status(int argc, char **argv, struct cli *cli)
 {
 	struct statuslist sl = {0};
@@ -988,6 +1027,10 @@ fail:
 	json_decref(d);
 	return -1;
 }
+
+const char cmd_config_help[] =
+    "用法：opcert config set official-host HOST[:PORT] | opcert config get KEY\n"
+    "\n官方核验网址必须是 https（localhost 和 127.0.0.1 可用 http）。\n" CLI_COMMON_HELP;
 
 int cmd_config(int argc, char **argv, struct cli *cli)
 {

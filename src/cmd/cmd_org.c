@@ -11,14 +11,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "org.h"
 #include "trail.h"
 #include "vout.h"
-
-int cmd_company(int argc, char **argv, struct cli *cli);
-int cmd_project(int argc, char **argv, struct cli *cli);
-int cmd_institution(int argc, char **argv, struct cli *cli);
 
 /* ---- options ------------------------------------------------------------ */
 

@@ -9,15 +9,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "demo.h"
 #include "idnum.h"
 #include "import.h"
 #include "org.h"
 #include "trail.h"
-
-int cmd_check_id(int argc, char **argv, struct cli *cli);
-int cmd_demo(int argc, char **argv, struct cli *cli);
 
 /* Which character is not allowed, and where: “０”（第18位） */
 static void print_refused_char(const char *id)
@@ -28,6 +26,11 @@ static void print_refused_char(const char *id)
 	if (at)
 		printf("%s（第%zu位）", name, at);
 }
+
+const char cmd_check_id_help[] =
+    "用法：opcert check-id IDNO... [--today DATE]\n"
+    "\n逐个检查身份证号码：18位、前17位为数字、末位为数字或X、省份代码、出生日期、校验码。\n"
+    "全部有效时退出状态为0，否则为1，并说明每个号码的原因。\n" CLI_COMMON_HELP;
 
 int cmd_check_id(int argc, char **argv, struct cli *cli)
 {
@@ -112,6 +115,19 @@ static int demo_import_orgs(const struct cli *cli, struct store *st, const char 
 	       companies.inserted, companies.unchanged, projects.inserted, projects.unchanged);
 	return EXIT_ALL_VALID;
 }
+
+const char cmd_demo_help[] =
+    "用法：opcert demo [--certificates N] [--roster N] [--seed S] [--out DIR] [--import]\n"
+    "\n在 DIR（默认 ./demo）中生成确定性的虚构数据：\n"
+    "  register.csv           证书登记表（虚构的贵阳发证记录，身份证号校验码正确）\n"
+    "  roster-clean.csv       某虚构施工单位的花名册，全部应核验为有效\n"
+    "  roster-violations.csv  植入各类违规的花名册，“预期核验结果”列写明应得结论\n"
+    "\n  --certificates N  登记表行数（默认 1000，至少 50）\n"
+    "  --roster N        roster-clean.csv 行数（默认 30）\n"
+    "  --seed S          随机种子（默认 1）\n"
+    "  --out DIR         输出目录\n"
+    "  --import          同时把登记表导入数据库（不存在则创建）\n"
+    "  --today DATE      数据围绕该日期生成（核验时请用同一日期）\n" CLI_COMMON_HELP;
 
 int cmd_demo(int argc, char **argv, struct cli *cli)
 {

@@ -6,14 +6,25 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "roster.h"
 #include "text.h"
 #include "verify.h"
 #include "vout.h"
 
-int cmd_verify(int argc, char **argv, struct cli *cli);
-int cmd_verify_roster(int argc, char **argv, struct cli *cli);
+const char cmd_verify_help[] =
+    "用法：opcert verify --number NO --name NAME [--id IDNO] [--trade CODE]\n"
+    "                    [--format text|json] [--today DATE] [--db PATH]\n"
+    "\n按证书编号和姓名（可加身份证号码、工种）核验一本证书，给出核验结论：\n"
+    "有效、无证、查无此证、信息不符（并指出哪些项不符）、已过期、逾期未复审、已注销/吊销、\n"
+    "暂扣、身份证号码无效、证书编号无效、需外部核验。\n"
+    "\n  --number NO       证书编号，如 黔A012018000123 或 T+身份证号\n"
+    "  --name NAME       持证人姓名\n"
+    "  --id IDNO         持证人身份证号码（格式错误时结论为“身份证号码无效”）\n"
+    "  --trade CODE      工种：代码（01、2.1）或名称（建筑电工）\n"
+    "  --format FMT      text（默认）或 json（与 verify-roster jsonl 的一行相同，无 "
+    "row）\n" CLI_COMMON_HELP;
 
 int cmd_verify(int argc, char **argv, struct cli *cli)
 {
@@ -143,6 +154,15 @@ static int print_first(const struct roster_result *r, void *arg, struct err *err
 	}
 	return print_row(r, &s->out, err);
 }
+
+const char cmd_verify_roster_help[] =
+    "用法：opcert verify-roster FILE.csv [--format table|csv|jsonl] [--today DATE] [--db PATH]\n"
+    "\n逐行核验《施工单位特种作业人员持证情况自查登记表》（附件1）中的人员，\n"
+    "并找出同一证书被多人使用（疑似转借/冒用）的行。\n"
+    "\n  --format FMT      table（默认，附汇总）、csv（可用 Excel 打开）或 jsonl（每行一个JSON）\n"
+    "\n表头：姓名, 性别, 身份证号码, 工种（或 特种作业岗位/工种、岗位）, 证书编号，\n"
+    "  可选：发证机关, 有效期至, 项目名称。表头可在前10行内（表格标题、填报单位等行会跳过）。\n"
+    "证书编号为空（或填“无”）表示无证上岗。合计、填表说明等行忽略。\n" CLI_COMMON_HELP;
 
 int cmd_verify_roster(int argc, char **argv, struct cli *cli)
 {

@@ -1,5 +1,5 @@
 /*
- * api_auth.c - who is asking, and the routes that sign in and out:
+ * auth.c - who is asking, and the routes that sign in and out:
  * authentication of every request (a session cookie or an API token),
  * POST/GET /api/v1/session, POST /api/v1/session/logout and
  * POST /api/v1/password.  Accounts, passwords and sessions themselves are

@@ -9,15 +9,22 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "cred.h"
 #include "date.h"
 #include "import.h"
 #include "lifecycle.h"
 #include "trail.h"
 
-int cmd_init(int argc, char **argv, struct cli *cli);
-int cmd_import(int argc, char **argv, struct cli *cli);
-int cmd_show(int argc, char **argv, struct cli *cli);
+const char cmd_init_help[] =
+    "用法：opcert init [--official-host HOST[:PORT]] [--db PATH]\n"
+    "\n创建证书登记数据库（SQLite），已存在时应用尚未执行的结构升级。可重复运行。\n"
+    "首次运行时在密钥目录（--keys，默认数据库旁的 keys/）创建数据密钥 data.key：身份证号码和\n"
+    "应急管理证书编号（含身份证号码）在数据库中只以密文保存，没有这把密钥就读不出来。\n"
+    "请用 opcert key backup 备份它。旧版本以明文保存的数据库由本命令重新加密。\n"
+    "首次运行还登记市住建局及其处室和 14 个区（市、县）住建局。\n"
+    "  --official-host HOST  官方核验网址（二维码中的 https://HOST/v），之后可用 opcert config "
+    "修改\n" CLI_COMMON_HELP;
 
 int cmd_init(int argc, char **argv, struct cli *cli)
 {
@@ -77,6 +84,20 @@ static void progress(long rows, void *arg)
 	fprintf(stderr, "\r已读取 %ld 行……", rows);
 	fflush(stderr);
 }
+
+const char cmd_import_help[] =
+    "用法：opcert import FILE.csv [--update] [--db PATH]\n"
+    "\n把证书登记表导入数据库。整个文件在一个事务中导入：任何一行有错，全部不导入，\n"
+    "并指出文件、行号、列名和原因。\n"
+    "\n  --update          已在登记库中的证书编号按文件内容更新，并记录变更；\n"
+    "                    不加此选项时，已存在的编号视为输入错误。\n"
+    "\n文件格式：UTF-8（可带BOM）、GBK/GB18030 或 UTF-16；逗号或制表符分隔；列顺序不限。\n"
+    "表头（中文或英文）：证书编号|number, 姓名|name, 性别|gender, 身份证号码|id_number,\n"
+    "  工种|trade, 发证机关|issuer, 发证日期|issued_on, 有效期至|valid_until,\n"
+    "  复审日期|review_due（可选）, 状态|status（有效/暂扣/注销，可选）,\n"
+    "  培训机构|training_institution（可选）。其他列（序号、备注等）忽略。\n"
+    "日期可写作 2018-08-09、2018/8/9、2018.8.9 或 2018年8月9日。\n"
+    "身份证号码列必须设置为“文本”格式，否则 Excel 会丢失末尾数字。\n" CLI_COMMON_HELP;
 
 int cmd_import(int argc, char **argv, struct cli *cli)
 {
@@ -145,6 +166,14 @@ static const char *json_text(json_t *o, const char *key)
 
 	return s ? s : "";
 }
+
+const char cmd_show_help[] =
+    "用法：opcert show 证书编号 [--full-id] [--json] [--db PATH]\n"
+    "\n显示登记库中这本证书的全部字段。身份证号码和应急管理证书编号（含身份证号码）默认脱敏。\n"
+    "  --full-id   显示完整的身份证号码；每次查看都以当前系统用户的名义记入审计记录\n"
+    "              （opcert audit list 可查）\n"
+    "  --json      以 JSON 输出\n"
+    "\n退出状态：0 找到；1 登记库中没有这本证书；2 用法错误；3 系统错误。\n";
 
 int cmd_show(int argc, char **argv, struct cli *cli)
 {

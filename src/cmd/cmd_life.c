@@ -8,15 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "idnum.h"
 #include "lifecycle.h"
-
-int cmd_renew(int argc, char **argv, struct cli *cli);
-int cmd_suspend(int argc, char **argv, struct cli *cli);
-int cmd_reinstate(int argc, char **argv, struct cli *cli);
-int cmd_revoke(int argc, char **argv, struct cli *cli);
-int cmd_amend(int argc, char **argv, struct cli *cli);
 
 enum { L_VALID_UNTIL, L_REVIEW_DUE, L_REASON, L_FIELD, L_VALUE, L_COUNT };
 
@@ -111,6 +106,14 @@ static void print_renew(const struct life_args *a, const struct lifecycle_result
 	printf("（日志第 %lld 条）\n", (long long)r->index);
 }
 
+const char cmd_renew_help[] =
+    "用法：opcert renew NUMBER --valid-until DATE [--review-due DATE] [--db PATH]\n"
+    "\n记录一本证书的延期复核（住建）或复审（应急管理）通过：有效期至改为 DATE，\n"
+    "给出 --review-due 时复审日期一并改为该日期。每次记录追加一条透明日志，并记录变更。\n"
+    "已注销的证书不能延期；新的有效期至不能早于现有的，也不能早于今天。\n"
+    "\n  --valid-until DATE  延期复核后的有效期至（YYYY-MM-DD）\n"
+    "  --review-due DATE   新的复审日期（可选）\n" CLI_COMMON_HELP;
+
 int cmd_renew(int argc, char **argv, struct cli *cli)
 {
 	static const struct option longopts[] = {
@@ -190,15 +193,30 @@ static int with_reason(int argc, char **argv, struct cli *cli, int required, lif
 	return run(cli, &a, fn, print);
 }
 
+const char cmd_suspend_help[] =
+    "用法：opcert suspend NUMBER --reason TEXT [--db PATH]\n"
+    "\n暂扣一本证书并写明原因（记入透明日志）。已注销或已暂扣的证书不能再暂扣。\n"
+    "\n  --reason TEXT     暂扣原因（必填）\n" CLI_COMMON_HELP;
+
 int cmd_suspend(int argc, char **argv, struct cli *cli)
 {
 	return with_reason(argc, argv, cli, 1, do_suspend, print_suspend);
 }
 
+const char cmd_reinstate_help[] =
+    "用法：opcert reinstate NUMBER [--reason TEXT] [--db PATH]\n"
+    "\n解除一本被暂扣证书的暂扣，恢复为有效（记入透明日志）。只适用于暂扣中的证书。\n"
+    "\n  --reason TEXT     恢复原因（可选）\n" CLI_COMMON_HELP;
+
 int cmd_reinstate(int argc, char **argv, struct cli *cli)
 {
 	return with_reason(argc, argv, cli, 0, do_reinstate, print_reinstate);
 }
+
+const char cmd_revoke_help[] =
+    "用法：opcert revoke NUMBER --reason TEXT [--db PATH]\n"
+    "\n注销或吊销一本证书并写明原因（记入透明日志）。注销后不能再延期、暂扣或恢复。\n"
+    "\n  --reason TEXT     注销原因（必填）\n" CLI_COMMON_HELP;
 
 int cmd_revoke(int argc, char **argv, struct cli *cli)
 {
@@ -271,6 +289,26 @@ static void print_amend(const struct life_args *a, const struct lifecycle_result
 		printf("，性别随之改为%s", gender_label(c->gender));
 	printf("（日志第 %lld 条）\n", (long long)r->index);
 }
+
+const char cmd_amend_help[] =
+    "用法：opcert amend NUMBER --field FIELD --value VALUE --reason TEXT [--today DATE] [--db "
+    "PATH]\n"
+    "\n更正登记记录中录入有误的一项，写明原因，更正记入透明日志并记录变更（个人信息脱敏）。\n"
+    "FIELD 为下列之一：\n"
+    "  name                 姓名\n"
+    "  gender               性别（男/女，须与身份证号码一致）\n"
+    "  id_number            身份证号码（性别随之按身份证号码确定；应急管理证书编号中含\n"
+    "                       身份证号码，不能更正为与编号不同的号码）\n"
+    "  trade                工种（代码或名称；住建证书须与编号中的工种代码一致）\n"
+    "  issuer               发证机关\n"
+    "  issued_on            发证日期\n"
+    "  valid_until          有效期至\n"
+    "  review_due           复审日期（空或“无”表示清除）\n"
+    "  training_institution 培训机构（空表示清除）\n"
+    "与现有内容相同的更正不予记录。\n"
+    "\n  --field FIELD     要更正的项\n"
+    "  --value VALUE     更正后的内容\n"
+    "  --reason TEXT     更正原因（必填）\n" CLI_COMMON_HELP;
 
 int cmd_amend(int argc, char **argv, struct cli *cli)
 {

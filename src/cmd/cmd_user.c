@@ -27,10 +27,8 @@
 
 #include "account.h"
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
-
-int cmd_user(int argc, char **argv, struct cli *cli);
-int cmd_token(int argc, char **argv, struct cli *cli);
 
 #define ROLES_HELP                                                                                                                   \
 	"\n角色（--role 取左列代码，也可写中文名称）：\n"                                                          \

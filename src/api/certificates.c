@@ -1,5 +1,5 @@
 /*
- * api_cert.c - GET /api/v1/certificates/{number} and its page: one
+ * certificates.c - GET /api/v1/certificates/{number} and its page: one
  * register record for a signed-in user.
  *
  * The record comes with its ID number masked (and an emergency-management

@@ -18,11 +18,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "org.h"
 #include "worker.h"
-
-int cmd_worker(int argc, char **argv, struct cli *cli);
 
 const char cmd_worker_help[] =
     "用法：opcert worker add --project ID --name NAME --id IDNUM [--number N]\n"

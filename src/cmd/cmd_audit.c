@@ -17,12 +17,11 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "keys.h"
 #include "trail.h"
 #include "vout.h"
-
-int cmd_audit(int argc, char **argv, struct cli *cli);
 
 const char cmd_audit_help[] =
     "用法：opcert audit list [--user LOGIN] [--since DATE] [--json]\n"
@@ -343,7 +342,7 @@ int cmd_audit(int argc, char **argv, struct cli *cli)
 	if (argc < 2)
 		return cli_usage(cli, "缺少子命令（list 或 verify）");
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		cli_print_help(cli_find(cli->command));
+		cli_print_help(cli);
 		return EXIT_ALL_VALID;
 	}
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)

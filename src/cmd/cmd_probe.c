@@ -18,10 +18,9 @@
 
 #include "account.h"
 #include "cli.h"
+#include "cmd.h"
 #include "date.h"
 #include "probe.h"
-
-int cmd_probe(int argc, char **argv, struct cli *cli);
 
 const char cmd_probe_help[] =
     "用法：opcert probe list [--json]\n"
