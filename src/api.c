@@ -32,7 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "certno.h"
 #include "date.h"
 #include "idnum.h"
@@ -42,6 +41,7 @@
 #include "pii.h"
 #include "ledger.h"
 #include "logcache.h"
+#include "logverify.h"
 #include "pages.h"
 #include "roster.h"
 #include "routes.h"

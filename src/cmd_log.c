@@ -20,7 +20,6 @@
 
 #include <sodium.h>
 
-#include "audit.h"
 #include "cli.h"
 #include "date.h"
 #include "file.h"
@@ -28,6 +27,7 @@
 #include "keys.h"
 #include "ledger.h"
 #include "lifecycle.h"
+#include "logverify.h"
 #include "tlog.h"
 
 int cmd_log(int argc, char **argv, struct cli *cli);

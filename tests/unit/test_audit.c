@@ -21,13 +21,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "cert.h"
 #include "date.h"
 #include "demo.h"
 #include "import.h"
 #include "ledger.h"
 #include "lifecycle.h"
+#include "logverify.h"
 #include "store.h"
 #include "tlog.h"
 #include "testkey.h"

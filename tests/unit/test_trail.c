@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "issue.h"
 #include "keys.h"
 #include "ledger.h"
+#include "logverify.h"
 #include "store.h"
 #include "store_trail.h"
 #include "trail.h"

@@ -6,7 +6,7 @@
  * number is remembered in a compact hash table.  The rows are then read
  * once and held against that table; numbers left over were deleted.
  */
-#include "audit.h"
+#include "logverify.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
