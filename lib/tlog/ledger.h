@@ -97,7 +97,7 @@ void ledger_root(const struct ledger *l, uint8_t out[32]);
  * 0 yes, 1 no (tampered: no event, an event about another number, or a
  * different row hash), -1 error.  The entry's own integrity (its leaf hash,
  * its place in the tree, whether it is the number's last event) is left to
- * audit.h: this check runs once per roster row and must stay cheap.
+ * logverify.h: this check runs once per roster row and must stay cheap.
  */
 int ledger_check_row(struct store *st, const struct cert *c, struct err *err);
 /* The same check against an entry already read: 0 it records c as it is, 1 not. */

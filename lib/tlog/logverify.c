@@ -1,5 +1,5 @@
 /*
- * audit.c - see audit.h.  The entries are read once, in index order: each
+ * logverify.c - see logverify.h.  The entries are read once, in index order: each
  * is checked on its own, its leaf is appended to a frontier (which gives
  * the root at every size a checkpoint or the stored state names, without
  * keeping the leaves), and the newest event that recorded each certificate
@@ -22,7 +22,7 @@
 
 #define DEFAULT_MAX_FINDINGS 10000
 
-static const char *const kind_codes[AUDIT_KIND_MAX + 1] = {
+static const char *const kind_codes[LOGVERIFY_KIND_MAX + 1] = {
     "",
     "entry_edited",
     "entry_invalid",
@@ -41,7 +41,7 @@ static const char *const kind_codes[AUDIT_KIND_MAX + 1] = {
     "slot_moved",
 };
 
-static const char *const kind_labels[AUDIT_KIND_MAX + 1] = {
+static const char *const kind_labels[LOGVERIFY_KIND_MAX + 1] = {
     "",
     "日志条目被修改",
     "日志条目无效",
@@ -60,25 +60,25 @@ static const char *const kind_labels[AUDIT_KIND_MAX + 1] = {
     "状态列表位置被改动",
 };
 
-const char *audit_kind_code(enum audit_kind k)
+const char *logverify_kind_code(enum logverify_kind k)
 {
-	return (int)k >= 1 && k <= AUDIT_KIND_MAX ? kind_codes[k] : "";
+	return (int)k >= 1 && k <= LOGVERIFY_KIND_MAX ? kind_codes[k] : "";
 }
 
-const char *audit_kind_label(enum audit_kind k)
+const char *logverify_kind_label(enum logverify_kind k)
 {
-	return (int)k >= 1 && k <= AUDIT_KIND_MAX ? kind_labels[k] : "";
+	return (int)k >= 1 && k <= LOGVERIFY_KIND_MAX ? kind_labels[k] : "";
 }
 
 /* --- findings --- */
 
-static void add_finding(struct audit_report *r, size_t max, enum audit_kind kind, int64_t index,
-                        const char *number, const char *fmt, ...) ERR_PRINTF(6, 7);
+static void add_finding(struct logverify_report *r, size_t max, enum logverify_kind kind,
+                        int64_t index, const char *number, const char *fmt, ...) ERR_PRINTF(6, 7);
 
-static void add_finding(struct audit_report *r, size_t max, enum audit_kind kind, int64_t index,
-                        const char *number, const char *fmt, ...)
+static void add_finding(struct logverify_report *r, size_t max, enum logverify_kind kind,
+                        int64_t index, const char *number, const char *fmt, ...)
 {
-	struct audit_finding *f;
+	struct logverify_finding *f;
 	va_list ap;
 
 	r->total++;
@@ -87,7 +87,7 @@ static void add_finding(struct audit_report *r, size_t max, enum audit_kind kind
 		return;
 	if (r->nfindings == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
-		struct audit_finding *v;
+		struct logverify_finding *v;
 
 		if (cap > max)
 			cap = max;
@@ -107,7 +107,7 @@ static void add_finding(struct audit_report *r, size_t max, enum audit_kind kind
 	va_end(ap);
 }
 
-void audit_report_release(struct audit_report *r)
+void logverify_report_release(struct logverify_report *r)
 {
 	if (!r)
 		return;
@@ -233,7 +233,7 @@ struct want {
 
 struct ctx {
 	struct store *st;
-	struct audit_report *r;
+	struct logverify_report *r;
 	size_t max;
 	struct err *err;
 	int failed; /* a system error stopped a walk; err is filled */
@@ -346,7 +346,7 @@ static void note_event(struct ctx *c, const struct store_log_entry *e,
 static int scan_entry(void *arg, const struct store_log_entry *e)
 {
 	struct ctx *c = arg;
-	struct audit_report *r = c->r;
+	struct logverify_report *r = c->r;
 	struct ledger_event ev;
 	char number[CERTNO_SIZE], detail[STORE_LOG_DATA_MAX], range[96];
 	uint8_t leaf[TLOG_HASH_LEN];
@@ -354,10 +354,10 @@ static int scan_entry(void *arg, const struct store_log_entry *e)
 
 	if (e->index > c->next) {
 		range_text(range, sizeof(range), c->next, e->index - 1);
-		add_finding(r, c->max, AUDIT_ENTRY_DELETED, c->next, NULL,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_DELETED, c->next, NULL,
 		            "日志%s不存在（条目被删除）", range);
 	} else if (e->index < c->next) {
-		add_finding(r, c->max, AUDIT_ENTRY_REORDERED, e->index, NULL,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_REORDERED, e->index, NULL,
 		            "日志第 %" PRId64 " 条出现在第 %" PRId64
 		            " 条之后（条目重复或顺序被打乱）",
 		            e->index, c->next - 1);
@@ -368,13 +368,13 @@ static int scan_entry(void *arg, const struct store_log_entry *e)
 	tlog_leaf_hash(e->data, e->len, leaf);
 	if (sodium_memcmp(leaf, e->leaf, TLOG_HASH_LEN) != 0) {
 		mark_bad(c, e->index);
-		add_finding(r, c->max, AUDIT_ENTRY_EDITED, e->index, e->number,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_EDITED, e->index, e->number,
 		            "日志第 %" PRId64 " 条的内容与其叶子哈希不符（条目被修改）", e->index);
 	}
 	if (ledger_decode(e->data, e->len, &ev, number, sizeof(number), detail, sizeof(detail)) <
 	    0) {
 		mark_bad(c, e->index);
-		add_finding(r, c->max, AUDIT_ENTRY_INVALID, e->index, e->number,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_INVALID, e->index, e->number,
 		            "日志第 %" PRId64 " 条不是有效的事件编码（条目被修改）", e->index);
 	} else {
 		int64_t seq;
@@ -383,13 +383,13 @@ static int scan_entry(void *arg, const struct store_log_entry *e)
 		if (ev.kind == LEDGER_TRAIL && (ev.number || ev.has_row || !ev.detail ||
 		                                ledger_trail_parse(ev.detail, &seq, head) < 0)) {
 			mark_bad(c, e->index);
-			add_finding(r, c->max, AUDIT_ENTRY_INVALID, e->index, e->number,
+			add_finding(r, c->max, LOGVERIFY_ENTRY_INVALID, e->index, e->number,
 			            "日志第 %" PRId64 " 条不是有效的审计记录锚点（条目被修改）",
 			            e->index);
 		}
 		if (strcmp(ev.number ? ev.number : "", e->number) != 0) {
 			mark_bad(c, e->index);
-			add_finding(r, c->max, AUDIT_ENTRY_EDITED, e->index, e->number,
+			add_finding(r, c->max, LOGVERIFY_ENTRY_EDITED, e->index, e->number,
 			            "日志第 %" PRId64
 			            " 条的证书编号列（%s）与事件内容（%s）不符（条目被修改）",
 			            e->index, e->number[0] ? e->number : "空",
@@ -435,7 +435,7 @@ static void locate_difference(struct ctx *c, const struct tlog_frontier *stored)
 		if (sodium_memcmp(stored->node[level], c->at_state.node[level], TLOG_HASH_LEN) !=
 		    0) {
 			range_text(range, sizeof(range), start, start + count - 1);
-			add_finding(c->r, c->max, AUDIT_TREE_MISMATCH, start, NULL,
+			add_finding(c->r, c->max, LOGVERIFY_TREE_MISMATCH, start, NULL,
 			            "日志%s与日志状态记录的树不符（其中有条目被修改、替换或调换）",
 			            range);
 		}
@@ -445,26 +445,26 @@ static void locate_difference(struct ctx *c, const struct tlog_frontier *stored)
 
 static void check_state(struct ctx *c, int have_state, const struct tlog_frontier *stored)
 {
-	struct audit_report *r = c->r;
+	struct logverify_report *r = c->r;
 	uint8_t root[TLOG_HASH_LEN], stored_root[TLOG_HASH_LEN];
 	char range[96];
 
 	if (!have_state) {
 		if (r->entries > 0)
-			add_finding(r, c->max, AUDIT_STATE_INVALID, -1, NULL,
+			add_finding(r, c->max, LOGVERIFY_STATE_INVALID, -1, NULL,
 			            "日志有 %" PRId64 " 条，但没有保存的日志状态（状态被删除）",
 			            r->entries);
 		return;
 	}
 	if (c->state_size > c->next) {
 		range_text(range, sizeof(range), c->next, c->state_size - 1);
-		add_finding(r, c->max, AUDIT_ENTRY_DELETED, c->next, NULL,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_DELETED, c->next, NULL,
 		            "日志状态记录了 %" PRId64 " 条，日志%s不存在（末尾的条目被删除）",
 		            c->state_size, range);
 		return;
 	}
 	if (c->state_size < r->entries)
-		add_finding(r, c->max, AUDIT_TREE_MISMATCH, c->state_size, NULL,
+		add_finding(r, c->max, LOGVERIFY_TREE_MISMATCH, c->state_size, NULL,
 		            "日志有 %" PRId64 " 条，但日志状态只记录了 %" PRId64
 		            " 条（其后的条目是在系统之外添加的，或状态被改动）",
 		            r->entries, c->state_size);
@@ -477,7 +477,7 @@ static void check_state(struct ctx *c, int have_state, const struct tlog_frontie
 }
 
 static void check_checkpoint(struct ctx *c, const struct tlog_checkpoint *cp, const struct want *w,
-                             enum audit_kind kind, const char *what)
+                             enum logverify_kind kind, const char *what)
 {
 	char range[96];
 
@@ -499,7 +499,7 @@ static void check_checkpoint(struct ctx *c, const struct tlog_checkpoint *cp, co
 static int check_row(void *arg, const struct cert *cert)
 {
 	struct ctx *c = arg;
-	struct audit_report *r = c->r;
+	struct logverify_report *r = c->r;
 	struct store_log_entry *e = NULL;
 	struct ledger_event ev;
 	struct numinfo *ni;
@@ -518,7 +518,7 @@ static int check_row(void *arg, const struct cert *cert)
 		return 0; /* judged by an entry already found edited */
 	if (ni && ni->last_row >= 0 && li == ni->last_row) {
 		if (sodium_memcmp(hash, ni->hash, TLOG_HASH_LEN) != 0)
-			add_finding(r, c->max, AUDIT_ROW_EDITED, li, cert->number,
+			add_finding(r, c->max, LOGVERIFY_ROW_EDITED, li, cert->number,
 			            "证书 %s 的登记记录与日志第 %" PRId64
 			            " 条记录的不符（记录被直接修改）",
 			            cert->number, li);
@@ -526,13 +526,13 @@ static int check_row(void *arg, const struct cert *cert)
 	}
 	if (li < 0) {
 		if (ni && ni->last_row >= 0)
-			add_finding(r, c->max, AUDIT_ROW_EDITED, ni->last_row, cert->number,
+			add_finding(r, c->max, LOGVERIFY_ROW_EDITED, ni->last_row, cert->number,
 			            "证书 %s 的登记记录没有指向日志条目，而日志第 %" PRId64
 			            " 条记录了它（记录被直接修改）",
 			            cert->number, ni->last_row);
 		else
 			add_finding(
-			    r, c->max, AUDIT_ROW_UNRECORDED, -1, cert->number,
+			    r, c->max, LOGVERIFY_ROW_UNRECORDED, -1, cert->number,
 			    "证书 %s 不在透明日志中（绕过系统直接写入；若登记于启用日志之前，"
 			    "请运行 opcert log backfill）",
 			    cert->number);
@@ -558,12 +558,12 @@ static int check_row(void *arg, const struct cert *cert)
 		same_number = ev.number && strcmp(ev.number, cert->number) == 0;
 	}
 	if (rc == 0) {
-		add_finding(r, c->max, AUDIT_ENTRY_DELETED, li, cert->number,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_DELETED, li, cert->number,
 		            "证书 %s 的登记记录指向日志第 %" PRId64
 		            " 条，但该条目不存在（条目被删除）",
 		            cert->number, li);
 	} else if (same_number && ni && ni->last_row > li) {
-		add_finding(r, c->max, AUDIT_ROW_ROLLED_BACK, li, cert->number,
+		add_finding(r, c->max, LOGVERIFY_ROW_ROLLED_BACK, li, cert->number,
 		            "证书 %s 的登记记录回到了日志第 %" PRId64 " 条的状态，而第 %" PRId64
 		            " 条已有更新的记录（记录被回退%s）",
 		            cert->number, li, ni->last_row,
@@ -572,17 +572,17 @@ static int check_row(void *arg, const struct cert *cert)
 		                : "并被修改");
 	} else if (!same_number && ni && ni->last_row >= 0 &&
 	           sodium_memcmp(hash, ni->hash, TLOG_HASH_LEN) == 0) {
-		add_finding(r, c->max, AUDIT_ENTRY_REORDERED, li, cert->number,
+		add_finding(r, c->max, LOGVERIFY_ENTRY_REORDERED, li, cert->number,
 		            "证书 %s 的事件应在日志第 %" PRId64 " 条，现在出现在第 %" PRId64
 		            " 条（条目被调换或移动）",
 		            cert->number, li, ni->last_row);
 	} else if (!ni) {
-		add_finding(r, c->max, AUDIT_ROW_UNRECORDED, li, cert->number,
+		add_finding(r, c->max, LOGVERIFY_ROW_UNRECORDED, li, cert->number,
 		            "证书 %s 的登记记录指向日志第 %" PRId64
 		            " 条，但日志中没有这本证书的任何记录（绕过系统写入，或日志条目被替换）",
 		            cert->number, li);
 	} else {
-		add_finding(r, c->max, AUDIT_ROW_EDITED, li, cert->number,
+		add_finding(r, c->max, LOGVERIFY_ROW_EDITED, li, cert->number,
 		            "证书 %s 的登记记录指向日志第 %" PRId64
 		            " 条，与日志%s不符（记录被直接修改）",
 		            cert->number, li,
@@ -601,7 +601,7 @@ static void check_deleted_rows(struct ctx *c)
 
 		if (ni->seen)
 			continue;
-		add_finding(c->r, c->max, AUDIT_ROW_DELETED, ni->last_any, ni->number,
+		add_finding(c->r, c->max, LOGVERIFY_ROW_DELETED, ni->last_any, ni->number,
 		            "日志记录了证书 %s（最后一条为第 %" PRId64
 		            " 条），但登记库中没有这本证书（记录被删除）",
 		            ni->number, ni->last_any);
@@ -621,7 +621,7 @@ static int check_credential(void *arg, const struct store_cred *cr)
 	if (rc < 0)
 		return -1;
 	if (rc == 0 || strcmp(number, cr->number) != 0)
-		add_finding(c->r, c->max, AUDIT_CREDENTIAL_UNLOGGED, cr->log_index, cr->number,
+		add_finding(c->r, c->max, LOGVERIFY_CREDENTIAL_UNLOGGED, cr->log_index, cr->number,
 		            "证书 %s 的一条签发记录在日志第 %" PRId64
 		            " 条中找不到对应的签发事件（签发记录被伪造或改动）",
 		            cr->number, cr->log_index);
@@ -639,7 +639,7 @@ static int check_slot(void *arg, uint32_t slot, const char *number, int64_t issu
 	if (rc < 0)
 		return -1;
 	if (rc == 0 || strcmp(logged, number) != 0 || logged_slot != slot)
-		add_finding(c->r, c->max, AUDIT_SLOT_MOVED, issue_index, number,
+		add_finding(c->r, c->max, LOGVERIFY_SLOT_MOVED, issue_index, number,
 		            "证书 %s 的状态列表位置 %u "
 		            "与签发日志记录的不符（位置被改动，吊销状态可能被转移）",
 		            number, (unsigned)slot);
@@ -670,10 +670,10 @@ static int read_stored_checkpoint(struct ctx *c, const struct note_verifier *v,
 		c->r->checkpoint_size = size;
 		err_clear(&perr);
 		if (open_checkpoint(note, strlen(note), v, cp, &perr) < 0) {
-			add_finding(c->r, c->max, AUDIT_CHECKPOINT_INVALID, -1, NULL,
+			add_finding(c->r, c->max, LOGVERIFY_CHECKPOINT_INVALID, -1, NULL,
 			            "保存的最新检查点（%" PRId64 " 条）无效：%s", size, perr.msg);
 		} else if ((int64_t)cp->size != size) {
-			add_finding(c->r, c->max, AUDIT_CHECKPOINT_INVALID, -1, NULL,
+			add_finding(c->r, c->max, LOGVERIFY_CHECKPOINT_INVALID, -1, NULL,
 			            "保存的最新检查点记为 %" PRId64 " 条，其内容却是 %" PRIu64
 			            " 条（检查点记录被改动）",
 			            size, cp->size);
@@ -685,8 +685,8 @@ static int read_stored_checkpoint(struct ctx *c, const struct note_verifier *v,
 	return ok;
 }
 
-int audit_run(struct store *st, const struct audit_options *o, struct audit_report *r,
-              struct err *err)
+int logverify_run(struct store *st, const struct logverify_options *o, struct logverify_report *r,
+                  struct err *err)
 {
 	struct note_verifier v, *vp = NULL;
 	struct tlog_checkpoint stored_cp, against_cp;
@@ -738,10 +738,10 @@ int audit_run(struct store *st, const struct audit_options *o, struct audit_repo
 	if (rc == 1) {
 		err_clear(&perr);
 		if (tlog_frontier_deserialize(&stored, buf, len, &perr) < 0)
-			add_finding(r, c->max, AUDIT_STATE_INVALID, -1, NULL,
+			add_finding(r, c->max, LOGVERIFY_STATE_INVALID, -1, NULL,
 			            "保存的日志状态无法读取：%s", perr.msg);
 		else if ((int64_t)tlog_frontier_size(&stored) != size)
-			add_finding(r, c->max, AUDIT_STATE_INVALID, -1, NULL,
+			add_finding(r, c->max, LOGVERIFY_STATE_INVALID, -1, NULL,
 			            "日志状态记录的大小（%" PRId64 "）与其中的树（%" PRIu64
 			            " 条）不符",
 			            size, tlog_frontier_size(&stored));
@@ -769,12 +769,13 @@ int audit_run(struct store *st, const struct audit_options *o, struct audit_repo
 	tlog_frontier_root(&c->f, r->root);
 	check_state(c, have_state, &stored);
 	if (have_cp)
-		check_checkpoint(c, &stored_cp, &c->want[0], AUDIT_CHECKPOINT_MISMATCH,
+		check_checkpoint(c, &stored_cp, &c->want[0], LOGVERIFY_CHECKPOINT_MISMATCH,
 		                 "保存的最新检查点");
 	if (o->against) {
 		r->against = 1;
 		r->against_size = (int64_t)against_cp.size;
-		check_checkpoint(c, &against_cp, &c->want[1], AUDIT_LOG_REWRITTEN, "所给检查点");
+		check_checkpoint(c, &against_cp, &c->want[1], LOGVERIFY_LOG_REWRITTEN,
+		                 "所给检查点");
 	}
 
 	rc = store_cert_each(st, check_row, c, err);
@@ -797,14 +798,14 @@ out:
 	free(c->bad);
 	free(c);
 	if (ret < 0)
-		audit_report_release(r);
+		logverify_report_release(r);
 	return ret;
 }
 
 /* --- leaves in memory, for proofs --- */
 
 struct load_ctx {
-	struct audit_leaves *l;
+	struct logverify_leaves *l;
 	uint64_t next;
 	struct err *err;
 };
@@ -825,7 +826,8 @@ static int load_entry(void *arg, const struct store_log_entry *e)
 	return 0;
 }
 
-int audit_leaves_load(struct store *st, uint64_t n, struct audit_leaves *out, struct err *err)
+int logverify_leaves_load(struct store *st, uint64_t n, struct logverify_leaves *out,
+                          struct err *err)
 {
 	struct load_ctx c;
 	int rc;
@@ -847,13 +849,13 @@ int audit_leaves_load(struct store *st, uint64_t n, struct audit_leaves *out, st
 			           "日志只有 %" PRIu64 " 条，少于日志状态记录的 %" PRIu64
 			           " 条，请运行 opcert log verify",
 			           c.next, n);
-		audit_leaves_release(out);
+		logverify_leaves_release(out);
 		return -1;
 	}
 	return 0;
 }
 
-void audit_leaves_release(struct audit_leaves *l)
+void logverify_leaves_release(struct logverify_leaves *l)
 {
 	if (!l)
 		return;
@@ -862,9 +864,9 @@ void audit_leaves_release(struct audit_leaves *l)
 	l->n = 0;
 }
 
-int audit_leaf(void *ctx, uint64_t index, uint8_t out[TLOG_HASH_LEN])
+int logverify_leaf(void *ctx, uint64_t index, uint8_t out[TLOG_HASH_LEN])
 {
-	const struct audit_leaves *l = ctx;
+	const struct logverify_leaves *l = ctx;
 
 	if (index >= l->n)
 		return -1;

@@ -1,5 +1,5 @@
 /*
- * audit.h - `opcert log verify`: recompute the transparency log from its
+ * logverify.h - `opcert log verify`: recompute the transparency log from its
  * stored entries and hold the register against it, reporting every problem
  * found (not just the first).
  *
@@ -29,8 +29,8 @@
  * needed), one over the rows; memory is about 90 bytes per certificate
  * number in the log.
  */
-#ifndef OPCERT_AUDIT_H
-#define OPCERT_AUDIT_H
+#ifndef OPCERT_LOGVERIFY_H
+#define OPCERT_LOGVERIFY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -40,36 +40,36 @@
 #include "store.h"
 #include "tlog.h"
 
-enum audit_kind {
-	AUDIT_ENTRY_EDITED = 1,    /* an entry's bytes, leaf hash or number column changed */
-	AUDIT_ENTRY_INVALID,       /* an entry is not a canonical event */
-	AUDIT_ENTRY_DELETED,       /* a numbered entry is missing */
-	AUDIT_ENTRY_REORDERED,     /* entries out of order, repeated, or an event moved */
-	AUDIT_TREE_MISMATCH,       /* the entries do not make the tree the log state records */
-	AUDIT_STATE_INVALID,       /* the stored log state is missing or unreadable */
-	AUDIT_CHECKPOINT_INVALID,  /* a stored checkpoint does not parse or verify */
-	AUDIT_CHECKPOINT_MISMATCH, /* the log no longer extends a stored checkpoint */
-	AUDIT_ROW_EDITED,          /* a row differs from the event that recorded it */
-	AUDIT_ROW_ROLLED_BACK,     /* a row is back at an earlier recorded state */
-	AUDIT_ROW_DELETED,         /* the log records a certificate the register lacks */
-	AUDIT_ROW_UNRECORDED,      /* a row the log never recorded */
-	AUDIT_LOG_REWRITTEN,       /* the log does not extend the checkpoint kept elsewhere */
-	AUDIT_CREDENTIAL_UNLOGGED, /* an issuance record the log does not hold */
-	AUDIT_SLOT_MOVED,          /* a status slot differs from the one its issuance logged */
+enum logverify_kind {
+	LOGVERIFY_ENTRY_EDITED = 1,    /* an entry's bytes, leaf hash or number column changed */
+	LOGVERIFY_ENTRY_INVALID,       /* an entry is not a canonical event */
+	LOGVERIFY_ENTRY_DELETED,       /* a numbered entry is missing */
+	LOGVERIFY_ENTRY_REORDERED,     /* entries out of order, repeated, or an event moved */
+	LOGVERIFY_TREE_MISMATCH,       /* the entries do not make the tree the log state records */
+	LOGVERIFY_STATE_INVALID,       /* the stored log state is missing or unreadable */
+	LOGVERIFY_CHECKPOINT_INVALID,  /* a stored checkpoint does not parse or verify */
+	LOGVERIFY_CHECKPOINT_MISMATCH, /* the log no longer extends a stored checkpoint */
+	LOGVERIFY_ROW_EDITED,          /* a row differs from the event that recorded it */
+	LOGVERIFY_ROW_ROLLED_BACK,     /* a row is back at an earlier recorded state */
+	LOGVERIFY_ROW_DELETED,         /* the log records a certificate the register lacks */
+	LOGVERIFY_ROW_UNRECORDED,      /* a row the log never recorded */
+	LOGVERIFY_LOG_REWRITTEN,       /* the log does not extend the checkpoint kept elsewhere */
+	LOGVERIFY_CREDENTIAL_UNLOGGED, /* an issuance record the log does not hold */
+	LOGVERIFY_SLOT_MOVED,          /* a status slot differs from the one its issuance logged */
 };
-#define AUDIT_KIND_MAX AUDIT_SLOT_MOVED
+#define LOGVERIFY_KIND_MAX LOGVERIFY_SLOT_MOVED
 
-const char *audit_kind_code(enum audit_kind k);  /* "row_edited" */
-const char *audit_kind_label(enum audit_kind k); /* "登记记录被修改" */
+const char *logverify_kind_code(enum logverify_kind k);  /* "row_edited" */
+const char *logverify_kind_label(enum logverify_kind k); /* "登记记录被修改" */
 
-struct audit_finding {
-	enum audit_kind kind;
+struct logverify_finding {
+	enum logverify_kind kind;
 	int64_t index;            /* the log entry it is about, -1 when none */
 	char number[CERTNO_SIZE]; /* the certificate it is about, "" when none */
 	char msg[384];            /* in Chinese, names the entry and/or certificate */
 };
 
-struct audit_options {
+struct logverify_options {
 	/* The log key that signs checkpoints: its C2SP key name and Ed25519
 	 * public key.  NULL: checkpoints are read but their signatures are not
 	 * checked (the report says so). */
@@ -84,7 +84,7 @@ struct audit_options {
 	size_t max_findings;
 };
 
-struct audit_report {
+struct logverify_report {
 	int64_t entries;             /* entries read */
 	int64_t state_size;          /* size the stored state records, -1 when none */
 	uint8_t root[TLOG_HASH_LEN]; /* root recomputed over the entries read */
@@ -96,8 +96,8 @@ struct audit_report {
 	int against; /* the checkpoint kept elsewhere was checked */
 	int64_t against_size;
 	size_t total; /* findings, including those not kept */
-	size_t counts[AUDIT_KIND_MAX + 1];
-	struct audit_finding *findings; /* the first nfindings, in the order found */
+	size_t counts[LOGVERIFY_KIND_MAX + 1];
+	struct logverify_finding *findings; /* the first nfindings, in the order found */
 	size_t nfindings;
 	size_t cap;
 };
@@ -107,23 +107,24 @@ struct audit_report {
  * ran (r->total says whether anything was found; release r either way),
  * -1 on an error that stopped them (input: a bad --against checkpoint).
  */
-int audit_run(struct store *st, const struct audit_options *o, struct audit_report *r,
-              struct err *err);
-void audit_report_release(struct audit_report *r);
+int logverify_run(struct store *st, const struct logverify_options *o, struct logverify_report *r,
+                  struct err *err);
+void logverify_report_release(struct logverify_report *r);
 
 /*
  * The stored leaf hashes of entries 0..n-1 in memory, for proofs: 32 bytes
  * an entry.  An entry missing from the store is a system error naming it
  * (run `opcert log verify`).
  */
-struct audit_leaves {
+struct logverify_leaves {
 	uint8_t (*hash)[TLOG_HASH_LEN];
 	uint64_t n;
 };
 
-int audit_leaves_load(struct store *st, uint64_t n, struct audit_leaves *out, struct err *err);
-void audit_leaves_release(struct audit_leaves *l);
-/* A tlog_leaf_fn over struct audit_leaves (ctx). */
-int audit_leaf(void *ctx, uint64_t index, uint8_t out[TLOG_HASH_LEN]);
+int logverify_leaves_load(struct store *st, uint64_t n, struct logverify_leaves *out,
+                          struct err *err);
+void logverify_leaves_release(struct logverify_leaves *l);
+/* A tlog_leaf_fn over struct logverify_leaves (ctx). */
+int logverify_leaf(void *ctx, uint64_t index, uint8_t out[TLOG_HASH_LEN]);
 
 #endif

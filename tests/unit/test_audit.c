@@ -1,5 +1,5 @@
 /*
- * test_audit.c - `opcert log verify` (audit.h) against a database changed
+ * test_audit.c - `opcert log verify` (logverify.h) against a database changed
  * behind the system's back with plain SQL on the file: a clean log
  * verifies; an edited, deleted, inserted or rolled-back row, an edited,
  * deleted or swapped log entry, a truncated log with a forged state, and a
@@ -271,10 +271,10 @@ static void checkpoint(struct fixture *f, char *out)
 		memcpy(out, text, sizeof(text));
 }
 
-static struct audit_report audit(struct fixture *f, const char *against, size_t max)
+static struct logverify_report verify_log(struct fixture *f, const char *against, size_t max)
 {
-	struct audit_options o;
-	struct audit_report r;
+	struct logverify_options o;
+	struct logverify_report r;
 	struct err err;
 
 	memset(&o, 0, sizeof(o));
@@ -284,46 +284,46 @@ static struct audit_report audit(struct fixture *f, const char *against, size_t 
 	o.against_len = against ? strlen(against) : 0;
 	o.max_findings = max;
 	memset(&err, 0, sizeof(err));
-	if (audit_run(f->st, &o, &r, &err) < 0)
-		fail_msg("audit_run: %s", err.msg);
+	if (logverify_run(f->st, &o, &r, &err) < 0)
+		fail_msg("logverify_run: %s", err.msg);
 	return r;
 }
 
-static void show(const struct audit_report *r)
+static void show(const struct logverify_report *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->nfindings; i++)
-		fprintf(stderr, "  %s %lld %s: %s\n", audit_kind_code(r->findings[i].kind),
+		fprintf(stderr, "  %s %lld %s: %s\n", logverify_kind_code(r->findings[i].kind),
 		        (long long)r->findings[i].index, r->findings[i].number, r->findings[i].msg);
 }
 
 /* The finding of kind about index (-1: any) and number (NULL: any), or fail. */
-static const struct audit_finding *find(const struct audit_report *r, enum audit_kind kind,
-                                        int64_t index, const char *number)
+static const struct logverify_finding *
+find(const struct logverify_report *r, enum logverify_kind kind, int64_t index, const char *number)
 {
 	size_t i;
 
 	for (i = 0; i < r->nfindings; i++) {
-		const struct audit_finding *x = &r->findings[i];
+		const struct logverify_finding *x = &r->findings[i];
 
 		if (x->kind == kind && (index < 0 || x->index == index) &&
 		    (!number || strcmp(x->number, number) == 0))
 			return x;
 	}
 	show(r);
-	fail_msg("no finding %s at %lld %s", audit_kind_code(kind), (long long)index,
+	fail_msg("no finding %s at %lld %s", logverify_kind_code(kind), (long long)index,
 	         number ? number : "");
 	return NULL;
 }
 
-static size_t row_findings(const struct audit_report *r)
+static size_t row_findings(const struct logverify_report *r)
 {
-	return r->counts[AUDIT_ROW_EDITED] + r->counts[AUDIT_ROW_ROLLED_BACK] +
-	       r->counts[AUDIT_ROW_DELETED] + r->counts[AUDIT_ROW_UNRECORDED];
+	return r->counts[LOGVERIFY_ROW_EDITED] + r->counts[LOGVERIFY_ROW_ROLLED_BACK] +
+	       r->counts[LOGVERIFY_ROW_DELETED] + r->counts[LOGVERIFY_ROW_UNRECORDED];
 }
 
-static void expect_total(const struct audit_report *r, size_t n)
+static void expect_total(const struct logverify_report *r, size_t n)
 {
 	if (r->total != n) {
 		show(r);
@@ -336,45 +336,45 @@ static void expect_total(const struct audit_report *r, size_t n)
 static void test_clean(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
-	struct audit_options o;
+	struct logverify_report r;
+	struct logverify_options o;
 	struct err err;
 	char cp[NOTE_MAX + 1];
 
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 0);
 	assert_int_equal(r.entries, NCERTS);
 	assert_int_equal(r.state_size, NCERTS);
 	assert_int_equal(r.certificates, NCERTS);
 	assert_int_equal(r.numbers, NCERTS);
 	assert_int_equal(r.checkpoint, 0);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 
 	renew(f, LIVE(f, 3));
 	checkpoint(f, cp);
-	r = audit(f, cp, 0);
+	r = verify_log(f, cp, 0);
 	expect_total(&r, 0);
 	assert_int_equal(r.checkpoint, 1);
 	assert_int_equal(r.checkpoint_signed, 1);
 	assert_int_equal(r.checkpoint_size, NCERTS + 1);
 	assert_int_equal(r.against, 1);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 
 	/* The log grows past a checkpoint: it still extends it. */
 	renew(f, LIVE(f, 4));
 	renew(f, LIVE(f, 3));
-	r = audit(f, cp, 0);
+	r = verify_log(f, cp, 0);
 	expect_total(&r, 0);
 	assert_int_equal(r.entries, NCERTS + 3);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 
 	/* Without the key the rest is checked all the same. */
 	memset(&o, 0, sizeof(o));
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(audit_run(f->st, &o, &r, &err), 0);
+	assert_int_equal(logverify_run(f->st, &o, &r, &err), 0);
 	expect_total(&r, 0);
 	assert_int_equal(r.checkpoint_signed, 0);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 }
 
 /* --- rows --- */
@@ -382,37 +382,37 @@ static void test_clean(void **state)
 static void test_row_edited(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
-	const struct audit_finding *x;
+	struct logverify_report r;
+	const struct logverify_finding *x;
 
 	sqlf(f, "UPDATE certificate SET name = '冒名' WHERE number = %Q", f->number[5]);
 	sqlf(f, "UPDATE certificate SET valid_until = valid_until + 365 WHERE number = %Q",
 	     f->number[6]);
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 2);
-	x = find(&r, AUDIT_ROW_EDITED, 5, f->number[5]);
+	x = find(&r, LOGVERIFY_ROW_EDITED, 5, f->number[5]);
 	assert_non_null(strstr(x->msg, f->number[5]));
-	find(&r, AUDIT_ROW_EDITED, 6, f->number[6]);
-	audit_report_release(&r);
+	find(&r, LOGVERIFY_ROW_EDITED, 6, f->number[6]);
+	logverify_report_release(&r);
 }
 
 static void test_row_deleted(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 
 	sqlf(f, "DELETE FROM certificate WHERE number = %Q", f->number[7]);
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 1);
-	find(&r, AUDIT_ROW_DELETED, 7, f->number[7]);
+	find(&r, LOGVERIFY_ROW_DELETED, 7, f->number[7]);
 	assert_int_equal(r.certificates, NCERTS - 1);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 }
 
 static void test_row_inserted(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 	struct cert c = get_cert(f->st, f->number[8]);
 	char number[CERTNO_SIZE];
 
@@ -433,16 +433,16 @@ static void test_row_inserted(void **state)
 	     " valid_until, review_due, 0, training_institution, created_at, updated_at"
 	     " FROM certificate WHERE number = %Q",
 	     number, f->number[8]);
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 1);
-	find(&r, AUDIT_ROW_UNRECORDED, -1, number);
-	audit_report_release(&r);
+	find(&r, LOGVERIFY_ROW_UNRECORDED, -1, number);
+	logverify_report_release(&r);
 }
 
 static void test_row_rolled_back(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 	const char *n9 = LIVE(f, 9), *n10 = LIVE(f, 10);
 	struct cert old9 = get_cert(f->st, n9), old10 = get_cert(f->st, n10);
 	int64_t i9, i10;
@@ -456,11 +456,11 @@ static void test_row_rolled_back(void **state)
 	/* The content alone, the pointer left at the renewal. */
 	sqlf(f, "UPDATE certificate SET valid_until = %d WHERE number = %Q", old10.valid_until,
 	     n10);
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 2);
-	find(&r, AUDIT_ROW_ROLLED_BACK, LIVEI(f, 9), n9);
-	find(&r, AUDIT_ROW_EDITED, i10, n10);
-	audit_report_release(&r);
+	find(&r, LOGVERIFY_ROW_ROLLED_BACK, LIVEI(f, 9), n9);
+	find(&r, LOGVERIFY_ROW_EDITED, i10, n10);
+	logverify_report_release(&r);
 }
 
 /* --- entries --- */
@@ -468,7 +468,7 @@ static void test_row_rolled_back(void **state)
 static void test_entry_edited(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 
 	checkpoint(f, NULL);
 	/* One byte of an event, its leaf hash left as it was. */
@@ -476,36 +476,36 @@ static void test_entry_edited(void **state)
 	       " substr(data, 42) WHERE idx = 11");
 	/* The number column of another. */
 	sql(f, "UPDATE " SQL_LOG_ENTRIES " SET number = 'X' WHERE idx = 12");
-	r = audit(f, NULL, 0);
-	find(&r, AUDIT_ENTRY_EDITED, 11, NULL);
-	find(&r, AUDIT_ENTRY_EDITED, 12, NULL);
-	find(&r, AUDIT_TREE_MISMATCH, -1, NULL);
-	find(&r, AUDIT_CHECKPOINT_MISMATCH, -1, NULL);
+	r = verify_log(f, NULL, 0);
+	find(&r, LOGVERIFY_ENTRY_EDITED, 11, NULL);
+	find(&r, LOGVERIFY_ENTRY_EDITED, 12, NULL);
+	find(&r, LOGVERIFY_TREE_MISMATCH, -1, NULL);
+	find(&r, LOGVERIFY_CHECKPOINT_MISMATCH, -1, NULL);
 	/* The rows those entries record are not blamed for them. */
 	assert_int_equal(row_findings(&r), 0);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 }
 
 static void test_entry_deleted(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
-	const struct audit_finding *x;
+	struct logverify_report r;
+	const struct logverify_finding *x;
 
 	sql(f, "DELETE FROM " SQL_LOG_ENTRIES " WHERE idx = 13");
-	r = audit(f, NULL, 0);
-	x = find(&r, AUDIT_ENTRY_DELETED, 13, "");
+	r = verify_log(f, NULL, 0);
+	x = find(&r, LOGVERIFY_ENTRY_DELETED, 13, "");
 	assert_non_null(strstr(x->msg, "第 13 条"));
 	/* and the row that entry recorded says where its record went */
-	find(&r, AUDIT_ENTRY_DELETED, 13, f->number[13]);
+	find(&r, LOGVERIFY_ENTRY_DELETED, 13, f->number[13]);
 	assert_int_equal(row_findings(&r), 0);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 }
 
 static void test_entries_swapped(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 
 	checkpoint(f, NULL);
 	sql(f, "CREATE TABLE t AS SELECT * FROM " SQL_LOG_ENTRIES " WHERE idx IN (14, 15);"
@@ -515,19 +515,19 @@ static void test_entries_swapped(void **state)
 	       " data = (SELECT data FROM t WHERE t.idx = 29 - " SQL_LOG_ENTRIES ".idx)"
 	       " WHERE idx IN (14, 15);"
 	       "DROP TABLE t");
-	r = audit(f, NULL, 0);
-	find(&r, AUDIT_ENTRY_REORDERED, 14, f->number[14]);
-	find(&r, AUDIT_ENTRY_REORDERED, 15, f->number[15]);
-	find(&r, AUDIT_TREE_MISMATCH, -1, NULL);
-	find(&r, AUDIT_CHECKPOINT_MISMATCH, -1, NULL);
+	r = verify_log(f, NULL, 0);
+	find(&r, LOGVERIFY_ENTRY_REORDERED, 14, f->number[14]);
+	find(&r, LOGVERIFY_ENTRY_REORDERED, 15, f->number[15]);
+	find(&r, LOGVERIFY_TREE_MISMATCH, -1, NULL);
+	find(&r, LOGVERIFY_CHECKPOINT_MISMATCH, -1, NULL);
 	assert_int_equal(row_findings(&r), 0);
-	audit_report_release(&r);
+	logverify_report_release(&r);
 }
 
 /* Rewrite the state as the frontier of the entries now stored. */
 static void forge_state(struct fixture *f)
 {
-	struct audit_leaves l;
+	struct logverify_leaves l;
 	struct tlog_frontier fr;
 	uint8_t buf[TLOG_FRONTIER_MAX_BYTES];
 	struct err err;
@@ -537,9 +537,9 @@ static void forge_state(struct fixture *f)
 
 	memset(&err, 0, sizeof(err));
 	n = sql_count(f, "SELECT count(*) FROM " SQL_LOG_ENTRIES);
-	assert_int_equal(audit_leaves_load(f->st, (uint64_t)n, &l, &err), 0);
-	assert_int_equal(tlog_frontier_rebuild(&fr, (uint64_t)n, audit_leaf, &l, &err), 0);
-	audit_leaves_release(&l);
+	assert_int_equal(logverify_leaves_load(f->st, (uint64_t)n, &l, &err), 0);
+	assert_int_equal(tlog_frontier_rebuild(&fr, (uint64_t)n, logverify_leaf, &l, &err), 0);
+	logverify_leaves_release(&l);
 	len = tlog_frontier_serialize(&fr, buf);
 	snprintf(text, sizeof(text), "UPDATE " SQL_LOG_STATE " SET size = %lld, frontier = ?1",
 	         (long long)n);
@@ -549,7 +549,7 @@ static void forge_state(struct fixture *f)
 static void test_truncated_forged_state(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 	char cp[NOTE_MAX + 1];
 	const char *a = LIVE(f, 20), *b = LIVE(f, 21);
 	struct cert olda = get_cert(f->st, a), oldb = get_cert(f->st, b);
@@ -561,15 +561,15 @@ static void test_truncated_forged_state(void **state)
 	/* The last two entries go, the state is made to fit. */
 	sqlf(f, "DELETE FROM " SQL_LOG_ENTRIES " WHERE idx >= %lld", (long long)ia);
 	forge_state(f);
-	r = audit(f, cp, 0);
+	r = verify_log(f, cp, 0);
 	assert_int_equal(r.entries, NCERTS);
-	assert_int_equal(r.counts[AUDIT_TREE_MISMATCH], 0);
-	assert_int_equal(r.counts[AUDIT_STATE_INVALID], 0);
-	find(&r, AUDIT_CHECKPOINT_MISMATCH, NCERTS, NULL);
-	find(&r, AUDIT_LOG_REWRITTEN, NCERTS, NULL);
-	find(&r, AUDIT_ENTRY_DELETED, ia, a);
-	find(&r, AUDIT_ENTRY_DELETED, ib, b);
-	audit_report_release(&r);
+	assert_int_equal(r.counts[LOGVERIFY_TREE_MISMATCH], 0);
+	assert_int_equal(r.counts[LOGVERIFY_STATE_INVALID], 0);
+	find(&r, LOGVERIFY_CHECKPOINT_MISMATCH, NCERTS, NULL);
+	find(&r, LOGVERIFY_LOG_REWRITTEN, NCERTS, NULL);
+	find(&r, LOGVERIFY_ENTRY_DELETED, ia, a);
+	find(&r, LOGVERIFY_ENTRY_DELETED, ib, b);
+	logverify_report_release(&r);
 
 	/* A careful writer also puts the rows back and removes the stored
 	 * checkpoints: only the copy kept elsewhere tells. */
@@ -578,20 +578,20 @@ static void test_truncated_forged_state(void **state)
 	sqlf(f, "UPDATE certificate SET valid_until = %d, ledger_index = %lld WHERE number = %Q",
 	     oldb.valid_until, (long long)oldb.ledger_index, b);
 	sql(f, "DELETE FROM " SQL_CHECKPOINTS);
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 0);
-	audit_report_release(&r);
-	r = audit(f, cp, 0);
+	logverify_report_release(&r);
+	r = verify_log(f, cp, 0);
 	expect_total(&r, 1);
-	find(&r, AUDIT_LOG_REWRITTEN, NCERTS, NULL);
-	audit_report_release(&r);
+	find(&r, LOGVERIFY_LOG_REWRITTEN, NCERTS, NULL);
+	logverify_report_release(&r);
 }
 
 static void test_rewrite_against(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
-	struct audit_options o;
+	struct logverify_report r;
+	struct logverify_options o;
 	struct store_log_entry *e = malloc(sizeof(*e));
 	struct ledger_event ev;
 	struct cert c;
@@ -621,14 +621,14 @@ static void test_rewrite_against(void **state)
 	sql(f, "DELETE FROM " SQL_CHECKPOINTS);
 	free(e);
 
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 0); /* invisible from inside the database */
-	audit_report_release(&r);
-	r = audit(f, cp, 0);
+	logverify_report_release(&r);
+	r = verify_log(f, cp, 0);
 	expect_total(&r, 1);
-	find(&r, AUDIT_LOG_REWRITTEN, -1, NULL);
+	find(&r, LOGVERIFY_LOG_REWRITTEN, -1, NULL);
 	assert_non_null(strstr(r.findings[0].msg, "日志被改写"));
-	audit_report_release(&r);
+	logverify_report_release(&r);
 
 	/* A checkpoint the log key did not sign is an input error. */
 	crypto_sign_keypair(opk, osk);
@@ -638,51 +638,51 @@ static void test_rewrite_against(void **state)
 	o.key_pk = f->pk;
 	o.against = other;
 	o.against_len = strlen(other);
-	assert_int_equal(audit_run(f->st, &o, &r, &err), -1);
+	assert_int_equal(logverify_run(f->st, &o, &r, &err), -1);
 	assert_int_equal(err.kind, ERR_INPUT);
 	o.against = "not a checkpoint\n";
 	o.against_len = strlen(o.against);
-	assert_int_equal(audit_run(f->st, &o, &r, &err), -1);
+	assert_int_equal(logverify_run(f->st, &o, &r, &err), -1);
 	assert_int_equal(err.kind, ERR_INPUT);
 	/* and so is one without the key to check it */
 	o.key_name = NULL;
 	o.key_pk = NULL;
 	o.against = cp;
 	o.against_len = strlen(cp);
-	assert_int_equal(audit_run(f->st, &o, &r, &err), -1);
+	assert_int_equal(logverify_run(f->st, &o, &r, &err), -1);
 	assert_int_equal(err.kind, ERR_INPUT);
 
 	/* A stored checkpoint by another key is a finding. */
 	assert_int_equal(store_checkpoint_add(f->st, log_size(f->st), other, NOW, &err), 0);
-	r = audit(f, NULL, 0);
-	find(&r, AUDIT_CHECKPOINT_INVALID, -1, NULL);
-	audit_report_release(&r);
+	r = verify_log(f, NULL, 0);
+	find(&r, LOGVERIFY_CHECKPOINT_INVALID, -1, NULL);
+	logverify_report_release(&r);
 	sodium_memzero(osk, sizeof(osk));
 }
 
 static void test_state_missing(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 
 	sql(f, "DELETE FROM " SQL_LOG_STATE);
-	r = audit(f, NULL, 0);
+	r = verify_log(f, NULL, 0);
 	expect_total(&r, 1);
-	find(&r, AUDIT_STATE_INVALID, -1, NULL);
-	audit_report_release(&r);
+	find(&r, LOGVERIFY_STATE_INVALID, -1, NULL);
+	logverify_report_release(&r);
 }
 
 static void test_findings_cap(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_report r;
+	struct logverify_report r;
 
 	sql(f, "DELETE FROM certificate");
-	r = audit(f, NULL, 5);
+	r = verify_log(f, NULL, 5);
 	assert_int_equal(r.total, NCERTS);
 	assert_int_equal(r.nfindings, 5);
-	assert_int_equal(r.counts[AUDIT_ROW_DELETED], NCERTS);
-	audit_report_release(&r);
+	assert_int_equal(r.counts[LOGVERIFY_ROW_DELETED], NCERTS);
+	logverify_report_release(&r);
 }
 
 /* --- proofs over the leaves in memory --- */
@@ -690,7 +690,7 @@ static void test_findings_cap(void **state)
 static void test_proofs(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_leaves l;
+	struct logverify_leaves l;
 	struct tlog_proof p;
 	struct ledger led;
 	struct err err;
@@ -702,20 +702,20 @@ static void test_proofs(void **state)
 	assert_int_equal(ledger_open(&led, f->st, &err), 0);
 	n = (uint64_t)ledger_size(&led);
 	ledger_root(&led, root);
-	assert_int_equal(audit_leaves_load(f->st, n, &l, &err), 0);
+	assert_int_equal(logverify_leaves_load(f->st, n, &l, &err), 0);
 	for (m = 0; m < n; m++) {
-		assert_int_equal(tlog_prove_inclusion(m, n, audit_leaf, &l, &p, &err), 0);
+		assert_int_equal(tlog_prove_inclusion(m, n, logverify_leaf, &l, &p, &err), 0);
 		assert_true(tlog_verify_inclusion(l.hash[m], m, n, &p, root));
 	}
 	for (m = 0; m <= n; m += 7) {
-		assert_int_equal(tlog_root(m, audit_leaf, &l, old_root, &err), 0);
-		assert_int_equal(tlog_prove_consistency(m, n, audit_leaf, &l, &p, &err), 0);
+		assert_int_equal(tlog_root(m, logverify_leaf, &l, old_root, &err), 0);
+		assert_int_equal(tlog_prove_consistency(m, n, logverify_leaf, &l, &p, &err), 0);
 		assert_true(tlog_verify_consistency(m, n, old_root, root, &p));
 	}
-	assert_int_not_equal(audit_leaf(&l, n, old_root), 0);
-	audit_leaves_release(&l);
+	assert_int_not_equal(logverify_leaf(&l, n, old_root), 0);
+	logverify_leaves_release(&l);
 	/* More leaves than stored: an error that names the way out. */
-	assert_int_equal(audit_leaves_load(f->st, n + 1, &l, &err), -1);
+	assert_int_equal(logverify_leaves_load(f->st, n + 1, &l, &err), -1);
 	assert_non_null(strstr(err.msg, "opcert log verify"));
 }
 

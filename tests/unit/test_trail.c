@@ -544,8 +544,8 @@ static void test_anchored_tail_deleted(void **state)
 static void test_anchor_once_per_head(void **state)
 {
 	struct fixture *f = *state;
-	struct audit_options ao;
-	struct audit_report ar;
+	struct logverify_options ao;
+	struct logverify_report ar;
 	struct err err;
 
 	checkpoint(f); /* an empty trail is not anchored */
@@ -569,9 +569,9 @@ static void test_anchor_once_per_head(void **state)
 	ao.key_name = keys_log_name(f->ks);
 	ao.key_pk = keys_get(f->ks, KEYS_LOG)->pk;
 	err_clear(&err);
-	assert_int_equal(audit_run(f->st, &ao, &ar, &err), 0);
+	assert_int_equal(logverify_run(f->st, &ao, &ar, &err), 0);
 	assert_int_equal(ar.total, 0);
-	audit_report_release(&ar);
+	logverify_report_release(&ar);
 }
 
 static void test_forged_anchor_event(void **state)
