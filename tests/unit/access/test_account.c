@@ -17,7 +17,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 
 #include "account.h"
 #include "store.h"
+#include "fixture.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define T0       1780000000 /* a fixed "now" */
@@ -36,8 +36,7 @@
 #define USCC_B "91520115MA6DKCD347"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	struct fixture_dir tmp;
 	struct store *st;
 	struct actor who;
 	int64_t city, yunyan, nanming, company_a, company_b, inst;
@@ -89,14 +88,10 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	sqlite3 *db;
 
-	if (!f || sodium_init() < 0)
+	if (!f || sodium_init() < 0 || fixture_dir_make(&f->tmp, "account") != 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-account-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/opcert.db", f->dir);
-	store_close(open_ok(f->path, STORE_CREATE));
-	db = raw_open(f->path);
+	store_close(open_ok(f->tmp.db, STORE_CREATE));
+	db = raw_open(f->tmp.db);
 	raw_exec(db, "INSERT INTO org (kind, name, uscc, district, created_at, updated_at)"
 	             " SELECT 'builder', '贵阳甲建设有限公司', '" USCC_A "', id, 0, 0"
 	             " FROM org WHERE kind = 'district' AND name = '云岩区';"
@@ -113,7 +108,7 @@ static int setup(void **state)
 	f->company_b = raw_int(db, "SELECT id FROM org WHERE uscc = '" USCC_B "'");
 	f->inst = raw_int(db, "SELECT id FROM org WHERE kind = 'institution'");
 	sqlite3_close(db);
-	f->st = open_ok(f->path, 0);
+	f->st = open_ok(f->tmp.db, 0);
 	f->unknown = account_unknown_new(64);
 	if (!f->unknown)
 		return -1;
@@ -125,24 +120,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *de;
-	char p[512];
+	int rc;
 
 	store_close(f->st);
 	account_unknown_free(f->unknown);
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
+	rc = fixture_dir_remove(&f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Add an account with a given password (one Argon2id hash). */
@@ -477,7 +461,7 @@ static void test_hash_and_login(void **state)
 	int64_t retry;
 
 	add_ok(f, "wang.fang", ROLE_DISTRICT_OFFICER, f->yunyan, pw);
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    "SELECT pwhash FROM account WHERE login = 'wang.fang'",
 	                                    -1, &q, NULL),
@@ -663,7 +647,7 @@ static void test_session_expiry(void **state)
 	assert_int_equal(p.role, ROLE_CITY_OFFICER);
 
 	/* Read from a read-only connection, as the server's workers do. */
-	ro = open_ok(f->path, STORE_READONLY);
+	ro = open_ok(f->tmp.db, STORE_READONLY);
 	memset(&p, 0, sizeof(p));
 	assert_int_equal(session_at(f, ro, token, start, &p), 1);
 	assert_string_equal(p.login, "sun.li");
@@ -895,7 +879,7 @@ static void test_no_secret_in_files(void **state)
 {
 	struct fixture *f = *state;
 	char otp[ACCOUNT_OTP_SIZE], token[ACCOUNT_TOKEN_SIZE], api[ACCOUNT_TOKEN_SIZE];
-	char csrf[ACCOUNT_CSRF_SIZE], path[192];
+	char csrf[ACCOUNT_CSRF_SIZE], path[FIXTURE_FILE_SIZE];
 	const char *pw = "Plain-Text-Secret-9";
 	const char *secrets[4];
 	struct principal p;
@@ -918,14 +902,14 @@ static void test_no_secret_in_files(void **state)
 		static const char *const files[] = {"opcert.db", "opcert.db-wal"};
 
 		for (j = 0; j < COUNT(files); j++) {
-			snprintf(path, sizeof(path), "%s/%s", f->dir, files[j]);
+			snprintf(path, sizeof(path), "%s/%s", f->tmp.path, files[j]);
 			if (file_has(path, secrets[i]))
 				fail_msg("secret %zu found in %s", i, files[j]);
 		}
 	}
 	/* The check itself can fail: the login is in the files. */
-	snprintf(path, sizeof(path), "%s/opcert.db-wal", f->dir);
-	assert_true(file_has(path, "he.xin") || file_has(f->path, "he.xin"));
+	snprintf(path, sizeof(path), "%s/opcert.db-wal", f->tmp.path);
+	assert_true(file_has(path, "he.xin") || file_has(f->tmp.db, "he.xin"));
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

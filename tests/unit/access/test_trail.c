@@ -27,14 +27,13 @@
 #include "store.h"
 #include "store_trail.h"
 #include "trail.h"
-#include "testkey.h"
+#include "fixture.h"
 
 #define NOW ((int64_t)1750000000)
 
 struct fixture {
-	char dir[64];
-	char db[128];
-	char keys[128];
+	struct fixture_dir tmp;
+	char keys[FIXTURE_PATH_SIZE + 8];
 	struct store *st;
 	struct keys *ks;
 };
@@ -49,7 +48,7 @@ static void sql(const struct fixture *f, const char *text)
 	sqlite3 *db = NULL;
 	char *msg = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("SQL failed: %s: %s", text, msg ? msg : "?");
@@ -61,7 +60,7 @@ static int sql_refused(const struct fixture *f, const char *text)
 	sqlite3 *db = NULL;
 	int rc;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	rc = sqlite3_exec(db, text, NULL, NULL, NULL);
 	sqlite3_close(db);
 	return rc != SQLITE_OK;
@@ -78,7 +77,7 @@ static void sql_write(const struct fixture *f, int64_t at, const struct store_tr
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    "INSERT OR REPLACE INTO trail (seq, at, login, role,"
@@ -150,13 +149,10 @@ static int setup(void **state)
 	struct err err;
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-trail-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	snprintf(f->keys, sizeof(f->keys), "%s/keys", f->dir);
+	assert_int_equal(fixture_dir_make(&f->tmp, "trail"), 0);
+	assert_int_equal(fixture_dir_file(&f->tmp, "keys", f->keys, sizeof(f->keys)), 0);
+	assert_int_equal(fixture_store(f->tmp.db, &f->st), 0);
 	err_clear(&err);
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0)
-		fail_msg("store_open: %s", err.msg);
 	if (keys_init(f->keys, NULL, &FAST, NOW, &err) < 1)
 		fail_msg("keys_init: %s", err.msg);
 	f->ks = keys_open(f->keys, NULL, &FAST, &err);
@@ -169,15 +165,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	int rc;
 
 	keys_close(f->ks);
 	store_close(f->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	rc = fixture_dir_remove(&f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Entries first .. first + n - 1, in one transaction; every third by

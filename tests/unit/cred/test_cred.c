@@ -25,6 +25,7 @@
 #include "cred.h"
 #include "date.h"
 #include "sm2.h"
+#include "fixture.h"
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -241,16 +242,10 @@ static size_t kat_n;
 /* Load tests/data/cred/NAME into kat[]. */
 static void kat_load_file(const char *name)
 {
-	const char *dir = getenv("OPCERT_TESTDATA");
-	char path[512], line[8192];
+	char path[4200], line[8192];
 	FILE *f;
 
-	if (dir)
-		snprintf(path, sizeof(path), "%s/cred/%s", dir, name);
-	else /* beside this file: tests/unit/../data */
-		snprintf(path, sizeof(path), "%.*s../data/cred/%s",
-		         (int)(strrchr(__FILE__, '/') ? strrchr(__FILE__, '/') - __FILE__ + 1 : 0),
-		         __FILE__, name);
+	snprintf(path, sizeof(path), "%s/cred/%s", fixture_data_dir(), name);
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot open %s (set OPCERT_TESTDATA)", path);

@@ -20,6 +20,7 @@
 #include <openssl/pem.h>
 
 #include "sm2.h"
+#include "fixture.h"
 
 static const uint8_t MSG[] = "opcert SM2 test message";
 
@@ -204,7 +205,8 @@ static void write_pem(const uint8_t sk[SM2_SK_LEN], const uint8_t pk[SM2_PK_LEN]
 
 static void test_openssl_cli(void **state)
 {
-	char dir[] = "/tmp/opcert-sm2-XXXXXX", cmd[1024], path[4][256];
+	char cmd[1024], path[4][FIXTURE_PATH_SIZE + 8];
+	struct fixture_dir dir;
 	uint8_t sk[SM2_SK_LEN], pk[SM2_PK_LEN], sig[SM2_SIG_LEN], der[128];
 	size_t n;
 	struct err e;
@@ -212,11 +214,11 @@ static void test_openssl_cli(void **state)
 	(void)state;
 	if (!have_openssl())
 		skip();
-	assert_non_null(mkdtemp(dir));
-	snprintf(path[0], sizeof(path[0]), "%s/k.pem", dir);
-	snprintf(path[1], sizeof(path[1]), "%s/p.pem", dir);
-	snprintf(path[2], sizeof(path[2]), "%s/msg", dir);
-	snprintf(path[3], sizeof(path[3]), "%s/sig", dir);
+	assert_int_equal(fixture_dir_make(&dir, "sm2"), 0);
+	assert_int_equal(fixture_dir_file(&dir, "k.pem", path[0], sizeof(path[0])), 0);
+	assert_int_equal(fixture_dir_file(&dir, "p.pem", path[1], sizeof(path[1])), 0);
+	assert_int_equal(fixture_dir_file(&dir, "msg", path[2], sizeof(path[2])), 0);
+	assert_int_equal(fixture_dir_file(&dir, "sig", path[3], sizeof(path[3])), 0);
 	assert_int_equal(sm2_keygen(sk, pk, &e), 0);
 	write_pem(sk, pk, path[0], path[1]);
 	write_file(path[2], MSG, sizeof(MSG));
@@ -248,9 +250,7 @@ static void test_openssl_cli(void **state)
 		assert_int_equal(sm2_verify(pk, SM2_PK_LEN, MSG, sizeof(MSG) - 1, sig, SM2_SIG_LEN),
 		                 0);
 	}
-	for (int i = 0; i < 4; i++)
-		unlink(path[i]);
-	rmdir(dir);
+	assert_int_equal(fixture_dir_remove(&dir), 0);
 }
 
 int main(void)

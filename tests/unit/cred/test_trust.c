@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 
 #include "keys.h"
 #include "trust.h"
+#include "fixture.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define T0       1735689600
@@ -802,26 +802,6 @@ static void test_payload_json_refuses(void **state)
 
 /* ---- from a key store ---- */
 
-static void rm_rf(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char sub[512];
-
-	if (d) {
-		while ((de = readdir(d))) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-			rm_rf(sub);
-		}
-		closedir(d);
-		rmdir(path);
-	} else {
-		unlink(path);
-	}
-}
-
 static void test_export_from_store(void **state)
 {
 	static const struct keys_options fast = {
@@ -832,7 +812,8 @@ static void test_export_from_store(void **state)
 	};
 	static const struct trust_issuer dup[] = {{"I1", "甲"}, {"I1", "乙"}};
 	static const struct trust_issuer empty[] = {{"", "甲"}};
-	char tmp[] = "/tmp/opcert-trust-XXXXXX", dir[64];
+	struct fixture_dir tmp;
+	char dir[FIXTURE_PATH_SIZE + 8];
 	struct trust_list *tl = malloc(sizeof(*tl));
 	const struct keys_info *ki;
 	struct keys *ks;
@@ -843,8 +824,8 @@ static void test_export_from_store(void **state)
 
 	(void)state;
 	assert_non_null(tl);
-	assert_non_null(mkdtemp(tmp));
-	snprintf(dir, sizeof(dir), "%s/keys", tmp);
+	assert_int_equal(fixture_dir_make(&tmp, "trust"), 0);
+	assert_int_equal(fixture_dir_file(&tmp, "keys", dir, sizeof(dir)), 0);
 	err_clear(&e);
 	assert_int_equal(keys_init(dir, NULL, &fast, T0, &e), 3);
 	ks = keys_open(dir, NULL, &fast, &e);
@@ -916,7 +897,7 @@ static void test_export_from_store(void **state)
 	assert_int_equal(tl->log_key.alg, ALG_ED25519);
 
 	keys_close(ks);
-	rm_rf(tmp);
+	assert_int_equal(fixture_dir_remove(&tmp), 0);
 	free(tl);
 }
 

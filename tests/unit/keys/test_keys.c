@@ -29,6 +29,7 @@
 #include "keys.h"
 #include "sm2.h"
 #include "trust.h"
+#include "fixture.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define T0       1735689600 /* 2025-01-01T00:00:00Z */
@@ -39,7 +40,7 @@ static const struct keys_options FAST = {crypto_pwhash_OPSLIMIT_MIN, crypto_pwha
 static const char PASS[] = "正确的口令 correct horse";
 
 struct fx {
-	char tmp[64];
+	struct fixture_dir tmp;
 	char dir[128];     /* the key store */
 	char pass[128];    /* the right passphrase, with "\n" */
 	char passcr[128];  /* the right passphrase, with "\r\n" */
@@ -75,33 +76,6 @@ static size_t read_bytes(const char *path, unsigned char *buf, size_t cap)
 static void path_in(char *out, size_t cap, const char *dir, const char *name)
 {
 	assert_true((size_t)snprintf(out, cap, "%s/%s", dir, name) < cap);
-}
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *de;
-	char sub[512];
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	chmod(path, 0700);
-	d = opendir(path);
-	if (d) {
-		while ((de = readdir(d))) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-			rm_rf(sub);
-		}
-		closedir(d);
-	}
-	rmdir(path);
 }
 
 static int contains(const unsigned char *hay, size_t n, const uint8_t *needle, size_t len)
@@ -187,16 +161,15 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	strcpy(f->tmp, "/tmp/opcert-keys-XXXXXX");
-	assert_non_null(mkdtemp(f->tmp));
-	path_in(f->dir, sizeof(f->dir), f->tmp, "keys");
-	path_in(f->pass, sizeof(f->pass), f->tmp, "pass");
-	path_in(f->passcr, sizeof(f->passcr), f->tmp, "pass-crlf");
-	path_in(f->wrong, sizeof(f->wrong), f->tmp, "wrong");
-	path_in(f->empty, sizeof(f->empty), f->tmp, "empty");
-	path_in(f->bpass, sizeof(f->bpass), f->tmp, "bpass");
-	path_in(f->backup, sizeof(f->backup), f->tmp, "keys.backup");
-	path_in(f->restore, sizeof(f->restore), f->tmp, "restored");
+	assert_int_equal(fixture_dir_make(&f->tmp, "keys"), 0);
+	path_in(f->dir, sizeof(f->dir), f->tmp.path, "keys");
+	path_in(f->pass, sizeof(f->pass), f->tmp.path, "pass");
+	path_in(f->passcr, sizeof(f->passcr), f->tmp.path, "pass-crlf");
+	path_in(f->wrong, sizeof(f->wrong), f->tmp.path, "wrong");
+	path_in(f->empty, sizeof(f->empty), f->tmp.path, "empty");
+	path_in(f->bpass, sizeof(f->bpass), f->tmp.path, "bpass");
+	path_in(f->backup, sizeof(f->backup), f->tmp.path, "keys.backup");
+	path_in(f->restore, sizeof(f->restore), f->tmp.path, "restored");
 	{
 		char text[128];
 
@@ -215,10 +188,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
+	int rc = fixture_dir_remove(&f->tmp);
 
-	rm_rf(f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* ---- init ---- */
@@ -242,7 +215,7 @@ static void test_init_creates_private_files(void **state)
 		size_t n, i, nfiles = 0;
 		DIR *d;
 
-		rm_rf(f->dir);
+		fixture_remove(f->dir);
 		init_ok(f->dir, pass, 3);
 		assert_int_equal(stat(f->dir, &st), 0);
 		assert_int_equal(st.st_mode & 07777, 0700);
@@ -318,7 +291,7 @@ static void test_init_log_name_and_errors(void **state)
 		struct err e;
 		int rc;
 
-		rm_rf(f->dir);
+		fixture_remove(f->dir);
 		o.log_name = cases[c].name;
 		err_clear(&e);
 		rc = keys_init(f->dir, NULL, &o, T0, &e);
@@ -339,11 +312,11 @@ static void test_init_log_name_and_errors(void **state)
 		char deep[256];
 		struct err e;
 
-		path_in(deep, sizeof(deep), f->tmp, "no/such/keys");
+		path_in(deep, sizeof(deep), f->tmp.path, "no/such/keys");
 		err_clear(&e);
 		assert_int_equal(keys_init(deep, NULL, &FAST, T0, &e), -1);
 		expect_input_error(&e, "上级目录不存在");
-		rm_rf(f->dir);
+		fixture_remove(f->dir);
 		err_clear(&e);
 		assert_int_equal(keys_init(f->dir, f->empty, &FAST, T0, &e), -1);
 		expect_input_error(&e, "是空的");
@@ -359,12 +332,12 @@ static void mut_none(const struct fx *f)
 
 static void mut_remove_dir(const struct fx *f)
 {
-	rm_rf(f->dir);
+	fixture_remove(f->dir);
 }
 
 static void mut_empty_dir(const struct fx *f)
 {
-	rm_rf(f->dir);
+	fixture_remove(f->dir);
 	assert_int_equal(mkdir(f->dir, 0700), 0);
 }
 
@@ -503,7 +476,7 @@ static void test_open_refuses(void **state)
 		struct keys *ks;
 		struct err e;
 
-		rm_rf(f->dir);
+		fixture_remove(f->dir);
 		init_ok(f->dir, NULL, 3);
 		cases[c].mutate(f);
 		err_clear(&e);
@@ -656,7 +629,7 @@ static void test_signer(void **state)
 	keys_close(ks);
 
 	/* a wrong passphrase: the store opens, the signer does not */
-	rm_rf(f->dir);
+	fixture_remove(f->dir);
 	init_ok(f->dir, f->pass, 3);
 	ks = open_ok(f->dir, f->wrong);
 	err_clear(&e);
@@ -802,7 +775,7 @@ static void test_encrypted_store(void **state)
 	keys_close(ks);
 
 	/* a clear store does hold its seed (the check above can fail) */
-	rm_rf(f->dir);
+	fixture_remove(f->dir);
 	init_ok(f->dir, NULL, 3);
 	path_in(p, sizeof(p), f->dir, "root.key");
 	file_seed(p, NULL, seed);
@@ -916,8 +889,8 @@ static void test_backup_restore(void **state)
 		struct err e;
 		size_t na, nb, i, blen;
 
-		rm_rf(f->dir);
-		rm_rf(f->restore);
+		fixture_remove(f->dir);
+		fixture_remove(f->restore);
 		unlink(f->backup);
 		init_ok(f->dir, pass, 3);
 		ks = open_ok(f->dir, pass);
@@ -969,7 +942,7 @@ static void test_backup_restore(void **state)
 		err_clear(&e);
 		assert_int_equal(keys_restore(f->backup, f->bpass, f->dir, &e), -1);
 		expect_input_error(&e, "不是空目录");
-		path_in(other, sizeof(other), f->tmp, "corrupt.backup");
+		path_in(other, sizeof(other), f->tmp.path, "corrupt.backup");
 		bk[blen / 2] ^= 1;
 		{
 			FILE *fp = fopen(other, "wb");
@@ -1045,7 +1018,7 @@ static void test_no_secret_left_in_store(void **state)
 		struct err e;
 		size_t i;
 
-		rm_rf(f->dir);
+		fixture_remove(f->dir);
 		init_ok(f->dir, pass, 3);
 		ks = open_ok(f->dir, pass);
 		path_in(p, sizeof(p), f->dir, "root.key");
@@ -1130,8 +1103,8 @@ static void test_sm2_issuing_key(void **state)
 		struct err e;
 		size_t n;
 
-		rm_rf(f->dir);
-		rm_rf(f->restore);
+		fixture_remove(f->dir);
+		fixture_remove(f->restore);
 		unlink(f->backup);
 		o.issuing_alg = ALG_SM2;
 		err_clear(&e);

@@ -25,14 +25,14 @@
 #include "store.h"
 #include "trail.h"
 #include "uscc.h"
+#include "fixture.h"
 #include "testdata.h"
 
 #define NOW        1780000000
 #define D(y, m, d) date_from_ymd(y, m, d)
 
 struct fixture {
-	char dir[64];
-	char db[128];
+	struct fixture_dir tmp;
 	struct store *st;
 	struct actor who;
 	char builder[USCC_SIZE];
@@ -43,15 +43,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct err err;
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-org-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0)
+	if (!f || fixture_dir_make(&f->tmp, "org") != 0 || fixture_store(f->tmp.db, &f->st) != 0)
 		return -1;
 	actor_cli(&f->who);
 	test_uscc("91520103MA6TXT001", f->builder);
@@ -64,14 +57,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[256];
+	int rc;
 
 	store_close(f->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	rc = fixture_dir_remove(&f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static void add_company(struct fixture *f, const char *uscc, const char *kind, const char *name,
@@ -666,7 +657,7 @@ static void write_file(const struct fixture *f, const char *name, const char *te
 {
 	FILE *fp;
 
-	snprintf(path, size, "%s/%s", f->dir, name);
+	snprintf(path, size, "%s/%s", f->tmp.path, name);
 	fp = fopen(path, "wb");
 	assert_non_null(fp);
 	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
@@ -700,7 +691,7 @@ static void test_import_companies(void **state)
 	struct org_import_stats stats;
 	struct org o;
 	struct err err;
-	char text[2048], path[256];
+	char text[2048], path[FIXTURE_FILE_SIZE];
 
 	companies_csv(f, text, sizeof(text));
 	write_file(f, "c.csv", text, path, sizeof(path));
@@ -742,7 +733,7 @@ static void test_import_company_errors(void **state)
 	struct fixture *f = *state;
 	struct org_import_stats stats;
 	struct err err;
-	char text[2048], path[256];
+	char text[2048], path[FIXTURE_FILE_SIZE];
 	struct {
 		const char *rows;
 		long line;
@@ -792,7 +783,7 @@ static void test_import_gbk(void **state)
 	struct org_import_stats stats;
 	struct org o;
 	struct err err;
-	char text[2048], gbk[2048], path[256];
+	char text[2048], gbk[2048], path[FIXTURE_FILE_SIZE];
 	char *in = text, *out = gbk;
 	size_t inleft, outleft = sizeof(gbk) - 1;
 	iconv_t cd = iconv_open("GBK", "UTF-8");
@@ -827,7 +818,7 @@ static void test_import_projects(void **state)
 	struct org_import_stats stats;
 	struct project p;
 	struct err err;
-	char text[4096], path[256];
+	char text[4096], path[FIXTURE_FILE_SIZE];
 
 	add_standard(f);
 	snprintf(text, sizeof(text),

@@ -31,8 +31,8 @@
 #include "store.h"
 #include "trail.h"
 #include "worker.h"
+#include "fixture.h"
 #include "testdata.h"
-#include "testkey.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define NOW        1560000000 /* 2019-06-08 */
@@ -51,7 +51,7 @@
 #define INST2 "黔中安全技术培训中心" /* C2's; C6 names none */
 
 struct fixture {
-	char dir[64];
+	struct fixture_dir tmp;
 	struct store *st;
 	struct actor who;
 	char builder[USCC_SIZE], builder2[USCC_SIZE], supervisor[USCC_SIZE];
@@ -97,15 +97,10 @@ static int setup(void **state)
 	struct err err;
 	size_t i;
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-worker-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || fixture_dir_make(&f->tmp, "worker") != 0 ||
+	    fixture_store(":memory:", &f->st) != 0)
 		return -1;
 	memset(&err, 0, sizeof(err));
-	if (store_open(":memory:", STORE_CREATE, &f->st, &err) < 0 ||
-	    testkey_attach(f->st, &err) < 0)
-		return -1;
 	actor_cli(&f->who);
 	certs[0] = make_cert(C1, SYS_CONSTRUCTION, "张三", GENDER_MALE, ID1, "01");
 	certs[1] = make_cert(C2, SYS_CONSTRUCTION, "李四", GENDER_FEMALE, ID2, "02");
@@ -135,14 +130,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
+	int rc;
 
 	store_close(f->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	rc = fixture_dir_remove(&f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static int add(struct fixture *f, int64_t project, const char *number, const char *name,
@@ -448,9 +441,9 @@ static void test_import(void **state)
 	struct fixture *f = *state;
 	struct worker_import_stats s;
 	struct err err;
-	char path[128];
+	char path[FIXTURE_FILE_SIZE];
 
-	snprintf(path, sizeof(path), "%s/w.csv", f->dir);
+	snprintf(path, sizeof(path), "%s/w.csv", f->tmp.path);
 	write_file(path, "姓名,性别,身份证号码,工种,证书编号,项目名称\n"
 	                 "张三,男," ID1 ",01," C1 ",\n"
 	                 "王五,女," ID2 ",02," C2 ",\n"
@@ -506,9 +499,9 @@ static void test_import_by_name(void **state)
 	struct fixture *f = *state;
 	struct worker_import_stats s;
 	struct err err;
-	char path[128];
+	char path[FIXTURE_FILE_SIZE];
 
-	snprintf(path, sizeof(path), "%s/n.csv", f->dir);
+	snprintf(path, sizeof(path), "%s/n.csv", f->tmp.path);
 	write_file(path, "姓名,身份证号码,证书编号,项目名称\n"
 	                 "张三," ID1 "," C1 ",云岩一号项目\n"
 	                 "周八," ID6 "," C6 ",南明二号项目\n");

@@ -28,6 +28,7 @@
 #include "status.h"
 #include "trade.h"
 #include "verdict.h"
+#include "fixture.h"
 
 #define N_CERTS  300
 #define N_ROSTER 40
@@ -59,11 +60,10 @@ static const char *const files[] = {"register.csv", "roster-clean.csv", "roster-
 
 static char *make_tmpdir(void)
 {
-	char tmpl[] = "/tmp/test_demo.XXXXXX";
-	char *d = mkdtemp(tmpl);
+	struct fixture_dir d;
 
-	assert_non_null(d);
-	return strdup(d);
+	assert_int_equal(fixture_dir_make(&d, "demo"), 0);
+	return strdup(d.path);
 }
 
 static void path_of(char *out, size_t size, const char *dir, const char *name)

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <iconv.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -28,6 +27,7 @@
 #include "import.h"
 #include "store.h"
 #include "text.h"
+#include "fixture.h"
 #include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
@@ -46,8 +46,7 @@
 	"2022年1月9日,2019-01-10,注销,\n"
 
 struct fixture {
-	char dir[64];
-	char db[128];
+	struct fixture_dir tmp;
 	struct store *st;
 	int files;
 };
@@ -55,20 +54,13 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct err err;
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-import-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (!f || fixture_dir_make(&f->tmp, "import") != 0) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->db, sizeof(f->db), "%s/opcert.db", f->dir);
-	memset(&err, 0, sizeof(err));
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
-		rmdir(f->dir);
+	if (fixture_store(f->tmp.db, &f->st) != 0) {
+		fixture_dir_remove(&f->tmp);
 		free(f);
 		return -1;
 	}
@@ -79,24 +71,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d;
-	struct dirent *de;
-	char p[512];
+	int rc;
 
 	store_close(f->st);
-	d = opendir(f->dir);
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
+	rc = fixture_dir_remove(&f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* Write bytes to a new file in the fixture's directory; returns its path
@@ -106,7 +86,7 @@ static const char *write_bytes(struct fixture *f, const char *data, size_t len, 
 {
 	FILE *fp;
 
-	snprintf(buf, size, "%s/file%d.csv", f->dir, ++f->files);
+	snprintf(buf, size, "%s/file%d.csv", f->tmp.path, ++f->files);
 	fp = fopen(buf, "wb");
 	assert_non_null(fp);
 	assert_int_equal(fwrite(data, 1, len, fp), len);
@@ -137,7 +117,7 @@ static int run_import(struct store *st, const char *path, int update, struct imp
 static struct import_stats import_ok(struct fixture *f, struct store *st, const char *text,
                                      int update)
 {
-	char path[256];
+	char path[FIXTURE_FILE_SIZE];
 	struct import_stats stats;
 	struct err err;
 
@@ -150,7 +130,7 @@ static struct import_stats import_ok(struct fixture *f, struct store *st, const 
 /* Import text that must fail with an input error; returns the error. */
 static struct err import_fails(struct fixture *f, const char *text, int update)
 {
-	char path[256];
+	char path[FIXTURE_FILE_SIZE];
 	struct import_stats stats;
 	struct err err;
 
@@ -519,7 +499,7 @@ static void test_reimport(void **state)
 
 	/* one change row per changed certificate, personal data masked */
 	db = NULL;
-	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(f->tmp.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM certificate_change"), 2);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM certificate_change"
 	                              " WHERE number = '黔A022018000002'"),
@@ -610,7 +590,7 @@ static void test_encodings(void **state)
 	size_t v, i;
 
 	for (v = 0; v < COUNT(variants); v++) {
-		char path[256], db[256], *crlf, *bytes;
+		char path[FIXTURE_FILE_SIZE], db[FIXTURE_FILE_SIZE], *crlf, *bytes;
 		size_t len;
 		struct store *st = NULL;
 		struct import_stats s;
@@ -638,7 +618,7 @@ static void test_encodings(void **state)
 		free(bytes);
 		free(crlf);
 
-		snprintf(db, sizeof(db), "%s/enc%zu.db", f->dir, v);
+		snprintf(db, sizeof(db), "%s/enc%zu.db", f->tmp.path, v);
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(store_open(db, STORE_CREATE, &st, &err), 0);
 		assert_int_equal(testkey_attach(st, &err), 0);
@@ -689,12 +669,12 @@ static void test_headers(void **state)
 	size_t i, k;
 
 	for (i = 0; i < COUNT(files); i++) {
-		char db[256];
+		char db[FIXTURE_FILE_SIZE];
 		struct store *st = NULL;
 		struct err err;
 		struct import_stats s;
 
-		snprintf(db, sizeof(db), "%s/hdr%zu.db", f->dir, i);
+		snprintf(db, sizeof(db), "%s/hdr%zu.db", f->tmp.path, i);
 		memset(&err, 0, sizeof(err));
 		assert_int_equal(store_open(db, STORE_CREATE, &st, &err), 0);
 		assert_int_equal(testkey_attach(st, &err), 0);
@@ -828,11 +808,11 @@ static void test_no_data(void **state)
 static void test_missing_file(void **state)
 {
 	struct fixture *f = *state;
-	char path[256];
+	char path[FIXTURE_FILE_SIZE];
 	struct import_stats s;
 	struct err err;
 
-	snprintf(path, sizeof(path), "%s/no-such-file.csv", f->dir);
+	snprintf(path, sizeof(path), "%s/no-such-file.csv", f->tmp.path);
 	assert_int_equal(run_import(f->st, path, 0, &s, &err), -1);
 	assert_int_not_equal(err.kind, ERR_NONE);
 	assert_true(err.msg[0] != '\0');

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,7 @@
 #include "ledger.h"
 #include "lifecycle.h"
 #include "store.h"
-#include "testkey.h"
+#include "fixture.h"
 
 #define D(y, m, d) date_from_ymd(y, m, d)
 #define NOW        ((int64_t)1700000000)
@@ -51,8 +50,7 @@ static const char register_csv[] =
     "有效,\n" ND ",赵六,女,11010519491231002X,3.1,北京市应急管理局,2020-01-10,2026-01-09,,注销,\n";
 
 struct fixture {
-	char dir[64];
-	char db[128];
+	struct fixture_dir tmp;
 	struct store *st;
 	int32_t today;
 };
@@ -62,7 +60,7 @@ static void sql(const struct fixture *f, const char *text)
 	sqlite3 *db = NULL;
 	char *msg = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("SQL failed: %s: %s", text, msg ? msg : "?");
@@ -75,7 +73,7 @@ static long sql_count(const struct fixture *f, const char *query)
 	sqlite3_stmt *q = NULL;
 	long n = -1;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &q, NULL), SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = (long)sqlite3_column_int64(q, 0);
@@ -91,7 +89,7 @@ static char *last_change(const struct fixture *f)
 	sqlite3_stmt *q = NULL;
 	char *text = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 	                                    "SELECT change FROM certificate_change ORDER BY id DESC"
 	                                    " LIMIT 1",
@@ -116,18 +114,14 @@ static int setup(void **state)
 	struct import_options o;
 	struct import_stats stats;
 	struct err err;
-	char path[192];
+	char path[FIXTURE_FILE_SIZE];
 	FILE *fp;
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-life-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (!f || fixture_dir_make(&f->tmp, "life") != 0) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->db, sizeof(f->db), "%s/opcert.db", f->dir);
-	snprintf(path, sizeof(path), "%s/register.csv", f->dir);
+	snprintf(path, sizeof(path), "%s/register.csv", f->tmp.path);
 	fp = fopen(path, "wb");
 	if (!fp ||
 	    fwrite(register_csv, 1, sizeof(register_csv) - 1, fp) != sizeof(register_csv) - 1 ||
@@ -135,10 +129,8 @@ static int setup(void **state)
 		return -1;
 	f->today = D(2024, 1, 1);
 	memset(&err, 0, sizeof(err));
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
-		fprintf(stderr, "store_open: %s\n", err.msg);
+	if (fixture_store(f->tmp.db, &f->st) != 0)
 		return -1;
-	}
 	memset(&o, 0, sizeof(o));
 	o.today = f->today;
 	o.now = NOW - 1000;
@@ -154,24 +146,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d;
-	struct dirent *de;
-	char p[512];
+	int rc;
 
 	store_close(f->st);
-	d = opendir(f->dir);
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
+	rc = fixture_dir_remove(&f->tmp);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static int64_t log_size(struct store *st)

@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 
 #include "file.h"
 #include "render.h"
+#include "fixture.h"
 
 #define PREFIX      "https://verify.gy.example/v#"
 #define HOST        "verify.gy.example"
@@ -30,7 +30,7 @@
 
 static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-static char tmpdir[64];
+static struct fixture_dir tmp;
 static char payload[PAYLOAD_LEN + 1];
 static char url[sizeof(PREFIX) + PAYLOAD_LEN];
 
@@ -54,36 +54,21 @@ static int setup(void **state)
 {
 	(void)state;
 	make_payload();
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/opcert-render-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return fixture_dir_make(&tmp, "render");
 }
 
 static int teardown(void **state)
 {
-	DIR *d = opendir(tmpdir);
-	struct dirent *de;
-	char path[512];
-
 	(void)state;
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(tmpdir);
 	render_release_caches();
-	return 0;
+	return fixture_dir_remove(&tmp);
 }
 
 static const char *tmp_path(const char *name)
 {
 	static char path[512];
 
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	snprintf(path, sizeof(path), "%s/%s", tmp.path, name);
 	return path;
 }
 
@@ -556,7 +541,7 @@ static void test_bad_images(void **state)
 		assert_input_error(render_scan_file(tmp_path("missing.png"), &codes, &e), &e,
 		                   "无法打开");
 		err_clear(&e);
-		assert_input_error(render_scan_file(tmpdir, &codes, &e), &e, "目录");
+		assert_input_error(render_scan_file(tmp.path, &codes, &e), &e, "目录");
 	}
 	/* A PNG saved under a .jpg name is still read: the bytes decide. */
 	save(&png, "really-png.jpg");

@@ -27,6 +27,7 @@
 #include "keys.h"
 #include "pii.h"
 #include "store.h"
+#include "fixture.h"
 
 static const char ID1[] = "520102199003071234";
 static const char ID2[] = "11010519491231002X";
@@ -228,20 +229,17 @@ static void test_key_refs(void **state)
 /* ---- the store ---- */
 
 struct fx {
-	char dir[64];
-	char db[128];
+	struct fixture_dir tmp;
 };
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	if (!f)
+	if (!f || fixture_dir_make(&f->tmp, "pii") != 0) {
+		free(f);
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-pii-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/p.db", f->dir);
+	}
 	*state = f;
 	return 0;
 }
@@ -249,13 +247,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[256];
+	int rc = fixture_dir_remove(&f->tmp);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return rc;
 }
 
 static struct cert sample(const char *number, const char *id, enum cert_system sys)
@@ -298,7 +293,7 @@ static void test_store_needs_key(void **state)
 {
 	struct fx *f = *state;
 	struct pii_key *k = key_of_byte(1), *other = key_of_byte(2);
-	struct store *st = open_with(f->db, NULL, 0);
+	struct store *st = open_with(f->tmp.db, NULL, 0);
 	struct cert c = sample("黔A012020000001", ID1, SYS_CONSTRUCTION), got;
 	struct err err;
 	uint32_t slot;
@@ -313,19 +308,19 @@ static void test_store_needs_key(void **state)
 	assert_non_null(strstr(err.msg, "数据密钥"));
 	store_close(st);
 
-	st = open_with(f->db, k, 0);
+	st = open_with(f->tmp.db, k, 0);
 	assert_int_equal(store_cert_insert(st, &c, &err), 0);
 	store_close(st);
 	/* the rows are there, but nothing reads them without the key */
-	st = open_with(f->db, NULL, 0);
+	st = open_with(f->tmp.db, NULL, 0);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(store_cert_get(st, c.number, &got, &err), -1);
 	assert_non_null(strstr(err.msg, "数据密钥"));
 	store_close(st);
 	/* another key is refused before it reads or writes anything */
-	st = open_with(f->db, other, -1);
+	st = open_with(f->tmp.db, other, -1);
 	store_close(st);
-	st = open_with(f->db, k, 0);
+	st = open_with(f->tmp.db, k, 0);
 	assert_int_equal(store_cert_get(st, c.number, &got, &err), 1);
 	assert_string_equal(got.id_number, ID1);
 	store_close(st);
@@ -337,11 +332,11 @@ static void test_store_migration(void **state)
 {
 	struct fx *f = *state;
 	struct pii_key *k = key_of_byte(1);
-	struct store *st = open_with(f->db, k, 0);
+	struct store *st = open_with(f->tmp.db, k, 0);
 	struct cert c1 = sample("黔A012020000001", ID1, SYS_CONSTRUCTION);
 	struct cert c2 = sample(TNUM, ID1, SYS_EMERGENCY), got;
 	struct store_log_entry e;
-	char wal[160], sealed_t[PII_NUMBER_MAX];
+	char wal[FIXTURE_FILE_SIZE + 8], sealed_t[PII_NUMBER_MAX];
 	struct err err;
 	sqlite3 *h;
 	long n = 0;
@@ -359,11 +354,11 @@ static void test_store_migration(void **state)
 	e.len = 25;
 	assert_int_equal(store_log_append(st, &e, &err), 0);
 	store_close(st);
-	assert_false(file_has(f->db, ID1));
+	assert_false(file_has(f->tmp.db, ID1));
 
 	/* The earlier form, written with plain SQL from what we know. */
 	pii_number_seal(k, TNUM, sealed_t);
-	assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &h), SQLITE_OK);
 	{
 		char sql[1024];
 
@@ -379,11 +374,11 @@ static void test_store_migration(void **state)
 		assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	}
 	sqlite3_close(h);
-	assert_true(file_has(f->db, ID1) ||
-	            (snprintf(wal, sizeof(wal), "%s-wal", f->db), file_has(wal, ID1)));
+	assert_true(file_has(f->tmp.db, ID1) ||
+	            (snprintf(wal, sizeof(wal), "%s-wal", f->tmp.db), file_has(wal, ID1)));
 
 	/* A key on the old form: refused, so a sealed look-up never misses a plain row. */
-	st = open_with(f->db, k, -1);
+	st = open_with(f->tmp.db, k, -1);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(store_set_pii(st, k, &err), -1);
 	assert_non_null(strstr(err.msg, "opcert init"));
@@ -404,10 +399,10 @@ static void test_store_migration(void **state)
 	assert_int_equal(store_pii_migrate(st, k, &n, &err), 0);
 	assert_int_equal(n, 0);
 	store_close(st);
-	snprintf(wal, sizeof(wal), "%s-wal", f->db);
-	assert_false(file_has(f->db, ID1));
+	snprintf(wal, sizeof(wal), "%s-wal", f->tmp.db);
+	assert_false(file_has(f->tmp.db, ID1));
 	assert_false(file_has(wal, ID1));
-	st = open_with(f->db, k, 0);
+	st = open_with(f->tmp.db, k, 0);
 	store_close(st);
 	pii_key_free(k);
 }
@@ -428,18 +423,20 @@ static void test_data_key_file(void **state)
 	static const struct keys_options fast = {crypto_pwhash_OPSLIMIT_MIN,
 	                                         crypto_pwhash_MEMLIMIT_MIN, NULL, ALG_NONE};
 	struct fx *f = *state;
-	char dir[128], enc[128], pass[128], wrong[128], bpass[128], bak[128], rest[128], file[160];
+	char dir[FIXTURE_FILE_SIZE], enc[FIXTURE_FILE_SIZE], pass[FIXTURE_FILE_SIZE],
+	    wrong[FIXTURE_FILE_SIZE], bpass[FIXTURE_FILE_SIZE], bak[FIXTURE_FILE_SIZE],
+	    rest[FIXTURE_FILE_SIZE], file[FIXTURE_FILE_SIZE + 32];
 	unsigned char *k1 = sodium_malloc(KEYS_DATA_LEN), *k2 = sodium_malloc(KEYS_DATA_LEN);
 	struct err err;
 	struct stat sb;
 
-	snprintf(dir, sizeof(dir), "%s/keys", f->dir);
-	snprintf(enc, sizeof(enc), "%s/enc", f->dir);
-	snprintf(pass, sizeof(pass), "%s/pass", f->dir);
-	snprintf(wrong, sizeof(wrong), "%s/wrong", f->dir);
-	snprintf(bpass, sizeof(bpass), "%s/bpass", f->dir);
-	snprintf(bak, sizeof(bak), "%s/keys.bak", f->dir);
-	snprintf(rest, sizeof(rest), "%s/restored", f->dir);
+	snprintf(dir, sizeof(dir), "%s/keys", f->tmp.path);
+	snprintf(enc, sizeof(enc), "%s/enc", f->tmp.path);
+	snprintf(pass, sizeof(pass), "%s/pass", f->tmp.path);
+	snprintf(wrong, sizeof(wrong), "%s/wrong", f->tmp.path);
+	snprintf(bpass, sizeof(bpass), "%s/bpass", f->tmp.path);
+	snprintf(bak, sizeof(bak), "%s/keys.bak", f->tmp.path);
+	snprintf(rest, sizeof(rest), "%s/restored", f->tmp.path);
 	write_file(pass, "data key passphrase\n");
 	write_file(wrong, "not it\n");
 	write_file(bpass, "backup passphrase\n");

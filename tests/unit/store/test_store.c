@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,28 +22,24 @@
 #include "cert.h"
 #include "date.h"
 #include "store.h"
+#include "fixture.h"
 #include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
 
 struct fixture {
-	char dir[64];
-	char path[128]; /* a database file that does not exist yet */
+	struct fixture_dir tmp; /* tmp.db: a database file that does not exist yet */
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (!f || fixture_dir_make(&f->tmp, "store") != 0) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof(f->path), "%s/opcert.db", f->dir);
 	*state = f;
 	return 0;
 }
@@ -52,22 +47,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d = opendir(f->dir);
-	struct dirent *de;
-	char p[512];
+	int rc = fixture_dir_remove(&f->tmp);
 
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
 	free(f);
-	return 0;
+	return rc;
 }
 
 static void write_file(const char *path, const void *data, size_t len)
@@ -259,9 +242,9 @@ static void test_create_and_reopen(void **state)
 	sqlite3 *db;
 	char *schema1, *schema2;
 
-	assert_int_equal(stat(f->path, &sb), -1);
-	st = open_ok(f->path, STORE_CREATE);
-	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(stat(f->tmp.db, &sb), -1);
+	st = open_ok(f->tmp.db, STORE_CREATE);
+	assert_int_equal(stat(f->tmp.db, &sb), 0);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(store_schema_version(st, &version, &err), 0);
 	assert_true(version >= 1);
@@ -269,7 +252,7 @@ static void test_create_and_reopen(void **state)
 	insert_ok(st, &c);
 	store_close(st);
 
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(raw_long(db, "PRAGMA user_version"), version);
 	/* the file is marked as opcert's own */
 	assert_true(raw_long(db, "PRAGMA application_id") != 0);
@@ -277,18 +260,18 @@ static void test_create_and_reopen(void **state)
 	sqlite3_close(db);
 
 	/* reopening (with or without STORE_CREATE) changes nothing */
-	st = open_ok(f->path, 0);
+	st = open_ok(f->tmp.db, 0);
 	assert_int_equal(store_schema_version(st, &again, &err), 0);
 	assert_int_equal(again, version);
 	assert_int_equal(count_of(st), 1);
 	store_close(st);
-	st = open_ok(f->path, STORE_CREATE);
+	st = open_ok(f->tmp.db, STORE_CREATE);
 	assert_int_equal(store_schema_version(st, &again, &err), 0);
 	assert_int_equal(again, version);
 	assert_int_equal(count_of(st), 1);
 	store_close(st);
 
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	schema2 = raw_schema(db);
 	assert_string_equal(schema1, schema2);
 	assert_int_equal(raw_long(db, "PRAGMA user_version"), version);
@@ -297,7 +280,7 @@ static void test_create_and_reopen(void **state)
 	free(schema2);
 
 	/* a read-only open succeeds only when no migration is needed */
-	st = open_ok(f->path, STORE_READONLY);
+	st = open_ok(f->tmp.db, STORE_READONLY);
 	assert_int_equal(store_schema_version(st, &again, &err), 0);
 	assert_int_equal(again, version);
 	store_close(st);
@@ -308,10 +291,10 @@ static void test_missing_file(void **state)
 	struct fixture *f = *state;
 	struct stat sb;
 
-	open_fails(f->path, 0, "init");
-	open_fails(f->path, STORE_READONLY, "init");
+	open_fails(f->tmp.db, 0, "init");
+	open_fails(f->tmp.db, STORE_READONLY, "init");
 	/* and nothing was created */
-	assert_int_equal(stat(f->path, &sb), -1);
+	assert_int_equal(stat(f->tmp.db, &sb), -1);
 }
 
 static void test_not_a_database(void **state)
@@ -327,12 +310,12 @@ static void test_not_a_database(void **state)
 		x = x * 1103515245u + 12345u;
 		text[i] = (i % 64 == 63) ? '\n' : (char)(' ' + (x >> 16) % 95);
 	}
-	write_file(f->path, text, sizeof(text));
-	open_fails(f->path, 0, NULL);
-	open_fails(f->path, STORE_CREATE, NULL);
-	open_fails(f->path, STORE_READONLY, NULL);
+	write_file(f->tmp.db, text, sizeof(text));
+	open_fails(f->tmp.db, 0, NULL);
+	open_fails(f->tmp.db, STORE_CREATE, NULL);
+	open_fails(f->tmp.db, STORE_READONLY, NULL);
 	/* the file is left as it was */
-	after = read_file(f->path, &len);
+	after = read_file(f->tmp.db, &len);
 	assert_int_equal(len, sizeof(text));
 	assert_memory_equal(after, text, len);
 	free(after);
@@ -353,13 +336,13 @@ static void test_foreign_database(void **state)
 	struct fixture *f = *state;
 	sqlite3 *db;
 
-	make_foreign(f->path);
-	open_fails(f->path, 0, NULL);
-	open_fails(f->path, STORE_CREATE, NULL);
-	open_fails(f->path, STORE_READONLY, NULL);
+	make_foreign(f->tmp.db);
+	open_fails(f->tmp.db, 0, NULL);
+	open_fails(f->tmp.db, STORE_CREATE, NULL);
+	open_fails(f->tmp.db, STORE_READONLY, NULL);
 
 	/* opcert wrote none of its tables into it, and the data is intact */
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM sqlite_schema"), 1);
 	assert_int_equal(raw_long(db, "SELECT a FROM x"), 42);
 	assert_int_equal(raw_long(db, "PRAGMA user_version"), 0);
@@ -376,10 +359,10 @@ static void test_foreign_database_untouched(void **state)
 	sqlite3_stmt *q = NULL;
 	char mode[16] = "";
 
-	make_foreign(f->path);
-	open_fails(f->path, 0, NULL);
-	open_fails(f->path, STORE_CREATE, NULL);
-	db = raw_open(f->path);
+	make_foreign(f->tmp.db);
+	open_fails(f->tmp.db, 0, NULL);
+	open_fails(f->tmp.db, STORE_CREATE, NULL);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(q, 0));
@@ -391,15 +374,15 @@ static void test_foreign_database_untouched(void **state)
 static void test_newer_schema(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	sqlite3 *db;
 
 	store_close(st);
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 9999", NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
-	open_fails(f->path, 0, NULL);
+	open_fails(f->tmp.db, 0, NULL);
 }
 
 static void test_round_trip(void **state)
@@ -412,7 +395,7 @@ static void test_round_trip(void **state)
 
 	in[0] = construction_cert();
 	in[1] = emergency_cert();
-	st = open_ok(f->path, STORE_CREATE);
+	st = open_ok(f->tmp.db, STORE_CREATE);
 	for (i = 0; i < COUNT(in); i++)
 		insert_ok(st, &in[i]);
 	/* read back in the same session and after reopening */
@@ -428,7 +411,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(store_cert_get(st, "", &out, &err), 0);
 		assert_int_equal(count_of(st), 2);
 		store_close(st);
-		st = open_ok(f->path, 0);
+		st = open_ok(f->tmp.db, 0);
 	}
 	store_close(st);
 }
@@ -436,7 +419,7 @@ static void test_round_trip(void **state)
 static void test_duplicate_insert(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	struct cert c = construction_cert(), other, out;
 	struct err err;
 
@@ -460,7 +443,7 @@ static void test_duplicate_insert(void **state)
 static void test_update(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	struct cert before = construction_cert(), after, out;
 	struct err err;
 	const char *change = "{\"fields\":{\"name\":[\"张三\",\"张叁\"]},\"line\":7}";
@@ -482,7 +465,7 @@ static void test_update(void **state)
 	assert_int_equal(count_of(st), 1);
 	store_close(st);
 
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(raw_long(db, "SELECT count(*) FROM certificate_change"), 1);
 	assert_int_equal(
 	    sqlite3_prepare_v2(db, "SELECT number, change, changed_at FROM certificate_change", -1,
@@ -499,7 +482,7 @@ static void test_update(void **state)
 static void test_prefixes(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	char list[8][STORE_PREFIX_SIZE];
 	size_t n = 99;
 	struct err err;
@@ -525,7 +508,7 @@ static void test_prefixes(void **state)
 
 	/* kept across sessions */
 	store_close(st);
-	st = open_ok(f->path, 0);
+	st = open_ok(f->tmp.db, 0);
 	assert_int_equal(store_prefix_list(st, list, COUNT(list), &n, &err), 0);
 	assert_int_equal(n, 2);
 	store_close(st);
@@ -534,7 +517,7 @@ static void test_prefixes(void **state)
 static void test_count(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	struct cert c = construction_cert();
 	int i;
 
@@ -550,7 +533,7 @@ static void test_count(void **state)
 static void test_transactions(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	struct cert c = construction_cert(), e = emergency_cert(), out;
 	char list[4][STORE_PREFIX_SIZE];
 	size_t n = 99;
@@ -583,7 +566,7 @@ static void test_transactions(void **state)
 	assert_int_equal(store_commit(st, &err), 0);
 	store_close(st);
 
-	st = open_ok(f->path, 0);
+	st = open_ok(f->tmp.db, 0);
 	assert_int_equal(count_of(st), 2);
 	/* a normal transaction rolled back */
 	assert_int_equal(store_begin(st, STORE_TXN_NORMAL, &err), 0);
@@ -601,14 +584,14 @@ static void test_transactions(void **state)
 static void test_readonly(void **state)
 {
 	struct fixture *f = *state;
-	struct store *st = open_ok(f->path, STORE_CREATE);
+	struct store *st = open_ok(f->tmp.db, STORE_CREATE);
 	struct cert c = construction_cert(), e = emergency_cert(), out;
 	struct err err;
 
 	insert_ok(st, &c);
 	store_close(st);
 
-	st = open_ok(f->path, STORE_READONLY);
+	st = open_ok(f->tmp.db, STORE_READONLY);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(store_cert_get(st, c.number, &out, &err), 1);
 	assert_cert_equal(&out, &c);
@@ -677,13 +660,13 @@ static void test_issuer_backfill(void **state)
 	size_t n = 0;
 	sqlite3 *db;
 
-	st = open_ok(f->path, STORE_CREATE);
+	st = open_ok(f->tmp.db, STORE_CREATE);
 	insert_ok(st, &c);
 	insert_ok(st, &e);
 	store_close(st);
 	/* as such a register stands: only the emergency issuer has a code (it
 	 * was issued for), at schema version 6 (without the later tables) */
-	db = raw_open(f->path);
+	db = raw_open(f->tmp.db);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DELETE FROM issuer;"
 	                              "INSERT INTO issuer VALUES ('I1', '贵阳市应急管理局');"
@@ -693,7 +676,7 @@ static void test_issuer_backfill(void **state)
 	                 SQLITE_OK);
 	sqlite3_close(db);
 
-	st = open_ok(f->path, 0);
+	st = open_ok(f->tmp.db, 0);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(store_issuer_list(st, list, COUNT(list), &n, &err), 0);
 	assert_int_equal(n, 2);

@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -30,14 +29,13 @@
 #include "store.h"
 #include "tlog.h"
 #include "trail.h"
-#include "testkey.h"
+#include "fixture.h"
 
 #define NOW      ((int64_t)1750000000)
 #define NENTRIES 600 /* two blocks of the cache and a tail */
 
 struct fixture {
-	char dir[64];
-	char db[128];
+	struct fixture_dir tmp;
 	struct store *st;
 	uint8_t (*leaf)[TLOG_HASH_LEN]; /* the stored leaf hashes, read back */
 };
@@ -48,7 +46,7 @@ static void sql(const struct fixture *f, const char *text)
 	sqlite3 *db = NULL;
 	char *msg = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("SQL failed: %s: %s", text, msg ? msg : "?");
@@ -123,53 +121,26 @@ static struct ledger_tree tree_of(const struct fixture *f, uint64_t n, int from_
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct err err;
 
-	if (!f || sodium_init() < 0)
+	if (!f || sodium_init() < 0 || fixture_dir_make(&f->tmp, "ledger") != 0 ||
+	    fixture_store(f->tmp.db, &f->st) != 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-ledger-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/opcert.db", f->dir);
-	err_clear(&err);
-	if (store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
-		fprintf(stderr, "setup: %s\n", err.msg);
-		return -1;
-	}
 	append(f, NENTRIES);
 	read_leaves(f, NENTRIES);
 	*state = f;
 	return 0;
 }
 
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char p[512];
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (unlink(p) != 0)
-			remove_tree(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	int rc;
 
 	store_close(f->st);
-	remove_tree(f->dir);
+	rc = fixture_dir_remove(&f->tmp);
 	free(f->leaf);
 	free(f);
-	return 0;
+	return rc;
 }
 
 /* ledger_prove inside a read transaction. */
@@ -359,11 +330,11 @@ static struct keys *key_store(struct fixture *f)
 	struct keys_options o;
 	struct keys *ks;
 	struct err err;
-	char dir[128];
+	char dir[FIXTURE_FILE_SIZE];
 
 	memset(&o, 0, sizeof(o));
 	o.log_name = "opcert.test/log-key";
-	snprintf(dir, sizeof(dir), "%s/keys", f->dir);
+	snprintf(dir, sizeof(dir), "%s/keys", f->tmp.path);
 	err_clear(&err);
 	if (keys_init(dir, NULL, &o, NOW, &err) != 3)
 		fail_msg("keys_init: %s", err.msg);

@@ -1,5 +1,5 @@
 /*
- * test_audit.c - `opcert log verify` (logverify.h) against a database changed
+ * test_logverify.c - `opcert log verify` (logverify.h) against a database changed
  * behind the system's back with plain SQL on the file: a clean log
  * verifies; an edited, deleted, inserted or rolled-back row, an edited,
  * deleted or swapped log entry, a truncated log with a forged state, and a
@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -30,7 +29,7 @@
 #include "logverify.h"
 #include "store.h"
 #include "tlog.h"
-#include "testkey.h"
+#include "fixture.h"
 
 #define NOW      ((int64_t)1750000000)
 #define NCERTS   60
@@ -42,8 +41,7 @@
 #define SQL_CHECKPOINTS "checkpoint"
 
 struct fixture {
-	char dir[64];
-	char db[128];
+	struct fixture_dir tmp;
 	struct store *st;
 	int32_t today;
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
@@ -62,7 +60,7 @@ static void sql(const struct fixture *f, const char *text)
 	sqlite3 *db = NULL;
 	char *msg = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("SQL failed: %s: %s", text, msg ? msg : "?");
@@ -88,7 +86,7 @@ static void sql_blob(const struct fixture *f, const char *text, const void *blob
 	sqlite3 *db = NULL;
 	sqlite3_stmt *q = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	assert_int_equal(sqlite3_prepare_v2(db, text, -1, &q, NULL), SQLITE_OK);
 	sqlite3_bind_blob(q, 1, blob, (int)len, SQLITE_TRANSIENT);
@@ -103,7 +101,7 @@ static int64_t sql_count(const struct fixture *f, const char *query)
 	sqlite3_stmt *q = NULL;
 	int64_t n = -1;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(f->tmp.db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, query, -1, &q, NULL), SQLITE_OK);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
@@ -133,15 +131,11 @@ static int setup(void **state)
 	struct import_stats stats;
 	struct store_log_entry *e = malloc(sizeof(*e));
 	struct err err;
-	char path[192];
+	char path[FIXTURE_FILE_SIZE];
 	int i;
 
-	if (!f || !e || sodium_init() < 0)
+	if (!f || !e || sodium_init() < 0 || fixture_dir_make(&f->tmp, "logverify") != 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/opcert-audit-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/opcert.db", f->dir);
 	f->today = date_from_ymd(2026, 6, 30);
 	memset(&d, 0, sizeof(d));
 	d.certificates = NCERTS;
@@ -149,12 +143,13 @@ static int setup(void **state)
 	d.seed = 7;
 	d.today = f->today;
 	memset(&err, 0, sizeof(err));
-	if (demo_write(&d, f->dir, NULL, NULL, &err) < 0 ||
-	    store_open(f->db, STORE_CREATE, &f->st, &err) < 0 || testkey_attach(f->st, &err) < 0) {
+	if (demo_write(&d, f->tmp.path, NULL, NULL, &err) < 0) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/register.csv", f->dir);
+	if (fixture_store(f->tmp.db, &f->st) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/register.csv", f->tmp.path);
 	memset(&o, 0, sizeof(o));
 	o.today = f->today;
 	o.now = NOW;
@@ -187,25 +182,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	DIR *d;
-	struct dirent *de;
-	char p[512];
+	int rc;
 
 	store_close(f->st);
-	d = opendir(f->dir);
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", f->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
+	rc = fixture_dir_remove(&f->tmp);
 	sodium_memzero(f->sk, sizeof(f->sk));
 	free(f);
-	return 0;
+	return rc;
 }
 
 static struct cert get_cert(struct store *st, const char *number);

@@ -22,6 +22,7 @@
 
 #include "note.h"
 #include "tlog.h"
+#include "fixture.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define NLEAVES  1000
@@ -877,27 +878,13 @@ static void test_key(uint8_t pk[32], uint8_t sk[64])
 	crypto_sign_seed_keypair(pk, sk, seed);
 }
 
-static const char *data_dir(char *buf, size_t cap)
-{
-	const char *env = getenv("OPCERT_TESTDATA");
-	const char *slash;
-
-	if (env && *env)
-		return env;
-	/* Beside this file: tests/unit/../data */
-	slash = strrchr(__FILE__, '/');
-	snprintf(buf, cap, "%.*s/../data", slash ? (int)(slash - __FILE__) : 1,
-	         slash ? __FILE__ : ".");
-	return buf;
-}
-
 static size_t read_data(const char *name, char *out, size_t cap)
 {
-	char dir[4096], path[4200];
+	char path[4200];
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/tlog/%s", data_dir(dir, sizeof(dir)), name);
+	snprintf(path, sizeof(path), "%s/tlog/%s", fixture_data_dir(), name);
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);
