@@ -1,7 +1,8 @@
 /*
  * keys.c - the key store (keys.h): creating, rotating, listing and using
- * the root, issuing and log keys, exporting the signed trust list, and the
- * encrypted backup and its restore.
+ * the root, issuing and log keys, and exporting the signed trust list.  The
+ * data key is in keys_data.c, the encrypted backup and its restore in
+ * keys_backup.c; what the three share, in keys_int.h.
  *
  * Threat model.
  * - Someone who can write the database but cannot read the keys.  No key
@@ -34,10 +35,6 @@
  */
 #include "keys.h"
 
-#include "b64.h"
-#include "pii.h"
-#include "sm2.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,84 +47,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KF_SIZE    152 /* an Ed25519 private key file */
-#define KF_SIZE2   185 /* an SM2 private key file (65-byte public key) */
-#define KF_MAX     KF_SIZE2
-#define KF_PK      72 /* where the public key begins */
-#define KF_SECRET  48 /* the secret part, at the end */
-#define KF_MAGIC   "OPCKEY01"
-#define BK_MAGIC   "OPCBAK01"
-#define AR_MAGIC   "OPCARC01"
-#define BK_HDR     64
-#define BK_MAX     (1024 * 1024)
-#define INDEX_NAME "keys.json"
-#define INDEX_MAX  (256 * 1024)
-#define PASS_MAX   1024
-#define OPS_CAP    16ULL
-#define MEM_CAP    (1024ULL * 1024 * 1024)
-#define SEED_LEN   crypto_sign_SEEDBYTES
-#define ENC_CLEAR  0
-#define ENC_PWBOX  1
-#define DK_SIZE    120 /* the data key file */
-#define DK_HDR     72
-#define DK_MAGIC   "OPCDAT01"
+#include "b64.h"
+#include "keys_int.h"
+#include "sm2.h"
+
+#define INDEX_MAX (256 * 1024)
+#define PASS_MAX  1024
+#define SEED_LEN  crypto_sign_SEEDBYTES
 
 /* A secret key in memory: Ed25519 as libsodium holds it (seed, then the
  * public key); SM2 the 32-byte scalar, then zeros. */
 #define KEYS_SK_LEN 64
 
-struct keys {
-	char *dir;
-	int dirfd;
-	unsigned long long opslimit; /* for new files */
-	size_t memlimit;
-	unsigned char *pass; /* sodium_malloc'd, no access between uses; NULL = none */
-	size_t pass_len;
-	struct keys_info info[KEYS_MAX];
-	size_t n;
-	char log_name[TRUST_LOG_NAME_MAX];
-};
-
-/* The public part of a private key file. */
-struct kf_hdr {
-	int role, alg, enc;
-	unsigned long long ops;
-	unsigned long long mem;
-	uint8_t salt[crypto_pwhash_SALTBYTES];
-	uint8_t nonce[crypto_secretbox_NONCEBYTES];
-	uint8_t pk[TRUST_PK_MAX];
-	size_t pk_len;
-};
-
 /* ---- small helpers ---- */
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static int is_zero(const unsigned char *p, size_t n)
-{
-	unsigned char acc = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		acc |= p[i];
-	return acc == 0;
-}
 
 static const char *role_name(enum keys_role r)
 {
@@ -145,85 +77,11 @@ static size_t alg_pk_len(enum sig_alg a)
 	return a == ALG_SM2 ? SM2_PK_LEN : KEYS_PK_LEN;
 }
 
-/* Size of a private key file of an algorithm. */
-static size_t kf_size(enum sig_alg a)
-{
-	return a == ALG_SM2 ? KF_SIZE2 : KF_SIZE;
-}
-
-static unsigned char *smalloc(size_t n, struct err *e)
-{
-	unsigned char *p = sodium_malloc(n);
-
-	if (!p)
-		err_system(e, "无法分配受保护的内存");
-	return p;
-}
-
-static void sfree(void *p)
-{
-	if (p)
-		sodium_free(p); /* wipes before freeing */
-}
-
-static int limits_ok(unsigned long long ops, unsigned long long mem)
-{
-	return ops >= crypto_pwhash_OPSLIMIT_MIN && ops <= OPS_CAP &&
-	       mem >= crypto_pwhash_MEMLIMIT_MIN && mem <= MEM_CAP;
-}
-
-static int read_full(int fd, void *buf, size_t n, size_t *got)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = read(fd, (char *)buf + done, n - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	*got = done;
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t r = write(fd, (const char *)buf + done, n - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		done += (size_t)r;
-	}
-	return 0;
-}
-
-static void pass_lock(const struct keys *ks)
-{
-	if (ks->pass)
-		sodium_mprotect_noaccess(ks->pass);
-}
-
-static void pass_unlock(const struct keys *ks)
-{
-	if (ks->pass)
-		sodium_mprotect_readonly(ks->pass);
-}
-
 /*
  * Read a passphrase file into sodium_malloc'd memory (*out, *len), one
  * trailing "\n" or "\r\n" stripped.
  */
-static int pass_load(const char *path, unsigned char **out, size_t *len, struct err *e)
+int keys_pass_load(const char *path, unsigned char **out, size_t *len, struct err *e)
 {
 	unsigned char *buf;
 	size_t n = 0;
@@ -275,8 +133,8 @@ static int pass_load(const char *path, unsigned char **out, size_t *len, struct 
 }
 
 /* Argon2id key (32 bytes, into sodium_malloc'd key) from a readable passphrase. */
-static int derive(const unsigned char *pass, size_t plen, const uint8_t *salt,
-                  unsigned long long ops, unsigned long long mem, unsigned char *key, struct err *e)
+int keys_derive(const unsigned char *pass, size_t plen, const uint8_t *salt, unsigned long long ops,
+                unsigned long long mem, unsigned char *key, struct err *e)
 {
 	if (crypto_pwhash(key, crypto_secretbox_KEYBYTES, (const char *)pass, plen, salt, ops,
 	                  (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
@@ -291,8 +149,8 @@ static int derive(const unsigned char *pass, size_t plen, const uint8_t *salt,
  * the file may exist and is replaced atomically; without, an existing file
  * is an error and is left alone.
  */
-static int install(struct keys *ks, const char *name, const void *data, size_t len, int replace,
-                   struct err *e)
+int keys_install(struct keys *ks, const char *name, const void *data, size_t len, int replace,
+                 struct err *e)
 {
 	uint8_t r[8];
 	char tmp[32], hex[17];
@@ -343,8 +201,8 @@ static int install(struct keys *ks, const char *name, const void *data, size_t l
 
 /* The header of a key file of size bytes (KF_SIZE or KF_SIZE2; b holds at least size - KF_SECRET).
  */
-static int kf_parse(const unsigned char *b, size_t size, const char *name, struct kf_hdr *h,
-                    struct err *e)
+int keys_kf_parse(const unsigned char *b, size_t size, const char *name, struct kf_hdr *h,
+                  struct err *e)
 {
 	const char *why = NULL;
 
@@ -381,7 +239,7 @@ static int kf_parse(const unsigned char *b, size_t size, const char *name, struc
 }
 
 /* The header must be the one keys.json describes for ki. */
-static int kf_match(const struct kf_hdr *h, const struct keys_info *ki, struct err *e)
+int keys_kf_match(const struct kf_hdr *h, const struct keys_info *ki, struct err *e)
 {
 	if (h->role != (int)ki->role || h->alg != (int)ki->alg || h->pk_len != ki->pk_len ||
 	    sodium_memcmp(h->pk, ki->pk, h->pk_len) != 0)
@@ -394,7 +252,7 @@ static int kf_match(const struct kf_hdr *h, const struct keys_info *ki, struct e
  * KF_SIZE or KF_SIZE2 bytes (in *size).  Returns 0 with *fd, 1 when
  * absent, -1 on error.
  */
-static int kf_open(const struct keys *ks, const char *name, int *fd, size_t *size, struct err *e)
+int keys_kf_open(const struct keys *ks, const char *name, int *fd, size_t *size, struct err *e)
 {
 	struct stat st;
 
@@ -439,7 +297,7 @@ static int load_sk(const struct keys *ks, const struct keys_info *ki, unsigned c
 	size_t got = 0, size = 0, hdr;
 	int fd, rc;
 
-	rc = kf_open(ks, ki->file, &fd, &size, e);
+	rc = keys_kf_open(ks, ki->file, &fd, &size, e);
 	if (rc == 1)
 		return err_input(e, "密钥文件 %s/%s 缺失；请从备份恢复密钥目录", ks->dir, ki->file);
 	if (rc != 0)
@@ -458,7 +316,7 @@ static int load_sk(const struct keys *ks, const struct keys_info *ki, unsigned c
 		goto out;
 	}
 	close(fd);
-	if (kf_parse(buf, size, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
+	if (keys_kf_parse(buf, size, ki->file, &h, e) != 0 || keys_kf_match(&h, ki, e) != 0)
 		goto out;
 	if (h.enc == ENC_CLEAR) {
 		if (!is_zero(buf + hdr + SEED_LEN, KF_SECRET - SEED_LEN)) {
@@ -478,7 +336,7 @@ static int load_sk(const struct keys *ks, const struct keys_info *ki, unsigned c
 		if (!key)
 			goto out;
 		pass_unlock(ks);
-		rc = derive(ks->pass, ks->pass_len, h.salt, h.ops, h.mem, key, e);
+		rc = keys_derive(ks->pass, ks->pass_len, h.salt, h.ops, h.mem, key, e);
 		pass_lock(ks);
 		if (rc != 0) {
 			rc = -1;
@@ -562,7 +420,8 @@ static int kf_create(struct keys *ks, enum keys_role role, enum sig_alg alg, int
 		if (!key)
 			goto out;
 		pass_unlock(ks);
-		rc = derive(ks->pass, ks->pass_len, buf + 32, ks->opslimit, ks->memlimit, key, e);
+		rc = keys_derive(ks->pass, ks->pass_len, buf + 32, ks->opslimit, ks->memlimit, key,
+		                 e);
 		pass_lock(ks);
 		if (rc != 0)
 			goto out;
@@ -583,7 +442,7 @@ static int kf_create(struct keys *ks, enum keys_role role, enum sig_alg alg, int
 	ki->has_secret = 1;
 	ki->encrypted = ks->pass != NULL;
 	file_name(role, ki->kid, ki->file);
-	rc = install(ks, ki->file, buf, size, 0, e);
+	rc = keys_install(ks, ki->file, buf, size, 0, e);
 out:
 	sfree(key);
 	sfree(buf);
@@ -602,7 +461,7 @@ static json_t *b64_json(const uint8_t *p, size_t n)
 	return json_string(buf);
 }
 
-static char *index_json(const struct keys *ks)
+char *keys_index_json(const struct keys *ks)
 {
 	json_t *top, *arr;
 	char hex[2 * KID_LEN + 1];
@@ -708,7 +567,7 @@ static int info_cmp(const void *a, const void *b)
  * Parse keys.json text into ks->info, ks->n and ks->log_name.  With
  * complete the root, the log key and one current issuing key must be there.
  */
-static int index_parse(struct keys *ks, const char *text, size_t len, int complete, struct err *e)
+int keys_index_parse(struct keys *ks, const char *text, size_t len, int complete, struct err *e)
 {
 	json_error_t jerr;
 	json_t *top;
@@ -862,35 +721,30 @@ static int index_read(struct keys *ks, int complete, struct err *e)
 		return err_system(e, "无法读取 %s/%s", ks->dir, INDEX_NAME);
 	}
 	close(fd);
-	rc = index_parse(ks, text, got, complete, e);
+	rc = keys_index_parse(ks, text, got, complete, e);
 	free(text);
 	return rc;
 }
 
 static int index_write(struct keys *ks, struct err *e)
 {
-	char *text = index_json(ks);
+	char *text = keys_index_json(ks);
 	int rc;
 
 	if (!text)
 		return err_system(e, "内存不足");
-	rc = install(ks, INDEX_NAME, text, strlen(text), 1, e);
+	rc = keys_install(ks, INDEX_NAME, text, strlen(text), 1, e);
 	free(text);
 	return rc;
 }
 
 /* ---- the store ---- */
 
-static int required(const struct keys_info *ki)
-{
-	return ki->role != KEYS_ISSUING || ki->not_after == 0;
-}
-
 /*
  * Load the index and check every key file's header against it.  0 loaded,
  * 1 when keys.json is absent, -1 on error.
  */
-static int store_load(struct keys *ks, int complete, struct err *e)
+int keys_load(struct keys *ks, int complete, struct err *e)
 {
 	unsigned char hdr[KF_MAX - KF_SECRET];
 	size_t i, got = 0, size = 0;
@@ -903,7 +757,7 @@ static int store_load(struct keys *ks, int complete, struct err *e)
 		struct keys_info *ki = &ks->info[i];
 		struct kf_hdr h;
 
-		rc = kf_open(ks, ki->file, &fd, &size, e);
+		rc = keys_kf_open(ks, ki->file, &fd, &size, e);
 		if (rc < 0)
 			return -1;
 		if (rc == 1) {
@@ -918,7 +772,7 @@ static int store_load(struct keys *ks, int complete, struct err *e)
 			return err_system(e, "无法读取密钥文件 %s/%s", ks->dir, ki->file);
 		}
 		close(fd);
-		if (kf_parse(hdr, size, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
+		if (keys_kf_parse(hdr, size, ki->file, &h, e) != 0 || keys_kf_match(&h, ki, e) != 0)
 			return -1;
 		ki->has_secret = 1;
 		ki->encrypted = h.enc == ENC_PWBOX;
@@ -942,7 +796,7 @@ const struct keys_info *keys_get(const struct keys *ks, enum keys_role role)
 	return find_role((struct keys *)ks, role);
 }
 
-static struct keys *store_new(const char *dir, const struct keys_options *opt, struct err *e)
+struct keys *keys_new(const char *dir, const struct keys_options *opt, struct err *e)
 {
 	struct keys *ks;
 
@@ -979,7 +833,7 @@ void keys_close(struct keys *ks)
 }
 
 /* Open the directory, check its mode, and load the passphrase. */
-static int store_attach(struct keys *ks, const char *passphrase_file, struct err *e)
+int keys_attach(struct keys *ks, const char *passphrase_file, struct err *e)
 {
 	struct stat st;
 
@@ -999,7 +853,7 @@ static int store_attach(struct keys *ks, const char *passphrase_file, struct err
 	if (st.st_mode & 077)
 		return err_input(e, "密钥目录 %s 的权限为 %04o，过于宽松；请执行：chmod 700 %s",
 		                 ks->dir, (unsigned)(st.st_mode & 07777), ks->dir);
-	if (passphrase_file && pass_load(passphrase_file, &ks->pass, &ks->pass_len, e) != 0)
+	if (passphrase_file && keys_pass_load(passphrase_file, &ks->pass, &ks->pass_len, e) != 0)
 		return -1;
 	return 0;
 }
@@ -1008,14 +862,14 @@ static int store_attach(struct keys *ks, const char *passphrase_file, struct err
  * Create the key directory when it is missing (mode 0700), attach to it
  * and take its lock for writing: how keys_init and keys_data_init begin.
  */
-static int store_create_locked(struct keys *ks, const char *passphrase_file, struct err *e)
+int keys_create_locked(struct keys *ks, const char *passphrase_file, struct err *e)
 {
 	if (mkdir(ks->dir, 0700) != 0 && errno != EEXIST) {
 		if (errno == ENOENT)
 			return err_input(e, "无法创建密钥目录 %s：上级目录不存在", ks->dir);
 		return err_system(e, "无法创建密钥目录 %s：%s", ks->dir, strerror(errno));
 	}
-	if (store_attach(ks, passphrase_file, e) != 0)
+	if (keys_attach(ks, passphrase_file, e) != 0)
 		return -1;
 	if (flock(ks->dirfd, LOCK_EX) != 0)
 		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
@@ -1025,14 +879,14 @@ static int store_create_locked(struct keys *ks, const char *passphrase_file, str
 struct keys *keys_open(const char *dir, const char *passphrase_file, const struct keys_options *opt,
                        struct err *e)
 {
-	struct keys *ks = store_new(dir, opt, e);
+	struct keys *ks = keys_new(dir, opt, e);
 	int rc;
 
 	if (!ks)
 		return NULL;
-	if (store_attach(ks, passphrase_file, e) != 0)
+	if (keys_attach(ks, passphrase_file, e) != 0)
 		goto fail;
-	rc = store_load(ks, 1, e);
+	rc = keys_load(ks, 1, e);
 	if (rc == 1)
 		err_input(e, "密钥目录 %s 中没有 keys.json；请先执行 opcert key init，或从备份恢复",
 		          dir);
@@ -1049,7 +903,7 @@ fail:
  * passphrase, and the passphrase must open one of them (so a mistyped one
  * never encrypts a new key).
  */
-static int check_pass_policy(struct keys *ks, struct err *e)
+int keys_check_pass_policy(struct keys *ks, struct err *e)
 {
 	const struct keys_info *enc = NULL;
 	unsigned char *sk;
@@ -1126,12 +980,12 @@ int keys_init(const char *dir, const char *passphrase_file, const struct keys_op
 	if (opt && opt->issuing_alg != ALG_NONE && opt->issuing_alg != ALG_ED25519 &&
 	    opt->issuing_alg != ALG_SM2)
 		return err_input(e, "签发密钥的算法未知");
-	ks = store_new(dir, opt, e);
+	ks = keys_new(dir, opt, e);
 	if (!ks)
 		return -1;
-	if (store_create_locked(ks, passphrase_file, e) != 0)
+	if (keys_create_locked(ks, passphrase_file, e) != 0)
 		goto fail;
-	rc = store_load(ks, 0, e);
+	rc = keys_load(ks, 0, e);
 	if (rc < 0)
 		goto fail;
 	if (rc == 1 && has_key_files(ks)) {
@@ -1144,7 +998,7 @@ int keys_init(const char *dir, const char *passphrase_file, const struct keys_op
 	}
 	if ((!find_role(ks, KEYS_ROOT) || !find_role(ks, KEYS_ISSUING) ||
 	     !find_role(ks, KEYS_LOG)) &&
-	    check_pass_policy(ks, e) != 0)
+	    keys_check_pass_policy(ks, e) != 0)
 		goto fail;
 	if (!find_role(ks, KEYS_ROOT)) {
 		if (add_key(ks, KEYS_ROOT, ALG_ED25519, now, e) != 0)
@@ -1193,7 +1047,7 @@ int keys_rotate(struct keys *ks, enum sig_alg alg, int64_t now, uint8_t new_kid[
 		return err_input(e, "签发密钥的算法未知");
 	if (flock(ks->dirfd, LOCK_EX) != 0)
 		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
-	if (store_load(ks, 1, e) != 0) /* another process may have rotated since opening */
+	if (keys_load(ks, 1, e) != 0) /* another process may have rotated since opening */
 		goto out;
 	cur = find_role(ks, KEYS_ISSUING);
 	for (i = 0; i < ks->n; i++)
@@ -1208,7 +1062,7 @@ int keys_rotate(struct keys *ks, enum sig_alg alg, int64_t now, uint8_t new_kid[
 	}
 	if (alg == ALG_NONE)
 		alg = cur->alg;
-	if (check_pass_policy(ks, e) != 0 || add_key(ks, KEYS_ISSUING, alg, now, e) != 0)
+	if (keys_check_pass_policy(ks, e) != 0 || add_key(ks, KEYS_ISSUING, alg, now, e) != 0)
 		goto out;
 	cur->not_after = now;
 	if (index_write(ks, e) != 0) {
@@ -1433,629 +1287,6 @@ out:
 	free(payload);
 	free(tl);
 	return out;
-}
-
-/* ---- the data key ---- */
-
-/* The public part of the data key file. */
-struct dk_hdr {
-	int enc;
-	unsigned long long ops, mem;
-	const unsigned char *salt, *nonce;
-};
-
-static int dk_parse(const unsigned char *b, struct dk_hdr *h, struct err *e)
-{
-	struct dk_hdr tmp;
-	const char *why = NULL;
-
-	if (!h)
-		h = &tmp;
-	if (memcmp(b, DK_MAGIC, 8) != 0)
-		why = "不是 opcert 数据密钥文件";
-	else if (b[8] != ENC_CLEAR && b[8] != ENC_PWBOX)
-		why = "加密方式未知";
-	else if (!is_zero(b + 9, 7))
-		why = "保留字节非零";
-	if (why)
-		return err_input(e, "数据密钥文件 %s 已损坏：%s", KEYS_DATA_FILE, why);
-	h->enc = b[8];
-	h->ops = get64(b + 16);
-	h->mem = get64(b + 24);
-	h->salt = b + 32;
-	h->nonce = b + 48;
-	if (h->enc == ENC_CLEAR &&
-	    (!is_zero(b + 16, DK_HDR - 16) ||
-	     !is_zero(b + DK_HDR + KEYS_DATA_LEN, DK_SIZE - DK_HDR - KEYS_DATA_LEN)))
-		return err_input(e, "数据密钥文件 %s 已损坏：未加密却带有加密参数", KEYS_DATA_FILE);
-	if (h->enc == ENC_PWBOX && !limits_ok(h->ops, h->mem))
-		return err_input(e, "数据密钥文件 %s 已损坏：口令派生参数超出范围", KEYS_DATA_FILE);
-	return 0;
-}
-
-/* The data key file of the store into buf (DK_SIZE bytes, sodium_malloc'd):
- * 0, 1 when absent, -1 on error.  Same file checks as a private key. */
-static int dk_read(const struct keys *ks, unsigned char *buf, struct err *e)
-{
-	struct stat st;
-	size_t got = 0;
-	int fd;
-
-	fd = openat(ks->dirfd, KEYS_DATA_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 1;
-		if (errno == ELOOP)
-			return err_input(e, "数据密钥文件 %s/%s 是符号链接，拒绝使用", ks->dir,
-			                 KEYS_DATA_FILE);
-		return err_system(e, "无法打开数据密钥文件 %s/%s：%s", ks->dir, KEYS_DATA_FILE,
-		                  strerror(errno));
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return err_input(e, "数据密钥文件 %s/%s 不是普通文件", ks->dir, KEYS_DATA_FILE);
-	}
-	if (st.st_mode & 077) {
-		close(fd);
-		return err_input(
-		    e, "数据密钥文件 %s/%s 的权限为 %04o，过于宽松；请执行：chmod 600 %s/%s",
-		    ks->dir, KEYS_DATA_FILE, (unsigned)(st.st_mode & 07777), ks->dir,
-		    KEYS_DATA_FILE);
-	}
-	if (st.st_size != DK_SIZE || read_full(fd, buf, DK_SIZE, &got) != 0 || got != DK_SIZE) {
-		close(fd);
-		return err_input(e, "数据密钥文件 %s/%s 已损坏：长度不对", ks->dir, KEYS_DATA_FILE);
-	}
-	close(fd);
-	return dk_parse(buf, NULL, e);
-}
-
-int keys_data_init(const char *dir, const char *passphrase_file, const struct keys_options *opt,
-                   struct err *e)
-{
-	struct keys *ks = store_new(dir, opt, e);
-	unsigned char *buf = NULL, *key = NULL;
-	struct stat st;
-	int rc = -1;
-
-	if (!ks)
-		return -1;
-	if (store_create_locked(ks, passphrase_file, e) != 0)
-		goto out;
-	if (fstatat(ks->dirfd, KEYS_DATA_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		rc = 0;
-		goto out;
-	}
-	/* Same rule as for a new signing key: a store whose keys are
-	 * encrypted gets an encrypted data key, under the same passphrase. */
-	if (store_load(ks, 0, e) < 0 || check_pass_policy(ks, e) != 0)
-		goto out;
-	buf = smalloc(DK_SIZE, e);
-	if (!buf)
-		goto out;
-	memset(buf, 0, DK_SIZE);
-	memcpy(buf, DK_MAGIC, 8);
-	if (ks->pass) {
-		unsigned char *plain = smalloc(KEYS_DATA_LEN, e);
-
-		key = plain ? smalloc(crypto_secretbox_KEYBYTES, e) : NULL;
-		if (!key) {
-			sfree(plain);
-			goto out;
-		}
-		buf[8] = ENC_PWBOX;
-		put64(buf + 16, ks->opslimit);
-		put64(buf + 24, ks->memlimit);
-		randombytes_buf(buf + 32, crypto_pwhash_SALTBYTES);
-		randombytes_buf(buf + 48, crypto_secretbox_NONCEBYTES);
-		randombytes_buf(plain, KEYS_DATA_LEN);
-		pass_unlock(ks);
-		rc = derive(ks->pass, ks->pass_len, buf + 32, ks->opslimit, ks->memlimit, key, e);
-		pass_lock(ks);
-		if (rc == 0)
-			crypto_secretbox_easy(buf + DK_HDR, plain, KEYS_DATA_LEN, buf + 48, key);
-		sfree(plain);
-		if (rc != 0) {
-			rc = -1;
-			goto out;
-		}
-	} else {
-		buf[8] = ENC_CLEAR;
-		randombytes_buf(buf + DK_HDR, KEYS_DATA_LEN);
-	}
-	rc = install(ks, KEYS_DATA_FILE, buf, DK_SIZE, 0, e) == 0 ? 1 : -1;
-out:
-	sfree(key);
-	sfree(buf);
-	keys_close(ks);
-	return rc;
-}
-
-int keys_data_load(const char *dir, const char *passphrase_file, unsigned char *key, struct err *e)
-{
-	struct keys *ks;
-	unsigned char *buf = NULL, *box = NULL;
-	struct dk_hdr h;
-	struct stat st;
-	int rc = -1;
-
-	if (stat(dir, &st) != 0 && errno == ENOENT)
-		return 1;
-	ks = store_new(dir, NULL, e);
-	if (!ks)
-		return -1;
-	if (store_attach(ks, NULL, e) != 0)
-		goto out;
-	buf = smalloc(DK_SIZE, e);
-	if (!buf)
-		goto out;
-	rc = dk_read(ks, buf, e);
-	if (rc != 0)
-		goto out;
-	rc = -1;
-	dk_parse(buf, &h, e);
-	if (h.enc == ENC_CLEAR) {
-		memcpy(key, buf + DK_HDR, KEYS_DATA_LEN);
-		rc = 0;
-		goto out;
-	}
-	if (!passphrase_file) {
-		err_input(e,
-		          "数据密钥文件 %s/%s 已用口令加密；请用 --passphrase-file FILE 或 "
-		          "$OPCERT_PASSPHRASE_FILE 提供口令文件",
-		          dir, KEYS_DATA_FILE);
-		goto out;
-	}
-	if (pass_load(passphrase_file, &ks->pass, &ks->pass_len, e) != 0)
-		goto out;
-	box = smalloc(crypto_secretbox_KEYBYTES, e);
-	if (!box)
-		goto out;
-	pass_unlock(ks);
-	rc = derive(ks->pass, ks->pass_len, h.salt, h.ops, h.mem, box, e);
-	pass_lock(ks);
-	if (rc != 0) {
-		rc = -1;
-		goto out;
-	}
-	if (crypto_secretbox_open_easy(key, buf + DK_HDR, DK_SIZE - DK_HDR, h.nonce, box) != 0) {
-		sodium_memzero(key, KEYS_DATA_LEN);
-		rc = err_input(e, "口令错误或数据密钥文件已损坏（%s/%s）", dir, KEYS_DATA_FILE);
-	}
-out:
-	sfree(box);
-	sfree(buf);
-	keys_close(ks);
-	return rc;
-}
-
-int keys_data_pii(const char *dir, const char *passphrase_file, struct pii_key **out, struct err *e)
-{
-	unsigned char *key;
-	int rc;
-
-	*out = NULL;
-	key = smalloc(KEYS_DATA_LEN, e);
-	if (!key)
-		return -1;
-	rc = keys_data_load(dir, passphrase_file, key, e);
-	if (rc == 0) {
-		*out = pii_key_new(key, e);
-		if (!*out)
-			rc = -1;
-	}
-	sfree(key);
-	return rc;
-}
-
-/* ---- backup and restore ---- */
-
-struct archive {
-	unsigned char *p; /* sodium_malloc'd */
-	size_t len, cap;
-};
-
-static int ar_add(struct archive *a, const char *name, const void *data, size_t len)
-{
-	size_t nl = strlen(name);
-
-	if (nl == 0 || nl > 255 || len > BK_MAX || a->len + 1 + nl + 4 + len > a->cap)
-		return -1;
-	a->p[a->len++] = (unsigned char)nl;
-	memcpy(a->p + a->len, name, nl);
-	a->len += nl;
-	a->p[a->len++] = (unsigned char)(len & 0xff);
-	a->p[a->len++] = (unsigned char)(len >> 8 & 0xff);
-	a->p[a->len++] = (unsigned char)(len >> 16 & 0xff);
-	a->p[a->len++] = (unsigned char)(len >> 24 & 0xff);
-	memcpy(a->p + a->len, data, len);
-	a->len += len;
-	return 0;
-}
-
-int keys_index_absent(const char *dir)
-{
-	char path[4096];
-	struct stat st;
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, INDEX_NAME);
-
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return 0;
-	return lstat(path, &st) != 0 && errno == ENOENT;
-}
-
-/* The backup of keys_backup and keys_backup_data: signing 0 writes the
- * data key alone (a key directory without signing keys yet). */
-static int backup(struct keys *ks, int signing, const char *path,
-                  const char *backup_passphrase_file, struct err *e);
-
-int keys_backup(struct keys *ks, const char *path, const char *backup_passphrase_file,
-                struct err *e)
-{
-	return backup(ks, 1, path, backup_passphrase_file, e);
-}
-
-int keys_backup_data(const char *dir, const char *path, const char *backup_passphrase_file,
-                     struct err *e)
-{
-	struct keys *ks = store_new(dir, NULL, e);
-	int rc;
-
-	if (!ks)
-		return -1;
-	rc = store_attach(ks, NULL, e) == 0 ? backup(ks, 0, path, backup_passphrase_file, e) : -1;
-	keys_close(ks);
-	return rc;
-}
-
-static int backup(struct keys *ks, int signing, const char *path,
-                  const char *backup_passphrase_file, struct err *e)
-{
-	struct archive a = {NULL, 0, 0};
-	unsigned char *bp = NULL, *key = NULL, *out = NULL, *kbuf = NULL;
-	size_t bplen = 0, i, olen = 0, got = 0, ksize = 0;
-	char *index = NULL;
-	struct stat st;
-	int fd = -1, rc = -1, locked = 0, r;
-
-	if (!backup_passphrase_file || !backup_passphrase_file[0])
-		return err_input(e, "备份必须加密：请提供备份口令文件（备份从不以明文写出）");
-	if (lstat(path, &st) == 0)
-		return err_input(e, "备份文件 %s 已存在，不覆盖", path);
-	if (pass_load(backup_passphrase_file, &bp, &bplen, e) != 0)
-		return -1;
-	if (flock(ks->dirfd, LOCK_SH) != 0) {
-		err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
-		goto out;
-	}
-	locked = 1;
-	if (signing) {
-		if (store_load(ks, 1, e) != 0)
-			goto out;
-		index = index_json(ks);
-		if (!index) {
-			err_system(e, "内存不足");
-			goto out;
-		}
-	}
-	a.cap = 8 + 1 + sizeof(INDEX_NAME) + 4 + (index ? strlen(index) : 0) +
-	        ks->n * (1 + 32 + 4 + KF_MAX) + 1 + sizeof(KEYS_DATA_FILE) + 4 + DK_SIZE;
-	a.p = smalloc(a.cap, e);
-	kbuf = a.p ? smalloc(KF_MAX > DK_SIZE ? KF_MAX : DK_SIZE, e) : NULL;
-	if (!kbuf)
-		goto out;
-	memcpy(a.p, AR_MAGIC, 8);
-	a.len = 8;
-	if (index && ar_add(&a, INDEX_NAME, index, strlen(index)) != 0)
-		goto overflow;
-	for (i = 0; i < ks->n; i++) {
-		const struct keys_info *ki = &ks->info[i];
-		struct kf_hdr h;
-
-		if (!ki->has_secret)
-			continue;
-		r = kf_open(ks, ki->file, &fd, &ksize, e);
-		if (r != 0) {
-			if (r == 1)
-				err_input(e, "密钥文件 %s/%s 缺失", ks->dir, ki->file);
-			fd = -1;
-			goto out;
-		}
-		if (read_full(fd, kbuf, ksize, &got) != 0 || got != ksize) {
-			err_system(e, "无法读取密钥文件 %s/%s", ks->dir, ki->file);
-			goto out;
-		}
-		close(fd);
-		fd = -1;
-		if (kf_parse(kbuf, ksize, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
-			goto out;
-		if (ar_add(&a, ki->file, kbuf, ksize) != 0)
-			goto overflow;
-	}
-	/* The data key travels with the signing keys: without it the ID
-	 * numbers in the database cannot be read. */
-	r = dk_read(ks, kbuf, e);
-	if (r < 0)
-		goto out;
-	if (r == 1 && !signing) {
-		err_input(e, "密钥目录 %s 中既没有签名密钥（keys.json）也没有数据密钥（%s）",
-		          ks->dir, KEYS_DATA_FILE);
-		goto out;
-	}
-	if (r == 0 && ar_add(&a, KEYS_DATA_FILE, kbuf, DK_SIZE) != 0)
-		goto overflow;
-	olen = BK_HDR + crypto_secretbox_MACBYTES + a.len;
-	out = malloc(olen);
-	key = smalloc(crypto_secretbox_KEYBYTES, e);
-	if (!out || !key) {
-		if (!out)
-			err_system(e, "内存不足");
-		goto out;
-	}
-	memset(out, 0, BK_HDR);
-	memcpy(out, BK_MAGIC, 8);
-	put64(out + 8, ks->opslimit);
-	put64(out + 16, ks->memlimit);
-	randombytes_buf(out + 24, crypto_pwhash_SALTBYTES);
-	randombytes_buf(out + 40, crypto_secretbox_NONCEBYTES);
-	sodium_mprotect_readonly(bp);
-	rc = derive(bp, bplen, out + 24, ks->opslimit, ks->memlimit, key, e);
-	sodium_mprotect_noaccess(bp);
-	if (rc != 0) {
-		rc = -1;
-		goto out;
-	}
-	rc = -1;
-	crypto_secretbox_easy(out + BK_HDR, a.p, a.len, out + 40, key);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			err_input(e, "备份文件 %s 已存在，不覆盖", path);
-		else if (errno == ENOENT)
-			err_input(e, "无法创建备份文件 %s：目录不存在", path);
-		else
-			err_system(e, "无法创建备份文件 %s：%s", path, strerror(errno));
-		goto out;
-	}
-	if (write_full(fd, out, olen) != 0 || fsync(fd) != 0 || close(fd) != 0) {
-		err_system(e, "无法写入备份文件 %s：%s", path, strerror(errno));
-		fd = -1;
-		unlink(path);
-		goto out;
-	}
-	fd = -1;
-	rc = 0;
-	goto out;
-overflow:
-	err_system(e, "备份内容超出预计大小");
-out:
-	if (fd >= 0)
-		close(fd);
-	if (locked)
-		flock(ks->dirfd, LOCK_UN);
-	free(index);
-	free(out);
-	sfree(key);
-	sfree(kbuf);
-	sfree(a.p);
-	sfree(bp);
-	return rc;
-}
-
-struct ar_entry {
-	char name[32];
-	const unsigned char *data;
-	size_t len;
-};
-
-/* Split a decrypted archive; names are checked to be plain file names of a store. */
-static int ar_split(const unsigned char *p, size_t len, struct ar_entry *ents, size_t max,
-                    size_t *n, struct err *e)
-{
-	size_t off = 8, i, j;
-
-	*n = 0;
-	if (len < 8 || memcmp(p, AR_MAGIC, 8) != 0)
-		return err_input(e, "备份文件已损坏：内容格式不对");
-	while (off < len) {
-		struct ar_entry *en = &ents[*n];
-		size_t nl = p[off], dl;
-
-		if (*n >= max)
-			return err_input(e, "备份文件已损坏：文件过多");
-		if (nl == 0 || nl >= sizeof(en->name) || off + 1 + nl + 4 > len)
-			return err_input(e, "备份文件已损坏：条目格式不对");
-		memcpy(en->name, p + off + 1, nl);
-		en->name[nl] = '\0';
-		for (i = 0; i < nl; i++) {
-			char c = en->name[i];
-
-			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-			      (c == '.' && i > 0)))
-				return err_input(e, "备份文件已损坏：文件名无效");
-		}
-		off += 1 + nl;
-		dl = (size_t)p[off] | (size_t)p[off + 1] << 8 | (size_t)p[off + 2] << 16 |
-		     (size_t)p[off + 3] << 24;
-		off += 4;
-		if (dl > len - off)
-			return err_input(e, "备份文件已损坏：条目被截断");
-		en->data = p + off;
-		en->len = dl;
-		off += dl;
-		for (j = 0; j < *n; j++)
-			if (strcmp(ents[j].name, en->name) == 0)
-				return err_input(e, "备份文件已损坏：文件 %s 重复", en->name);
-		(*n)++;
-	}
-	return 0;
-}
-
-/* 1 when the directory holds nothing but . and .. */
-static int dir_empty(int dirfd)
-{
-	int fd = dup(dirfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	int empty = 1;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while (empty && (de = readdir(d)))
-		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
-	closedir(d);
-	return empty;
-}
-
-int keys_restore(const char *backup_path, const char *backup_passphrase_file, const char *dir,
-                 struct err *e)
-{
-	struct ar_entry ents[KEYS_MAX + 2];
-	struct keys *ks = NULL;
-	unsigned char *file = NULL, *bp = NULL, *key = NULL, *plain = NULL;
-	size_t flen = 0, bplen = 0, plen = 0, nent = 0, i, j, used = 0;
-	const struct ar_entry *index = NULL;
-	unsigned long long ops, mem;
-	struct stat st;
-	int fd, rc = -1;
-
-	if (!backup_passphrase_file || !backup_passphrase_file[0])
-		return err_input(e, "恢复备份需要备份口令文件");
-	ks = store_new(dir, NULL, e);
-	if (!ks)
-		return -1;
-	fd = open(backup_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			err_input(e, "备份文件 %s 不存在", backup_path);
-		else
-			err_system(e, "无法打开备份文件 %s：%s", backup_path, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > BK_MAX ||
-	    st.st_size < BK_HDR + crypto_secretbox_MACBYTES + 8) {
-		close(fd);
-		err_input(e, "%s 不是 opcert 密钥备份文件（大小不对）", backup_path);
-		goto out;
-	}
-	file = malloc((size_t)st.st_size);
-	if (!file || read_full(fd, file, (size_t)st.st_size, &flen) != 0 ||
-	    flen != (size_t)st.st_size) {
-		close(fd);
-		err_system(e, "无法读取备份文件 %s", backup_path);
-		goto out;
-	}
-	close(fd);
-	ops = get64(file + 8);
-	mem = get64(file + 16);
-	if (memcmp(file, BK_MAGIC, 8) != 0 || !limits_ok(ops, mem)) {
-		err_input(e, "%s 不是 opcert 密钥备份文件，或已损坏", backup_path);
-		goto out;
-	}
-	if (pass_load(backup_passphrase_file, &bp, &bplen, e) != 0)
-		goto out;
-	plen = flen - BK_HDR - crypto_secretbox_MACBYTES;
-	key = smalloc(crypto_secretbox_KEYBYTES, e);
-	plain = key ? smalloc(plen, e) : NULL;
-	if (!plain)
-		goto out;
-	sodium_mprotect_readonly(bp);
-	rc = derive(bp, bplen, file + 24, ops, mem, key, e);
-	sodium_mprotect_noaccess(bp);
-	if (rc != 0) {
-		rc = -1;
-		goto out;
-	}
-	rc = -1;
-	if (crypto_secretbox_open_easy(plain, file + BK_HDR, flen - BK_HDR, file + 40, key) != 0) {
-		err_input(e, "口令错误或备份文件已损坏（%s）", backup_path);
-		goto out;
-	}
-	if (ar_split(plain, plen, ents, KEYS_MAX + 2, &nent, e) != 0)
-		goto out;
-	for (i = 0; i < nent; i++) {
-		if (strcmp(ents[i].name, INDEX_NAME) == 0)
-			index = &ents[i];
-		if (strcmp(ents[i].name, KEYS_DATA_FILE) == 0) {
-			if (ents[i].len != DK_SIZE || dk_parse(ents[i].data, NULL, e) != 0) {
-				err_input(e, "备份文件已损坏：%s 格式不对", KEYS_DATA_FILE);
-				goto out;
-			}
-			used++;
-		}
-	}
-	/* A backup of the data key alone (made before any signing key) holds
-	 * no keys.json; anything else without it is damaged. */
-	if (!index && !(used == 1 && nent == 1)) {
-		err_input(e, "备份文件已损坏：缺少 keys.json");
-		goto out;
-	}
-	if (index && index_parse(ks, (const char *)index->data, index->len, 1, e) != 0)
-		goto out;
-	if (index)
-		used++;
-	for (i = 0; index && i < ks->n; i++) {
-		struct keys_info *ki = &ks->info[i];
-		const struct ar_entry *en = NULL;
-		struct kf_hdr h;
-
-		for (j = 0; j < nent; j++)
-			if (strcmp(ents[j].name, ki->file) == 0)
-				en = &ents[j];
-		if (!en) {
-			if (required(ki)) {
-				err_input(e, "备份文件已损坏：缺少 %s", ki->file);
-				goto out;
-			}
-			continue;
-		}
-		if (en->len != kf_size(ki->alg)) {
-			err_input(e, "备份文件已损坏：%s 长度不对", ki->file);
-			goto out;
-		}
-		if (kf_parse(en->data, en->len, ki->file, &h, e) != 0 || kf_match(&h, ki, e) != 0)
-			goto out;
-		used++;
-	}
-	if (used != nent) {
-		err_input(e, "备份文件已损坏：含有 keys.json 之外的文件");
-		goto out;
-	}
-	/* Everything checked: now the directory. */
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		if (errno == ENOENT)
-			err_input(e, "无法创建密钥目录 %s：上级目录不存在", dir);
-		else
-			err_system(e, "无法创建密钥目录 %s：%s", dir, strerror(errno));
-		goto out;
-	}
-	ks->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (ks->dirfd < 0) {
-		err_system(e, "无法打开密钥目录 %s：%s", dir, strerror(errno));
-		goto out;
-	}
-	if (!dir_empty(ks->dirfd)) {
-		err_input(e, "恢复的目标目录 %s 不是空目录；请指定一个新目录", dir);
-		goto out;
-	}
-	if (fchmod(ks->dirfd, 0700) != 0) {
-		err_system(e, "无法设置密钥目录 %s 的权限：%s", dir, strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < nent; i++)
-		if (install(ks, ents[i].name, ents[i].data, ents[i].len, 0, e) != 0)
-			goto out;
-	rc = 0;
-out:
-	free(file);
-	sfree(plain);
-	sfree(key);
-	sfree(bp);
-	keys_close(ks);
-	return rc;
 }
 
 static int contains(const unsigned char *hay, size_t n, const uint8_t *needle, size_t len)
