@@ -22,13 +22,14 @@
 #include <string.h>
 
 #include "date.h"
+#include "pii.h"
 #include "probe.h"
 #include "store.h"
 #include "store_probe.h"
 #include "store_trail.h"
 #include "trail.h"
 #include "verify.h"
-#include "testkey.h"
+#include "fixture.h"
 
 #define NOW   ((int64_t)1750000000)
 #define TODAY date_from_ymd(2025, 6, 30)
@@ -57,13 +58,8 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct err err;
 
-	if (!f)
-		return -1;
-	memset(&err, 0, sizeof(err));
-	if (store_open(":memory:", STORE_CREATE, &f->st, &err) < 0 ||
-	    testkey_attach(f->st, &err) < 0)
+	if (!f || fixture_store(":memory:", &f->st) != 0)
 		return -1;
 	snprintf(f->who.login, sizeof(f->who.login), "p.builder");
 	snprintf(f->who.role, sizeof(f->who.role), "company_user");
