@@ -1,5 +1,5 @@
 /*
- * test_cose.c - unit tests for lib/cose.c: the exact bytes of the
+ * test_cose.c - unit tests for lib/cred/cose.c: the exact bytes of the
  * protected header and the Sig_structure, signing and verifying with
  * Ed25519, tagged and untagged messages, and a table of malformed messages
  * the decoder must refuse (trailing bytes, truncation, wrong types,

@@ -1,5 +1,5 @@
 /*
- * test_cred.c - unit tests for lib/cred.c: the known-answer vectors of
+ * test_cred.c - unit tests for lib/cred/cred.c: the known-answer vectors of
  * tests/data/cred/kat.txt re-derived byte for byte; round trips; every
  * forgery failing with its own result (a changed character or byte, a key
  * outside the trust list, another key claiming a trusted kid, claims

@@ -1,5 +1,5 @@
 /*
- * test_sm2.c - unit tests for lib/sm2.c: key generation and the public
+ * test_sm2.c - unit tests for lib/cred/sm2.c: key generation and the public
  * point, sign/verify round trips, tampered messages, wrong keys, malformed
  * keys and signatures, the DER conversion, and interoperability with the
  * openssl command line in both directions (skipped when it is missing).

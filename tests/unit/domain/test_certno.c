@@ -1,5 +1,5 @@
 /*
- * test_certno.c - unit tests for lib/certno.c: construction numbers of
+ * test_certno.c - unit tests for lib/domain/certno.c: construction numbers of
  * every province and the ways they can be malformed, emergency-management
  * numbers ("T" + ID number) with the ID rules applied, normalisation of
  * case and spaces, and the public mask that hides the ID digits.

@@ -1,5 +1,5 @@
 /*
- * test_date.c - unit tests for lib/date.c: every date format users type or
+ * test_date.c - unit tests for lib/domain/date.c: every date format users type or
  * Excel produces, impossible dates, leap-year rules, month and year
  * arithmetic with clamping, day-number round trips over the whole
  * supported range against an independent day-by-day walk, and the China

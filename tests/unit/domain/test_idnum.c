@@ -1,5 +1,5 @@
 /*
- * test_idnum.c - unit tests for lib/idnum.c: every reason an ID number is
+ * test_idnum.c - unit tests for lib/domain/idnum.c: every reason an ID number is
  * refused, the province table of DOMAIN.md section 3, birth dates against
  * a fixed "today", gender, the public mask and the detection of numbers
  * that Excel turned into floating point.  Valid test numbers are built

@@ -1,5 +1,5 @@
 /*
- * test_demo.c - unit tests for lib/demo.c: the synthetic register and
+ * test_demo.c - unit tests for lib/register/demo.c: the synthetic register and
  * rosters.  A small data set is written into a temporary directory and read
  * back: the files are byte-for-byte reproducible from the options, every
  * register row is valid input (ID, gender, number, trade, dates, no

@@ -1,5 +1,5 @@
 /*
- * test_ledger.c - the log as a signed tree (ledger.h, lib/ledger_tree.c):
+ * test_ledger.c - the log as a signed tree (ledger.h, lib/tlog/ledger_tree.c):
  * ledger_prove, the one inclusion proof of `opcert log prove` and the
  * server, with and without the proof cache, against the plain RFC 9162
  * proof over every stored leaf; an entry past the tree, an empty tree, an

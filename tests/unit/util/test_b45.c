@@ -1,5 +1,5 @@
 /*
- * test_b45.c - unit tests for lib/b45.c: the RFC 9285 examples both ways,
+ * test_b45.c - unit tests for lib/util/b45.c: the RFC 9285 examples both ways,
  * every invalid input the decoder must refuse (characters outside the
  * alphabet, group values out of range, impossible lengths, a small output
  * buffer), and round trips of every byte value and length.

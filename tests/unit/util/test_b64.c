@@ -1,5 +1,5 @@
 /*
- * test_b64.c - unit tests for lib/b64.c: RFC 4648 examples in both
+ * test_b64.c - unit tests for lib/util/b64.c: RFC 4648 examples in both
  * alphabets, the texts the strict check refuses (bytes above 0x7f, which
  * libsodium 1.0.18 alone would read as "/", the other alphabet, padding in
  * the wrong place or where none belongs, impossible lengths, stray bits),

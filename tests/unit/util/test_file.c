@@ -1,5 +1,5 @@
 /*
- * test_file.c - unit tests for lib/file.c, the one capped whole-file
+ * test_file.c - unit tests for lib/util/file.c, the one capped whole-file
  * loader: exact reads (NUL-terminated, NUL bytes inside kept), the cap at
  * and just under the file's size, an empty file, pipes read in chunks past
  * the first one and stopped at the cap, and the input errors that name the
