@@ -28,7 +28,6 @@
 #include "store.h"
 #include "text.h"
 #include "fixture.h"
-#include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -620,8 +619,7 @@ static void test_encodings(void **state)
 
 		snprintf(db, sizeof(db), "%s/enc%zu.db", f->tmp.path, v);
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(store_open(db, STORE_CREATE, &st, &err), 0);
-		assert_int_equal(testkey_attach(st, &err), 0);
+		assert_int_equal(fixture_store(db, &st), 0);
 		if (run_import(st, path, 0, &s, &err) != 0)
 			fail_msg("%s: line %ld: %s", variants[v].what, err.line, err.msg);
 		assert_stats(&s, 3, 3, 0, 0);
@@ -676,8 +674,7 @@ static void test_headers(void **state)
 
 		snprintf(db, sizeof(db), "%s/hdr%zu.db", f->tmp.path, i);
 		memset(&err, 0, sizeof(err));
-		assert_int_equal(store_open(db, STORE_CREATE, &st, &err), 0);
-		assert_int_equal(testkey_attach(st, &err), 0);
+		assert_int_equal(fixture_store(db, &st), 0);
 		s = import_ok(f, st, files[i].text, 0);
 		assert_stats(&s, 3, 3, 0, 0);
 		for (k = 0; k < COUNT(base_want); k++)

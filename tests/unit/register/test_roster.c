@@ -21,8 +21,8 @@
 #include "store.h"
 #include "lifecycle.h"
 #include "verify.h"
+#include "fixture.h"
 #include "testdata.h"
-#include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -79,8 +79,7 @@ static int setup(void **state)
 	certs[3] = make_cert(C6, SYS_EMERGENCY, "周八", GENDER_FEMALE, ID6, "1.2", D(2018, 3, 1),
 	                     D(2024, 2, 29), CERT_VALID);
 	memset(&err, 0, sizeof(err));
-	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0 ||
-	    testkey_attach(g_store, &err) < 0)
+	if (fixture_store(":memory:", &g_store) != 0)
 		return -1;
 	for (i = 0; i < COUNT(certs); i++) {
 		certs[i].ledger_index = -1; /* not yet in the log */

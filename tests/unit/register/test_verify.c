@@ -27,8 +27,8 @@
 #include "text.h"
 #include "lifecycle.h"
 #include "verify.h"
+#include "fixture.h"
 #include "testdata.h"
-#include "testkey.h"
 
 #define COUNT(a)   (sizeof(a) / sizeof((a)[0]))
 #define D(y, m, d) date_from_ymd(y, m, d)
@@ -104,8 +104,7 @@ static int setup(void **state)
 	certs[7] = test_cert(C8, SYS_CONSTRUCTION, "吴十", GENDER_MALE, ID7, "01", ISSUER,
 	                     D(2016, 1, 1), D(2018, 1, 1), D(2017, 1, 1), CERT_VALID);
 	memset(&err, 0, sizeof(err));
-	if (store_open(":memory:", STORE_CREATE, &g_store, &err) < 0 ||
-	    testkey_attach(g_store, &err) < 0)
+	if (fixture_store(":memory:", &g_store) != 0)
 		return -1;
 	for (i = 0; i < COUNT(certs); i++) {
 		certs[i].ledger_index = -1; /* not yet in the log */
@@ -720,8 +719,7 @@ static void test_absent_same_work(void **state)
 
 	/* A register with no row of the number's kind: the fixed record, still
 	 * the same work. */
-	assert_int_equal(store_open(":memory:", STORE_CREATE, &empty, &err), 0);
-	assert_int_equal(testkey_attach(empty, &err), 0);
+	assert_int_equal(fixture_store(":memory:", &empty), 0);
 	assert_int_equal(store_prefix_add(empty, "黔A", &err), 0);
 	t_number(absent_t[0], number);
 	absent = work_of(empty, number, "周八", V_EXTERNAL);
