@@ -11,7 +11,7 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 300
 FUZZ_TEST_SECONDS ?= 15
 CMAKE ?= cmake
-C_SOURCES = $(wildcard lib/*.c lib/*.h src/*.c src/*.h src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h fuzz/*.c bench/*.c)
+C_SOURCES = $(shell find lib src tests/unit -name "*.[ch]") $(wildcard fuzz/*.c bench/*.c)
 
 .PHONY: all deps vendor build run test test-format test-unit test-asan test-fuzz fuzz bench format clean
 

@@ -2,16 +2,16 @@
 # libdeps.sh - the dependency graph between the object files of lib/, read
 # off the built objects with nm: A -> B when A uses a symbol that B defines.
 #
-#   scripts/libdeps.sh [--dot] [--check] [--backends] [OBJDIR]
+#   scripts/libdeps.sh [--dot] [--check] [--backends] [OBJDIR...]
 #
-# OBJDIR is where CMake put opcert_core's objects (default
-# build/CMakeFiles/opcert_core.dir/lib; subfolders are searched too; an
-# object whose source file is gone, left behind by CMake, is skipped).  The
-# graph is printed one edge a line ("store/store.c -> util/err.c"), or as
-# Graphviz with --dot.  With --check it prints nothing on success and exits 1
-# when the graph has a cycle (naming the files on it): lib/ is meant to be
-# layered, so no two of its files may depend on each other, directly or round
-# a loop.  With --backends it exits 1 when an object of a storage backend
+# Each OBJDIR is where CMake put one library's objects (default: those of
+# every lib/ library, build/CMakeFiles/opcert_*.dir/lib; subfolders are
+# searched too; an object whose source file is gone, left behind by CMake, is
+# skipped).  The graph is printed one edge a line ("store/store -> util/err"),
+# or as Graphviz with --dot.  With --check it prints nothing on success and
+# exits 1 when the graph has a cycle (naming the files on it): lib/ is meant
+# to be layered, so no two of its files may depend on each other, directly or
+# round a loop.  With --backends it exits 1 when an object of a storage backend
 # (store_sqlite*, store_pg*) uses a symbol defined in pii, org, trail or
 # verdict: a backend keeps stored forms, the policy is the store's front's.
 set -eu
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	--check) check=1 ;;
 	--backends) backends=1 ;;
 	-h | --help)
-		sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	-*)
@@ -37,23 +37,29 @@ while [ $# -gt 0 ]; do
 	shift
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-objdir=${1:-$root/build/CMakeFiles/opcert_core.dir/lib}
-if [ ! -d "$objdir" ]; then
-	echo "libdeps.sh: no object directory $objdir (build first)" >&2
-	exit 2
+if [ $# -eq 0 ]; then
+	set -- "$root"/build/CMakeFiles/opcert_*.dir/lib
 fi
+for objdir in "$@"; do
+	if [ ! -d "$objdir" ]; then
+		echo "libdeps.sh: no object directory $objdir (build first)" >&2
+		exit 2
+	fi
+done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # name<TAB>symbol for every defined and every undefined global symbol.
-find "$objdir" -name '*.o' | sort | while read -r obj; do
-	name=${obj#"$objdir"/}
-	name=${name%.o}
-	name=${name%.c}
-	[ -f "$root/lib/$name.c" ] || continue
-	nm --defined-only -g "$obj" | awk -v n="$name" 'NF >= 3 { print n "\t" $3 }' >>"$tmp/def"
-	nm -u "$obj" | awk -v n="$name" 'NF >= 2 { print n "\t" $2 }' >>"$tmp/undef"
+for objdir in "$@"; do
+	find "$objdir" -name '*.o' | sort | while read -r obj; do
+		name=${obj#"$objdir"/}
+		name=${name%.o}
+		name=${name%.c}
+		[ -f "$root/lib/$name.c" ] || continue
+		nm --defined-only -g "$obj" | awk -v n="$name" 'NF >= 3 { print n "\t" $3 }' >>"$tmp/def"
+		nm -u "$obj" | awk -v n="$name" 'NF >= 2 { print n "\t" $2 }' >>"$tmp/undef"
+	done
 done
 touch "$tmp/def" "$tmp/undef"
 

@@ -4,7 +4,7 @@
  *   opcert log checkpoint              sign and store a checkpoint, print it
  *   opcert log prove N                 inclusion proof of entry N
  *   opcert log consistency OLD NEW     consistency proof between two sizes
- *   opcert log verify [--against FILE] recompute everything (audit.h)
+ *   opcert log verify [--against FILE] recompute everything (logverify.h)
  *   opcert log backfill                record rows that predate the log
  *
  * Inclusion proofs are the server's (ledger_prove, in the tree the log's
@@ -20,7 +20,6 @@
 
 #include <sodium.h>
 
-#include "audit.h"
 #include "cli.h"
 #include "cmd.h"
 #include "date.h"
@@ -29,6 +28,7 @@
 #include "keys.h"
 #include "ledger.h"
 #include "lifecycle.h"
+#include "logverify.h"
 #include "tlog.h"
 
 #define OPT_AGAINST 0x200
@@ -144,7 +144,7 @@ out:
 /* The log as the state records it, and its leaves, inside one read snapshot. */
 struct snapshot {
 	struct ledger ledger;
-	struct audit_leaves leaves;
+	struct logverify_leaves leaves;
 	uint64_t size;
 	uint8_t root[TLOG_HASH_LEN];
 };
@@ -158,7 +158,7 @@ static int snapshot_open(struct store *st, uint64_t leaves, struct snapshot *s, 
 	ledger_root(&s->ledger, s->root);
 	if (leaves > s->size)
 		return err_input(err, "日志只有 %" PRIu64 " 条", s->size);
-	return audit_leaves_load(st, leaves, &s->leaves, err);
+	return logverify_leaves_load(st, leaves, &s->leaves, err);
 }
 
 static void print_event(const struct store_log_entry *e)
@@ -292,9 +292,9 @@ static int log_consistency(int argc, char **argv, struct cli *cli)
 	in_txn = 1;
 	if (snapshot_open(st, n, s, &err) < 0)
 		goto fail;
-	if (tlog_root(m, audit_leaf, &s->leaves, old_root, &err) < 0 ||
-	    tlog_root(n, audit_leaf, &s->leaves, new_root, &err) < 0 ||
-	    tlog_prove_consistency(m, n, audit_leaf, &s->leaves, proof, &err) < 0)
+	if (tlog_root(m, logverify_leaf, &s->leaves, old_root, &err) < 0 ||
+	    tlog_root(n, logverify_leaf, &s->leaves, new_root, &err) < 0 ||
+	    tlog_prove_consistency(m, n, logverify_leaf, &s->leaves, proof, &err) < 0)
 		goto fail;
 	if ((n == s->size && sodium_memcmp(new_root, s->root, TLOG_HASH_LEN) != 0) ||
 	    !tlog_verify_consistency(m, n, old_root, new_root, proof)) {
@@ -321,7 +321,7 @@ out:
 	if (in_txn)
 		store_rollback(st);
 	if (s)
-		audit_leaves_release(&s->leaves);
+		logverify_leaves_release(&s->leaves);
 	free(s);
 	free(proof);
 	store_close(st);
@@ -330,7 +330,7 @@ out:
 
 /* --- verify --- */
 
-static void print_summary(const struct audit_report *r, double seconds)
+static void print_summary(const struct logverify_report *r, double seconds)
 {
 	char h[TLOG_HASH_B64LEN + 1];
 	size_t k;
@@ -347,16 +347,17 @@ static void print_summary(const struct audit_report *r, double seconds)
 		       r->checkpoint_signed ? "" : "（未核对签名：未打开密钥库）");
 	if (r->against)
 		printf("所给检查点：记录 %" PRId64 " 条%s\n", r->against_size,
-		       r->counts[AUDIT_LOG_REWRITTEN] ? "，当前日志不是它的延续"
-		                                      : "，当前日志是它的延续");
+		       r->counts[LOGVERIFY_LOG_REWRITTEN] ? "，当前日志不是它的延续"
+		                                          : "，当前日志是它的延续");
 	if (r->total == 0) {
 		printf("结论：未发现问题（用时 %.2f 秒）\n", seconds);
 		return;
 	}
 	printf("结论：发现 %zu 个问题（用时 %.2f 秒）：", r->total, seconds);
-	for (k = 1; k <= AUDIT_KIND_MAX; k++)
+	for (k = 1; k <= LOGVERIFY_KIND_MAX; k++)
 		if (r->counts[k])
-			printf(" %s %zu", audit_kind_label((enum audit_kind)k), r->counts[k]);
+			printf(" %s %zu", logverify_kind_label((enum logverify_kind)k),
+			       r->counts[k]);
 	printf("\n");
 	if (r->nfindings < r->total)
 		printf("（只列出了前 %zu 个）\n", r->nfindings);
@@ -367,8 +368,8 @@ static int log_verify(int argc, char **argv, struct cli *cli)
 	static const struct option longopts[] = {{"against", required_argument, NULL, OPT_AGAINST},
 	                                         CLI_COMMON_LONG_OPTIONS,
 	                                         {NULL, 0, NULL, 0}};
-	struct audit_options o;
-	struct audit_report r;
+	struct logverify_options o;
+	struct logverify_report r;
 	struct store *st = NULL;
 	struct keys *ks = NULL;
 	const struct keys_info *ki = NULL;
@@ -418,18 +419,18 @@ static int log_verify(int argc, char **argv, struct cli *cli)
 		        cli_keys_dir(cli), kerr.kind != ERR_NONE ? kerr.msg : "没有日志密钥");
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (audit_run(st, &o, &r, &err) < 0) {
+	if (logverify_run(st, &o, &r, &err) < 0) {
 		rc = cli_fail(cli, &err, against);
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	for (i = 0; i < r.nfindings; i++)
-		printf("[%s] %s\n", audit_kind_label(r.findings[i].kind), r.findings[i].msg);
+		printf("[%s] %s\n", logverify_kind_label(r.findings[i].kind), r.findings[i].msg);
 	print_summary(&r,
 	              (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	rc = cli_finish_stdout(cli, r.total ? EXIT_FINDINGS : EXIT_ALL_VALID);
 out:
-	audit_report_release(&r);
+	logverify_report_release(&r);
 	keys_close(ks);
 	store_close(st);
 	free(cpbuf);

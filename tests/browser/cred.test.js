@@ -341,7 +341,7 @@ test('Ed25519 is detected in this runtime', async () => {
   assert.equal(await C.ed25519Supported(), true);
 });
 
-// The revocation status list (lib/statuslist.h) as the offline pages read it.
+// The revocation status list (lib/cred/statuslist.h) as the offline pages read it.
 async function makeStatusList(opts) {
   const o = opts || {};
   const issuer = nodeCrypto.generateKeyPairSync('ed25519');

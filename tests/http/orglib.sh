@@ -2,7 +2,7 @@
 # institutions (sourced by t_auth.sh and t_org_api.sh after tests/cli/lib.sh).
 
 # uscc_make FIRST17: the unified social credit code with its check character
-# (GB 32100-2015, DOMAIN.md section 3), computed independently of lib/uscc.c.
+# (GB 32100-2015, DOMAIN.md section 3), computed independently of lib/domain/uscc.c.
 uscc_make() {
 	printf '%s\n' "$1" | awk '{
 		a = "0123456789ABCDEFGHJKLMNPQRTUWXY"

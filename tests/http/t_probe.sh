@@ -1,4 +1,4 @@
-# t_probe.sh - the probe limit (lib/probe.h) against a real `opcert serve`:
+# t_probe.sh - the probe limit (lib/access/probe.h) against a real `opcert serve`:
 # the masked ID number keeps the area code and the check character, so
 # trying the ~2,000 birth dates left would recover the full ID number from
 # any answer that says whether an ID number matches.  Here the attack is

@@ -7,66 +7,39 @@
  */
 #include "contract.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "pii.h"
 #include "uscc.h"
+#include "../fixture.h"
 #include "../testdata.h"
 #include "../testkey.h"
 
 static char base[CONTRACT_LOCATION_SIZE];
-static char private_dir[256]; /* "" when the base was given */
+static struct fixture_dir private_dir; /* path "" when the base was given */
 
 int contract_init(const char *given)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	if (given && *given) {
 		if (strlen(given) >= sizeof(base) - 64) {
 			fprintf(stderr, "database location too long: %s\n", given);
 			return -1;
 		}
 		snprintf(base, sizeof(base), "%s", given);
-		private_dir[0] = '\0';
+		memset(&private_dir, 0, sizeof(private_dir));
 		return 0;
 	}
-	snprintf(private_dir, sizeof(private_dir), "%s/opcert-contract-XXXXXX",
-	         tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(private_dir)) {
-		perror("mkdtemp");
+	if (fixture_dir_make(&private_dir, "contract") != 0)
 		return -1;
-	}
-	snprintf(base, sizeof(base), "%s/", private_dir);
+	snprintf(base, sizeof(base), "%s/", private_dir.path);
 	return 0;
-}
-
-/* Every file of the private directory (the cases run one after another). */
-static void empty_private_dir(void)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d;
-
-	if (!private_dir[0] || !(d = opendir(private_dir)))
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", private_dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
 }
 
 void contract_done(void)
 {
-	if (!private_dir[0])
-		return;
-	empty_private_dir();
-	rmdir(private_dir);
+	fixture_dir_remove(&private_dir);
 }
 
 static void location_of(const char *name, char *out, size_t size)
@@ -147,7 +120,7 @@ int contract_teardown(void **state)
 
 	store_close(c->st);
 	free(c);
-	empty_private_dir();
+	fixture_dir_empty(&private_dir); /* the cases run one after another */
 	return 0;
 }
 
