@@ -5,7 +5,7 @@
  *
  * The contract test uses the public store_* interface only (store.h and the
  * area headers store_org.h, store_account.h, store_trail.h,
- * store_worker.h), never SQL or a backend's internals, so the same cases
+ * store_worker.h, store_probe.h), never SQL or a backend's internals, so the same cases
  * can judge any backend.  Each case gets a fresh database of its own: its
  * location is the base location given to the runner with the case's name
  * put in place of "{case}", or appended when the base has no "{case}"
@@ -94,6 +94,7 @@ int contract_run_org(void);      /* store_org.h */
 int contract_run_account(void);  /* store_account.h */
 int contract_run_trail(void);    /* store_trail.h */
 int contract_run_worker(void);   /* store_worker.h */
+int contract_run_probe(void);    /* store_probe.h */
 
 /* ---- rows ---------------------------------------------------------------- */
 

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 	failed += contract_run_account();
 	failed += contract_run_trail();
 	failed += contract_run_worker();
+	failed += contract_run_probe();
 	contract_done();
 	return failed ? 1 : 0;
 }
