@@ -350,7 +350,13 @@ static int judge_group(const struct probe_set *s, size_t start, size_t end,
 	return 1;
 }
 
-/* A subject's misses, as the store hands them: by certificate, oldest first. */
+/* Up to this many certificates in a request, their misses are read one
+ * certificate at a time; past it, all of the subject's at once. */
+#define PROBE_QUERY_EACH 8
+
+/* A subject's misses, as the store hands them: by certificate (in the
+ * order of the request's sorted groups, which is the store's), oldest
+ * first. */
 struct miss_list {
 	struct store_probe_miss *v;
 	size_t n, cap;
@@ -399,12 +405,22 @@ int probe_admit(struct store *st, const char *subject, struct probe_set *s, int6
 	if (s->n == 0)
 		return 0;
 	sort_tries(s);
-	/* A subject with no rows at all pays one query; one with rows, one
-	 * more for all its misses, whatever the request's size. */
+	/* A subject with no rows at all pays one query.  One with rows pays
+	 * one more a certificate the request names (an index look-up), or,
+	 * for a request naming many, one for all its misses: never a read of
+	 * everything a busy address ever missed for a single check. */
 	rc = store_probe_any(st, subject, window_start(now), err);
 	if (rc == 1) {
-		rc = store_probe_misses(st, subject, NULL, window_start(now), keep_miss, &misses,
-		                        err);
+		for (i = 0, k = 0; i < s->n; i = group_end(s, i))
+			k++;
+		if (k <= PROBE_QUERY_EACH) {
+			for (i = 0, rc = 0; rc == 0 && i < s->n; i = group_end(s, i))
+				rc = store_probe_misses(st, subject, s->v[i].cert,
+				                        window_start(now), keep_miss, &misses, err);
+		} else {
+			rc = store_probe_misses(st, subject, NULL, window_start(now), keep_miss,
+			                        &misses, err);
+		}
 		if (rc > 0)
 			rc = err_system(err, "内存不足");
 	}

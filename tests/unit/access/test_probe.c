@@ -316,6 +316,51 @@ static void test_one_request_over_the_limit(void **state)
 	probe_set_release(&s);
 }
 
+/* A request naming a few certificates reads their misses one certificate at
+ * a time, one naming many reads all of the subject's: the verdicts agree. */
+static void test_few_and_many_certificates(void **state)
+{
+	struct fixture *f = *state;
+	const char *wrong[] = {W1, W2, W3};
+	struct probe_refusal r;
+	struct probe_set s;
+	struct vresult v;
+	struct err err;
+	char number[CERTNO_SIZE];
+
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(try_id(f, ACC, NA, wrong[i], NOW + (int64_t)i, &r), 0);
+	memset(&err, 0, sizeof(err));
+	for (int many = 0; many <= 1; many++) {
+		for (int with_na = 0; with_na <= 1; with_na++) {
+			long rows = 0;
+
+			probe_set_init(&s);
+			/* 2 or 12 other certificates, each tried with its right ID number */
+			for (int k = 0; k < (many ? 12 : 2); k++) {
+				snprintf(number, sizeof(number), "黔A01201800%04d", 100 + k);
+				result(&v, number, 1, ID_A);
+				assert_int_equal(probe_set_add(&s, store_pii_key(f->st), &v, ID_A,
+				                               TODAY, ++rows, 0, &err),
+				                 0);
+			}
+			if (with_na) {
+				result(&v, NA, 1, ID_A);
+				assert_int_equal(probe_set_add(&s, store_pii_key(f->st), &v, W4,
+				                               TODAY, ++rows, 0, &err),
+				                 0);
+			}
+			assert_int_equal(probe_admit(f->st, ACC, &s, NOW + 10, &r, &err), with_na);
+			if (with_na) {
+				assert_int_equal(r.nnumbers, 1);
+				assert_int_equal(r.nrows, 1);
+				assert_int_equal(r.rows[0], rows);
+			}
+			probe_set_release(&s);
+		}
+	}
+}
+
 static void test_window_edges(void **state)
 {
 	struct fixture *f = *state;
@@ -526,6 +571,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_round_trip, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_union_rule, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_one_request_over_the_limit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_few_and_many_certificates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_window_edges, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_roster_rule, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rows_named, setup, teardown),
