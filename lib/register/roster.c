@@ -195,17 +195,13 @@ static int first_pass(struct tabfile *t, struct strmap *claims, struct err *err)
 
 static void count(struct roster_summary *s, const struct vresult *v)
 {
+	/* A roster row has no recorded manual check and no post: the counting
+	 * rules apply to its verdict alone. */
+	struct tally_row row = {v->verdict, TALLY_MANUAL_NONE, 0};
+
 	s->rows++;
 	s->by_verdict[v->verdict]++;
-	if (v->findings & VMASK(V_UNCERTIFIED))
-		s->uncertified++;
-	else
-		s->certified++;
-	if (v->verdict == V_VALID)
-		s->valid++;
-	if (v->findings &
-	    (VMASK(V_NOT_FOUND) | VMASK(V_INVALID_NUMBER) | VMASK(V_MISMATCH) | VMASK(V_FORGED)))
-		s->fake++;
+	tally_add(&s->totals, &row);
 }
 
 static int run(struct tabfile *t, struct verifier *v, roster_cb cb, void *arg,
@@ -282,9 +278,4 @@ int roster_verify_memory(const char *data, size_t len, struct verifier *v, roste
 		rc = run(&t, v, cb, arg, sum, err);
 	tabfile_close(&t);
 	return rc;
-}
-
-double roster_lawful_rate(const struct roster_summary *s)
-{
-	return s->rows ? 100.0 * (double)s->valid / (double)s->rows : 100.0;
 }

@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "tabfile.h"
+#include "tally.h"
 #include "verify.h"
 
 struct roster_result {
@@ -27,12 +28,9 @@ struct roster_result {
 };
 
 struct roster_summary {
-	long rows;        /* 特种作业人员（人） */
-	long certified;   /* rows with a number: 持证上岗 / 查验证书（本） */
-	long valid;       /* verdict valid */
-	long uncertified; /* 无证上岗（人） */
-	long fake;        /* not_found, invalid_number, mismatch, forged: 其中假证 */
-	long by_verdict[V_COUNT];
+	long rows;                /* 特种作业人员（人） */
+	struct tally totals;      /* by DOMAIN's counting rules (tally.h) */
+	long by_verdict[V_COUNT]; /* rows by verdict */
 };
 
 /* Called once per data row, in file order.  A non-zero return stops the
@@ -43,8 +41,5 @@ int roster_verify_file(const char *path, struct verifier *v, roster_cb cb, void 
                        struct roster_summary *sum, struct err *err);
 int roster_verify_memory(const char *data, size_t len, struct verifier *v, roster_cb cb, void *arg,
                          struct roster_summary *sum, struct err *err);
-
-/* 依法持证率 in percent: valid / rows (100 for an empty roster). */
-double roster_lawful_rate(const struct roster_summary *s);
 
 #endif

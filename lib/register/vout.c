@@ -228,14 +228,22 @@ void vout_table_row(FILE *f, const struct vresult *r, long row)
 
 void vout_summary(FILE *f, const struct roster_summary *s)
 {
+	const struct tally *t = &s->totals;
+	double rate = tally_lawful_rate(t);
+	char rate_text[16];
 	int v;
 
+	if (rate < 0)
+		snprintf(rate_text, sizeof(rate_text), "—");
+	else
+		snprintf(rate_text, sizeof(rate_text), "%.1f%%", rate);
+	/* DOMAIN section 5's counting rules (tally.h), in their order */
 	fprintf(f,
 	        "\n核验汇总：特种作业人员 %ld 人，持证上岗 %ld 人，查验证书 %ld 本，"
-	        "其中假证（查无此证、编号无效或信息不符）%ld 本，无证上岗 %ld 人，"
-	        "依法持证率 %.1f%%\n",
-	        s->rows, s->certified, s->certified, s->fake, s->uncertified,
-	        roster_lawful_rate(s));
+	        "其中假证 %ld 本，转借/冒用 %ld 本，证书失效 %ld 本，无证上岗 %ld 人，"
+	        "持假证上岗 %ld 人，待核实 %ld 人，依法持证率 %s\n",
+	        t->workers, t->certified, t->checked, t->fake, t->lent, t->lapsed, t->uncertified,
+	        t->with_fake, t->pending, rate_text);
 	fputs("各结论人数：", f);
 	for (v = V_COUNT - 1; v >= 0; v--) {
 		if (s->by_verdict[v])

@@ -120,6 +120,25 @@ for f in name id_number trade valid_until issuer; do
 	check "roster-violations.csv plants a mismatch on $f" grep -q "mismatch:.*$f" "$T/expected.tsv"
 done
 
+# The summary line counts by DOMAIN section 5's rules, worked out here from
+# the rows' verdicts: 持证上岗 valid only; 查验证书 every row with a number;
+# 其中假证 not_found/mismatch/invalid_number/forged/unofficial_link; 转借/冒用
+# duplicate_use; 证书失效 expired/review_overdue/revoked/suspended; 待核实
+# external (no manual check)/status_unknown/tampered/invalid_id.
+vr "$VIOL" table
+jq -r .verdict "$T/viol.jsonl" | awk '
+	{ n++ }
+	$1 == "valid" { c++ }
+	$1 != "uncertified" { k++ }
+	$1 ~ /^(not_found|mismatch|invalid_number|forged|unofficial_link)$/ { f++ }
+	$1 == "duplicate_use" { l++ }
+	$1 ~ /^(expired|review_overdue|revoked|suspended)$/ { x++ }
+	$1 == "uncertified" { u++ }
+	$1 ~ /^(external|status_unknown|tampered|invalid_id)$/ { p++ }
+	END { printf "特种作业人员 %d 人，持证上岗 %d 人，查验证书 %d 本，其中假证 %d 本，转借/冒用 %d 本，证书失效 %d 本，无证上岗 %d 人，持假证上岗 %d 人，待核实 %d 人，依法持证率 %.1f%%\n", n, c, k, f, l, x, u, f + l, p, 100 * c / n }' >"$T/want_summary"
+check_out_has "$(cat "$T/want_summary")" "the summary line counts by DOMAIN's counting rules"
+check "查验证书 and 持证上岗 differ on the violations roster" sh -c "! grep -q '持证上岗 \([0-9]*\) 人，查验证书 \1 本' '$T/out'"
+
 # Rows whose number is claimed by another person carry duplicate_use.
 awk -F'\t' '$3 ~ /duplicate_use/ { print $1 }' "$T/oracle.tsv" >"$T/dup_rows"
 check "the violations roster has rows sharing a number" test -s "$T/dup_rows"
