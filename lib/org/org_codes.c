@@ -4,6 +4,7 @@
  */
 #include "org_codes.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const kind_codes[ORG_KIND_COUNT] = {
@@ -57,6 +58,35 @@ const char *project_state_code(enum project_state s)
 const char *project_state_label(enum project_state s)
 {
 	return (unsigned)s < PROJECT_STATE_COUNT ? state_labels[s] : "";
+}
+
+int project_state_running(enum project_state s)
+{
+	return s == PROJECT_PLANNED || s == PROJECT_ACTIVE || s == PROJECT_SUSPENDED;
+}
+
+int project_state_keeps_workers(enum project_state s)
+{
+	return (unsigned)s < PROJECT_STATE_COUNT && s != PROJECT_CLOSED;
+}
+
+void project_states_text(int (*pred)(enum project_state), char *out, size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	n = snprintf(out, size, ",");
+	for (int s = 0; n > 0 && (size_t)n < size - len && s < PROJECT_STATE_COUNT; s++) {
+		len += (size_t)n;
+		n = pred((enum project_state)s)
+		        ? snprintf(out + len, size - len, "%s,", state_codes[s])
+		        : 0;
+	}
+	if (n < 0 || (size_t)n >= size - len)
+		out[0] = '\0';
 }
 
 int project_state_from_code(const char *code)

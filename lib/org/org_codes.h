@@ -10,6 +10,8 @@
 #ifndef OPCERT_ORG_CODES_H
 #define OPCERT_ORG_CODES_H
 
+#include <stddef.h>
+
 enum org_kind {
 	ORG_CITY = 0,    /* 市住建局 */
 	ORG_OFFICE,      /* the bureau's offices: 建管处, 安监站 */
@@ -39,5 +41,15 @@ const char *project_state_code(enum project_state s);  /* "active" */
 const char *project_state_label(enum project_state s); /* "在建" */
 /* A state by its exact code; -1 when unknown. */
 int project_state_from_code(const char *code);
+/* Whether a project in state s still has workers on site (未开工, 在建,
+ * 停工): a certificate on it is in use there. */
+int project_state_running(enum project_state s);
+/* Whether the companies of a project in state s still read its workers'
+ * records: any state but 已关闭 (a completed project keeps its list). */
+int project_state_keeps_workers(enum project_state s);
+/* The codes of the states for which pred holds, as ",code,code," (the
+ * form the storage backend matches a stored state against); "" when it
+ * does not fit in out. */
+void project_states_text(int (*pred)(enum project_state), char *out, size_t size);
 
 #endif

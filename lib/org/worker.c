@@ -19,8 +19,7 @@
 
 static int running(const struct project *p)
 {
-	return p->state == PROJECT_PLANNED || p->state == PROJECT_ACTIVE ||
-	       p->state == PROJECT_SUSPENDED;
+	return project_state_running(p->state);
 }
 
 /* The project workers may be registered on: open and not finished. */

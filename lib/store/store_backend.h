@@ -302,11 +302,14 @@ struct store_worker_backend {
 	int (*remove)(struct store *st, int64_t id, int64_t now, struct err *err);
 	int (*each)(struct store *st, int64_t project, int include_removed, store_worker_row_fn fn,
 	            void *arg, struct err *err);
+	/* states: the project states that count, as ",code,code," (the
+	 * front's rule, org_codes.h); the backend only matches them. */
 	int (*vouched)(struct store *st, const char *number, int64_t district, int64_t builder,
-	               struct err *err);
-	int (*serves)(struct store *st, const char *number, int64_t company, struct err *err);
-	int (*elsewhere)(struct store *st, const char *number, int64_t project, int64_t *other,
-	                 struct err *err);
+	               const char *states, struct err *err);
+	int (*serves)(struct store *st, const char *number, int64_t company, const char *states,
+	              struct err *err);
+	int (*elsewhere)(struct store *st, const char *number, int64_t project, const char *states,
+	                 int64_t *other, struct err *err);
 };
 
 /* The probe limit's tries (probe.h): keyed hashes and times only. */

@@ -23,8 +23,11 @@
 
 #include "certno.h"
 #include "date.h"
+#include "org_codes.h"
 #include "pii.h"
 #include "store_backend.h"
+
+#define STORE_STATES_MAX 96 /* ",planned,active,suspended,completed,closed," */
 #include "verdict.h"
 
 _Static_assert(STORE_NUMBER_MAX >= PII_NUMBER_MAX, "a sealed number fits");
@@ -598,31 +601,34 @@ int store_worker_each(struct store *st, int64_t project, int include_removed, wo
 int store_worker_vouched(struct store *st, const char *number, int64_t district, int64_t builder,
                          struct err *err)
 {
-	char buf[STORE_NUMBER_MAX];
+	char buf[STORE_NUMBER_MAX], states[STORE_STATES_MAX];
 	const char *stored = stored_number(st, number, buf, err);
 
 	if (!stored)
 		return -1;
-	return st->backend->worker->vouched(st, stored, district, builder, err);
+	project_states_text(project_state_running, states, sizeof(states));
+	return st->backend->worker->vouched(st, stored, district, builder, states, err);
 }
 
 int store_worker_serves(struct store *st, const char *number, int64_t company, struct err *err)
 {
-	char buf[STORE_NUMBER_MAX];
+	char buf[STORE_NUMBER_MAX], states[STORE_STATES_MAX];
 	const char *stored = stored_number(st, number, buf, err);
 
 	if (!stored)
 		return -1;
-	return st->backend->worker->serves(st, stored, company, err);
+	project_states_text(project_state_keeps_workers, states, sizeof(states));
+	return st->backend->worker->serves(st, stored, company, states, err);
 }
 
 int store_worker_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
                            struct err *err)
 {
-	char buf[STORE_NUMBER_MAX];
+	char buf[STORE_NUMBER_MAX], states[STORE_STATES_MAX];
 	const char *stored = stored_number(st, number, buf, err);
 
 	if (!stored)
 		return -1;
-	return st->backend->worker->elsewhere(st, stored, project, other, err);
+	project_states_text(project_state_running, states, sizeof(states));
+	return st->backend->worker->elsewhere(st, stored, project, states, other, err);
 }

@@ -49,24 +49,22 @@ static const char sql_each[] = "SELECT " WORKER_COLUMNS " WHERE w.project = ?1"
                                " AND (?2 OR w.removed_at IS NULL) ORDER BY w.id";
 static const char sql_remove[] =
     "UPDATE project_worker SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL";
-/* A running project: the site still has workers on it. */
-#define RUNNING "p.state IN ('planned', 'active', 'suspended')"
+/* A project in one of the states the front names (",code,code,"). */
+#define STATE_IN(param) "instr(" param ", ',' || p.state || ',') > 0"
 static const char sql_vouched[] =
     "SELECT 1 FROM project_worker w JOIN project p ON p.id = w.project"
     " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
-    " WHERE w.number = ?1 AND w.removed_at IS NULL AND " RUNNING
-    " AND (?2 = 0 OR p.district = ?2) AND (?3 = 0 OR p.builder = ?3) LIMIT 1";
-/* A project whose workers' records its companies still read: any but a
- * closed one (a completed project keeps its list of workers). */
+    " WHERE w.number = ?1 AND w.removed_at IS NULL AND " STATE_IN(
+        "?4") " AND (?2 = 0 OR p.district = ?2) AND (?3 = 0 OR p.builder = ?3) LIMIT 1";
 static const char sql_serves[] =
     "SELECT 1 FROM project_worker w JOIN project p ON p.id = w.project"
     " JOIN certificate c ON c.number = w.number AND c.id_index = w.id_index"
-    " WHERE w.number = ?1 AND w.removed_at IS NULL AND p.state <> 'closed'"
-    " AND (p.builder = ?2 OR p.supervisor = ?2) LIMIT 1";
+    " WHERE w.number = ?1 AND w.removed_at IS NULL AND " STATE_IN(
+        "?3") " AND (p.builder = ?2 OR p.supervisor = ?2) LIMIT 1";
 static const char sql_elsewhere[] =
     "SELECT w.project FROM project_worker w JOIN project p ON p.id = w.project"
-    " WHERE w.number = ?1 AND w.project <> ?2 AND w.removed_at IS NULL AND " RUNNING
-    " ORDER BY w.id LIMIT 1";
+    " WHERE w.number = ?1 AND w.project <> ?2 AND w.removed_at IS NULL AND " STATE_IN(
+        "?3") " ORDER BY w.id LIMIT 1";
 
 /* Step a look-up of one row: 1 and its first column in *first (when not
  * NULL), 0 none, -1 error. */
@@ -207,7 +205,7 @@ static int sq_each(struct store *st, int64_t project, int include_removed, store
 }
 
 static int sq_vouched(struct store *st, const char *number, int64_t district, int64_t builder,
-                      struct err *err)
+                      const char *states, struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_vouched, err);
 
@@ -216,10 +214,12 @@ static int sq_vouched(struct store *st, const char *number, int64_t district, in
 	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, district);
 	sqlite3_bind_int64(q, 3, builder);
+	sqlite3_bind_text(q, 4, states, -1, SQLITE_STATIC);
 	return step_one(st, q, NULL, err);
 }
 
-static int sq_serves(struct store *st, const char *number, int64_t company, struct err *err)
+static int sq_serves(struct store *st, const char *number, int64_t company, const char *states,
+                     struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_serves, err);
 
@@ -227,11 +227,12 @@ static int sq_serves(struct store *st, const char *number, int64_t company, stru
 		return -1;
 	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, company);
+	sqlite3_bind_text(q, 3, states, -1, SQLITE_STATIC);
 	return step_one(st, q, NULL, err);
 }
 
-static int sq_elsewhere(struct store *st, const char *number, int64_t project, int64_t *other,
-                        struct err *err)
+static int sq_elsewhere(struct store *st, const char *number, int64_t project, const char *states,
+                        int64_t *other, struct err *err)
 {
 	sqlite3_stmt *q = store_sqlite_prepare(st, sql_elsewhere, err);
 
@@ -239,6 +240,7 @@ static int sq_elsewhere(struct store *st, const char *number, int64_t project, i
 		return -1;
 	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, project);
+	sqlite3_bind_text(q, 3, states, -1, SQLITE_STATIC);
 	return step_one(st, q, other, err);
 }
 

@@ -22,6 +22,7 @@
 
 #include "date.h"
 #include "org.h"
+#include "org_codes.h"
 #include "store.h"
 #include "trail.h"
 #include "uscc.h"
@@ -880,6 +881,23 @@ static void test_import_projects(void **state)
 	}
 }
 
+/* Which project states count is the front's rule, handed to the backend as
+ * a set of codes. */
+static void test_state_sets(void **state)
+{
+	char text[96], tiny[8];
+
+	(void)state;
+	project_states_text(project_state_running, text, sizeof(text));
+	assert_string_equal(text, ",planned,active,suspended,");
+	project_states_text(project_state_keeps_workers, text, sizeof(text));
+	assert_string_equal(text, ",planned,active,suspended,completed,");
+	project_states_text(project_state_running, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "");
+	assert_false(project_state_running(PROJECT_COMPLETED));
+	assert_false(project_state_keeps_workers(PROJECT_CLOSED));
+}
+
 static void test_json(void **state)
 {
 	struct fixture *f = *state;
@@ -922,6 +940,7 @@ int main(void)
 	    T(test_seeds),
 	    T(test_district_names),
 	    cmocka_unit_test(test_labels),
+	    cmocka_unit_test(test_state_sets),
 	    cmocka_unit_test(test_check_uscc),
 	    cmocka_unit_test(test_mask_phone),
 	    T(test_company_add_get),
