@@ -196,14 +196,15 @@ if [ "${OPCERT_RUN_NO_SERVE:-0}" = 1 ]; then
 	exit 0
 fi
 
-# The server: its access log to a file; it counts as started once /healthz
-# answers, and an early exit shows the log's tail.
+# The server: its access log to a file; it counts as started once it says so
+# and /healthz answers, and an early exit shows the log's tail.
 # shellcheck disable=SC2086
 "$OPCERT" serve --db "$DB" --web web --listen "$listen" $tls_args >"$DIR/serve.out" 2>"$LOG" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; exit 130' INT TERM
 i=0
-until curl -s -k -o /dev/null --max-time 2 "${localurl}healthz"; do
+until grep -q '已启动' "$DIR/serve.out" 2>/dev/null &&
+	curl -s -k -o /dev/null --max-time 2 "${localurl}healthz"; do
 	if ! kill -0 "$pid" 2>/dev/null || [ "$i" -ge 100 ]; then
 		kill "$pid" 2>/dev/null || true
 		echo "opcert: 服务没有启动（$listen）。$LOG 的最后几行：" >&2

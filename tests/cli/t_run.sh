@@ -36,6 +36,17 @@ for s in "admin .* 市住建局管理员$" "city .* 市住建局工作人员$" "
 	"training .* 培训机构用户（贵阳示例建设职业培训学校）$" "auditor .* 审计员$"; do
 	check "README.txt has the account: $s" grep -q -e "^  $s" "$R"
 done
+# README.md shows this block (passwords, paths and the LAN address aside; the
+# number to look up follows the demo data's dates).
+norm() {
+	sed -e "s|$D/|build/demo/|g" -e 's|192\.0\.2\.7|192.168.1.23|g' \
+		-e 's|^\(  [a-z]*  *\)[A-Za-z0-9]\{16\} *|\1（每次运行随机生成） |' \
+		-e '/输入证书编号/d' "$1"
+}
+norm "$R" >"$T/block.txt"
+sed -n '/^==* opcert 演示已就绪/,/^==*$/p' "$OPCERT_SRC/README.md" | sed '/输入证书编号/d' >"$T/readme-block.txt"
+check_files_same "$T/block.txt" "$T/readme-block.txt" "README.md shows the block make run prints"
+
 # The demo number and name to look up are a real, valid register entry.
 num=$(sed -n 's/.*输入证书编号 \([^ ]*\) 、姓名 \(.*\)$/\1/p' "$R")
 nm=$(sed -n 's/.*输入证书编号 \([^ ]*\) 、姓名 \(.*\)$/\2/p' "$R")
