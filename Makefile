@@ -1,7 +1,8 @@
 # opcert - top-level commands.  CMake + ctest do the work underneath.
 #
 #   make            build build/opcert
-#   make run        demo database + verification of a demo roster
+#   make run        demo database + verification of a demo roster, then the server
+#                   (TLS=1: HTTPS with a self-signed certificate, for a phone's camera)
 #   make test       every suite: unit and CLI tests, the same under ASan+UBSan, short fuzzing
 #   make bench      the benchmarks (docs/BENCHMARKS.md)
 #   make fuzz       longer fuzzing (FUZZ_SECONDS per target, default 300)
@@ -11,6 +12,7 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 300
 FUZZ_TEST_SECONDS ?= 15
 CMAKE ?= cmake
+TLS ?= 0
 C_SOURCES = $(shell find lib src tests/unit -name "*.[ch]") $(wildcard fuzz/*.c bench/*.c)
 
 .PHONY: all deps vendor build run test test-format test-unit test-asan test-fuzz fuzz bench format clean
@@ -20,13 +22,19 @@ all: build
 deps:
 	@sh scripts/deps.sh
 
+# Quiet unless something fails: the compiler's output goes to build/build.log.
 build: deps vendor
 	@$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@$(CMAKE) --build build -j $(JOBS)
+	@$(CMAKE) --build build -j $(JOBS) >build/build.log 2>&1 || \
+		{ tail -n 80 build/build.log; echo "opcert: build failed (build/build.log)" >&2; exit 1; }
+	@echo "opcert: built build/opcert"
 
 # The web pages' JavaScript libraries, from npm, served locally.
+# npm's output goes to build/web-vendor.log, shown when it fails.
 vendor: deps
-	@sh scripts/web-vendor.sh --check 2>/dev/null || sh scripts/web-vendor.sh
+	@sh scripts/web-vendor.sh --check 2>/dev/null || { mkdir -p build && \
+		sh scripts/web-vendor.sh >build/web-vendor.log 2>&1; } || \
+		{ cat build/web-vendor.log; echo "opcert: npm failed (build/web-vendor.log)" >&2; exit 1; }
 
 build-asan/opcert: deps
 	@$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DOPCERT_SANITIZE=ON >/dev/null
@@ -38,7 +46,7 @@ build-fuzz: deps
 	@$(CMAKE) --build build-fuzz -j $(JOBS)
 
 run: build
-	@sh scripts/run.sh
+	@TLS='$(TLS)' sh scripts/run.sh
 
 test: test-format test-unit test-asan test-fuzz
 	@echo "opcert: all suites passed"

@@ -21,6 +21,7 @@ libcmocka-dev
 jq
 libsodium-dev
 libssl-dev
+openssl
 libcbor-dev
 zlib1g-dev
 libqrencode-dev
