@@ -25,14 +25,65 @@ int cli_common_options(int argc, char **argv, struct cli *cli)
 	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		rc = cli_common_option(cli, opt, optarg);
 		if (rc >= 0)
 			return rc;
 		if (rc == -1)
-			return cli_usage(cli, "未知选项");
+			return cli_usage(cli, "未知选项“%s”", optind > 0 ? argv[optind - 1] : "");
 	}
 	return -1;
+}
+
+/*
+ * What was wrong with the option getopt_long refused, in Chinese (opterr is
+ * 0, so getopt itself prints nothing): unknown, ambiguous, missing its
+ * argument, or given one it does not take.  bad is ':' or '?'.
+ */
+static void bad_option(const struct cli *cli, int argc, char **argv, const struct option *longopts,
+                       int bad)
+{
+	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	char name[128];
+	size_t len, matches = 0;
+	const struct option *o;
+
+	if (strncmp(word, "--", 2) == 0) {
+		len = strcspn(word + 2, "=");
+		snprintf(name, sizeof(name), "--%.*s", (int)(len < 100 ? len : 100), word + 2);
+		for (o = longopts; o && o->name; o++)
+			if (strncmp(o->name, word + 2, len) == 0)
+				matches++;
+		if (bad == ':')
+			fprintf(stderr, "opcert %s: 选项“%s”缺少参数", cli->command, name);
+		else if (word[2 + len] == '=' && optopt != 0)
+			fprintf(stderr, "opcert %s: 选项“%s”不带参数", cli->command, name);
+		else if (matches > 1)
+			fprintf(stderr, "opcert %s: 选项“%s”不明确，请写出完整的选项名",
+			        cli->command, name);
+		else
+			fprintf(stderr, "opcert %s: 没有选项“%s”", cli->command, name);
+	} else if (bad == ':') {
+		fprintf(stderr, "opcert %s: 选项“-%c”缺少参数", cli->command, optopt);
+	} else if (optopt > 0x20 && optopt < 0x7f) {
+		fprintf(stderr, "opcert %s: 没有选项“-%c”", cli->command, optopt);
+	} else {
+		fprintf(stderr, "opcert %s: 没有选项“%s”", cli->command, word);
+	}
+	fprintf(stderr, "（可用选项见 opcert %s --help）\n", cli->command);
+}
+
+int cli_getopt(const struct cli *cli, int argc, char **argv, const struct option *longopts)
+{
+	int opt;
+
+	opterr = 0;
+	opt = getopt_long(argc, argv, ":h", longopts, NULL);
+	if (opt == '?' || opt == ':') {
+		bad_option(cli, argc, argv, longopts, opt);
+		return CLI_OPT_BAD;
+	}
+	return opt;
 }
 
 static const char *option_name(const struct option *longopts, int opt)
@@ -50,7 +101,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_syntax *s
 
 	*operand = NULL;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", syn->longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, syn->longopts)) != -1) {
 		if (opt >= CLI_OPT_OWN && opt < CLI_OPT_OWN + 32) {
 			int o = opt - CLI_OPT_OWN;
 
@@ -64,7 +115,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_syntax *s
 		if (rc >= 0)
 			return rc;
 		if (rc == -1)
-			return cli_usage(cli, "未知选项");
+			return cli_usage(cli, "未知选项“%s”", optind > 0 ? argv[optind - 1] : "");
 	}
 	if (optind < argc)
 		*operand = argv[optind];
@@ -117,10 +168,12 @@ int cli_common_option(struct cli *cli, int opt, const char *arg)
 	case 'h':
 		cli_print_help(cli);
 		return EXIT_ALL_VALID;
+	case CLI_OPT_BAD: /* cli_getopt has said what was wrong */
+		return EXIT_USAGE;
 	case '?':
 	case ':':
-		/* getopt_long has printed what was wrong. */
-		fprintf(stderr, "用法见 opcert %s --help\n", cli->command);
+		fprintf(stderr, "opcert %s: 选项有误（可用选项见 opcert %s --help）\n",
+		        cli->command, cli->command);
 		return EXIT_USAGE;
 	default:
 		return -1;

@@ -56,6 +56,15 @@ struct cli {
 	"\n退出状态：0 全部有效；1 存在其他结论；2 用法或输入错误；3 系统错误。\n"
 
 /*
+ * getopt_long for every command: options come back as getopt_long returns
+ * them, but an unknown or malformed one is reported in Chinese, naming it
+ * (getopt's own English messages are off), and comes back as CLI_OPT_BAD,
+ * which cli_common_option turns into EXIT_USAGE.
+ */
+#define CLI_OPT_BAD 0x1ff
+int cli_getopt(const struct cli *cli, int argc, char **argv, const struct option *longopts);
+
+/*
  * Handle a common option.  Returns -1 when opt is not one (the command
  * handles it), or an exit status the command must return at once (after
  * --help: 0; after a bad --today or an unknown option: 2), or -2 when it

@@ -121,6 +121,46 @@ static int cmd_version(int argc, char **argv, struct cli *cli)
 	return cli_finish_stdout(cli, EXIT_ALL_VALID);
 }
 
+/* A common option that takes an argument (--db x, --db=x), as main() sees one before the command.
+ */
+static int takes_argument(const char *word)
+{
+	static const char *const names[] = {"--db", "--today", "--keys", "--passphrase-file"};
+	size_t i, len = strcspn(word, "=");
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && strncmp(word, names[i], len) == 0)
+			return word[len] != '=';
+	return 0;
+}
+
+/*
+ * Options before the command (`opcert --db x verify ...`): say that they
+ * go after it, showing the line written the right way when the command is
+ * there.  Returns EXIT_USAGE.
+ */
+static int options_first(int argc, char **argv)
+{
+	int i = 1, j;
+
+	while (i < argc && argv[i][0] == '-')
+		i += takes_argument(argv[i]) ? 2 : 1;
+	if (i >= argc || !find_command(argv[i])) {
+		fprintf(
+		    stderr,
+		    "opcert: 选项要写在命令之后：opcert COMMAND %s …（可用命令见 opcert help）\n",
+		    argv[1]);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "opcert: 选项要写在命令之后，应为：opcert");
+	for (j = i; j < argc; j++)
+		fprintf(stderr, " %s", argv[j]);
+	for (j = 1; j < i; j++)
+		fprintf(stderr, " %s", argv[j]);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
@@ -139,6 +179,8 @@ int main(int argc, char **argv)
 		printf("opcert %s\n", OPCERT_VERSION);
 		return EXIT_ALL_VALID;
 	}
+	if (argv[1][0] == '-')
+		return options_first(argc, argv);
 	c = find_command(argv[1]);
 	if (!c) {
 		fprintf(stderr, "opcert: 没有命令“%s”，可用命令见 opcert help\n", argv[1]);
@@ -157,5 +199,6 @@ int main(int argc, char **argv)
 	env = getenv("OPCERT_PASSPHRASE_FILE");
 	cli.passphrase_file = env && *env ? env : NULL;
 	optind = 1;
+	opterr = 0; /* cli_getopt says what was wrong, in Chinese */
 	return c->run(argc - 1, argv + 1, &cli);
 }

@@ -93,7 +93,7 @@ int keys_pass_load(const char *path, unsigned char **out, size_t *len, struct er
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return err_input(e, "口令文件 %s 不存在", path);
-		return err_system(e, "无法打开口令文件 %s：%s", path, strerror(errno));
+		return err_system(e, "无法打开口令文件 %s：%s", path, err_errno_text(errno));
 	}
 	buf = smalloc(PASS_MAX + 3, e);
 	if (!buf) {
@@ -107,7 +107,7 @@ int keys_pass_load(const char *path, unsigned char **out, size_t *len, struct er
 		sfree(buf);
 		if (en == EISDIR)
 			return err_input(e, "口令文件 %s 是目录", path);
-		return err_system(e, "无法读取口令文件 %s：%s", path, strerror(en));
+		return err_system(e, "无法读取口令文件 %s：%s", path, err_errno_text(en));
 	}
 	close(fd);
 	if (n && buf[n - 1] == '\n')
@@ -161,17 +161,18 @@ int keys_install(struct keys *ks, const char *name, const void *data, size_t len
 	snprintf(tmp, sizeof(tmp), ".tmp-%s", hex);
 	fd = openat(ks->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return err_system(e, "无法在密钥目录 %s 中创建文件：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法在密钥目录 %s 中创建文件：%s", ks->dir,
+		                  err_errno_text(errno));
 	if (fchmod(fd, 0600) != 0 || write_full(fd, data, len) != 0 || fsync(fd) != 0) {
 		int en = errno;
 
 		close(fd);
 		unlinkat(ks->dirfd, tmp, 0);
-		return err_system(e, "无法写入密钥目录 %s：%s", ks->dir, strerror(en));
+		return err_system(e, "无法写入密钥目录 %s：%s", ks->dir, err_errno_text(en));
 	}
 	if (close(fd) != 0) {
 		unlinkat(ks->dirfd, tmp, 0);
-		return err_system(e, "无法写入密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法写入密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	}
 	if (replace) {
 		rc = renameat(ks->dirfd, tmp, ks->dirfd, name);
@@ -190,10 +191,10 @@ int keys_install(struct keys *ks, const char *name, const void *data, size_t len
 		unlinkat(ks->dirfd, tmp, 0);
 		if (en == EEXIST)
 			return err_input(e, "密钥目录 %s 中已有 %s，不覆盖", ks->dir, name);
-		return err_system(e, "无法写入 %s/%s：%s", ks->dir, name, strerror(en));
+		return err_system(e, "无法写入 %s/%s：%s", ks->dir, name, err_errno_text(en));
 	}
 	if (fsync(ks->dirfd) != 0)
-		return err_system(e, "无法同步密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法同步密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	return 0;
 }
 
@@ -262,7 +263,8 @@ int keys_kf_open(const struct keys *ks, const char *name, int *fd, size_t *size,
 			return 1;
 		if (errno == ELOOP)
 			return err_input(e, "密钥文件 %s/%s 是符号链接，拒绝使用", ks->dir, name);
-		return err_system(e, "无法打开密钥文件 %s/%s：%s", ks->dir, name, strerror(errno));
+		return err_system(e, "无法打开密钥文件 %s/%s：%s", ks->dir, name,
+		                  err_errno_text(errno));
 	}
 	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(*fd);
@@ -698,7 +700,8 @@ static int index_read(struct keys *ks, int complete, struct err *e)
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 1;
-		return err_system(e, "无法打开 %s/%s：%s", ks->dir, INDEX_NAME, strerror(errno));
+		return err_system(e, "无法打开 %s/%s：%s", ks->dir, INDEX_NAME,
+		                  err_errno_text(errno));
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > INDEX_MAX) {
 		close(fd);
@@ -846,10 +849,10 @@ int keys_attach(struct keys *ks, const char *passphrase_file, struct err *e)
 			                 ks->dir);
 		if (errno == ENOTDIR)
 			return err_input(e, "%s 不是目录", ks->dir);
-		return err_system(e, "无法打开密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法打开密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	}
 	if (fstat(ks->dirfd, &st) != 0)
-		return err_system(e, "无法读取密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法读取密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	if (st.st_mode & 077)
 		return err_input(e, "密钥目录 %s 的权限为 %04o，过于宽松；请执行：chmod 700 %s",
 		                 ks->dir, (unsigned)(st.st_mode & 07777), ks->dir);
@@ -867,12 +870,12 @@ int keys_create_locked(struct keys *ks, const char *passphrase_file, struct err 
 	if (mkdir(ks->dir, 0700) != 0 && errno != EEXIST) {
 		if (errno == ENOENT)
 			return err_input(e, "无法创建密钥目录 %s：上级目录不存在", ks->dir);
-		return err_system(e, "无法创建密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法创建密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	}
 	if (keys_attach(ks, passphrase_file, e) != 0)
 		return -1;
 	if (flock(ks->dirfd, LOCK_EX) != 0)
-		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	return 0;
 }
 
@@ -1046,7 +1049,7 @@ int keys_rotate(struct keys *ks, enum sig_alg alg, int64_t now, uint8_t new_kid[
 	if (alg != ALG_NONE && alg != ALG_ED25519 && alg != ALG_SM2)
 		return err_input(e, "签发密钥的算法未知");
 	if (flock(ks->dirfd, LOCK_EX) != 0)
-		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
+		return err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 	if (keys_load(ks, 1, e) != 0) /* another process may have rotated since opening */
 		goto out;
 	cur = find_role(ks, KEYS_ISSUING);

@@ -102,7 +102,7 @@ static int backup(struct keys *ks, int signing, const char *path,
 	if (keys_pass_load(backup_passphrase_file, &bp, &bplen, e) != 0)
 		return -1;
 	if (flock(ks->dirfd, LOCK_SH) != 0) {
-		err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, strerror(errno));
+		err_system(e, "无法锁定密钥目录 %s：%s", ks->dir, err_errno_text(errno));
 		goto out;
 	}
 	locked = 1;
@@ -192,11 +192,11 @@ static int backup(struct keys *ks, int signing, const char *path,
 		else if (errno == ENOENT)
 			err_input(e, "无法创建备份文件 %s：目录不存在", path);
 		else
-			err_system(e, "无法创建备份文件 %s：%s", path, strerror(errno));
+			err_system(e, "无法创建备份文件 %s：%s", path, err_errno_text(errno));
 		goto out;
 	}
 	if (write_full(fd, out, olen) != 0 || fsync(fd) != 0 || close(fd) != 0) {
-		err_system(e, "无法写入备份文件 %s：%s", path, strerror(errno));
+		err_system(e, "无法写入备份文件 %s：%s", path, err_errno_text(errno));
 		fd = -1;
 		unlink(path);
 		goto out;
@@ -310,7 +310,8 @@ int keys_restore(const char *backup_path, const char *backup_passphrase_file, co
 		if (errno == ENOENT)
 			err_input(e, "备份文件 %s 不存在", backup_path);
 		else
-			err_system(e, "无法打开备份文件 %s：%s", backup_path, strerror(errno));
+			err_system(e, "无法打开备份文件 %s：%s", backup_path,
+			           err_errno_text(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > BK_MAX ||
@@ -408,12 +409,12 @@ int keys_restore(const char *backup_path, const char *backup_passphrase_file, co
 		if (errno == ENOENT)
 			err_input(e, "无法创建密钥目录 %s：上级目录不存在", dir);
 		else
-			err_system(e, "无法创建密钥目录 %s：%s", dir, strerror(errno));
+			err_system(e, "无法创建密钥目录 %s：%s", dir, err_errno_text(errno));
 		goto out;
 	}
 	ks->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ks->dirfd < 0) {
-		err_system(e, "无法打开密钥目录 %s：%s", dir, strerror(errno));
+		err_system(e, "无法打开密钥目录 %s：%s", dir, err_errno_text(errno));
 		goto out;
 	}
 	if (!dir_empty(ks->dirfd)) {
@@ -421,7 +422,7 @@ int keys_restore(const char *backup_path, const char *backup_passphrase_file, co
 		goto out;
 	}
 	if (fchmod(ks->dirfd, 0700) != 0) {
-		err_system(e, "无法设置密钥目录 %s 的权限：%s", dir, strerror(errno));
+		err_system(e, "无法设置密钥目录 %s 的权限：%s", dir, err_errno_text(errno));
 		goto out;
 	}
 	for (i = 0; i < nent; i++)

@@ -76,7 +76,7 @@ int keys_dk_read(const struct keys *ks, unsigned char *buf, struct err *e)
 			return err_input(e, "数据密钥文件 %s/%s 是符号链接，拒绝使用", ks->dir,
 			                 KEYS_DATA_FILE);
 		return err_system(e, "无法打开数据密钥文件 %s/%s：%s", ks->dir, KEYS_DATA_FILE,
-		                  strerror(errno));
+		                  err_errno_text(errno));
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);

@@ -406,7 +406,7 @@ static int out_open(struct out *w, const char *path, struct err *err)
 	w->failed = 0;
 	w->f = fopen(path, "wb");
 	if (!w->f)
-		return err_system(err, "无法创建文件 %s: %s", path, strerror(errno));
+		return err_system(err, "无法创建文件 %s: %s", path, err_errno_text(errno));
 	return 0;
 }
 
@@ -425,7 +425,7 @@ static int out_close(struct out *w, struct err *err)
 		w->failed = errno ? errno : EIO;
 	w->f = NULL;
 	if (w->failed)
-		rc = err_system(err, "写入文件 %s 失败: %s", w->path, strerror(w->failed));
+		rc = err_system(err, "写入文件 %s 失败: %s", w->path, err_errno_text(w->failed));
 	return rc;
 }
 
@@ -953,13 +953,13 @@ static int make_dirs(const char *dir, struct err *err)
 			continue;
 		*s = '\0';
 		if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-			err_system(err, "无法创建目录 %s: %s", path, strerror(errno));
+			err_system(err, "无法创建目录 %s: %s", path, err_errno_text(errno));
 			goto out;
 		}
 		*s = '/';
 	}
 	if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-		err_system(err, "无法创建目录 %s: %s", path, strerror(errno));
+		err_system(err, "无法创建目录 %s: %s", path, err_errno_text(errno));
 		goto out;
 	}
 	rc = 0;
@@ -1066,7 +1066,7 @@ int demo_write(const struct demo_options *o, const char *dir,
 	for (int f = 0; f < FILE_COUNT; f++) {
 		if (rename(tmp[f], final[f]) != 0) {
 			err_system(err, "无法将 %s 改名为 %s: %s", tmp[f], final[f],
-			           strerror(errno));
+			           err_errno_text(errno));
 			goto out;
 		}
 		created[f] = 0;
@@ -1224,7 +1224,7 @@ int demo_write_orgs(const struct demo_options *o, const char *dir, struct err *e
 	for (int f = 0; f < 2; f++) {
 		if (rename(tmp[f], final[f]) != 0) {
 			err_system(err, "无法将 %s 改名为 %s: %s", tmp[f], final[f],
-			           strerror(errno));
+			           err_errno_text(errno));
 			goto out;
 		}
 		created[f] = 0;

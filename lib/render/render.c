@@ -67,15 +67,15 @@ int render_buf_save(const struct render_buf *b, const char *path, struct err *er
 	if (fd < 0) {
 		if (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == EISDIR ||
 		    errno == ELOOP || errno == ENAMETOOLONG)
-			return err_input(err, "无法写入文件“%s”：%s", path, strerror(errno));
-		return err_system(err, "无法写入文件“%s”：%s", path, strerror(errno));
+			return err_input(err, "无法写入文件“%s”：%s", path, err_errno_text(errno));
+		return err_system(err, "无法写入文件“%s”：%s", path, err_errno_text(errno));
 	}
 	if (write_all(fd, b->data, b->len) != 0) {
-		err_system(err, "写入文件“%s”失败：%s", path, strerror(errno));
+		err_system(err, "写入文件“%s”失败：%s", path, err_errno_text(errno));
 		close(fd);
 		return -1;
 	}
 	if (close(fd) != 0)
-		return err_system(err, "写入文件“%s”失败：%s", path, strerror(errno));
+		return err_system(err, "写入文件“%s”失败：%s", path, err_errno_text(errno));
 	return 0;
 }

@@ -73,7 +73,7 @@ int render_qr_encode(const char *prefix, size_t prefix_len, const char *rest, si
 		if (errno == ERANGE || errno == EINVAL)
 			return err_input(err,
 			                 "内容过长，超出二维码的最大容量（版本 40，纠错等级 M）");
-		return err_system(err, "二维码编码失败：%s", strerror(errno));
+		return err_system(err, "二维码编码失败：%s", err_errno_text(errno));
 	}
 	if (qr->version > max_version) {
 		int v = qr->version;

@@ -1,6 +1,7 @@
 /* err.c - see err.h */
 #include "err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,4 +87,66 @@ const char *err_format(const struct err *e, const char *file, char *out, size_t 
 	APPEND("%s", e->msg[0] ? e->msg : "未知错误");
 #undef APPEND
 	return out;
+}
+
+const char *err_errno_text(int en)
+{
+	switch (en) {
+	case ENOENT:
+		return "文件或目录不存在";
+	case EACCES:
+	case EPERM:
+		return "权限不足";
+	case EISDIR:
+		return "是目录，不是文件";
+	case ENOTDIR:
+		return "路径中有一部分不是目录";
+	case ENOSPC:
+		return "磁盘空间不足";
+	case EDQUOT:
+		return "超出磁盘配额";
+	case EEXIST:
+		return "已存在";
+	case EROFS:
+		return "文件系统只读";
+	case EMFILE:
+	case ENFILE:
+		return "打开的文件过多";
+	case ENOMEM:
+		return "内存不足";
+	case EIO:
+		return "输入输出错误（磁盘可能有故障）";
+	case ENAMETOOLONG:
+		return "文件名过长";
+	case ELOOP:
+		return "符号链接层次过多";
+	case ENOTEMPTY:
+		return "目录不为空";
+	case EBUSY:
+		return "设备或资源忙";
+	case EFBIG:
+		return "文件过大";
+	case EINVAL:
+		return "参数无效";
+	case EILSEQ:
+		return "无效的字符序列";
+	case EWOULDBLOCK:
+		return "资源被占用，请稍后再试";
+	case EADDRINUSE:
+		return "端口已被占用";
+	case EADDRNOTAVAIL:
+		return "本机没有这个地址";
+	case ECONNREFUSED:
+		return "连接被拒绝";
+	case ETIMEDOUT:
+		return "连接超时";
+	case ENETUNREACH:
+		return "网络不可达";
+	case EPIPE:
+		return "管道已关闭";
+	case ENXIO:
+		return "设备或地址不存在";
+	default:
+		return strerror(en);
+	}
 }

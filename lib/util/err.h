@@ -43,5 +43,11 @@ void err_at(struct err *e, long line, const char *column, size_t column_len);
  * out) into out.  file may be NULL.  Returns out.
  */
 const char *err_format(const struct err *e, const char *file, char *out, size_t outlen);
+/*
+ * What errno value en means, in Chinese for the common ones (a missing
+ * file, no permission, a full disk, a busy port...), else strerror's text.
+ * Every message that names a system error uses this, never strerror.
+ */
+const char *err_errno_text(int en);
 
 #endif

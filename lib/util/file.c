@@ -57,11 +57,11 @@ int file_load(const char *path, size_t max, char **data, size_t *len, struct err
 		/* A file the user named wrongly is their input error, not ours. */
 		if (errno == ENOENT || errno == EACCES || errno == ENOTDIR || errno == ELOOP ||
 		    errno == ENAMETOOLONG)
-			return err_input(err, "无法打开文件“%s”：%s", path, strerror(errno));
-		return err_system(err, "无法打开文件“%s”：%s", path, strerror(errno));
+			return err_input(err, "无法打开文件“%s”：%s", path, err_errno_text(errno));
+		return err_system(err, "无法打开文件“%s”：%s", path, err_errno_text(errno));
 	}
 	if (fstat(fd, &st) != 0) {
-		err_system(err, "无法读取文件“%s”：%s", path, strerror(errno));
+		err_system(err, "无法读取文件“%s”：%s", path, err_errno_text(errno));
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -96,7 +96,7 @@ int file_load(const char *path, size_t max, char **data, size_t *len, struct err
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			err_system(err, "读取文件“%s”失败：%s", path, strerror(errno));
+			err_system(err, "读取文件“%s”失败：%s", path, err_errno_text(errno));
 			goto out;
 		}
 		if (got == 0)

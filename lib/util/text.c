@@ -230,7 +230,7 @@ static int convert(const char *from, const char *in, size_t inlen, char **out, s
 
 	cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1)
-		return err_system(err, "无法转换字符编码%s：%s", from, strerror(errno));
+		return err_system(err, "无法转换字符编码%s：%s", from, err_errno_text(errno));
 	/* GB18030 and UTF-16 never grow by more than half in UTF-8. */
 	cap = inlen + inlen / 2 + 16;
 	buf = malloc(cap);
@@ -260,7 +260,7 @@ static int convert(const char *from, const char *in, size_t inlen, char **out, s
 			rc = 1;
 			goto out;
 		} else {
-			err_system(err, "字符编码转换失败：%s", strerror(errno));
+			err_system(err, "字符编码转换失败：%s", err_errno_text(errno));
 			goto out;
 		}
 	}

@@ -624,13 +624,13 @@ int pages_load(const char *web_root, struct pages **out, struct err *err)
 		}
 	} else if (errno != ENOENT) {
 		free(p);
-		return err_system(err, "无法读取 %s：%s", path, strerror(errno));
+		return err_system(err, "无法读取 %s：%s", path, err_errno_text(errno));
 	}
 	d = opendir(web_root);
 	if (!d) {
 		free(l.buf);
 		free(p);
-		return err_system(err, "无法打开网页目录 %s：%s", web_root, strerror(errno));
+		return err_system(err, "无法打开网页目录 %s：%s", web_root, err_errno_text(errno));
 	}
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		if (!is_page_name(de->d_name))
@@ -641,7 +641,7 @@ int pages_load(const char *web_root, struct pages **out, struct err *err)
 		rc = load_page(p, &l, web_root, de->d_name, err);
 	}
 	if (rc == 0 && errno != 0)
-		rc = err_system(err, "无法读取网页目录 %s：%s", web_root, strerror(errno));
+		rc = err_system(err, "无法读取网页目录 %s：%s", web_root, err_errno_text(errno));
 	closedir(d);
 	free(l.buf);
 	if (rc < 0) {

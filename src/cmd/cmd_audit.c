@@ -168,7 +168,7 @@ static int audit_list(int argc, char **argv, struct cli *cli)
 	int32_t day;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case OPT_USER:
 			f.login = optarg;

@@ -3,6 +3,7 @@
  * `photo`, `status` and `config`.  Each parses its arguments, calls the
  * core (keys.h, issue.h, scan.h, statuslist.h, render.h) and prints.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -167,7 +168,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 	sub = argv[1];
 	argc--;
 	argv++;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		if (opt == 'b') {
 			backup_pass = optarg;
 			continue;
@@ -405,7 +406,7 @@ static int cred_issue(struct cli *cli, int argc, char **argv)
 	const char *gender;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case 'p':
 			png = optarg;
@@ -573,14 +574,16 @@ static void scan_text(const struct scan_result *r, const struct trust_list *tl)
 {
 	char hex[2 * KID_LEN + 1], d[DATE_TEXT_MAX];
 	const struct cred_claims *c = &r->check.claims;
+	const struct trade *t;
 
 	printf("核验结论：%s（%s）\n", verdict_label(r->verdict), verdict_code(r->verdict));
 	printf("说明：%s\n", r->message);
 	if (!r->check.have_claims)
 		return;
 	printf("签名密钥：%s\n", trust_kid_hex(r->check.kid, hex));
-	printf("证书编号：%s\n姓名：%s\n性别：%s\n身份证号：%s\n工种：%s\n", c->number, c->name,
-	       gender_label(c->gender), c->id_masked, c->trade);
+	t = trade_find(SYS_NONE, c->trade, strlen(c->trade));
+	printf("证书编号：%s\n姓名：%s\n性别：%s\n身份证号：%s\n工种：%s%s%s\n", c->number, c->name,
+	       gender_label(c->gender), c->id_masked, c->trade, t ? " " : "", t ? t->name : "");
 	printf("发证机关：%s\n", trust_issuer_name(tl, c->issuer_code)
 	                             ? trust_issuer_name(tl, c->issuer_code)
 	                             : c->issuer_code);
@@ -672,7 +675,7 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 		return EXIT_SYSTEM;
 	memset(&vc, 0, sizeof(vc));
 	vc.cli = cli;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case 'i':
 			image = optarg;
@@ -734,6 +737,17 @@ static int cred_verify_cmd(struct cli *cli, int argc, char **argv)
 	err_clear(&err);
 	ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, &err);
 	if (!ks && !trust_path) {
+		char index[4200];
+
+		/* A verifier has no issuing keys: what it lacks is the trust list. */
+		snprintf(index, sizeof(index), "%s/keys.json", cli_keys_dir(cli));
+		if (access(index, F_OK) != 0 && errno == ENOENT)
+			err_input(
+			    &err,
+			    "本机没有信任列表（密钥目录 %s 中没有签发密钥）：核验凭证需要签发机关"
+			    "签名的信任列表，请向签发方索取（签发方运行 opcert trust export "
+			    "导出），再用 --trust FILE 核验",
+			    cli_keys_dir(cli));
 		rc = cli_fail(cli, &err, NULL);
 		goto out;
 	}

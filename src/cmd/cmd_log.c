@@ -39,7 +39,7 @@ static int common_options(int argc, char **argv, struct cli *cli, const struct o
 {
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		if (opt == OPT_AGAINST && against) {
 			*against = optarg;
 			continue;

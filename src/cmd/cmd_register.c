@@ -38,7 +38,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	int opt, rc, version = 0;
 
 	err_clear(&err);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		if (opt == 'H') {
 			if (cred_host_check(optarg, &err) < 0)
 				return cli_fail(cli, &err, NULL);
@@ -111,7 +111,7 @@ int cmd_import(int argc, char **argv, struct cli *cli)
 	int opt, rc;
 
 	memset(&o, 0, sizeof(o));
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		if (opt == 'u') {
 			o.update = 1;
 			continue;
@@ -189,10 +189,11 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 	json_t *rec = NULL;
 	char object[CERTNO_SIZE + 8], masked[CERTNO_SIZE];
 	const struct trade *t;
+	char trade[160];
 	int opt, rc, full = 0, as_json = 0;
 
 	err_clear(&err);
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		if (opt == 'F' || opt == 'j') {
 			*(opt == 'F' ? &full : &as_json) = 1;
 			continue;
@@ -247,7 +248,9 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		show_line("姓名", c.name);
 		show_line("性别", gender_label(c.gender));
 		show_line("身份证号", json_text(rec, "id_number"));
-		show_line("工种", t ? t->name : c.trade);
+		if (t)
+			snprintf(trade, sizeof(trade), "%s %s", t->code, t->name);
+		show_line("工种", t ? trade : c.trade);
 		show_line("发证机关", c.issuer);
 		show_line("发证日期", json_text(rec, "issued_on"));
 		show_line("有效期至", json_text(rec, "valid_until"));

@@ -37,7 +37,7 @@ int cmd_check_id(int argc, char **argv, struct cli *cli)
 	static const struct option longopts[] = {CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
 	int opt, rc, i, status = EXIT_ALL_VALID;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		rc = cli_common_option(cli, opt, optarg);
 		if (rc >= 0)
 			return rc;
@@ -152,7 +152,7 @@ int cmd_demo(int argc, char **argv, struct cli *cli)
 	o.certificates = 1000;
 	o.roster_rows = 30;
 	o.seed = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (parse_long(optarg, DEMO_MIN_CERTIFICATES, 1000000, &o.certificates) < 0)

@@ -45,7 +45,7 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 
 	memset(&c, 0, sizeof(c));
 	c.valid_until = DATE_NONE;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case 'n':
 			c.number = optarg;
@@ -177,7 +177,7 @@ int cmd_verify_roster(int argc, char **argv, struct cli *cli)
 	int opt, rc;
 
 	memset(&s, 0, sizeof(s));
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		if (opt == 'f') {
 			if (strcmp(optarg, "table") == 0)
 				s.out.format = FMT_TABLE;

@@ -1143,12 +1143,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mhd, const c
 	return send_reply(c);
 }
 
+/* Set while the daemon starts: its English messages then are not shown,
+ * serve() says in Chinese what went wrong. */
+static atomic_int mhd_starting;
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	size_t n;
 
 	(void)cls;
+	if (atomic_load(&mhd_starting))
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
@@ -1158,6 +1164,48 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ------------------------------------------------------------------ */
 /* The command */
+
+/*
+ * Bind the listening address once, as libmicrohttpd will (SO_REUSEADDR;
+ * IPv6 alone on an IPv6 address), and let it go: 0 when it can be had,
+ * else errno (EADDRINUSE for a busy port).
+ */
+static int bind_probe(const struct sockaddr_storage *addr, socklen_t len, int v6)
+{
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, en = 0;
+
+	if (fd < 0)
+		return errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)addr, len) != 0)
+		en = errno;
+	close(fd);
+	return en;
+}
+
+/* Why the address cannot be listened on, in Chinese, for errno en. */
+static void say_bind_failed(const char *listen, const struct sockaddr_storage *addr, int en)
+{
+	unsigned port =
+	    ntohs(addr->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)addr)->sin6_port
+	                                      : ((const struct sockaddr_in *)addr)->sin_port);
+
+	if (en == EADDRINUSE)
+		fprintf(
+		    stderr,
+		    "opcert serve: 端口 %u 已被占用（%s），请用 --listen 换一个端口或先停止占用它的"
+		    "程序\n",
+		    port, listen);
+	else if (en == EACCES && port < 1024)
+		fprintf(stderr,
+		        "opcert serve: 无权监听端口 %u（%s）：1024 以下的端口需要管理员权限，请用 "
+		        "--listen 换一个端口\n",
+		        port, listen);
+	else
+		fprintf(stderr, "opcert serve: 无法监听 %s：%s\n", listen, err_errno_text(en));
+}
 
 struct serve_options {
 	const char *listen;
@@ -1342,7 +1390,7 @@ static int serve_options(int argc, char **argv, struct cli *cli, struct serve_op
 		o->threads = 1;
 	if (o->threads > 64)
 		o->threads = 64;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_getopt(cli, argc, argv, longopts)) != -1) {
 		switch (opt) {
 		case 'l':
 			o->listen = optarg;
@@ -1447,7 +1495,7 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 	char *web = NULL, *cert = NULL, *key = NULL, host[INET6_ADDRSTRLEN];
 	unsigned flags;
 	unsigned port;
-	int rc, v6, sig, jobs_started = 0, watchdog_made = 0;
+	int rc, v6, sig, en, jobs_started = 0, watchdog_made = 0;
 	long burst;
 	int64_t deadline;
 	MHD_socket lfd;
@@ -1523,8 +1571,15 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 		goto stop;
 	}
 	watchdog_made = 1;
+	en = bind_probe(&addr, addr_len, v6);
+	if (en != 0) {
+		say_bind_failed(o.listen, &addr, en);
+		rc = EXIT_SYSTEM;
+		goto stop;
+	}
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
 	        MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
+	atomic_store(&mhd_starting, 1);
 	d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, &srv, MHD_OPTION_SOCK_ADDR,
@@ -1536,10 +1591,14 @@ int cmd_serve(int argc, char **argv, struct cli *cli)
 	    on_connection, &srv.watchdog, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
 	    MHD_OPTION_END);
-	(void)addr_len;
+	atomic_store(&mhd_starting, 0);
 	if (!d) {
-		fprintf(stderr, "opcert serve: 无法在 %s 上启动服务（地址被占用或无权限？）\n",
-		        o.listen);
+		en = errno;
+		if (en == EADDRINUSE || en == EACCES || en == EADDRNOTAVAIL)
+			say_bind_failed(o.listen, &addr, en);
+		else
+			fprintf(stderr, "opcert serve: 无法在 %s 上启动服务%s\n", o.listen,
+			        cert ? "（请检查 HTTPS 证书和私钥是否匹配、有效）" : "");
 		rc = EXIT_SYSTEM;
 		goto stop;
 	}

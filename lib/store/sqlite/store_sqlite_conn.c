@@ -49,7 +49,10 @@ int store_sqlite_connect(struct store *st, const char *path, int flags, struct e
 	oflags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 	         ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		if (s->db)
+		if (s->db && sqlite3_system_errno(s->db) != 0)
+			err_system(err, "无法打开数据库 %s：%s", path,
+			           err_errno_text(sqlite3_system_errno(s->db)));
+		else if (s->db)
 			err_system(err, "无法打开数据库 %s: %s", path, sqlite3_errmsg(s->db));
 		else
 			err_system(err, "无法打开数据库 %s", path);
