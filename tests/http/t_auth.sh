@@ -42,39 +42,8 @@ stop_server() {
 	fi
 }
 
-check_error() {
-	check_status "$1" "$3: HTTP $1"
-	check_eq "$(jb '.error.code')" "$2" "$3: error code $2"
-}
-
 secret() {
 	printf '%s\n' "$1" >>"$SECRETS"
-}
-
-# sign_in LOGIN PASSWORD [JAR]: POST /api/v1/session; the cookie goes to JAR
-# (default $T/jar.LOGIN) and the CSRF token to $T/csrf.LOGIN.
-sign_in() {
-	_jar=${3:-$T/jar.$1}
-	rm -f "$_jar"
-	call POST /api/v1/session -c "$_jar" -H 'Content-Type: application/json' \
-		--data-binary "$(jq -n -c --arg l "$1" --arg p "$2" '{login: $l, password: $p}')"
-	jb '.csrf // ""' >"$T/csrf.$1"
-}
-
-# as LOGIN METHOD PATH [CURL-ARGS...]: a request with LOGIN's cookie and CSRF token.
-as() {
-	_who=$1
-	shift
-	_am=$1
-	_ap=$2
-	shift 2
-	call "$_am" "$_ap" -b "$T/jar.$_who" -c "$T/jar.$_who" -H "X-CSRF-Token: $(cat "$T/csrf.$_who")" "$@"
-}
-
-# asj LOGIN METHOD PATH JSON: as, with a JSON body.
-asj() {
-	printf '%s' "$4" >"$T/body.json"
-	as "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "@$T/body.json"
 }
 
 # ---------------------------------------------------------------------------

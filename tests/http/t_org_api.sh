@@ -22,43 +22,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check_error() {
-	check_status "$1" "$3: HTTP $1"
-	check_eq "$(jb '.error.code')" "$2" "$3: error code $2"
-}
-
 # check_message TEXT DESCRIPTION: the error message contains TEXT.
 check_message() {
 	case $(jb '.error.message') in
 	*"$1"*) pass ;;
 	*) fail "$2" "expected the message to name: $1" "body: $(head -c 400 "$T/b")" ;;
 	esac
-}
-
-sign_in() {
-	call POST /api/v1/session -c "$T/jar.$1" -H 'Content-Type: application/json' \
-		--data-binary "$(jq -n -c --arg l "$1" --arg p "$PW" '{login: $l, password: $p}')"
-	[ "$STATUS" = 200 ] || die "$1 cannot sign in: $(head -c 300 "$T/b")"
-	jb .csrf >"$T/csrf.$1"
-}
-
-# as LOGIN METHOD PATH [CURL-ARGS...]; asj LOGIN METHOD PATH JSON.
-as() {
-	_who=$1
-	shift
-	_am=$1
-	_ap=$2
-	shift 2
-	call "$_am" "$_ap" -b "$T/jar.$_who" -H "X-CSRF-Token: $(cat "$T/csrf.$_who")" "$@"
-}
-
-asj() {
-	printf '%s' "$4" >"$T/body.json"
-	as "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "@$T/body.json"
-}
-
-uri() {
-	printf '%s' "$1" | jq -s -R -r @uri
 }
 
 # ---------------------------------------------------------------------------
@@ -122,7 +91,7 @@ BASE=$(sed -n 's|.*\(http://127\.0\.0\.1:[0-9][0-9]*\)/.*|\1|p' "$T/server.out")
 [ -n "$BASE" ] || die "opcert serve did not start: $(head -c 600 "$T/server.err")"
 
 for _l in o.admin o.city o.yy o.nm o.builder o.super o.train o.audit; do
-	sign_in "$_l"
+	signed_in "$_l" "$PW"
 done
 
 # ---------------------------------------------------------------------------

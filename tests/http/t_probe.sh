@@ -29,38 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check_error() {
-	check_status "$1" "$3: HTTP $1"
-	check_eq "$(jb '.error.code')" "$2" "$3: error code $2"
-}
-
-sign_in() {
-	rm -f "$T/jar.$1"
-	call POST /api/v1/session -c "$T/jar.$1" -H 'Content-Type: application/json' \
-		--data-binary "$(jq -n -c --arg l "$1" --arg p "$PW" '{login: $l, password: $p}')"
-	[ "$STATUS" = 200 ] || die "$1 cannot sign in: $(head -c 300 "$T/b")"
-	jb .csrf >"$T/csrf.$1"
-}
-
-# as LOGIN METHOD PATH [CURL-ARGS...]; asj LOGIN METHOD PATH JSON.
-as() {
-	_who=$1
-	shift
-	_am=$1
-	_ap=$2
-	shift 2
-	call "$_am" "$_ap" -b "$T/jar.$_who" -H "X-CSRF-Token: $(cat "$T/csrf.$_who")" "$@"
-}
-
-asj() {
-	printf '%s' "$4" >"$T/body.json"
-	as "$1" "$2" "$3" -H 'Content-Type: application/json' --data-binary "@$T/body.json"
-}
-
-uri() {
-	printf '%s' "$1" | jq -s -R -r @uri
-}
-
 # candidates ID N: N valid ID numbers that share ID's mask (its first 6 and
 # last 4 characters) with other birth dates: what an attacker who read the
 # masked ID would try.  Computed here, independently of the program.
@@ -172,7 +140,7 @@ add_user p.builder2 --role company_user --company "$C_YY"
 
 start_server probe --rate-limit 0 --sign-in-rate 0
 for _l in p.admin p.city p.yy p.builder p.builder2; do
-	sign_in "$_l"
+	signed_in "$_l" "$PW"
 done
 
 # ---------------------------------------------------------------------------
