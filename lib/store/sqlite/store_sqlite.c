@@ -151,6 +151,12 @@ enum stmt_id {
 	ST_COUNT_ALL
 };
 
+/* The columns read_cert reads, in its order. */
+#define CERT_SELECT                                                                                \
+	"SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until, "          \
+	"review_due,"                                                                              \
+	" status, training_institution, ledger_index, number FROM certificate"
+
 /* A row id drawn as the position p (a keyed hash, reduced to the table's
  * ids), then a bounded scan: rows of one kind may come in long runs. */
 #define SEEK_DRAW(p)                                                                               \
@@ -161,26 +167,16 @@ enum stmt_id {
 #define SEEK_DRAWS "coalesce(" SEEK_DRAW("?2") ", " SEEK_DRAW("?3") ", " SEEK_DRAW("?4") ")"
 
 static const char *const stmt_sql[ST_COUNT_ALL] = {
-    [ST_GET] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
-               " review_due, status, training_institution, ledger_index, number"
-               " FROM certificate WHERE number = ?1",
+    [ST_GET] = CERT_SELECT " WHERE number = ?1",
     /* store_cert_seek, one search of the number index as ST_GET's, then
      * one row read.  With an upper bound: the first row at or after ?1 and
      * below ?2. */
-    [ST_SEEK] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
-                " review_due, status, training_institution, ledger_index, number"
-                " FROM certificate WHERE number >= ?1 AND number < ?2 ORDER BY number LIMIT 1",
+    [ST_SEEK] = CERT_SELECT " WHERE number >= ?1 AND number < ?2 ORDER BY number LIMIT 1",
     /* Without: its row; else the first construction row among the 16
      * after a drawn position in the table (SEEK_DRAWS). */
-    [ST_SEEK_DRAW] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on,"
-                     " valid_until, review_due, status, training_institution, ledger_index, number"
-                     " FROM certificate WHERE number = ?1 UNION ALL"
-                     " SELECT system, name, gender, id_sealed, trade, issuer, issued_on,"
-                     " valid_until, review_due, status, training_institution, ledger_index, number"
-                     " FROM certificate WHERE id = " SEEK_DRAWS " LIMIT 1",
-    [ST_EACH] = "SELECT system, name, gender, id_sealed, trade, issuer, issued_on, valid_until,"
-                " review_due, status, training_institution, ledger_index, number"
-                " FROM certificate",
+    [ST_SEEK_DRAW] = CERT_SELECT " WHERE number = ?1 UNION ALL " CERT_SELECT
+                                 " WHERE id = " SEEK_DRAWS " LIMIT 1",
+    [ST_EACH] = CERT_SELECT,
     [ST_INSERT] = "INSERT INTO certificate (number, system, name, gender, id_sealed, id_index,"
                   " trade, issuer, issued_on, valid_until, review_due, status,"
                   " training_institution, created_at, updated_at, ledger_index)"
@@ -333,14 +329,12 @@ static void read_cert(sqlite3_stmt *q, struct store_cert_row *r)
 	store_sqlite_text(q, 12, r->number, sizeof(r->number));
 }
 
-static int sq_cert_get(struct store *st, const char *number, struct store_cert_row *out,
-                       struct err *err)
+/* Step a bound certificate look-up (CERT_SELECT) for at most one row: 1 and
+ * *out, 0 none, -1 error; the statement is left reset and unbound. */
+static int cert_step(struct store *st, sqlite3_stmt *q, struct store_cert_row *out, struct err *err)
 {
-	sqlite3_stmt *q = stmt(st, ST_GET);
-	int rc, found = 0;
+	int rc = sqlite3_step(q), found = 0;
 
-	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		read_cert(q, out);
 		found = 1;
@@ -352,11 +346,20 @@ static int sq_cert_get(struct store *st, const char *number, struct store_cert_r
 	return found;
 }
 
+static int sq_cert_get(struct store *st, const char *number, struct store_cert_row *out,
+                       struct err *err)
+{
+	sqlite3_stmt *q = stmt(st, ST_GET);
+
+	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
+	return cert_step(st, q, out, err);
+}
+
 static int sq_cert_seek(struct store *st, const char *number, const char *upper,
                         const int64_t draws[3], struct store_cert_row *out, struct err *err)
 {
 	sqlite3_stmt *q = stmt(st, upper ? ST_SEEK : ST_SEEK_DRAW);
-	int rc, found = 0;
+	int rc;
 
 	sqlite3_bind_text(q, 1, number, -1, SQLITE_STATIC);
 	if (upper) {
@@ -365,16 +368,10 @@ static int sq_cert_seek(struct store *st, const char *number, const char *upper,
 		for (int k = 0; k < 3; k++)
 			sqlite3_bind_int64(q, 2 + k, draws[k]);
 	}
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		read_cert(q, out);
-		found = strcmp(out->number, number) == 0 ? 1 : 2;
-	} else if (rc != SQLITE_DONE) {
-		found = store_sqlite_error(st, err, "查询证书");
-	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return found;
+	rc = cert_step(st, q, out, err);
+	if (rc == 1 && strcmp(out->number, number) != 0)
+		rc = 2; /* a stand-in */
+	return rc;
 }
 
 /* Bind the columns shared by INSERT and UPDATE (?1..?15). */
