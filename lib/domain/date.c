@@ -9,6 +9,8 @@
  */
 #include "date.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "text.h"
@@ -189,6 +191,15 @@ int32_t date_add_months(int32_t day, int months)
 int64_t date_now_seconds(void)
 {
 	return (int64_t)time(NULL);
+}
+
+void date_time_china(int64_t t, char out[DATE_TIME_TEXT_MAX])
+{
+	time_t s = (time_t)(t + 8 * 3600);
+	struct tm tm;
+
+	if (!gmtime_r(&s, &tm) || strftime(out, DATE_TIME_TEXT_MAX, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, DATE_TIME_TEXT_MAX, "%" PRId64, t);
 }
 
 int32_t date_today_china(void)

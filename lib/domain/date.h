@@ -50,4 +50,10 @@ int32_t date_today_china(void);
  * entries, log events, sessions, checkpoints). */
 int64_t date_now_seconds(void);
 
+/* Unix seconds t as the time in China (UTC+8, no daylight saving),
+ * "YYYY-MM-DD HH:MM:SS", into out (DATE_TIME_TEXT_MAX bytes); the bare
+ * number of seconds when t is out of range. */
+#define DATE_TIME_TEXT_MAX 32
+void date_time_china(int64_t t, char out[DATE_TIME_TEXT_MAX]);
+
 #endif

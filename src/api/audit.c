@@ -20,16 +20,6 @@
 #define AUDIT_MAX   1000 /* ... and at most */
 #define FINDINGS    200  /* findings GET /api/v1/audit/verify lists */
 
-/* unix seconds as Beijing time (UTC+8, no daylight saving). */
-static void beijing_time(int64_t t, char out[32])
-{
-	time_t s = (time_t)(t + 8 * 3600);
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "%" PRId64, t);
-}
-
 static json_t *trail_entry_object(const struct store_trail_entry *e)
 {
 	json_t *o = json_object(), *d = NULL;
@@ -38,7 +28,7 @@ static json_t *trail_entry_object(const struct store_trail_entry *e)
 
 	if (!o)
 		return NULL;
-	beijing_time(e->at, when);
+	date_time_china(e->at, when);
 	if (e->has_detail) {
 		d = json_loads(e->detail, JSON_DECODE_ANY, NULL);
 		if (!d)

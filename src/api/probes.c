@@ -133,21 +133,12 @@ int api_probe_number(struct http_request *req, struct store *reader, const char 
 /* ------------------------------------------------------------------ */
 /* GET /api/v1/probes */
 
-static void beijing_time(int64_t t, char out[32])
-{
-	time_t s = (time_t)(t + 8 * 3600);
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "%" PRId64, t);
-}
-
 static int add_subject(void *arg, const struct store_probe_summary *s)
 {
 	char when[32];
 	json_t *o;
 
-	beijing_time(s->last, when);
+	date_time_china(s->last, when);
 	o = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:s}", "subject", s->subject, "kind",
 	              strncmp(s->subject, "account:", 8) == 0 ? "account" : "address",
 	              "certificates", (json_int_t)s->certificates, "misses", (json_int_t)s->misses,

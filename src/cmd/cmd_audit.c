@@ -90,16 +90,6 @@ static const char *label_of(const char *code, int roles)
 	return code;
 }
 
-/* unix seconds as Beijing time (UTC+8, no daylight saving). */
-static void beijing_time(int64_t t, char out[32])
-{
-	time_t s = (time_t)(t + 8 * 3600);
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "%" PRId64, t);
-}
-
 /* --- list --- */
 
 struct list_ctx {
@@ -124,7 +114,7 @@ static int list_entry(void *arg, const struct store_trail_entry *e)
 	char when[32];
 
 	c->count++;
-	beijing_time(e->at, when);
+	date_time_china(e->at, when);
 	if (c->json) {
 		json_t *o = json_object(), *d = NULL;
 

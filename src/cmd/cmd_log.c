@@ -82,16 +82,6 @@ static void b64(const uint8_t hash[TLOG_HASH_LEN], char out[TLOG_HASH_B64LEN + 1
 	tlog_hash_format(hash, out);
 }
 
-/* unix seconds as Beijing time (UTC+8, no daylight saving). */
-static void beijing_time(int64_t t, char out[32])
-{
-	time_t s = (time_t)(t + 8 * 3600);
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "%" PRId64, t);
-}
-
 static int open_keys(struct cli *cli, struct keys **ks, struct err *err)
 {
 	*ks = keys_open(cli_keys_dir(cli), cli->passphrase_file, NULL, err);
@@ -172,7 +162,7 @@ static void print_event(const struct store_log_entry *e)
 		printf("事件：（无法解码：条目已损坏，请运行 opcert log verify）\n");
 		return;
 	}
-	beijing_time(ev.time, when);
+	date_time_china(ev.time, when);
 	printf("事件：%s（%s）\n", ledger_kind_label(ev.kind), ledger_kind_code(ev.kind));
 	printf("时间：%s（北京时间）\n", when);
 	if (ev.number)

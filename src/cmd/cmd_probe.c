@@ -53,16 +53,6 @@ static const struct option longopts[] = {
 
 #define OPT(i) (1u << (i))
 
-/* unix seconds as Beijing time (UTC+8, no daylight saving). */
-static void beijing_time(int64_t t, char out[32])
-{
-	time_t s = (time_t)(t + 8 * 3600);
-	struct tm tm;
-
-	if (!gmtime_r(&s, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "%" PRId64, t);
-}
-
 struct list_ctx {
 	struct cli_table t;
 	json_t *json;
@@ -74,7 +64,7 @@ static int list_row(void *arg, const struct store_probe_summary *s)
 	char when[32], n[4][24];
 	const char *cells[6];
 
-	beijing_time(s->last, when);
+	date_time_china(s->last, when);
 	if (c->json) {
 		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:s}", "subject", s->subject,
 		                      "certificates", (json_int_t)s->certificates, "misses",

@@ -362,6 +362,18 @@ static void test_today_china(void **state)
 	}
 }
 
+/* The time in China, as the trail, the log and the probe lists print it. */
+static void test_time_china(void **state)
+{
+	char out[DATE_TIME_TEXT_MAX];
+
+	(void)state;
+	date_time_china(0, out);
+	assert_string_equal(out, "1970-01-01 08:00:00");
+	date_time_china(1780000000, out); /* 2026-05-28 20:26:40 UTC */
+	assert_string_equal(out, "2026-05-29 04:26:40");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_ymd_table),       cmocka_unit_test(test_round_trip_whole_range),
 	    cmocka_unit_test(test_to_ymd_extremes), cmocka_unit_test(test_add_table),
 	    cmocka_unit_test(test_add_extremes),    cmocka_unit_test(test_today_china),
+	    cmocka_unit_test(test_time_china),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
