@@ -23,6 +23,7 @@
 #include "cose.h"
 #include "cred.h"
 #include "sm2.h"
+#include "text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -208,10 +209,8 @@ static void fuzz_link(const uint8_t *data, size_t size)
 		return;
 	}
 	if (link.kind == CRED_LINK_OFFICIAL) {
-		while (size > 0 && (*s == ' ' || (*s >= '\t' && *s <= '\r'))) {
-			s++;
-			size--;
-		}
+		/* the link is read after the one trim rule of every field */
+		text_trim(&s, &size);
 		if (!starts_nocase(s, size, "https://" OFFICIAL "/v#"))
 			abort();
 	}
